@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for every setting of every service. Each entry carries its description so the
+ * README table and `.env.example` are checked against it (see env-docs.test.ts).
+ */
+const bool = (fallback: boolean) =>
+  z
+    .stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off', ''] })
+    .default(fallback);
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const num = (fallback: number, min = 0) => z.coerce.number().min(min).default(fallback);
+const optionalString = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const csv = (fallback: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined ? fallback : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    );
+const url = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .pipe(z.url().optional());
+
+export const AI_PROVIDERS = ['openai', 'anthropic', 'azure_openai', 'offline'] as const;
+
+export const ZEnv = z.object({
+  // Core
+  SECRET_KEY: optionalString().describe('Application secret (signs outgoing webhooks; required in production)'),
+  TRIGGER_MODE: z.enum(['webhook', 'email', 'both']).default('webhook').describe('Which triggers run: webhook, email or both'),
+  DATABASE_URL: optionalString().describe('PostgreSQL URL; unset = embedded PGlite under DATA_DIR'),
+  REDIS_URL: optionalString().describe('Redis URL; unset = a private redis-server child under DATA_DIR (npm start only)'),
+  DATA_DIR: z.string().default('./.data').describe('Where embedded data lives (PGlite, private Redis)'),
+  PORT: int(8000, 1, 65535).describe('HTTP port of ingest'),
+  HOST: z.string().default('0.0.0.0').describe('HTTP bind address of ingest'),
+  LOG_LEVEL: z
+    .string()
+    .default('info')
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(['error', 'warn', 'info', 'debug']))
+    .describe('Logging level: error, warn, info, debug'),
+  ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development').describe('development, test or production'),
+  API_TOKEN: optionalString().describe('Bearer token for the analysis API, results page, Bull Board and metrics (required in production)'),
+  QUEUE_PREFIX: z.string().min(1).default('{cia}').describe('BullMQ key prefix; braces make it a Redis Cluster hash tag'),
+  WORKER_CONCURRENCY: int(20, 1, 1000).describe('Analyses processed at once by one worker process'),
+  WEBHOOK_BODY_LIMIT_MB: num(5, 0.01).describe('Largest webhook body accepted, in MB (larger: 413)'),
+  JOB_HOOK_DELAY_SECONDS: int(20, 0, 3600).describe('Delay before a Job Hook alone starts an analysis, so the Pipeline Hook can join it'),
+  PUBLIC_URL: url().describe('External URL of ingest, used for links to the results page'),
+
+  // GitLab
+  GITLAB_API_TOKEN: optionalString().describe('GitLab API token (read_api; api to post notes)'),
+  GITLAB_BASE_URL: z.url().default('https://gitlab.com').describe('GitLab instance URL (sub-paths allowed)'),
+  GITLAB_WEBHOOK_SECRET: optionalString().describe('Secret token GitLab sends in X-Gitlab-Token'),
+  GITLAB_AUTO_FETCH_LOGS: bool(true).describe('Fetch job logs from the API when webhook data is not enough'),
+  GITLAB_FETCH_FULL_PIPELINE: bool(true).describe('Fetch all jobs of the pipeline for context, not only failed ones'),
+  GITLAB_LOG_LINES_LIMIT: int(2000, 10).describe('Most log lines kept per job (head and tail when cut)'),
+  GITLAB_FETCH_ARTIFACTS: bool(false).describe('Fetch artifact metadata and small report files'),
+  GITLAB_FETCH_TEST_REPORTS: bool(true).describe('Fetch the pipeline test report'),
+  GITLAB_MAX_LOG_SIZE_MB: num(10, 0.01).describe('Largest job log read, in MB'),
+  GITLAB_LOG_CONTEXT_LINES: int(50, 0, 1000).describe('Context lines kept around each failure block'),
+  GITLAB_TIMEOUT_MS: int(15000, 100).describe('Timeout of one GitLab API request'),
+  GITLAB_MAX_CONCURRENCY: int(8, 1, 100).describe('GitLab requests in flight at once per worker process'),
+
+  // Email
+  IMAP_ENABLED: bool(false).describe('Enable email monitoring (also implied by TRIGGER_MODE=email/both)'),
+  IMAP_SERVER: z.string().default('imap.gmail.com').describe('IMAP server hostname'),
+  IMAP_PORT: int(993, 1, 65535).describe('IMAP server port'),
+  IMAP_USE_SSL: bool(true).describe('Use implicit TLS (false: STARTTLS when offered)'),
+  IMAP_USER: optionalString().describe('IMAP username'),
+  IMAP_APP_PASSWORD: optionalString().describe('IMAP password or app password'),
+  IMAP_FOLDER: z.string().default('INBOX').describe('Folder to monitor'),
+  IMAP_CHECK_INTERVAL: int(60, 1).describe('Seconds between checks when IDLE is not available'),
+  IMAP_GITLAB_EMAIL: csv([]).describe('Accepted GitLab sender addresses (comma-separated)'),
+  IMAP_FAILURE_KEYWORDS: csv(['failed', 'failure']).describe('Subject keywords that mark a failure notification'),
+  IMAP_AFTER_PROCESS: z.enum(['seen', 'move', 'leave']).default('seen').describe('After processing: mark seen, move, or leave'),
+  IMAP_PROCESSED_FOLDER: z.string().default('Processed').describe('Target folder when IMAP_AFTER_PROCESS=move'),
+
+  // AI providers
+  DEFAULT_AI_PROVIDER: z.enum(AI_PROVIDERS).optional().describe('openai, anthropic, azure_openai or offline (default: first with a key, else offline)'),
+  AI_FALLBACK_PROVIDERS: csv([]).pipe(z.array(z.enum(AI_PROVIDERS))).describe('Providers tried in order when the default fails'),
+  OPENAI_API_KEY: optionalString().describe('OpenAI (or compatible) API key'),
+  OPENAI_BASE_URL: url().describe('OpenAI-compatible base URL (OpenRouter, Ollama, vLLM...)'),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini').describe('OpenAI model'),
+  ANTHROPIC_API_KEY: optionalString().describe('Anthropic API key'),
+  ANTHROPIC_BASE_URL: url().describe('Anthropic API base URL'),
+  ANTHROPIC_MODEL: z.string().default('claude-3-5-haiku-latest').describe('Anthropic model'),
+  AZURE_OPENAI_API_KEY: optionalString().describe('Azure OpenAI API key'),
+  AZURE_OPENAI_ENDPOINT: url().describe('Azure OpenAI endpoint'),
+  AZURE_OPENAI_DEPLOYMENT: z.string().default('gpt-4o-mini').describe('Azure OpenAI deployment name'),
+  AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21').describe('Azure OpenAI API version'),
+  AI_MAX_INPUT_TOKENS: int(12000, 500).describe('Input budget of one analysis, in tokens'),
+  AI_MAX_OUTPUT_TOKENS: int(2000, 100).describe('max_tokens of one provider call'),
+  AI_TIMEOUT_MS: int(60000, 100).describe('Timeout of one provider call'),
+  AI_RULES_FIRST: bool(true).describe('Skip the AI call when a knowledge-base rule matches with high confidence'),
+  AI_CACHE_TTL_HOURS: num(168, 0).describe('How long a fingerprint reuses a stored analysis (0: never)'),
+  AI_RATE_LIMIT_PER_MINUTE: int(60, 1).describe('Provider calls per minute across the worker pool'),
+
+  // Excerpting
+  EXCERPT_MAX_LINES: int(150, 10).describe('Most log lines in one job excerpt'),
+  EXCERPT_MAX_CHARS: int(12000, 500).describe('Most characters in one job excerpt'),
+
+  // Post back
+  POSTBACK_ENABLED: bool(false).describe('Post the analysis as a GitLab note'),
+  POSTBACK_PROJECTS: csv([]).describe('Project ids or paths allowed to receive notes (empty: all)'),
+  SLACK_WEBHOOK_URL: url().describe('Slack incoming webhook for notifications'),
+  NOTIFY_WEBHOOK_URL: url().describe('Generic webhook for notifications (HMAC-signed with SECRET_KEY)'),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+export type TAiProvider = (typeof AI_PROVIDERS)[number];

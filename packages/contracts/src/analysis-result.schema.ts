@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** Failure categories (SPEC §3). Renaming one breaks stored analyses and filters. */
+export const CATEGORIES = [
+  'build',
+  'test',
+  'dependency',
+  'lint',
+  'configuration',
+  'deployment',
+  'infrastructure',
+  'timeout',
+  'out_of_memory',
+  'network',
+  'security',
+  'unknown',
+] as const;
+export const ZCategory = z.enum(CATEGORIES);
+export type TCategory = z.infer<typeof ZCategory>;
+
+export const ZSeverity = z.enum(['critical', 'high', 'medium', 'low']);
+export type TSeverity = z.infer<typeof ZSeverity>;
+
+/** One line of a masked excerpt, with its number in the original log (1-based). */
+export const ZExcerptLine = z.object({ line: z.number().int().min(1), text: z.string() });
+export type TExcerptLine = z.infer<typeof ZExcerptLine>;
+
+export const ZJobFinding = z.object({
+  job_id: z.number().int(),
+  name: z.string(),
+  stage: z.string(),
+  excerpt: z.array(ZExcerptLine),
+  findings: z.array(z.string()),
+});
+export type TJobFinding = z.infer<typeof ZJobFinding>;
+
+export const ZSolution = z.object({
+  title: z.string().min(1),
+  steps: z.array(z.string()).min(1),
+  commands: z.array(z.string()).optional(),
+  code: z.string().optional(),
+});
+export type TSolution = z.infer<typeof ZSolution>;
+
+export const ZAnalysisResult = z.object({
+  summary: z.string().min(1),
+  root_cause: z.string().min(1),
+  category: ZCategory,
+  severity: ZSeverity,
+  confidence: z.number().min(0).max(1),
+  failed_jobs: z.array(ZJobFinding),
+  solutions: z.array(ZSolution),
+  prevention: z.array(z.string()),
+  flaky_suspected: z.object({ suspected: z.boolean(), reason: z.string() }),
+  fingerprint: z.string().min(1),
+  documentation_links: z.array(z.string()),
+  /** Which knowledge-base rule (offline) or provider produced this result, for honesty. */
+  source: z.object({ kind: z.enum(['rules', 'ai', 'cache']), detail: z.string() }).optional(),
+});
+export type TAnalysisResult = z.infer<typeof ZAnalysisResult>;

@@ -1,0 +1,2 @@
+export { acceptFailure, type TIntakeDeps, type TAcceptOutcome } from './accept-failure';
+export { startOutboxRelay, type TOutboxRelay } from './outbox-relay';

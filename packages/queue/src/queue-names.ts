@@ -1,0 +1,9 @@
+/**
+ * Every queue of the system. Renaming a value breaks jobs already queued under the old name:
+ * add new entries, never rename.
+ */
+export const QUEUE_NAMES = {
+  analyze: 'analyze',
+  postback: 'postback',
+} as const;
+export type TQueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -1,0 +1,40 @@
+import { Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { TAnalyzePipelinePayload } from '@cia/contracts';
+import { ANALYZE_PIPELINE_JOB } from './analyze-pipeline.job';
+import { QUEUE_NAMES } from './queue-names';
+
+export type TQueues = {
+  analyze: Queue<TAnalyzePipelinePayload>;
+  postback: Queue;
+  all(): Queue[];
+  close(): Promise<void>;
+};
+
+export function createQueues(connection: IORedis, prefix: string): TQueues {
+  const analyze = new Queue<TAnalyzePipelinePayload>(QUEUE_NAMES.analyze, { connection, prefix });
+  const postback = new Queue(QUEUE_NAMES.postback, { connection, prefix });
+  const all = () => [analyze, postback] as Queue[];
+  return {
+    analyze,
+    postback,
+    all,
+    close: async () => {
+      await Promise.all(all().map((q) => q.close()));
+    },
+  };
+}
+
+/** Validates the payload, then adds it with its deterministic id and the job's defaults. */
+export async function enqueueAnalyzePipeline(
+  queues: Pick<TQueues, 'analyze'>,
+  payload: TAnalyzePipelinePayload,
+  options: { delay?: number } = {},
+): Promise<void> {
+  const data = ANALYZE_PIPELINE_JOB.schema.parse(payload);
+  await queues.analyze.add(ANALYZE_PIPELINE_JOB.name, data, {
+    ...ANALYZE_PIPELINE_JOB.options,
+    ...options,
+    jobId: ANALYZE_PIPELINE_JOB.jobId(data),
+  });
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// Entry point of the root npm scripts (start, test, cli, drill, bench). Plain CommonJS so it runs
+// on a fresh clone before anything is installed: it installs what is missing, then hands over.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const PNPM = ['--yes', 'pnpm@10.34.8'];
+const STAMP = path.join(ROOT, 'node_modules', '.ci-analyst-install');
+
+function installFingerprint() {
+  const h = crypto.createHash('sha256');
+  for (const f of ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml']) {
+    const p = path.join(ROOT, f);
+    if (fs.existsSync(p)) h.update(fs.readFileSync(p));
+  }
+  return h.digest('hex');
+}
+
+/** Installs dependencies when node_modules is missing or the lockfile changed since the last install. */
+function ensureInstalled() {
+  const want = installFingerprint();
+  if (fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === want) return;
+  process.stderr.write('Installing dependencies (pnpm install --frozen-lockfile)...\n');
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  // Progress goes to stderr so stdout stays clean for CLI output.
+  const r = spawnSync(npx, [...PNPM, 'install', '--frozen-lockfile'], { cwd: ROOT, stdio: ['ignore', 2, 2], env: { ...process.env, COREPACK_ENABLE_STRICT: '0' } });
+  if (r.status !== 0) {
+    process.stderr.write('Dependency installation failed.\n');
+    process.exit(r.status || 1);
+  }
+  fs.writeFileSync(STAMP, want);
+}
+
+function bin(name) {
+  return path.join(ROOT, 'node_modules', '.bin', name);
+}
+
+/** Runs a child with the terminal; Ctrl-C reaches the child (same process group), we wait for it. */
+function runForeground(cmd, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+    const forward = (sig) => () => {
+      if (child.exitCode === null) child.kill(sig);
+    };
+    process.on('SIGINT', () => undefined);
+    process.on('SIGTERM', forward('SIGTERM'));
+    child.on('exit', (code, signal) => resolve(code === null ? (signal === 'SIGINT' ? 130 : 1) : code));
+  });
+}
+
+function tsx(args, env) {
+  return runForeground(process.execPath, ['--import', 'tsx', ...args], env);
+}
+
+function canConnect(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host });
+    s.setTimeout(1000);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => (s.destroy(), resolve(false)));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Tests need Redis and PostgreSQL: use the local ones, or start what is missing. */
+async function prepareTestServices() {
+  const env = {};
+  const cleanups = [];
+  if (!process.env.TEST_REDIS_URL && !(await canConnect(6379))) {
+    const port = await freePort();
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cia-test-redis-'));
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    child.on('error', () => undefined);
+    for (let i = 0; i < 50 && !(await canConnect(port)); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!(await canConnect(port))) {
+      process.stderr.write('Tests need Redis: none on 127.0.0.1:6379 and redis-server could not be started.\n');
+      process.exit(1);
+    }
+    env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;
+    cleanups.push(() => child.kill('SIGTERM'));
+    process.stderr.write(`Started a private redis-server on ${env.TEST_REDIS_URL} for the tests.\n`);
+  }
+  if (!process.env.TEST_DATABASE_URL && !(await canConnect(5432))) {
+    spawnSync('sh', ['-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'], { stdio: 'ignore' });
+    if (!(await canConnect(5432))) process.stderr.write('PostgreSQL is not reachable on 127.0.0.1:5432: database tests fall back to in-memory PGlite.\n');
+  }
+  return { env, cleanup: () => cleanups.forEach((c) => c()) };
+}
+
+async function main() {
+  const [command, ...args] = process.argv.slice(2);
+  ensureInstalled();
+  switch (command) {
+    case 'start':
+      process.exit(await tsx(['services/cli/src/main.ts', 'serve', ...args]));
+      break;
+    case 'cli':
+      process.exit(await tsx(['services/cli/src/main.ts', ...args]));
+      break;
+    case 'drill':
+      process.exit(await tsx(['bench/drills/main.ts', ...args]));
+      break;
+    case 'bench':
+      process.exit(await tsx(['bench/main.ts', ...args]));
+      break;
+    case 'test': {
+      const steps = [
+        // One tsc over the whole workspace (tests and bench included) is faster than one per package.
+        ['typecheck', bin('tsc'), ['-p', 'tsconfig.json']],
+        ['lint', bin('eslint'), ['--max-warnings=0', '.']],
+      ];
+      for (const [name, cmd, a] of steps) {
+        process.stderr.write(`\n== ${name}\n`);
+        const code = await runForeground(cmd, a);
+        if (code !== 0) process.exit(code);
+      }
+      const services = await prepareTestServices();
+      process.stderr.write('\n== jest\n');
+      const code = await runForeground(bin('jest'), ['--ci', ...args], services.env);
+      services.cleanup();
+      process.exit(code);
+      break;
+    }
+    default:
+      process.stderr.write('usage: node scripts/dev.cjs start|test|cli|drill|bench [args]\n');
+      process.exit(2);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack || err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { loadConfig, maskConfig } from '@cia/config';
+
+export function registerConfigCommand(program: Command): void {
+  program
+    .command('config')
+    .description('show the effective configuration (secrets masked)')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const masked = maskConfig(loadConfig());
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(masked, null, 2)}\n`);
+        return;
+      }
+      for (const [k, v] of Object.entries(masked)) {
+        const shown = v === undefined ? '(unset)' : Array.isArray(v) ? v.join(',') : String(v);
+        process.stdout.write(`${k.padEnd(28)} ${shown}\n`);
+      }
+    });
+}

@@ -1,0 +1,38 @@
+import express, { type Express } from 'express';
+import { enabledTriggers } from '@cia/config';
+import { AppError, errorHandler } from './http/app-error';
+import { requireApiToken } from './http/auth';
+import type { TIngestDeps } from './ingest-deps';
+import { analysisRoutes } from './routes/analysis.routes';
+import { healthRoutes } from './routes/health.routes';
+import { webhookRoutes } from './routes/webhook.routes';
+
+/** The ingest HTTP app; never listens by itself so tests and the launcher compose it. */
+export function createApp(deps: TIngestDeps): Express {
+  const { config } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.use(healthRoutes(deps));
+  app.use(
+    webhookRoutes(
+      config,
+      {
+        db: deps.db,
+        queues: deps.queues,
+        logger: deps.logger,
+        webhookSecret: config.GITLAB_WEBHOOK_SECRET,
+        jobHookDelayMs: config.JOB_HOOK_DELAY_SECONDS * 1000,
+      },
+      enabledTriggers(config).webhook,
+    ),
+  );
+  const guard = requireApiToken(config.API_TOKEN);
+  app.use('/analysis', guard);
+  app.use(analysisRoutes(deps));
+
+  app.use((req, _res, next) => next(new AppError('not_found', `no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,83 @@
+import { findDeliveryByKey, recordDelivery, type TDb } from '@cia/db';
+import { acceptFailure, type TIntakeDeps } from '@cia/intake';
+import { AppError } from '../http/app-error';
+import { safeEqual } from '../http/auth';
+import { normalizeEvent } from './normalize-event';
+
+export type TDelivery = {
+  headers: Record<string, string>;
+  rawBody: string;
+};
+
+export type TDeliveryAnswer = { status: 200 | 202; body: Record<string, unknown> };
+
+export type TDeliveryDeps = TIntakeDeps & { db: TDb; webhookSecret?: string; jobHookDelayMs: number };
+
+const KEPT_HEADERS = /^(x-gitlab-|idempotency-key$|user-agent$|content-type$|content-length$)/;
+
+function auditHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (KEPT_HEADERS.test(k) && k !== 'x-gitlab-token') out[k] = v;
+  return out;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw new AppError('bad_request', `malformed JSON: ${(err as Error).message}`, 'body');
+  }
+}
+
+/**
+ * POST /webhooks/gitlab: verify, validate, dedup, persist, enqueue. Every 2xx means the
+ * failure is in the database (and normally in Redis); nothing here waits on GitLab or an AI.
+ */
+export async function handleDelivery(deps: TDeliveryDeps, delivery: TDelivery): Promise<TDeliveryAnswer> {
+  const h = delivery.headers;
+  if (deps.webhookSecret && !safeEqual(h['x-gitlab-token'] ?? '', deps.webhookSecret)) {
+    throw new AppError('unauthorized', 'invalid X-Gitlab-Token');
+  }
+  const body = parseJson(delivery.rawBody);
+  const event = normalizeEvent(h['x-gitlab-event'], body);
+  const idempotencyKey = h['idempotency-key'] ?? h['x-gitlab-event-uuid'] ?? null;
+
+  if (idempotencyKey) {
+    const seen = await findDeliveryByKey(deps.db, idempotencyKey);
+    if (seen) {
+      return seen.requestId
+        ? { status: 200, body: { status: 'duplicate', request_id: seen.requestId, reason: 'delivery already received' } }
+        : { status: 200, body: { status: 'ignored', reason: seen.reason ?? 'delivery already received' } };
+    }
+  }
+
+  const base = {
+    idempotencyKey,
+    eventType: h['x-gitlab-event'] ?? 'unknown',
+    objectKind: event.objectKind ?? null,
+    headers: auditHeaders(h),
+    body: delivery.rawBody,
+  };
+
+  if (event.kind === 'ignored') {
+    await recordDelivery(deps.db, { ...base, projectId: event.projectId ?? null, pipelineId: event.pipelineId ?? null, outcome: 'ignored', reason: event.reason });
+    return { status: 200, body: { status: 'ignored', reason: event.reason } };
+  }
+
+  const outcome = await acceptFailure(
+    deps,
+    { trigger: 'webhook', project: event.project, pipeline: event.pipeline, failedJobs: event.failedJobs },
+    { delayMs: event.fromJobHook ? deps.jobHookDelayMs : 0 },
+  );
+  await recordDelivery(deps.db, {
+    ...base,
+    projectId: event.project.id,
+    pipelineId: event.pipeline.id,
+    outcome: outcome.created ? 'accepted' : 'duplicate',
+    requestId: outcome.requestId,
+    reason: outcome.created ? null : 'pipeline already has an analysis',
+  });
+  return outcome.created
+    ? { status: 202, body: { status: 'accepted', request_id: outcome.requestId } }
+    : { status: 200, body: { status: 'duplicate', request_id: outcome.requestId, reason: 'pipeline already has an analysis' } };
+}

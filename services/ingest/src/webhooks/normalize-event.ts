@@ -1,0 +1,120 @@
+import {
+  GITLAB_EVENTS,
+  ZJobHook,
+  ZPipelineHook,
+  type TFailedJobRef,
+  type TJobHook,
+  type TPipelineHook,
+  type TPipelineRef,
+  type TProjectRef,
+} from '@cia/contracts';
+import { AppError, fromZodError } from '../http/app-error';
+
+export type TNormalizedEvent =
+  | {
+      kind: 'failure';
+      objectKind: string;
+      project: TProjectRef;
+      pipeline: TPipelineRef;
+      failedJobs: TFailedJobRef[];
+      /** Job Hooks may arrive before the pipeline finishes: their analysis waits a little. */
+      fromJobHook: boolean;
+    }
+  | { kind: 'ignored'; objectKind?: string; projectId?: number; pipelineId?: number; reason: string };
+
+function pathFromUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).pathname.replace(/^\/+|\/+$/g, '') || null;
+  } catch {
+    return null;
+  }
+}
+
+function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
+  const attrs = hook.object_attributes;
+  if (attrs.status !== 'failed') {
+    return { kind: 'ignored', objectKind: 'pipeline', projectId: hook.project.id, pipelineId: attrs.id, reason: `pipeline status is ${attrs.status}, not failed` };
+  }
+  const failedJobs: TFailedJobRef[] = (hook.builds ?? [])
+    .filter((b) => b.status === 'failed' && !b.allow_failure)
+    .map((b) => ({ id: b.id, name: b.name, stage: b.stage, status: b.status, failure_reason: b.failure_reason ?? null, allow_failure: false }));
+  const projectUrl = hook.project.web_url ?? null;
+  return {
+    kind: 'failure',
+    objectKind: 'pipeline',
+    fromJobHook: false,
+    project: {
+      id: hook.project.id,
+      path: hook.project.path_with_namespace ?? pathFromUrl(projectUrl),
+      name: hook.project.name ?? null,
+      web_url: projectUrl,
+      default_branch: hook.project.default_branch ?? null,
+    },
+    pipeline: {
+      id: attrs.id,
+      iid: attrs.iid ?? null,
+      ref: attrs.ref ?? null,
+      sha: attrs.sha ?? null,
+      url: attrs.url ?? (projectUrl ? `${projectUrl}/-/pipelines/${attrs.id}` : null),
+      status: attrs.status,
+      source: attrs.source ?? null,
+      merge_request_iid: hook.merge_request?.iid ?? null,
+      commit_title: hook.commit?.title ?? null,
+      commit_author: hook.commit?.author?.name ?? null,
+    },
+    failedJobs: failedJobs.map((j) => ({ ...j, web_url: projectUrl ? `${projectUrl}/-/jobs/${j.id}` : null })),
+  };
+}
+
+function fromJobHook(hook: TJobHook): TNormalizedEvent {
+  if (hook.build_status !== 'failed') {
+    return { kind: 'ignored', objectKind: 'build', projectId: hook.project_id, pipelineId: hook.pipeline_id, reason: `job status is ${hook.build_status}, not failed` };
+  }
+  if (hook.build_allow_failure) {
+    return { kind: 'ignored', objectKind: 'build', projectId: hook.project_id, pipelineId: hook.pipeline_id, reason: 'job is allowed to fail' };
+  }
+  const projectUrl = hook.repository?.homepage ?? null;
+  return {
+    kind: 'failure',
+    objectKind: 'build',
+    fromJobHook: true,
+    project: { id: hook.project_id, path: pathFromUrl(projectUrl), name: hook.project_name ?? null, web_url: projectUrl },
+    pipeline: {
+      id: hook.pipeline_id,
+      ref: hook.ref ?? null,
+      sha: hook.sha ?? hook.commit?.sha ?? null,
+      url: projectUrl ? `${projectUrl}/-/pipelines/${hook.pipeline_id}` : null,
+      commit_author: hook.commit?.author_name ?? null,
+    },
+    failedJobs: [
+      {
+        id: hook.build_id,
+        name: hook.build_name,
+        stage: hook.build_stage,
+        status: hook.build_status,
+        failure_reason: hook.build_failure_reason ?? null,
+        allow_failure: false,
+        web_url: projectUrl ? `${projectUrl}/-/jobs/${hook.build_id}` : null,
+      },
+    ],
+  };
+}
+
+/** Validates a delivery against GitLab's documented payloads and says what it means for us. */
+export function normalizeEvent(eventHeader: string | undefined, body: unknown): TNormalizedEvent {
+  if (!eventHeader) throw new AppError('bad_request', 'X-Gitlab-Event header is required', 'X-Gitlab-Event');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('validation_failed', 'body must be a JSON object', 'body');
+  const kind = (body as { object_kind?: unknown }).object_kind;
+  if (eventHeader === GITLAB_EVENTS.pipeline) {
+    const parsed = ZPipelineHook.safeParse(body);
+    if (!parsed.success) throw fromZodError(parsed.error);
+    return fromPipelineHook(parsed.data);
+  }
+  if (eventHeader === GITLAB_EVENTS.job) {
+    const parsed = ZJobHook.safeParse(body);
+    if (!parsed.success) throw fromZodError(parsed.error);
+    return fromJobHook(parsed.data);
+  }
+  return { kind: 'ignored', objectKind: typeof kind === 'string' ? kind : undefined, reason: `event "${eventHeader}" is not analysed` };
+}

@@ -1,0 +1,1 @@
+export { startMailWatcher, type TMailWatcherHandle } from './start';

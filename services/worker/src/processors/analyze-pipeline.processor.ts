@@ -1,0 +1,31 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { failAnalysis, findAnalysisByRequestId, type TDb } from '@cia/db';
+import type { TLogger } from '@cia/logger';
+import { ANALYZE_PIPELINE_JOB } from '@cia/queue';
+import { runAnalysis } from '../analysis/run-analysis';
+
+export type TProcessorDeps = { db: TDb; logger: TLogger };
+
+/** Thin: validate, skip finished work, run, and record the final failure once retries are spent. */
+export function createAnalyzePipelineProcessor(deps: TProcessorDeps) {
+  return async (job: Job): Promise<{ request_id: string; skipped?: string }> => {
+    const parsed = ANALYZE_PIPELINE_JOB.schema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    const requestId = parsed.data.request_id;
+    const logger = deps.logger.child({ request_id: requestId, job_id: job.id, attempt: job.attemptsMade + 1 });
+    const row = await findAnalysisByRequestId(deps.db, requestId);
+    if (!row) throw new UnrecoverableError(`analysis ${requestId} does not exist`);
+    if (row.status === 'completed' || row.status === 'failed') return { request_id: requestId, skipped: `already ${row.status}` };
+    try {
+      await runAnalysis({ db: deps.db, logger }, row);
+      logger.info('analysis completed');
+      return { request_id: requestId };
+    } catch (err) {
+      const e = err as Error;
+      const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      logger.warn(last ? 'analysis failed for good' : 'analysis attempt failed; will retry', { err: e.message });
+      if (last) await failAnalysis(deps.db, row.id, { code: e.name === 'UnrecoverableError' ? 'unrecoverable' : 'failed', message: e.message });
+      throw err;
+    }
+  };
+}

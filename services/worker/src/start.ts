@@ -1,0 +1,35 @@
+import { Worker } from 'bullmq';
+import type { TConfig } from '@cia/config';
+import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
+import { createLogger, type TLogger } from '@cia/logger';
+import { QUEUE_NAMES, createRedisConnection, startHeartbeat } from '@cia/queue';
+import { createAnalyzePipelineProcessor } from './processors/analyze-pipeline.processor';
+
+export type TWorkerHandle = { close(): Promise<void> };
+
+/** Starts one worker process: a BullMQ worker pool on the analyze queue. */
+export async function startWorker(config: TConfig, shared: { database?: TDatabase; logger?: TLogger } = {}): Promise<TWorkerHandle> {
+  if (!config.REDIS_URL) throw new Error('REDIS_URL is required to start the worker on its own (npm start provides one)');
+  const logger = shared.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL });
+  const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: Math.min(config.WORKER_CONCURRENCY, 20) }));
+  if (!shared.database) await applyMigrations(database);
+  const connection = createRedisConnection(config.REDIS_URL, 'worker');
+  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger }), {
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    autorun: true,
+  });
+  worker.on('error', (err) => logger.error('worker error', { err: err.message }));
+  const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({ state: worker.isRunning() ? 'running' : 'stopped', detail: { concurrency: config.WORKER_CONCURRENCY } }));
+  logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, database: database.kind });
+  return {
+    close: async () => {
+      // Active jobs finish; nothing new is taken.
+      await worker.close();
+      await heartbeat.stop();
+      connection.disconnect();
+      if (!shared.database) await database.close();
+    },
+  };
+}
