@@ -102,6 +102,12 @@ export const ZEnv = z.object({
   AI_RULES_FIRST: bool(true).describe('Skip the AI call when a knowledge-base rule matches with high confidence'),
   AI_CACHE_TTL_HOURS: num(168, 0).describe('How long a fingerprint reuses a stored analysis (0: never)'),
   AI_RATE_LIMIT_PER_MINUTE: int(60, 1).describe('Provider calls per minute across the worker pool'),
+  AI_MAX_CONCURRENCY: int(4, 1, 1000).describe('Calls in flight at once to one provider, per worker process'),
+  AI_MAX_RETRIES: int(2, 0, 10).describe('Retries of one provider call on 429, 5xx and timeouts (retry-after is honoured)'),
+  AI_RULES_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85).describe('Rule confidence (0..1) at which AI_RULES_FIRST skips the AI call'),
+  AI_PRICES: csv([])
+    .pipe(z.array(z.string().regex(/^[^=\s]+=\d+(\.\d+)?\/\d+(\.\d+)?$/, 'expected model=input/output (USD per million tokens)')))
+    .describe('Extra or corrected model prices, comma-separated model=input/output in USD per million tokens'),
 
   // Excerpting
   EXCERPT_MAX_LINES: int(150, 10).describe('Most log lines in one job excerpt'),

@@ -22,3 +22,16 @@ export function createRedisConnection(url: string, role: TConnectionRole, extra:
   redis.on('error', () => undefined);
   return redis;
 }
+
+/** QUIT when Redis answers (no lingering timers); a hard disconnect when it does not. */
+export async function closeRedis(redis: IORedis): Promise<void> {
+  if (redis.status === 'ready') {
+    try {
+      await Promise.race([redis.quit(), new Promise((_, reject) => setTimeout(reject, 1000).unref())]);
+      return;
+    } catch {
+      // fall through to disconnect
+    }
+  }
+  redis.disconnect();
+}

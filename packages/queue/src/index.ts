@@ -1,5 +1,5 @@
 export { QUEUE_NAMES, type TQueueName } from './queue-names';
-export { createRedisConnection, type TConnectionRole } from './connection';
+export { createRedisConnection, closeRedis, type TConnectionRole } from './connection';
 export { ANALYZE_PIPELINE_JOB } from './analyze-pipeline.job';
 export { createQueues, enqueueAnalyzePipeline, type TQueues } from './queues';
 export { startHeartbeat, readHeartbeats, type THeartbeat } from './heartbeat';

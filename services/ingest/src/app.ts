@@ -4,6 +4,7 @@ import { AppError, errorHandler } from './http/app-error';
 import { requireApiToken } from './http/auth';
 import type { TIngestDeps } from './ingest-deps';
 import { analysisRoutes } from './routes/analysis.routes';
+import { devRoutes } from './routes/dev.routes';
 import { healthRoutes } from './routes/health.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 
@@ -14,20 +15,16 @@ export function createApp(deps: TIngestDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', true);
 
+  const delivery = {
+    db: deps.db,
+    queues: deps.queues,
+    logger: deps.logger,
+    webhookSecret: config.GITLAB_WEBHOOK_SECRET,
+    jobHookDelayMs: config.JOB_HOOK_DELAY_SECONDS * 1000,
+  };
   app.use(healthRoutes(deps));
-  app.use(
-    webhookRoutes(
-      config,
-      {
-        db: deps.db,
-        queues: deps.queues,
-        logger: deps.logger,
-        webhookSecret: config.GITLAB_WEBHOOK_SECRET,
-        jobHookDelayMs: config.JOB_HOOK_DELAY_SECONDS * 1000,
-      },
-      enabledTriggers(config).webhook,
-    ),
-  );
+  app.use(webhookRoutes(config, delivery, enabledTriggers(config).webhook));
+  app.use(devRoutes(deps, delivery));
   const guard = requireApiToken(config.API_TOKEN);
   app.use('/analysis', guard);
   app.use(analysisRoutes(deps));

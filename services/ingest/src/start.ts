@@ -4,7 +4,7 @@ import type { TConfig } from '@cia/config';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { startOutboxRelay } from '@cia/intake';
 import { createLogger, type TLogger } from '@cia/logger';
-import { createQueues, createRedisConnection, startHeartbeat } from '@cia/queue';
+import { closeRedis, createQueues, createRedisConnection, startHeartbeat } from '@cia/queue';
 import { createApp } from './app';
 import { createHealthCheck } from './health-check';
 
@@ -45,7 +45,7 @@ export async function startIngest(config: TConfig, shared: { database?: TDatabas
       await relay.stop();
       await heartbeat.stop();
       await queues.close();
-      redis.disconnect();
+      await closeRedis(redis);
       if (!shared.database) await database.close();
     },
   };

@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import type { TConfig } from '@cia/config';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
-import { QUEUE_NAMES, createRedisConnection, startHeartbeat } from '@cia/queue';
+import { QUEUE_NAMES, closeRedis, createRedisConnection, startHeartbeat } from '@cia/queue';
 import { createAnalyzePipelineProcessor } from './processors/analyze-pipeline.processor';
 
 export type TWorkerHandle = { close(): Promise<void> };
@@ -28,7 +28,7 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
       // Active jobs finish; nothing new is taken.
       await worker.close();
       await heartbeat.stop();
-      connection.disconnect();
+      await closeRedis(connection);
       if (!shared.database) await database.close();
     },
   };

@@ -19,7 +19,7 @@ export function createTestPrefix(label = 'test'): { url: string; prefix: string;
           if (keys.length > 0) await redis.del(...keys);
         } while (cursor !== '0');
       } finally {
-        redis.disconnect();
+        await redis.quit();
       }
     },
   };

@@ -34,6 +34,17 @@ function parseJson(raw: string): unknown {
  * failure is in the database (and normally in Redis); nothing here waits on GitLab or an AI.
  */
 export async function handleDelivery(deps: TDeliveryDeps, delivery: TDelivery): Promise<TDeliveryAnswer> {
+  try {
+    return await handleValidDelivery(deps, delivery);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    // The database could not take the delivery: a 503 makes GitLab retry it later instead of a 2xx we could lose.
+    deps.logger.error('could not store webhook delivery', { err: (err as Error).message });
+    throw new AppError('service_unavailable', 'the delivery could not be stored right now; retry later');
+  }
+}
+
+async function handleValidDelivery(deps: TDeliveryDeps, delivery: TDelivery): Promise<TDeliveryAnswer> {
   const h = delivery.headers;
   if (deps.webhookSecret && !safeEqual(h['x-gitlab-token'] ?? '', deps.webhookSecret)) {
     throw new AppError('unauthorized', 'invalid X-Gitlab-Token');

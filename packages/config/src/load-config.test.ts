@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, maskConfig, enabledTriggers } from './load-config';
+
+const load = (env: Record<string, string>) => loadConfig(env, { dotenvPath: false });
+
+test('defaults need no settings at all', () => {
+  const c = load({});
+  expect(c).toMatchObject({ PORT: 8000, TRIGGER_MODE: 'webhook', DATA_DIR: './.data', ENVIRONMENT: 'development', GITLAB_LOG_LINES_LIMIT: 2000 });
+  expect(c.DATABASE_URL).toBeUndefined();
+});
+
+test('a wrong value names the variable and what it expects, on one line', () => {
+  expect(() => load({ PORT: 'abc' })).toThrow(ConfigError);
+  expect(() => load({ PORT: 'abc' })).toThrow(/PORT: .*number.*\(got "abc"\)/);
+  expect(() => load({ TRIGGER_MODE: 'sometimes' })).toThrow(/TRIGGER_MODE: .*"webhook"\|"email"\|"both"/);
+  try {
+    load({ PORT: 'abc', TRIGGER_MODE: 'sometimes' });
+  } catch (e) {
+    expect((e as Error).message.split('\n')).toHaveLength(1);
+  }
+});
+
+test('booleans, lists and urls are parsed and validated', () => {
+  const c = load({ GITLAB_AUTO_FETCH_LOGS: 'false', IMAP_GITLAB_EMAIL: 'a@x.org, b@y.org', GITLAB_BASE_URL: 'https://git.example.com/gitlab' });
+  expect(c.GITLAB_AUTO_FETCH_LOGS).toBe(false);
+  expect(c.IMAP_GITLAB_EMAIL).toEqual(['a@x.org', 'b@y.org']);
+  expect(() => load({ GITLAB_FETCH_ARTIFACTS: 'maybe' })).toThrow(/GITLAB_FETCH_ARTIFACTS/);
+  expect(() => load({ GITLAB_BASE_URL: 'not a url' })).toThrow(/GITLAB_BASE_URL/);
+});
+
+test('production requires API_TOKEN and SECRET_KEY', () => {
+  expect(() => load({ ENVIRONMENT: 'production' })).toThrow(/API_TOKEN: required when ENVIRONMENT=production/);
+  expect(load({ ENVIRONMENT: 'production', API_TOKEN: 't', SECRET_KEY: 's' }).ENVIRONMENT).toBe('production');
+});
+
+test('secret values are never echoed in errors or in the masked view', () => {
+  expect(() => load({ GITLAB_API_TOKEN: 'glpat-abc', PORT: '-1' })).not.toThrow(/glpat-abc/);
+  const masked = maskConfig(load({ GITLAB_API_TOKEN: 'glpat-secret', OPENAI_API_KEY: 'sk-secret' }));
+  expect(JSON.stringify(masked)).not.toMatch(/secret/);
+  expect(masked.GITLAB_API_TOKEN).toBe('********');
+});
+
+test('.env is read when present and real environment variables win', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cia-env-'));
+  const file = path.join(dir, '.env');
+  fs.writeFileSync(file, 'PORT=9100\nLOG_LEVEL=debug\n');
+  const c = loadConfig({ LOG_LEVEL: 'warn' }, { dotenvPath: file });
+  expect(c.PORT).toBe(9100);
+  expect(c.LOG_LEVEL).toBe('warn');
+});
+
+test('TRIGGER_MODE decides which triggers run', () => {
+  expect(enabledTriggers(load({}))).toEqual({ webhook: true, email: false });
+  expect(enabledTriggers(load({ TRIGGER_MODE: 'email' }))).toEqual({ webhook: false, email: true });
+  expect(enabledTriggers(load({ TRIGGER_MODE: 'both' }))).toEqual({ webhook: true, email: true });
+});

@@ -1,0 +1,254 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import IORedis from 'ioredis';
+import { eq } from 'drizzle-orm';
+import { testConfig } from '@cia/config/testing';
+import { analyses, webhookDeliveries } from '@cia/db';
+import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
+import { startOutboxRelay } from '@cia/intake';
+import { createLogger } from '@cia/logger';
+import { closeRedis, createQueues, createRedisConnection, type TQueues } from '@cia/queue';
+import { createTestPrefix } from '@cia/queue/testing';
+import { pipelineHook, jobHook } from '../../../../tests/fixtures/gitlab-payloads';
+import { createApp } from '../app';
+import { createHealthCheck } from '../health-check';
+
+const logger = createLogger({ service: 'test', silent: true });
+let database: TTestDatabase;
+let redisTest: ReturnType<typeof createTestPrefix>;
+let redis: IORedis;
+let queues: TQueues;
+let app: Express;
+const SECRET = 'hook-secret';
+let nextPipeline = 5000;
+
+function buildApp(q: TQueues, overrides: Record<string, string> = {}): Express {
+  const config = testConfig({ REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix, GITLAB_WEBHOOK_SECRET: SECRET, WEBHOOK_BODY_LIMIT_MB: '0.05', ...overrides });
+  return createApp({ config, db: database.db, queues: q, logger, health: createHealthCheck(config, database, redis, q) });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('webhook');
+  redisTest = createTestPrefix('webhook');
+  redis = createRedisConnection(redisTest.url, 'producer');
+  queues = createQueues(redis, redisTest.prefix);
+  app = buildApp(queues);
+});
+
+afterAll(async () => {
+  await queues.close();
+  await closeRedis(redis);
+  await database.drop();
+  await redisTest.cleanup();
+});
+
+const post = (body: unknown, headers: Record<string, string> = {}, target: Express = app) =>
+  request(target)
+    .post('/webhooks/gitlab')
+    .set({ 'Content-Type': 'application/json', 'X-Gitlab-Token': SECRET, 'X-Gitlab-Event': 'Pipeline Hook', ...headers })
+    .send(typeof body === 'string' ? body : JSON.stringify(body));
+
+const analysesOf = (pipelineId: number) => database.db.select().from(analyses).where(eq(analyses.pipelineId, pipelineId));
+
+describe('accepting failures', () => {
+  test('a failed pipeline is stored, queued under its request id and answered 202', async () => {
+    const pipelineId = nextPipeline++;
+    const res = await post(pipelineHook({ pipelineId }), { 'Idempotency-Key': `k-${pipelineId}` });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ status: 'accepted', request_id: expect.any(String) });
+    const job = await queues.analyze.getJob(res.body.request_id);
+    expect(job?.data).toEqual({ request_id: res.body.request_id, trigger: 'webhook', project_id: 1, pipeline_id: pipelineId });
+    const [row] = await analysesOf(pipelineId);
+    expect(row?.failedJobs.map((j) => j.name)).toEqual(['production']);
+    expect(row?.enqueuedAt).not.toBeNull();
+    const [delivery] = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, `k-${pipelineId}`));
+    expect(delivery).toMatchObject({ outcome: 'accepted', requestId: res.body.request_id, eventType: 'Pipeline Hook' });
+    expect(delivery?.headers['x-gitlab-token']).toBeUndefined();
+    expect(JSON.parse(delivery!.body).object_attributes.id).toBe(pipelineId);
+  });
+
+  test('a redelivery with the same Idempotency-Key answers 200 with the same request id and queues nothing new', async () => {
+    const pipelineId = nextPipeline++;
+    const first = await post(pipelineHook({ pipelineId }), { 'Idempotency-Key': `k-${pipelineId}` });
+    const again = await Promise.all([1, 2, 3].map(() => post(pipelineHook({ pipelineId }), { 'Idempotency-Key': `k-${pipelineId}` })));
+    for (const r of again) expect([r.status, r.body.request_id]).toEqual([200, first.body.request_id]);
+    expect(await analysesOf(pipelineId)).toHaveLength(1);
+  });
+
+  test('X-Gitlab-Event-UUID also deduplicates when Idempotency-Key is absent', async () => {
+    const pipelineId = nextPipeline++;
+    const first = await post(pipelineHook({ pipelineId }), { 'X-Gitlab-Event-UUID': `uuid-${pipelineId}` });
+    const again = await post(pipelineHook({ pipelineId }), { 'X-Gitlab-Event-UUID': `uuid-${pipelineId}` });
+    expect(again.status).toBe(200);
+    expect(again.body.request_id).toBe(first.body.request_id);
+  });
+
+  test('a storm of distinct deliveries about one pipeline yields one analysis and one request id', async () => {
+    const pipelineId = nextPipeline++;
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        i % 2 === 0
+          ? post(pipelineHook({ pipelineId }), { 'Idempotency-Key': `storm-${pipelineId}-${i}` })
+          : post(jobHook({ jobId: 380, name: 'production', pipelineId, projectId: 1 }), { 'X-Gitlab-Event': 'Job Hook', 'Idempotency-Key': `storm-${pipelineId}-${i}` }),
+      ),
+    );
+    const ids = new Set(answers.map((a) => a.body.request_id));
+    expect(ids.size).toBe(1);
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
+    expect(await analysesOf(pipelineId)).toHaveLength(1);
+  });
+
+  test('a Job Hook before its Pipeline Hook joins the same analysis, and the pipeline hook starts it at once', async () => {
+    const pipelineId = nextPipeline++;
+    const jobFirst = await post(jobHook({ jobId: 901, name: 'rspec', pipelineId, projectId: 1 }), { 'X-Gitlab-Event': 'Job Hook' });
+    expect(jobFirst.status).toBe(202);
+    const job = await queues.analyze.getJob(jobFirst.body.request_id);
+    expect(await job?.isDelayed()).toBe(true);
+    const builds = [
+      { id: 901, stage: 'test', name: 'rspec', status: 'failed', failure_reason: 'script_failure', allow_failure: false },
+      { id: 902, stage: 'test', name: 'lint', status: 'failed', failure_reason: 'script_failure', allow_failure: false },
+    ];
+    const pipe = await post(pipelineHook({ pipelineId, builds }));
+    expect(pipe.status).toBe(200);
+    expect(pipe.body.request_id).toBe(jobFirst.body.request_id);
+    expect(await (await queues.analyze.getJob(jobFirst.body.request_id))?.isDelayed()).toBe(false);
+    const [row] = await analysesOf(pipelineId);
+    expect(row?.failedJobs.map((j) => j.name).sort()).toEqual(['lint', 'rspec']);
+  });
+
+  test('after an analysis finished, the same failure again is a duplicate and a newly failing job starts a new analysis', async () => {
+    const pipelineId = nextPipeline++;
+    const first = await post(pipelineHook({ pipelineId }));
+    await database.db.update(analyses).set({ status: 'completed' }).where(eq(analyses.requestId, first.body.request_id));
+    const retried = await post(jobHook({ jobId: 999, name: 'production', pipelineId, projectId: 1 }), { 'X-Gitlab-Event': 'Job Hook' });
+    expect([retried.status, retried.body.request_id]).toEqual([200, first.body.request_id]);
+    const other = await post(jobHook({ jobId: 1000, name: 'deploy-eu', pipelineId, projectId: 1 }), { 'X-Gitlab-Event': 'Job Hook' });
+    expect(other.status).toBe(202);
+    expect(other.body.request_id).not.toBe(first.body.request_id);
+    expect(await analysesOf(pipelineId)).toHaveLength(2);
+  });
+});
+
+describe('events that are not analysed', () => {
+  test.each([
+    ['a successful pipeline', pipelineHook({ pipelineId: 1, status: 'success' }), 'Pipeline Hook', /status is success/],
+    ['a running pipeline', pipelineHook({ pipelineId: 2, status: 'running' }), 'Pipeline Hook', /status is running/],
+    ['a failed job allowed to fail', jobHook({ jobId: 3, pipelineId: 3, allowFailure: true }), 'Job Hook', /allowed to fail/],
+    ['a successful job', jobHook({ jobId: 4, pipelineId: 4, status: 'success' }), 'Job Hook', /status is success/],
+    ['a push event', { object_kind: 'push', ref: 'refs/heads/main' }, 'Push Hook', /not analysed/],
+  ])('%s answers 200 ignored and queues nothing', async (_name, body, event, reason) => {
+    const before = await queues.analyze.count();
+    const res = await post(body, { 'X-Gitlab-Event': event });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ignored', reason: expect.stringMatching(reason) });
+    expect(await queues.analyze.count()).toBe(before);
+  });
+});
+
+describe('bad input gets a clear 4xx and changes nothing', () => {
+  const countAll = async () => (await database.db.select().from(analyses)).length;
+
+  test.each([
+    ['no token', 401, 'unauthorized', { 'X-Gitlab-Token': '' }, pipelineHook({ pipelineId: 77001 })],
+    ['a wrong token', 401, 'unauthorized', { 'X-Gitlab-Token': 'nope' }, pipelineHook({ pipelineId: 77002 })],
+    ['malformed JSON', 400, 'bad_request', {}, '{"object_kind": "pipeline",'],
+    ['a JSON array', 400, 'validation_failed', {}, '[1,2]'],
+    ['no X-Gitlab-Event header', 400, 'bad_request', { 'X-Gitlab-Event': '' }, pipelineHook({ pipelineId: 77003 })],
+    ['a non-JSON content type', 415, 'unsupported_media_type', { 'Content-Type': 'text/plain' }, pipelineHook({ pipelineId: 77004 })],
+  ])('%s → %i %s', async (_name, status, code, headers, body) => {
+    const before = await countAll();
+    const res = await post(body, headers as Record<string, string>);
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(typeof res.body.error.message).toBe('string');
+    expect(await countAll()).toBe(before);
+  });
+
+  test('a missing required field is a 400 naming the field', async () => {
+    const body = pipelineHook({ pipelineId: 77005 }) as Record<string, unknown>;
+    delete (body.object_attributes as Record<string, unknown>).id;
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('object_attributes.id');
+  });
+
+  test('a wrong type is a 400 naming the field', async () => {
+    const res = await post({ ...jobHook({ jobId: 1, pipelineId: 77006 }), build_id: 'twelve' }, { 'X-Gitlab-Event': 'Job Hook' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('build_id');
+  });
+
+  test('a body over the limit is a 413', async () => {
+    const huge = { ...pipelineHook({ pipelineId: 77007 }), padding: 'x'.repeat(80 * 1024) };
+    const res = await post(huge);
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  test('deeply nested bodies are answered without a 5xx', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const res = await post(`{"object_kind":"pipeline","x":${deep}}`.slice(0, 50_000));
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  });
+});
+
+describe('durability', () => {
+  test('with Redis unreachable the failure is still accepted from the database and the relay enqueues it exactly once', async () => {
+    const deadRedis = createRedisConnection('redis://127.0.0.1:1', 'producer', { retryStrategy: () => null });
+    const deadQueues = createQueues(deadRedis, redisTest.prefix);
+    const offlineApp = buildApp(deadQueues);
+    const pipelineId = nextPipeline++;
+    const res = await post(pipelineHook({ pipelineId }), {}, offlineApp);
+    expect(res.status).toBe(202);
+    const [row] = await analysesOf(pipelineId);
+    expect(row?.enqueuedAt).toBeNull();
+    expect(await queues.analyze.getJob(res.body.request_id)).toBeUndefined();
+
+    const relay = startOutboxRelay({ db: database.db, queues, logger }, { intervalMs: 60_000, graceMs: 0 });
+    expect(await relay.runOnce()).toBeGreaterThanOrEqual(1);
+    expect(await relay.runOnce()).toBe(0);
+    await relay.stop();
+    expect((await queues.analyze.getJob(res.body.request_id))?.data.pipeline_id).toBe(pipelineId);
+    const [after] = await analysesOf(pipelineId);
+    expect(after?.enqueuedAt).not.toBeNull();
+    await deadQueues.close().catch(() => undefined);
+  });
+
+  test('with the database unreachable the answer is 503 so GitLab retries', async () => {
+    const { openDatabase } = await import('@cia/db');
+    const dead = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none' });
+    const config = testConfig({ REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix });
+    const deadApp = createApp({ config, db: dead.db, queues, logger, health: createHealthCheck(config, dead, redis, queues) });
+    const res = await request(deadApp)
+      .post('/webhooks/gitlab')
+      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' })
+      .send(JSON.stringify(pipelineHook({ pipelineId: nextPipeline++ })));
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('service_unavailable');
+    await dead.close();
+  });
+});
+
+describe('modes and helpers', () => {
+  test('in email mode the webhook route answers 404 with a clear message', async () => {
+    const emailOnly = buildApp(queues, { TRIGGER_MODE: 'email' });
+    const res = await post(pipelineHook({ pipelineId: nextPipeline++ }), {}, emailOnly);
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toMatch(/TRIGGER_MODE=email/);
+  });
+
+  test('/webhooks/gitlab/test validates without enqueuing and /info shows no secrets', async () => {
+    const before = await queues.analyze.count();
+    const res = await request(app)
+      .post('/webhooks/gitlab/test')
+      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' })
+      .send(JSON.stringify(pipelineHook({ pipelineId: 424242 })));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: true, would_analyze: true });
+    expect(await queues.analyze.count()).toBe(before);
+    const info = await request(app).get('/webhooks/gitlab/info');
+    expect(info.body).toMatchObject({ enabled: true, secret_configured: true, events: ['Pipeline Hook', 'Job Hook'] });
+    expect(JSON.stringify(info.body)).not.toContain(SECRET);
+  });
+});
