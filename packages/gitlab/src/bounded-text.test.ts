@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import { readBoundedText } from './bounded-text';
+
+const lines = (n: number, prefix = 'line') => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`).join('\n') + '\n';
+
+describe('readBoundedText', () => {
+  it('returns a small text whole and not truncated', async () => {
+    const out = await readBoundedText(Readable.from([Buffer.from('a\nb\n'), Buffer.from('c\n')]), { maxBytes: 1000, maxLines: 100 });
+    expect(out).toMatchObject({ text: 'a\nb\nc', truncated: false, totalBytes: 6, totalLines: 3, keptLines: 3, omittedLines: 0 });
+  });
+
+  it('keeps head and tail on line boundaries when the byte limit cuts, and says so', async () => {
+    const source = lines(10_000);
+    const chunks = source.match(/[\s\S]{1,777}/g) ?? [];
+    const out = await readBoundedText(Readable.from(chunks.map((c) => Buffer.from(c))), { maxBytes: 10_000, maxLines: 0 });
+    expect(out.truncated).toBe(true);
+    expect(out.totalBytes).toBe(Buffer.byteLength(source));
+    expect(out.totalLines).toBe(10_000);
+    const kept = out.text.split('\n');
+    expect(kept[0]).toBe('line 1');
+    expect(kept[kept.length - 1]).toBe('line 10000');
+    expect(out.text).toMatch(/ci-analyst: \d+ lines \(\d+ bytes\) omitted/);
+    expect(kept.every((l) => /^line \d+$/.test(l) || l.includes('omitted'))).toBe(true);
+    expect(out.keptBytes).toBeLessThanOrEqual(10_000 + 200);
+    expect(out.keptLines + out.omittedLines).toBe(10_000);
+    expect(out.peakRetainedBytes).toBeLessThanOrEqual(10_000 + 777);
+  });
+
+  it('keeps the first and last lines when the line limit cuts', async () => {
+    const out = await readBoundedText(Readable.from([lines(1000)]), { maxBytes: 1_000_000, maxLines: 100 });
+    const kept = out.text.split('\n');
+    expect(out.truncated).toBe(true);
+    expect(out.keptLines).toBe(100);
+    expect(out.omittedLines).toBe(900);
+    expect(kept[0]).toBe('line 1');
+    expect(kept[19]).toBe('line 20');
+    expect(kept[20]).toContain('900 lines');
+    expect(kept[kept.length - 1]).toBe('line 1000');
+  });
+
+  it('applies both limits together', async () => {
+    const out = await readBoundedText(Readable.from([lines(50_000)]), { maxBytes: 50_000, maxLines: 200 });
+    expect(out.truncated).toBe(true);
+    expect(out.keptLines).toBeLessThanOrEqual(200);
+    expect(out.text.startsWith('line 1\n')).toBe(true);
+    expect(out.text.endsWith('line 50000')).toBe(true);
+  });
+
+  it('reads an empty source as empty', async () => {
+    const out = await readBoundedText(Readable.from([]), { maxBytes: 10, maxLines: 10 });
+    expect(out).toMatchObject({ text: '', totalBytes: 0, totalLines: 0, truncated: false });
+  });
+
+  it('bounds memory for one huge chunk', async () => {
+    const big = Buffer.alloc(5_000_000, 'x\n');
+    const out = await readBoundedText(Readable.from([big]), { maxBytes: 4_000, maxLines: 0 });
+    expect(out.truncated).toBe(true);
+    expect(out.keptBytes).toBeLessThan(4_200);
+    expect(out.peakRetainedBytes).toBeLessThanOrEqual(4_000 * 2);
+  });
+});

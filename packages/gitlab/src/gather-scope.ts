@@ -1,0 +1,19 @@
+import type { TBoundedTextLimits } from './bounded-text';
+import type { GitLabClient, TProjectKey } from './gitlab.client';
+import type { TResolvedFetchSettings } from './gitlab.settings';
+import type { createStepRunner } from './step-runner';
+
+/** What every gathering step shares for one pipeline. */
+export type TGatherScope = {
+  client: GitLabClient;
+  run: ReturnType<typeof createStepRunner>;
+  settings: TResolvedFetchSettings;
+  /** Project as GitLab knows it (numeric once the project was read). */
+  project: TProjectKey;
+  projectId: number;
+  pipelineId: number;
+  logLimits: TBoundedTextLimits;
+};
+
+export const FAILED_STATUSES = new Set(['failed']);
+export const MR_REF = /^refs\/merge-requests\/(\d+)\/(?:head|merge|train)$/;

@@ -1,0 +1,84 @@
+/** What the fetch strategy needs to know; built from the GITLAB_* settings by the caller. */
+export type TFetchSettings = {
+  /** GITLAB_AUTO_FETCH_LOGS: read job logs (and baselines) from the API. */
+  autoFetchLogs: boolean;
+  /** GITLAB_FETCH_FULL_PIPELINE: list every job, not only the failed ones the trigger named. */
+  fetchFullPipeline: boolean;
+  /** GITLAB_FETCH_TEST_REPORTS */
+  fetchTestReports: boolean;
+  /** GITLAB_FETCH_ARTIFACTS: artifact metadata and small report files (JUnit XML). */
+  fetchArtifacts: boolean;
+  /** GITLAB_MAX_LOG_SIZE_MB */
+  maxLogSizeMb: number;
+  /** GITLAB_LOG_LINES_LIMIT */
+  logLinesLimit: number;
+  /** GITLAB_LOG_CONTEXT_LINES: lines kept around failures; handed on to excerpting. */
+  logContextLines: number;
+  /** How deep child/downstream pipelines are followed. */
+  maxPipelineDepth?: number;
+  /** Most downstream pipelines read in one analysis. */
+  maxDownstreamPipelines?: number;
+  /** Most failed jobs whose logs are read. */
+  maxFailedJobs?: number;
+  /** Look up the last green run of each failed job (a few extra calls). */
+  fetchBaseline?: boolean;
+  /** Most failed jobs that get a baseline log. */
+  maxBaselineJobs?: number;
+  /** Largest report file read out of artifacts. */
+  maxArtifactFileBytes?: number;
+  /** Largest CI config read. */
+  maxCiConfigBytes?: number;
+  /** Most failed test cases kept. */
+  maxTestFailures?: number;
+  /** Longest stack trace kept per test case. */
+  maxStackTraceChars?: number;
+};
+
+export type TResolvedFetchSettings = Required<TFetchSettings>;
+
+export const FETCH_DEFAULTS = {
+  maxPipelineDepth: 3,
+  maxDownstreamPipelines: 20,
+  maxFailedJobs: 20,
+  fetchBaseline: true,
+  maxBaselineJobs: 3,
+  maxArtifactFileBytes: 1024 * 1024,
+  maxCiConfigBytes: 512 * 1024,
+  maxTestFailures: 50,
+  maxStackTraceChars: 4000,
+} as const;
+
+/** The GITLAB_* settings as parsed by @cia/config (structural, so this package does not depend on it). */
+export type TGitLabEnv = {
+  GITLAB_AUTO_FETCH_LOGS: boolean;
+  GITLAB_FETCH_FULL_PIPELINE: boolean;
+  GITLAB_FETCH_TEST_REPORTS: boolean;
+  GITLAB_FETCH_ARTIFACTS: boolean;
+  GITLAB_MAX_LOG_SIZE_MB: number;
+  GITLAB_LOG_LINES_LIMIT: number;
+  GITLAB_LOG_CONTEXT_LINES: number;
+};
+
+export function pickFetchSettings(env: TGitLabEnv): TFetchSettings {
+  return {
+    autoFetchLogs: env.GITLAB_AUTO_FETCH_LOGS,
+    fetchFullPipeline: env.GITLAB_FETCH_FULL_PIPELINE,
+    fetchTestReports: env.GITLAB_FETCH_TEST_REPORTS,
+    fetchArtifacts: env.GITLAB_FETCH_ARTIFACTS,
+    maxLogSizeMb: env.GITLAB_MAX_LOG_SIZE_MB,
+    logLinesLimit: env.GITLAB_LOG_LINES_LIMIT,
+    logContextLines: env.GITLAB_LOG_CONTEXT_LINES,
+  };
+}
+
+export function resolveFetchSettings(settings: TFetchSettings): TResolvedFetchSettings {
+  const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+  return { ...FETCH_DEFAULTS, ...defined } as TResolvedFetchSettings;
+}
+
+/** Client options from GITLAB_* settings. */
+export type TGitLabClientEnv = { GITLAB_BASE_URL: string; GITLAB_API_TOKEN?: string; GITLAB_TIMEOUT_MS: number; GITLAB_MAX_CONCURRENCY: number };
+
+export function pickClientOptions(env: TGitLabClientEnv): { baseUrl: string; token?: string; timeoutMs: number; maxConcurrency: number } {
+  return { baseUrl: env.GITLAB_BASE_URL, token: env.GITLAB_API_TOKEN, timeoutMs: env.GITLAB_TIMEOUT_MS, maxConcurrency: env.GITLAB_MAX_CONCURRENCY };
+}

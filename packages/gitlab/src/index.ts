@@ -1,0 +1,20 @@
+export { GitLabClient, createGitLabClient, resolveApiBase, encodeProject, type TGitLabClientOptions, type TGitLabRetryEvent, type TProjectKey, type TTrace } from './gitlab.client';
+export { GitLabError, isGitLabError, GITLAB_ERROR_CODES, type TGitLabErrorCode } from './gitlab.errors';
+export { computeRetryDelayMs, readServerDelayMs } from './retry-delay';
+export { readBoundedText, type TBoundedText, type TBoundedTextLimits } from './bounded-text';
+export { parseCiConfig, extractJobDefinition, junitReportPaths, baseJobName, type TCiConfig } from './ci-config';
+export { pickFetchSettings, pickClientOptions, resolveFetchSettings, FETCH_DEFAULTS, type TFetchSettings, type TResolvedFetchSettings, type TGitLabEnv, type TGitLabClientEnv } from './gitlab.settings';
+export { gatherPipelineContext } from './gather-pipeline-context';
+export type * from './pipeline-context.types';
+export type * from './gitlab.types';
+export {
+  ZGlProject,
+  ZGlPipeline,
+  ZGlJob,
+  ZGlBridge,
+  ZGlTestReport,
+  ZGlCommit,
+  ZGlMergeRequest,
+  ZGlNote,
+  ZGlCommitComment,
+} from './gitlab.types';

@@ -1,0 +1,73 @@
+import { isGitLabError } from './gitlab.errors';
+import type { TFetchState, TFetchStateEntry, TFetchStepRecord, TGatherOptions } from './pipeline-context.types';
+
+export type TStepResult<T> = { data: T; bytes?: number; count?: number; truncated?: boolean };
+
+/** Codes that will not change on a retry: the step is recorded as done (with no data) and not tried again. */
+const PERMANENT = new Set(['not_found', 'unauthorized', 'forbidden', 'client_error', 'invalid_response']);
+
+function jsonBytes(value: unknown): number {
+  return value === undefined || value === null ? 0 : Buffer.byteLength(JSON.stringify(value));
+}
+
+/**
+ * Runs fetch steps once each: a step found in `previous` is reused, every outcome is recorded and
+ * handed to `onStep` before the next step, and transient failures are thrown (so the job is retried)
+ * unless the caller prefers a partial context.
+ */
+export function createStepRunner(options: TGatherOptions) {
+  const previous = options.previous ?? {};
+  const failOnTransient = options.failOnTransient ?? true;
+  const records: TFetchStepRecord[] = [];
+  const state: TFetchState = {};
+
+  const save = async (key: string, entry: TFetchStateEntry) => {
+    state[key] = entry;
+    records.push(entry.record);
+    await options.onStep?.(key, entry);
+  };
+
+  return {
+    records,
+    state,
+    async step<T>(key: string, load: () => Promise<TStepResult<T>>): Promise<T | null> {
+      const earlier = previous[key];
+      if (earlier && 'data' in earlier) {
+        state[key] = earlier;
+        records.push({ ...earlier.record, source: 'previous' });
+        return earlier.data as T | null;
+      }
+      const started = Date.now();
+      try {
+        const result = await load();
+        await save(key, {
+          record: {
+            step: key,
+            ok: true,
+            bytes: result.bytes ?? jsonBytes(result.data),
+            count: result.count ?? (result.data === null ? 0 : 1),
+            ms: Date.now() - started,
+            source: 'api',
+            ...(result.truncated ? { truncated: true } : {}),
+          },
+          data: result.data ?? null,
+        });
+        return result.data ?? null;
+      } catch (err) {
+        const code = isGitLabError(err) ? err.code : 'internal';
+        const record: TFetchStepRecord = { step: key, ok: false, bytes: 0, count: 0, ms: Date.now() - started, error: (err as Error).message, error_code: code, source: 'api' };
+        const permanent = PERMANENT.has(code);
+        await save(key, permanent ? { record, data: null } : { record });
+        if (!permanent && (failOnTransient || !isGitLabError(err))) throw err;
+        return null;
+      }
+    },
+    /** Records that the trigger already said it, so no request was made. */
+    fromTrigger<T>(key: string, data: T): T {
+      const entry: TFetchStateEntry = { record: { step: key, ok: true, bytes: 0, count: 1, ms: 0, source: 'trigger' }, data };
+      state[key] = entry;
+      records.push(entry.record);
+      return data;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+export {
+  createFakeGitLab,
+  type TFakeGitLab,
+  type TFakeGitLabOptions,
+  type TFakeProject,
+  type TFakePipeline,
+  type TFakeJob,
+  type TFakeBridge,
+  type TFakeTrace,
+  type TFakeTestReport,
+  type TFakeTestCase,
+  type TFakeCommit,
+  type TFakeMergeRequest,
+  type TFakeFailure,
+  type TFakeRequest,
+  type TFakeNote,
+  type TFakeCommitComment,
+} from './fake-gitlab.server';

@@ -1,0 +1,57 @@
+import type { TProjectKey } from './gitlab.client';
+import { summarizeJob } from './context-mappers';
+import type { TGatherScope } from './gather-scope';
+import type { TDownstreamPipeline, TJobSummary } from './pipeline-context.types';
+
+export type TPipelineJobs = { jobs: TJobSummary[]; depth: number; bridge: string | null };
+
+export function listJobsStep(scope: TGatherScope, projectId: TProjectKey, numericProjectId: number, pipelineId: number, options: { scope?: string[] } = {}) {
+  return scope.run.step(`jobs:${numericProjectId}:${pipelineId}`, async () => {
+    const list = await scope.client.listPipelineJobs(projectId, pipelineId, options);
+    return { data: list.map((j) => summarizeJob(j, numericProjectId, pipelineId)), count: list.length };
+  });
+}
+
+/**
+ * Child and multi-project pipelines behind the pipeline's trigger jobs (bridges), breadth first,
+ * bounded in depth and number; only failed ones unless the full pipeline is wanted.
+ */
+export async function walkDownstreamPipelines(scope: TGatherScope): Promise<{ downstream: TDownstreamPipeline[]; jobs: Map<number, TPipelineJobs> }> {
+  const { settings, run, client } = scope;
+  const downstream: TDownstreamPipeline[] = [];
+  const jobs = new Map<number, TPipelineJobs>();
+  const queue: Array<{ project: TProjectKey; projectId: number; pipelineId: number; depth: number }> = [
+    { project: scope.project, projectId: scope.projectId, pipelineId: scope.pipelineId, depth: 0 },
+  ];
+  const visited = new Set<number>([scope.pipelineId]);
+  while (queue.length > 0) {
+    const current = queue.shift() as (typeof queue)[number];
+    if (current.depth >= settings.maxPipelineDepth) continue;
+    const bridges = await run.step(`bridges:${current.projectId}:${current.pipelineId}`, async () => {
+      const list = await client.listPipelineBridges(current.project, current.pipelineId);
+      return {
+        data: list.map((b) => ({
+          name: b.name,
+          status: b.status,
+          downstream: b.downstream_pipeline
+            ? { id: b.downstream_pipeline.id, project_id: b.downstream_pipeline.project_id ?? null, status: b.downstream_pipeline.status ?? null, web_url: b.downstream_pipeline.web_url ?? null }
+            : null,
+        })),
+        count: list.length,
+      };
+    });
+    for (const bridge of bridges ?? []) {
+      const d = bridge.downstream;
+      if (!d || visited.has(d.id) || downstream.length >= settings.maxDownstreamPipelines) continue;
+      if (!settings.fetchFullPipeline && d.status === 'success') continue;
+      visited.add(d.id);
+      const projectId = d.project_id ?? current.projectId;
+      const depth = current.depth + 1;
+      downstream.push({ id: d.id, project_id: projectId, status: d.status, web_url: d.web_url, bridge_name: bridge.name, depth });
+      const listed = await listJobsStep(scope, projectId, projectId, d.id);
+      if (listed) jobs.set(d.id, { jobs: listed, depth, bridge: bridge.name });
+      queue.push({ project: projectId, projectId, pipelineId: d.id, depth });
+    }
+  }
+  return { downstream, jobs };
+}
