@@ -1,0 +1,37 @@
+import { ZAnalysisResult, type TAnalysisResult, type TExcerptLine } from '@cia/contracts';
+import type { TAnalysisInput } from './analysis-input.schema';
+import type { TModelAnswer } from './model-answer.schema';
+
+/**
+ * Joins an answer with what we know for certain (jobs, the excerpts sent, the fingerprint) into
+ * the stored result. Findings for job ids the input does not have are dropped; a job the answer
+ * forgot keeps its excerpt with no findings rather than failing a paid answer.
+ */
+export function buildResult(
+  input: TAnalysisInput,
+  answer: TModelAnswer,
+  extra: { excerpts: Map<number, TExcerptLine[]>; fingerprint: string; source: NonNullable<TAnalysisResult['source']> },
+): TAnalysisResult {
+  const findingsOf = new Map<number, string[]>();
+  for (const j of answer.failed_jobs) findingsOf.set(j.job_id, [...(findingsOf.get(j.job_id) ?? []), ...j.findings]);
+  return ZAnalysisResult.parse({
+    summary: answer.summary,
+    root_cause: answer.root_cause,
+    category: answer.category,
+    severity: answer.severity,
+    confidence: answer.confidence,
+    failed_jobs: input.failed_jobs.map((job) => ({
+      job_id: job.id,
+      name: job.name,
+      stage: job.stage,
+      excerpt: extra.excerpts.get(job.id) ?? job.excerpt,
+      findings: findingsOf.get(job.id) ?? [],
+    })),
+    solutions: answer.solutions,
+    prevention: answer.prevention,
+    flaky_suspected: answer.flaky_suspected,
+    fingerprint: extra.fingerprint,
+    documentation_links: answer.documentation_links,
+    source: extra.source,
+  });
+}

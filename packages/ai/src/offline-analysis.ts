@@ -1,0 +1,113 @@
+import type { TCategory, TExcerptLine, TSolution } from '@cia/contracts';
+import type { TInputFailedJob } from './analysis-input.schema';
+import type { TModelAnswer } from './model-answer.schema';
+import type { TRuleHint } from './prompts/prompt-loader';
+
+/** GitLab failure reasons that name the cause without reading the log. */
+const FAILURE_REASONS: Record<string, { category: TCategory; cause: string }> = {
+  job_execution_timeout: { category: 'timeout', cause: 'GitLab reports that the job ran longer than its timeout.' },
+  runner_system_failure: { category: 'infrastructure', cause: 'GitLab reports a runner system failure outside the job script.' },
+  stuck_or_timeout_failure: { category: 'infrastructure', cause: 'GitLab reports that no runner picked the job up in time.' },
+  out_of_memory: { category: 'out_of_memory', cause: 'GitLab reports that the job ran out of memory.' },
+  api_failure: { category: 'infrastructure', cause: 'GitLab reports that the runner could not talk to GitLab.' },
+};
+
+export type TOfflineAnswer = { answer: TModelAnswer; detail: string };
+
+const pct = (c: number) => c.toFixed(2);
+
+function describeEvidence(lines: TExcerptLine[]): string[] {
+  return lines.slice(0, 3).map((l) => `line ${l.line}: ${l.text.trim().slice(0, 200)}`);
+}
+
+function lastLines(lines: TExcerptLine[]): string[] {
+  return lines.slice(-2).map((l) => `last excerpt line ${l.line}: ${l.text.trim().slice(0, 200)}`);
+}
+
+/**
+ * The analysis the knowledge base alone can give. It never pretends: every statement names the
+ * rule that produced it and its confidence, and without a match it says it could not tell.
+ */
+export function analyzeOffline(jobs: TInputFailedJob[], matches: TRuleHint[], excerpts: Map<number, TExcerptLine[]>): TOfflineAnswer {
+  const byJob = new Map<number, TRuleHint[]>();
+  for (const m of matches) byJob.set(m.jobId, [...(byJob.get(m.jobId) ?? []), m]);
+  const ranked = [...matches].sort((a, b) => b.match.confidence - a.match.confidence);
+  const best = ranked[0];
+  const nameOf = (id: number) => jobs.find((j) => j.id === id)?.name ?? String(id);
+
+  const failedJobs = jobs.map((job) => {
+    const own = byJob.get(job.id) ?? [];
+    const lines = excerpts.get(job.id) ?? job.excerpt;
+    if (own.length === 0) {
+      const reason = job.failure_reason ? FAILURE_REASONS[job.failure_reason] : undefined;
+      return {
+        job_id: job.id,
+        findings: [
+          reason ? reason.cause : 'No rule of the offline knowledge base matched this job\'s excerpt.',
+          ...lastLines(lines),
+        ],
+      };
+    }
+    return {
+      job_id: job.id,
+      findings: own.flatMap(({ match }) => [
+        `Rule "${match.ruleId}" (${match.title}) matched with confidence ${pct(match.confidence)}: ${match.rootCause}`,
+        ...describeEvidence(match.evidence),
+      ]),
+    };
+  });
+  const unexplained = jobs.filter((j) => !byJob.has(j.id));
+
+  if (!best) {
+    const known = jobs.map((j) => (j.failure_reason ? FAILURE_REASONS[j.failure_reason] : undefined)).find(Boolean);
+    const names = jobs.map((j) => j.name).join(', ') || 'none reported';
+    return {
+      detail: known ? `no rule matched; GitLab failure reason used` : 'no rule matched: could not tell',
+      answer: {
+        summary: `The offline analyzer could not tell why the pipeline failed: no rule of its knowledge base matched the excerpt of the failed job(s) (${names}).`,
+        root_cause: known
+          ? `${known.cause} No rule of the knowledge base matched the log, so the underlying cause is not known.`
+          : 'Unknown. No known failure pattern matched the log excerpt; the offline analyzer only recognises the patterns of its knowledge base and no AI model was asked.',
+        category: known?.category ?? 'unknown',
+        severity: 'medium',
+        confidence: known ? 0.3 : 0,
+        failed_jobs: failedJobs,
+        solutions: [
+          {
+            title: 'Read the log at the first error',
+            steps: ['Open the failed job in GitLab and find the first line reporting an error (the excerpt shows the lines that looked most relevant).', 'Run the failing command locally with the same image and variables.'],
+          },
+          {
+            title: 'Let an AI provider analyse failures the rules do not know',
+            steps: ['Set OPENAI_API_KEY, ANTHROPIC_API_KEY or AZURE_OPENAI_API_KEY (and DEFAULT_AI_PROVIDER) so unmatched failures get a model\'s analysis.'],
+          },
+        ],
+        prevention: [],
+        flaky_suspected: { suspected: false, reason: 'No rule matched, so there is no evidence either way.' },
+        documentation_links: [],
+      },
+    };
+  }
+
+  const { match } = best;
+  const solutions: TSolution[] = [];
+  for (const { match: m } of ranked) for (const s of m.solutions) if (!solutions.some((x) => x.title === s.title)) solutions.push(s);
+  const flaky = ranked.find((m) => m.match.flaky?.suspected)?.match.flaky;
+  const otherRules = [...new Set(ranked.slice(1).map((m) => m.match.ruleId))].filter((id) => id !== match.ruleId);
+  const caveat = unexplained.length > 0 ? ` No rule matched job(s) ${unexplained.map((j) => j.name).join(', ')}.` : '';
+  return {
+    detail: `rule ${match.ruleId} matched job ${nameOf(best.jobId)} with confidence ${pct(match.confidence)}`,
+    answer: {
+      summary: `${match.title} in job ${nameOf(best.jobId)} (knowledge-base rule "${match.ruleId}", confidence ${pct(match.confidence)}).${otherRules.length > 0 ? ` Other rules matched: ${otherRules.join(', ')}.` : ''}${caveat}`,
+      root_cause: `${match.rootCause} (Offline analysis: rule "${match.ruleId}" matched with confidence ${pct(match.confidence)}; no AI model was asked.)`,
+      category: match.category,
+      severity: match.severity,
+      confidence: Math.round(match.confidence * ((jobs.length - unexplained.length) / Math.max(1, jobs.length)) * 100) / 100,
+      failed_jobs: failedJobs,
+      solutions,
+      prevention: [],
+      flaky_suspected: flaky ?? { suspected: false, reason: 'No matched rule marks this failure as flaky.' },
+      documentation_links: [...new Set(ranked.flatMap((m) => m.match.documentationLinks))],
+    },
+  };
+}

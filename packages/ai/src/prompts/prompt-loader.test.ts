@@ -1,0 +1,88 @@
+import { buildSampleInput, SAMPLE_LOGS } from '../testing';
+import { estimateTokens } from '../token-budget';
+import { buildAnalysisPrompt } from './prompt-loader';
+import { PROMPT_VERSION } from './prompt-version';
+
+const identity = (t: string) => t;
+
+function hugeLog(lines: number): string {
+  return Array.from({ length: lines }, (_, i) => (i === lines - 2 ? 'error: the real failure is here' : `step ${i}: compiling module number ${i} of the project with some padding text`)).join('\n');
+}
+
+test('the prompt fits AI_MAX_INPUT_TOKENS by cutting excerpts, keeping the tail where failures are', () => {
+  const input = buildSampleInput([{ id: 1, name: 'build', log: hugeLog(3000) }], { ci_config: 'x: 1\n'.repeat(5000) });
+
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 4000, schemaTokens: 700, mask: identity, nonce: 'n0nce' });
+
+  expect(prompt.estimatedInputTokens).toBeLessThanOrEqual(4000);
+  const sent = prompt.excerpts.get(1)!;
+  expect(sent.length).toBeGreaterThan(20);
+  expect(sent.length).toBeLessThan(3000);
+  expect(sent.at(-2)?.text).toBe('error: the real failure is here');
+  expect(prompt.user).toContain('excerpt lines left out to fit the input budget');
+  expect(prompt.user).toContain('characters omitted');
+});
+
+test('a larger budget sends more of the excerpt', () => {
+  const input = buildSampleInput([{ id: 1, name: 'build', log: hugeLog(3000) }]);
+  const small = buildAnalysisPrompt(input, { maxInputTokens: 4000, schemaTokens: 700, mask: identity });
+  const large = buildAnalysisPrompt(input, { maxInputTokens: 30000, schemaTokens: 700, mask: identity });
+
+  expect(large.excerpts.get(1)!.length).toBeGreaterThan(small.excerpts.get(1)!.length * 3);
+  expect(large.estimatedInputTokens).toBeLessThanOrEqual(30000);
+});
+
+test('a short excerpt leaves its share of the budget to a long one', () => {
+  const input = buildSampleInput([
+    { id: 1, name: 'lint', log: SAMPLE_LOGS.jestTest },
+    { id: 2, name: 'build', log: hugeLog(3000) },
+  ]);
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 8000, schemaTokens: 700, mask: identity });
+
+  expect(prompt.excerpts.get(1)).toHaveLength(input.failed_jobs[0]!.excerpt.length);
+  const longSent = prompt.excerpts.get(2)!.reduce((n, l) => n + estimateTokens(l.text), 0);
+  expect(longSent).toBeGreaterThan(4000);
+});
+
+test('templates follow the kinds of failure, and the version is recorded', () => {
+  const input = buildSampleInput([
+    { id: 1, name: 'deploy-prod', stage: 'deploy', log: 'error: forbidden' },
+    { id: 2, name: 'unit', stage: 'test', log: SAMPLE_LOGS.jestTest },
+  ]);
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity });
+
+  expect(prompt.templates).toEqual(['deployment', 'test']);
+  expect(prompt.user).toContain('### Deployment failure');
+  expect(prompt.user).toContain('### Test failure');
+  expect(prompt.promptVersion).toBe(PROMPT_VERSION);
+});
+
+test('every text sent passes through the masking function', () => {
+  const input = buildSampleInput([{ id: 1, name: 'build', log: 'token SECRET-ONE in the log' }], {
+    commit: { sha: 'b'.repeat(40), title: 'SECRET-TWO in the title', message: 'SECRET-TWO in the title\n\nand SECRET-THREE below' },
+    ci_config: 'key: SECRET-FOUR',
+  });
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: (t) => t.replace(/SECRET-\w+/g, '[MASKED]') });
+
+  expect(prompt.user).not.toMatch(/SECRET-/);
+  expect(prompt.excerpts.get(1)).toEqual([{ line: 1, text: 'token [MASKED] in the log' }]);
+});
+
+test('job definitions, test failures and the CI config are sent inside fences', () => {
+  const input = buildSampleInput(
+    [{ id: 7, name: 'unit', stage: 'test', log: SAMPLE_LOGS.jestTest, definition: 'unit:\n  script: npx jest --ci', test_failures: [{ name: 'applies the discount', message: 'Expected: 90' }] }],
+    { ci_config: 'stages: [test]' },
+  );
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity, nonce: 'f00d' });
+
+  for (const [label, text] of [
+    ['definition of job 7', 'script: npx jest --ci'],
+    ['test failures of job 7', 'applies the discount'],
+    ['.gitlab-ci.yml', 'stages: [test]'],
+    ['log of job 7', 'Tests:       1 failed'],
+  ]) {
+    const open = prompt.user.indexOf(`<<<UNTRUSTED ${label} f00d`);
+    const at = prompt.user.indexOf(text!, open);
+    expect([label, open > -1 && at > open && at < prompt.user.indexOf('UNTRUSTED f00d>>>', open)]).toEqual([label, true]);
+  }
+});
