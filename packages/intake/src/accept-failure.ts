@@ -1,10 +1,38 @@
-import { registerFailure, markEnqueued, type TDb, type TRegisterFailureInput, type TRegisterFailureOutcome } from '@cia/db';
+import {
+  createFirstAnalysis,
+  findDeliveryByKey,
+  recordDelivery,
+  registerFailureSlow,
+  type TDb,
+  type TDeliveryRecord,
+  type TRegisterFailureInput,
+  type TRegisterFailureOutcome,
+} from '@cia/db';
+import { createEnqueuedMarker, type TEnqueuedMarker } from './enqueued-marker';
 import { enqueueAnalyzePipeline, type TQueues } from '@cia/queue';
 import type { TLogger } from '@cia/logger';
 
-export type TIntakeDeps = { db: TDb; queues: Pick<TQueues, 'analyze'>; logger: TLogger; enqueueTimeoutMs?: number };
+export type TIntakeDeps = {
+  db: TDb;
+  queues: Pick<TQueues, 'analyze'>;
+  logger: TLogger;
+  enqueueTimeoutMs?: number;
+  /** Batches the outbox bookkeeping; one per process (created lazily when absent). */
+  enqueued?: TEnqueuedMarker;
+};
 
-export type TAcceptOutcome = TRegisterFailureOutcome & { enqueued: boolean };
+const markers = new WeakMap<TDb, TEnqueuedMarker>();
+function markerFor(deps: TIntakeDeps): TEnqueuedMarker {
+  if (deps.enqueued) return deps.enqueued;
+  let m = markers.get(deps.db);
+  if (!m) {
+    m = createEnqueuedMarker(deps.db, deps.logger);
+    markers.set(deps.db, m);
+  }
+  return m;
+}
+
+export type TAcceptOutcome = TRegisterFailureOutcome & { enqueued: boolean; redelivery?: boolean };
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -27,8 +55,30 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * failure in the database first (the durable fact), then enqueue. When Redis cannot take the
  * job the analysis stays in the outbox (enqueued_at IS NULL) and the relay enqueues it later.
  */
-export async function acceptFailure(deps: TIntakeDeps, input: TRegisterFailureInput, options: { delayMs?: number } = {}): Promise<TAcceptOutcome> {
-  const outcome = await registerFailure(deps.db, input);
+export async function acceptFailure(
+  deps: TIntakeDeps,
+  input: TRegisterFailureInput,
+  options: { delayMs?: number; delivery?: TDeliveryRecord } = {},
+): Promise<TAcceptOutcome> {
+  const first = await createFirstAnalysis(deps.db, input, options.delivery);
+  if (first) {
+    const enqueued = await enqueueNow(deps, first.requestId, first.analysisId, input, options.delayMs);
+    return { ...first, created: true, status: 'queued', enqueued };
+  }
+  if (options.delivery?.idempotencyKey) {
+    // A redelivery answers with the analysis its first delivery got, whatever happened since.
+    const seen = await findDeliveryByKey(deps.db, options.delivery.idempotencyKey);
+    if (seen?.requestId) return { requestId: seen.requestId, analysisId: -1, created: false, status: 'queued', enqueued: false, redelivery: true };
+  }
+  const outcome = await registerFailureSlow(deps.db, input);
+  if (options.delivery) {
+    await recordDelivery(deps.db, {
+      ...options.delivery,
+      outcome: outcome.created ? 'accepted' : 'duplicate',
+      requestId: outcome.requestId,
+      reason: outcome.created ? null : 'pipeline already has an analysis',
+    });
+  }
   if (!outcome.created) {
     if (outcome.status === 'queued' && !options.delayMs) await promoteIfDelayed(deps, outcome.requestId);
     return { ...outcome, enqueued: false };
@@ -51,7 +101,8 @@ async function enqueueNow(deps: TIntakeDeps, requestId: string, analysisId: numb
     deps.logger.warn('enqueue failed; analysis kept in the outbox', { request_id: requestId, err: (err as Error).message });
     return false;
   }
-  await markEnqueued(deps.db, analysisId);
+  // Bookkeeping only: if it is lost, the relay re-adds the job and the job id makes that a no-op.
+  markerFor(deps).mark(analysisId);
   return true;
 }
 

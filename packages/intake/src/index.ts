@@ -1,2 +1,3 @@
 export { acceptFailure, type TIntakeDeps, type TAcceptOutcome } from './accept-failure';
-export { startOutboxRelay, type TOutboxRelay } from './outbox-relay';
+export { startOutboxRelay, type TOutboxRelay, type TOutboxOptions } from './outbox-relay';
+export { createEnqueuedMarker, type TEnqueuedMarker } from './enqueued-marker';

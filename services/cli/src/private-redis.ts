@@ -40,14 +40,14 @@ async function waitForRedis(url: string, child: ChildProcess, timeoutMs: number)
  * A redis-server child for the single-machine start: loopback only, AOF on so queued jobs
  * survive a restart, data under DATA_DIR/redis. Stops with the parent.
  */
-export async function startPrivateRedis(dataDir: string): Promise<TPrivateRedis> {
+export async function startPrivateRedis(dataDir: string, options: { port?: number } = {}): Promise<TPrivateRedis & { port: number }> {
   const which = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (which.error) {
     throw new Error('REDIS_URL is not set and no redis-server is on PATH: install Redis (e.g. apt-get install redis-server) or set REDIS_URL');
   }
   const dir = path.resolve(dataDir, 'redis');
   fs.mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes', '--logfile', path.join(dir, 'redis.log')],
@@ -57,6 +57,7 @@ export async function startPrivateRedis(dataDir: string): Promise<TPrivateRedis>
   await waitForRedis(url, child, 10_000);
   return {
     url,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

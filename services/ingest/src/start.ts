@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TConfig } from '@cia/config';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
-import { startOutboxRelay } from '@cia/intake';
+import { startOutboxRelay, type TOutboxOptions } from '@cia/intake';
 import { createLogger, type TLogger } from '@cia/logger';
 import { closeRedis, createQueues, createRedisConnection, startHeartbeat } from '@cia/queue';
 import { createApp } from './app';
@@ -11,16 +11,19 @@ import { createHealthCheck } from './health-check';
 export type TIngestHandle = { port: number; url: string; close(): Promise<void> };
 
 /** Starts ingest: database, Redis, outbox relay, HTTP server. Resources passed in are shared, not closed. */
-export async function startIngest(config: TConfig, shared: { database?: TDatabase; logger?: TLogger; port?: number } = {}): Promise<TIngestHandle> {
+export async function startIngest(
+  config: TConfig,
+  shared: { database?: TDatabase; logger?: TLogger; port?: number; relay?: TOutboxOptions } = {},
+): Promise<TIngestHandle> {
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required to start ingest on its own (npm start provides one)');
   const logger = shared.logger ?? createLogger({ service: 'ingest', level: config.LOG_LEVEL });
-  const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: 20 }));
   if (!shared.database) await applyMigrations(database);
   const redis = createRedisConnection(config.REDIS_URL, 'producer');
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const health = createHealthCheck(config, database, redis, queues);
   const app = createApp({ config, db: database.db, queues, logger, health });
-  const relay = startOutboxRelay({ db: database.db, queues, logger });
+  const relay = startOutboxRelay({ db: database.db, queues, logger }, shared.relay);
   const heartbeat = startHeartbeat(redis, config.QUEUE_PREFIX, 'ingest', () => ({ state: 'serving' }));
 
   const server = http.createServer(app);

@@ -1,5 +1,7 @@
 import { Worker } from 'bullmq';
+import { resolveProviderChain } from '@cia/ai';
 import type { TConfig } from '@cia/config';
+import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
 import { QUEUE_NAMES, closeRedis, createRedisConnection, startHeartbeat } from '@cia/queue';
@@ -14,15 +16,19 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: Math.min(config.WORKER_CONCURRENCY, 20) }));
   if (!shared.database) await applyMigrations(database);
   const connection = createRedisConnection(config.REDIS_URL, 'worker');
-  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger }), {
+  const gitlab = config.GITLAB_API_TOKEN ? createGitLabClient(pickClientOptions(config)) : undefined;
+  const paidProvider = resolveProviderChain(config)[0] !== 'offline';
+  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab }), {
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
+    // Provider quotas are per account, so the limit holds across the whole worker pool (BullMQ keeps it in Redis).
+    limiter: paidProvider ? { max: config.AI_RATE_LIMIT_PER_MINUTE, duration: 60_000 } : undefined,
     autorun: true,
   });
   worker.on('error', (err) => logger.error('worker error', { err: err.message }));
   const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({ state: worker.isRunning() ? 'running' : 'stopped', detail: { concurrency: config.WORKER_CONCURRENCY } }));
-  logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, database: database.kind });
+  logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, database: database.kind, gitlab: Boolean(gitlab), ai: resolveProviderChain(config) });
   return {
     close: async () => {
       // Active jobs finish; nothing new is taken.

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { TAnalysisView, TFailedJobRef, TPipelineRef, TProjectRef, TTrigger } from '@cia/contracts';
 import type { TDb } from '../client';
-import { analyses } from '../schema';
+import { analyses, webhookDeliveries } from '../schema';
+import { rowsOf } from '../migrate';
 
 export type TAnalysisRow = typeof analyses.$inferSelect;
 
@@ -37,12 +38,50 @@ function mergePipeline(current: TPipelineRef, incoming: TPipelineRef): TPipeline
   return out as TPipelineRef;
 }
 
+/** What to record about the delivery that carried the failure, written with the analysis. */
+export type TDeliveryRecord = Omit<typeof webhookDeliveries.$inferInsert, 'outcome' | 'requestId' | 'reason' | 'id'>;
+
+/**
+ * The common case in one round trip: the first failure of a pipeline creates generation 1 and
+ * records its delivery in the same statement. Returns undefined when the pipeline already has an
+ * analysis (or the delivery was seen), leaving the merge rules to registerFailure.
+ */
+export async function createFirstAnalysis(
+  db: TDb,
+  input: TRegisterFailureInput,
+  delivery?: TDeliveryRecord,
+): Promise<{ analysisId: number; requestId: string } | undefined> {
+  const requestId = crypto.randomUUID();
+  const dedupKey = `${input.project.id}:${input.pipeline.id}#1`;
+  const failedJobs = JSON.stringify(mergeFailedJobs([], input.failedJobs));
+  const insertAnalysis = sql`insert into analyses (request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs)
+    values (${requestId}, ${dedupKey}, ${input.trigger}, ${input.project.id}, ${input.pipeline.id}, ${JSON.stringify(input.project)}::jsonb, ${JSON.stringify(input.pipeline)}::jsonb, ${failedJobs}::jsonb)
+    on conflict (dedup_key) do nothing returning id, request_id`;
+  const query = delivery
+    ? sql`with a as (${insertAnalysis}),
+        d as (insert into webhook_deliveries (idempotency_key, event_type, object_kind, project_id, pipeline_id, headers, body, outcome, request_id)
+          select ${delivery.idempotencyKey ?? null}, ${delivery.eventType}, ${delivery.objectKind ?? null}, ${delivery.projectId ?? null}, ${delivery.pipelineId ?? null},
+                 ${JSON.stringify(delivery.headers)}::jsonb, ${delivery.body}, 'accepted', a.request_id from a
+          on conflict (idempotency_key) do nothing returning id)
+        select a.id, a.request_id, (select count(*) from d)::int as recorded from a`
+    : insertAnalysis;
+  const [row] = rowsOf<{ id: number | string; request_id: string }>(await db.execute(query));
+  return row ? { analysisId: Number(row.id), requestId: row.request_id } : undefined;
+}
+
 /**
  * The dedup rule: every trigger about one pipeline joins the pipeline's latest analysis while it
  * is queued or running, and is a duplicate of it once finished unless a job name failed that the
  * finished analysis did not cover; only then a new analysis ("generation") starts.
  */
 export async function registerFailure(db: TDb, input: TRegisterFailureInput): Promise<TRegisterFailureOutcome> {
+  const first = await createFirstAnalysis(db, input);
+  if (first) return { ...first, created: true, status: 'queued' };
+  return registerFailureSlow(db, input);
+}
+
+/** Joins, deduplicates or starts a new generation under a row lock (pipeline seen before). */
+export async function registerFailureSlow(db: TDb, input: TRegisterFailureInput): Promise<TRegisterFailureOutcome> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
@@ -110,7 +149,12 @@ export async function findAnalysisByRequestId(db: TDb, requestId: string): Promi
 }
 
 export async function markEnqueued(db: TDb, analysisId: number): Promise<void> {
-  await db.update(analyses).set({ enqueuedAt: new Date() }).where(eq(analyses.id, analysisId));
+  await markEnqueuedMany(db, [analysisId]);
+}
+
+export async function markEnqueuedMany(db: TDb, analysisIds: number[]): Promise<void> {
+  if (analysisIds.length === 0) return;
+  await db.update(analyses).set({ enqueuedAt: new Date() }).where(and(inArray(analyses.id, analysisIds), isNull(analyses.enqueuedAt)));
 }
 
 /** Outbox rows: analyses accepted while Redis was unavailable (or before a crash). */
@@ -120,6 +164,16 @@ export async function findUnenqueued(db: TDb, olderThan: Date, limit = 100): Pro
     .from(analyses)
     .where(and(isNull(analyses.enqueuedAt), lt(analyses.createdAt, olderThan)))
     .orderBy(analyses.createdAt)
+    .limit(limit);
+}
+
+/** Analyses still queued or running long after they were enqueued: candidates for a lost job. */
+export async function findStale(db: TDb, notUpdatedSince: Date, limit = 200): Promise<TAnalysisRow[]> {
+  return db
+    .select()
+    .from(analyses)
+    .where(and(inArray(analyses.status, ['queued', 'running']), isNotNull(analyses.enqueuedAt), lt(analyses.updatedAt, notUpdatedSince)))
+    .orderBy(analyses.updatedAt)
     .limit(limit);
 }
 

@@ -52,16 +52,6 @@ async function handleValidDelivery(deps: TDeliveryDeps, delivery: TDelivery): Pr
   const body = parseJson(delivery.rawBody);
   const event = normalizeEvent(h['x-gitlab-event'], body);
   const idempotencyKey = h['idempotency-key'] ?? h['x-gitlab-event-uuid'] ?? null;
-
-  if (idempotencyKey) {
-    const seen = await findDeliveryByKey(deps.db, idempotencyKey);
-    if (seen) {
-      return seen.requestId
-        ? { status: 200, body: { status: 'duplicate', request_id: seen.requestId, reason: 'delivery already received' } }
-        : { status: 200, body: { status: 'ignored', reason: seen.reason ?? 'delivery already received' } };
-    }
-  }
-
   const base = {
     idempotencyKey,
     eventType: h['x-gitlab-event'] ?? 'unknown',
@@ -71,24 +61,20 @@ async function handleValidDelivery(deps: TDeliveryDeps, delivery: TDelivery): Pr
   };
 
   if (event.kind === 'ignored') {
-    await recordDelivery(deps.db, { ...base, projectId: event.projectId ?? null, pipelineId: event.pipelineId ?? null, outcome: 'ignored', reason: event.reason });
+    const recorded = await recordDelivery(deps.db, { ...base, projectId: event.projectId ?? null, pipelineId: event.pipelineId ?? null, outcome: 'ignored', reason: event.reason });
+    if (!recorded && idempotencyKey) {
+      const seen = await findDeliveryByKey(deps.db, idempotencyKey);
+      if (seen?.requestId) return { status: 200, body: { status: 'duplicate', request_id: seen.requestId, reason: 'delivery already received' } };
+    }
     return { status: 200, body: { status: 'ignored', reason: event.reason } };
   }
 
   const outcome = await acceptFailure(
     deps,
     { trigger: 'webhook', project: event.project, pipeline: event.pipeline, failedJobs: event.failedJobs },
-    { delayMs: event.fromJobHook ? deps.jobHookDelayMs : 0 },
+    { delayMs: event.fromJobHook ? deps.jobHookDelayMs : 0, delivery: { ...base, projectId: event.project.id, pipelineId: event.pipeline.id } },
   );
-  await recordDelivery(deps.db, {
-    ...base,
-    projectId: event.project.id,
-    pipelineId: event.pipeline.id,
-    outcome: outcome.created ? 'accepted' : 'duplicate',
-    requestId: outcome.requestId,
-    reason: outcome.created ? null : 'pipeline already has an analysis',
-  });
-  return outcome.created
-    ? { status: 202, body: { status: 'accepted', request_id: outcome.requestId } }
-    : { status: 200, body: { status: 'duplicate', request_id: outcome.requestId, reason: 'pipeline already has an analysis' } };
+  if (outcome.created) return { status: 202, body: { status: 'accepted', request_id: outcome.requestId } };
+  const reason = outcome.redelivery ? 'delivery already received' : 'pipeline already has an analysis';
+  return { status: 200, body: { status: 'duplicate', request_id: outcome.requestId, reason } };
 }

@@ -44,7 +44,9 @@ const mutated = fc.record({
   event: fc.constantFrom('Pipeline Hook', 'Job Hook', 'Push Hook', '', 'pipeline hook'),
 });
 
-function mutate(m: fc.GeneratedValueFor<typeof mutated>): string {
+type TMutation = typeof mutated extends fc.Arbitrary<infer T> ? T : never;
+
+function mutate(m: TMutation): string {
   const doc = structuredClone(base[m.which]) as Record<string, unknown>;
   let cursor: Record<string, unknown> = doc;
   for (const key of m.path.slice(0, -1)) {

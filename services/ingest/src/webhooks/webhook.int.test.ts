@@ -48,6 +48,14 @@ const post = (body: unknown, headers: Record<string, string> = {}, target: Expre
     .set({ 'Content-Type': 'application/json', 'X-Gitlab-Token': SECRET, 'X-Gitlab-Event': 'Pipeline Hook', ...headers })
     .send(typeof body === 'string' ? body : JSON.stringify(body));
 
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition not met within 1 s');
+}
+
 const analysesOf = (pipelineId: number) => database.db.select().from(analyses).where(eq(analyses.pipelineId, pipelineId));
 
 describe('accepting failures', () => {
@@ -60,7 +68,7 @@ describe('accepting failures', () => {
     expect(job?.data).toEqual({ request_id: res.body.request_id, trigger: 'webhook', project_id: 1, pipeline_id: pipelineId });
     const [row] = await analysesOf(pipelineId);
     expect(row?.failedJobs.map((j) => j.name)).toEqual(['production']);
-    expect(row?.enqueuedAt).not.toBeNull();
+    await waitFor(async () => (await analysesOf(pipelineId))[0]?.enqueuedAt != null);
     const [delivery] = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, `k-${pipelineId}`));
     expect(delivery).toMatchObject({ outcome: 'accepted', requestId: res.body.request_id, eventType: 'Pipeline Hook' });
     expect(delivery?.headers['x-gitlab-token']).toBeUndefined();
@@ -210,9 +218,22 @@ describe('durability', () => {
     expect(await relay.runOnce()).toBe(0);
     await relay.stop();
     expect((await queues.analyze.getJob(res.body.request_id))?.data.pipeline_id).toBe(pipelineId);
-    const [after] = await analysesOf(pipelineId);
-    expect(after?.enqueuedAt).not.toBeNull();
+    await waitFor(async () => (await analysesOf(pipelineId))[0]?.enqueuedAt != null);
     await deadQueues.close().catch(() => undefined);
+  });
+
+  test('a job Redis lost (restart without persistence) is re-added by the sweep, once', async () => {
+    const pipelineId = nextPipeline++;
+    const res = await post(pipelineHook({ pipelineId }));
+    await waitFor(async () => (await analysesOf(pipelineId))[0]?.enqueuedAt != null);
+    await (await queues.analyze.getJob(res.body.request_id))?.remove();
+    await database.db.update(analyses).set({ updatedAt: new Date(Date.now() - 3_600_000) }).where(eq(analyses.pipelineId, pipelineId));
+    const relay = startOutboxRelay({ db: database.db, queues, logger }, { intervalMs: 60_000, staleAfterMs: 60_000 });
+    expect(await relay.sweepLost()).toBeGreaterThanOrEqual(1);
+    expect(await queues.analyze.getJob(res.body.request_id)).toBeDefined();
+    await database.db.update(analyses).set({ updatedAt: new Date(Date.now() - 3_600_000) }).where(eq(analyses.pipelineId, pipelineId));
+    expect(await relay.sweepLost()).toBe(0);
+    await relay.stop();
   });
 
   test('with the database unreachable the answer is 503 so GitLab retries', async () => {

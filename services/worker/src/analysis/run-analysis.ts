@@ -1,24 +1,98 @@
-import { ZAnalysisResult } from '@cia/contracts';
-import { completeAnalysis, markRunning, type TAnalysisRow, type TDb } from '@cia/db';
+import { analyzePipeline, type TProviderName } from '@cia/ai';
+import type { TConfig } from '@cia/config';
+import { completeAnalysis, markRunning, saveFetchStep, upsertAnalysisJob, type TAnalysisRow, type TDb } from '@cia/db';
+import { gatherPipelineContext, pickFetchSettings, type GitLabClient, type TFetchState, type TPipelineContext } from '@cia/gitlab';
+import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
-import { basicOfflineAnalysis } from './basic-offline-analysis';
+import { buildAnalysisInput } from './build-analysis-input';
+import { contextFromTrigger } from './trigger-context';
 
-export type TRunDeps = { db: TDb; logger: TLogger };
+export type TRunDeps = {
+  db: TDb;
+  logger: TLogger;
+  config: TConfig;
+  /** Absent when no GITLAB_API_TOKEN is set: the analysis uses what the trigger carried. */
+  gitlab?: GitLabClient;
+  /** SDK clients built once per worker process and reused. */
+  providers?: Parameters<typeof analyzePipeline>[1]['providers'];
+};
 
-/** fetch → excerpt → analyze → persist for one analysis row. */
-export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<void> {
+export type TRunOutcome = { provider: TProviderName | 'cache'; category: string; cacheHit: boolean };
+
+async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<TPipelineContext> {
+  const { config } = deps;
+  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return contextFromTrigger(row, config.GITLAB_LOG_CONTEXT_LINES);
+  return gatherPipelineContext(
+    deps.gitlab,
+    { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } },
+    pickFetchSettings(config),
+    { previous: row.fetchState as TFetchState, onStep: (key, entry) => saveFetchStep(deps.db, row.id, key, entry) },
+  );
+}
+
+async function excerptJobs(deps: TRunDeps, row: TAnalysisRow, ctx: TPipelineContext): Promise<Map<number, TExcerpt>> {
+  const excerpts = new Map<number, TExcerpt>();
+  for (const job of ctx.failed_jobs) {
+    const excerpt = job.log
+      ? await excerptLog(job.log.text, {
+          maxLines: deps.config.EXCERPT_MAX_LINES,
+          maxChars: deps.config.EXCERPT_MAX_CHARS,
+          contextLines: ctx.log_context_lines,
+          baseline: job.baseline?.log.text,
+        })
+      : undefined;
+    if (excerpt) excerpts.set(job.id, excerpt);
+    await upsertAnalysisJob(deps.db, {
+      analysisId: row.id,
+      jobId: job.id,
+      name: job.name,
+      stage: job.stage,
+      status: job.status,
+      failureReason: job.failure_reason,
+      allowFailure: job.allow_failure,
+      webUrl: job.web_url,
+      excerpt: excerpt?.lines ?? [],
+      logBytes: job.log?.total_bytes ?? null,
+      logTruncated: job.log?.truncated ?? false,
+    });
+  }
+  return excerpts;
+}
+
+/** fetch → excerpt + mask → analyze (rules, cache or AI) → persist, for one analysis row. */
+export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TRunOutcome> {
   const started = Date.now();
   await markRunning(deps.db, row.id);
-  const result = ZAnalysisResult.parse(basicOfflineAnalysis(row.failedJobs));
-  await completeAnalysis(deps.db, row.id, {
-    result,
-    provider: 'offline',
-    model: 'rules',
-    promptVersion: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    cacheHit: false,
-    timings: { total_ms: Date.now() - started, queue_wait_ms: started - row.createdAt.getTime() },
+  const ctx = await gather(deps, row);
+  const fetched = Date.now();
+  const excerpts = await excerptJobs(deps, row, ctx);
+  const excerpted = Date.now();
+  const outcome = await analyzePipeline(buildAnalysisInput(row, ctx, excerpts), {
+    settings: deps.config,
+    db: deps.db,
+    analysisId: row.id,
+    secretValues: deps.config.GITLAB_API_TOKEN ? [deps.config.GITLAB_API_TOKEN] : [],
+    providers: deps.providers,
   });
+  const analyzed = Date.now();
+  if (outcome.attempts.length > 0) deps.logger.info('provider attempts', { attempts: outcome.attempts });
+  await completeAnalysis(deps.db, row.id, {
+    result: outcome.result,
+    provider: outcome.provider,
+    model: outcome.model,
+    promptVersion: outcome.promptVersion,
+    inputTokens: outcome.usage.inputTokens,
+    outputTokens: outcome.usage.outputTokens,
+    costUsd: outcome.usage.costUsd,
+    cacheHit: outcome.cacheHit,
+    timings: {
+      queue_wait_ms: Math.max(0, started - row.createdAt.getTime()),
+      fetch_ms: fetched - started,
+      excerpt_ms: excerpted - fetched,
+      analyze_ms: analyzed - excerpted,
+      total_ms: Date.now() - started,
+      end_to_end_ms: Date.now() - row.createdAt.getTime(),
+    },
+  });
+  return { provider: outcome.provider, category: outcome.result.category, cacheHit: outcome.cacheHit };
 }

@@ -1,10 +1,9 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { failAnalysis, findAnalysisByRequestId, type TDb } from '@cia/db';
-import type { TLogger } from '@cia/logger';
+import { failAnalysis, findAnalysisByRequestId } from '@cia/db';
 import { ANALYZE_PIPELINE_JOB } from '@cia/queue';
-import { runAnalysis } from '../analysis/run-analysis';
+import { runAnalysis, type TRunDeps } from '../analysis/run-analysis';
 
-export type TProcessorDeps = { db: TDb; logger: TLogger };
+export type TProcessorDeps = TRunDeps;
 
 /** Thin: validate, skip finished work, run, and record the final failure once retries are spent. */
 export function createAnalyzePipelineProcessor(deps: TProcessorDeps) {
@@ -17,8 +16,8 @@ export function createAnalyzePipelineProcessor(deps: TProcessorDeps) {
     if (!row) throw new UnrecoverableError(`analysis ${requestId} does not exist`);
     if (row.status === 'completed' || row.status === 'failed') return { request_id: requestId, skipped: `already ${row.status}` };
     try {
-      await runAnalysis({ db: deps.db, logger }, row);
-      logger.info('analysis completed');
+      const outcome = await runAnalysis({ ...deps, logger }, row);
+      logger.info('analysis completed', outcome);
       return { request_id: requestId };
     } catch (err) {
       const e = err as Error;

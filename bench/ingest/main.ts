@@ -1,0 +1,111 @@
+/**
+ * Ingest benchmark: accepted-webhook latency at a fixed rate and maximum throughput, ingest (real
+ * PostgreSQL + Redis) against a bare Express handler that parses the same body and answers 202,
+ * alternated in the same run. Absolute numbers on shared machines are noise; the ratios hold.
+ *
+ *   npm run bench -- ingest [--seconds 10] [--rate 500] [--rounds 2]
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import express from 'express';
+import { loadConfig } from '@cia/config';
+import { openDatabase } from '@cia/db';
+import { createTestDatabase } from '@cia/db/testing';
+import { createApp } from '@cia/ingest';
+import { createLogger } from '@cia/logger';
+import { closeRedis, createQueues, createRedisConnection } from '@cia/queue';
+import { createTestPrefix } from '@cia/queue/testing';
+import { pipelineHook } from '../../tests/fixtures/gitlab-payloads';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 10);
+const RATE = arg('rate', 500);
+const ROUNDS = arg('rounds', 2);
+
+function listen(app: express.Express): Promise<{ url: string; close(): Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = http.createServer(app).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+let pipelineSeq = 10_000_000;
+const template = pipelineHook({ pipelineId: 0 });
+function freshRequest<T extends { headers?: Record<string, string> }>(req: T): T & { body: string } {
+  const id = pipelineSeq++;
+  const body = JSON.stringify({ ...template, object_attributes: { ...template.object_attributes, id } });
+  // GitLab sends a fresh Idempotency-Key with every delivery; so does the benchmark.
+  return { ...req, headers: { ...req.headers, 'idempotency-key': `bench-${id}` }, body };
+}
+
+type TRun = { p50: number; p99: number; rps: number; non2xx: number; errors: number };
+
+async function run(url: string, fixedRate: boolean): Promise<TRun> {
+  const result = await autocannon({
+    url: `${url}/webhooks/gitlab`,
+    method: 'POST',
+    connections: fixedRate ? 50 : 64,
+    duration: SECONDS,
+    overallRate: fixedRate ? RATE : undefined,
+    headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook' },
+    requests: [{ setupRequest: (req) => freshRequest(req as { headers?: Record<string, string> }) }],
+  });
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function main(): Promise<void> {
+  const database = await createTestDatabase('bench_ingest');
+  const redisTest = createTestPrefix('bench-ingest');
+  const redis = createRedisConnection(redisTest.url, 'producer');
+  const queues = createQueues(redis, redisTest.prefix);
+  const config = loadConfig({ ENVIRONMENT: 'test', LOG_LEVEL: 'error', REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix }, { dotenvPath: false });
+  const logger = createLogger({ service: 'bench', silent: true });
+  // The pool size ingest runs with in production (startIngest), not the small test pool.
+  const pool = await openDatabase({ databaseUrl: database.url, maxConnections: 20 });
+  const ingestApp = createApp({ config, db: pool.db, queues, logger, health: { check: async () => ({ components: {} }) } });
+  const bare = express();
+  bare.post('/webhooks/gitlab', express.json({ limit: '5mb' }), (req, res) => {
+    res.status(202).json({ status: 'accepted', request_id: String((req.body as { object_attributes?: { id?: number } }).object_attributes?.id) });
+  });
+  const ingest = await listen(ingestApp);
+  const baseline = await listen(bare);
+
+  const rows: string[] = [];
+  const totals = { ingestFixed: [] as TRun[], bareFixed: [] as TRun[], ingestMax: [] as TRun[], bareMax: [] as TRun[] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    totals.bareFixed.push(await run(baseline.url, true));
+    totals.ingestFixed.push(await run(ingest.url, true));
+    totals.bareMax.push(await run(baseline.url, false));
+    totals.ingestMax.push(await run(ingest.url, false));
+    process.stderr.write(`round ${round}/${ROUNDS} done\n`);
+  }
+  const mean = (xs: TRun[], k: keyof TRun) => xs.reduce((s, x) => s + x[k], 0) / xs.length;
+  const fmt = (n: number, d = 1) => n.toFixed(d);
+  rows.push(`| measure | bare Express | ingest | ratio (ingest/bare) | target |`);
+  rows.push(`|---|---|---|---|---|`);
+  rows.push(`| p50 latency at ${RATE} req/s (ms) | ${fmt(mean(totals.bareFixed, 'p50'))} | ${fmt(mean(totals.ingestFixed, 'p50'))} | ${fmt(mean(totals.ingestFixed, 'p50') / Math.max(mean(totals.bareFixed, 'p50'), 0.1), 2)} | - |`);
+  rows.push(`| p99 latency at ${RATE} req/s (ms) | ${fmt(mean(totals.bareFixed, 'p99'))} | ${fmt(mean(totals.ingestFixed, 'p99'))} | ${fmt(mean(totals.ingestFixed, 'p99') / Math.max(mean(totals.bareFixed, 'p99'), 0.1), 2)} | <= 2 |`);
+  rows.push(`| max throughput (req/s) | ${fmt(mean(totals.bareMax, 'rps'), 0)} | ${fmt(mean(totals.ingestMax, 'rps'), 0)} | ${fmt(mean(totals.ingestMax, 'rps') / mean(totals.bareMax, 'rps'), 2)} | >= 0.5 |`);
+  const bad = [...totals.ingestFixed, ...totals.ingestMax].reduce((s, r) => s + r.non2xx + r.errors, 0);
+  rows.push(`| non-2xx or errors (ingest) | | ${bad} | | 0 |`);
+  process.stdout.write(`\nIngest benchmark: ${ROUNDS} round(s) of ${SECONDS}s, PostgreSQL ${database.kind}, Redis ${redisTest.url}\n\n${rows.join('\n')}\n`);
+
+  await ingest.close();
+  await baseline.close();
+  await queues.close();
+  await closeRedis(redis);
+  await pool.close();
+  await database.drop();
+  await redisTest.cleanup();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { startPrivateRedis, type TPrivateRedis } from './private-redis';
