@@ -1,0 +1,126 @@
+import { startFakeOpenAi, type TFakeProviderServer } from '@cia/ai/testing';
+import { testConfig } from '@cia/config/testing';
+import { analysisJobs } from '@cia/db';
+import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
+import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
+import { startIngest, type TIngestHandle } from '@cia/ingest';
+import { createLogger } from '@cia/logger';
+import { createTestPrefix } from '@cia/queue/testing';
+import { startWorker, type TWorkerHandle } from '@cia/worker';
+import { pipelineHook } from './fixtures/gitlab-payloads';
+
+/**
+ * The whole path with real components: webhook → PostgreSQL + Redis → worker fetches from a
+ * GitLab (fake, over HTTP through the real client) → excerpt + mask → OpenAI SDK against a fake
+ * server → stored result, readable through the API.
+ */
+const logger = createLogger({ service: 'test', silent: true });
+const GITLAB_TOKEN = 'glpat-e2eTOKENabcdefghijklmn';
+const PLANTED = 'AKIAIOSFODNN7EXAMPLE';
+let database: TTestDatabase;
+let redis: ReturnType<typeof createTestPrefix>;
+let gitlab: TFakeGitLab;
+let openai: TFakeProviderServer;
+let ingest: TIngestHandle;
+let worker: TWorkerHandle;
+
+const TRACE = [
+  '\x1b[0Ksection_start:1700000000:prepare_script\r\x1b[0KPreparing environment',
+  'Running on runner-abc via host...',
+  '\x1b[0Ksection_end:1700000001:prepare_script\r\x1b[0K',
+  '$ export AWS_ACCESS_KEY_ID=' + PLANTED,
+  '$ npm ci',
+  ...Array.from({ length: 400 }, (_, i) => `added package ${i} in 0.1s`),
+  'npm ERR! code ERESOLVE',
+  'npm ERR! ERESOLVE unable to resolve dependency tree',
+  'npm ERR! Found: react@18.2.0',
+  'npm ERR! Could not resolve dependency:',
+  'npm ERR! peer react@"^17.0.0" from react-beautiful-dnd@13.1.1',
+  'ERROR: Job failed: exit code 1',
+].join('\n');
+
+beforeAll(async () => {
+  gitlab = await createFakeGitLab({
+    token: GITLAB_TOKEN,
+    projects: [
+      {
+        id: 1,
+        path_with_namespace: 'gitlab-org/gitlab-test',
+        default_branch: 'master',
+        pipelines: [
+          {
+            id: 4242,
+            ref: 'main',
+            sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+            status: 'failed',
+            jobs: [
+              { id: 380, name: 'production', stage: 'deploy', status: 'failed', failure_reason: 'script_failure', trace: TRACE },
+              { id: 377, name: 'test-image', stage: 'test', status: 'success' },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  openai = await startFakeOpenAi();
+  database = await createTestDatabase('e2e');
+  redis = createTestPrefix('e2e');
+  const config = testConfig({
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    HOST: '127.0.0.1',
+    GITLAB_BASE_URL: gitlab.baseUrl,
+    GITLAB_API_TOKEN: GITLAB_TOKEN,
+    AI_RULES_FIRST: 'false',
+    ...openai.env,
+  });
+  worker = await startWorker(config, { database, logger });
+  ingest = await startIngest(config, { database, logger, port: 0 });
+});
+
+afterAll(async () => {
+  await ingest?.close();
+  await worker?.close();
+  await gitlab?.close();
+  await openai?.close();
+  await database?.drop();
+  await redis?.cleanup();
+});
+
+test('a failed pipeline is analysed from the GitLab log by the AI provider, secrets masked everywhere', async () => {
+  const res = await fetch(`${ingest.url}/webhooks/gitlab`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' },
+    body: JSON.stringify(pipelineHook({ pipelineId: 4242 })),
+  });
+  expect(res.status).toBe(202);
+  const { request_id } = (await res.json()) as { request_id: string };
+
+  let view: Record<string, unknown> = {};
+  for (let i = 0; i < 150 && view.status !== 'completed' && view.status !== 'failed'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    view = (await (await fetch(`${ingest.url}/analysis/${request_id}`)).json()) as Record<string, unknown>;
+  }
+  expect(view).toMatchObject({ status: 'completed', provider: 'openai', cache_hit: false });
+  expect((view.usage as { input_tokens: number }).input_tokens).toBeGreaterThan(0);
+  expect(Object.keys(view.timings as object)).toEqual(expect.arrayContaining(['fetch_ms', 'excerpt_ms', 'analyze_ms', 'total_ms']));
+
+  const result = view.result as { failed_jobs: { job_id: number; excerpt: { line: number; text: string }[] }[] };
+  const excerpt = result.failed_jobs.find((j) => j.job_id === 380)?.excerpt ?? [];
+  expect(excerpt.some((l) => l.text.includes('ERESOLVE unable to resolve dependency tree'))).toBe(true);
+  expect(excerpt.length).toBeLessThan(100);
+  // Line numbers are those of the original log.
+  const lines = TRACE.split('\n');
+  const eresolve = excerpt.find((l) => l.text.includes('npm ERR! code ERESOLVE'));
+  expect(lines[eresolve!.line - 1]).toContain('npm ERR! code ERESOLVE');
+
+  expect(gitlab.countRequests(/\/jobs\/380\/trace$/)).toBe(1);
+  const sent = JSON.stringify(openai.requests);
+  expect(sent).toContain('ERESOLVE');
+  expect(sent).not.toContain(PLANTED);
+  expect(sent).not.toContain(GITLAB_TOKEN);
+  const stored = JSON.stringify(await database.db.select().from(analysisJobs));
+  expect(stored).toContain('ERESOLVE');
+  expect(stored).not.toContain(PLANTED);
+  expect(JSON.stringify(view)).not.toContain(PLANTED);
+});
