@@ -4,3 +4,7 @@ export { openDatabase, MIGRATIONS_FOLDER, type TDb, type TDatabase, type TDataba
 export { applyMigrations, dropAllTables, databaseStatus, rowsOf, APP_TABLES, type TDbStatus } from './migrate';
 export * from './repositories/analyses.repo';
 export * from './repositories/deliveries.repo';
+export * from './repositories/analysis-queries.repo';
+export * from './repositories/emails.repo';
+export * from './repositories/analysis-jobs.repo';
+export * from './repositories/posted-notes.repo';

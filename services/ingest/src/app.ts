@@ -3,9 +3,14 @@ import { enabledTriggers } from '@cia/config';
 import { AppError, errorHandler } from './http/app-error';
 import { requireApiToken } from './http/auth';
 import type { TIngestDeps } from './ingest-deps';
+import { createIngestMetrics } from './metrics/ingest-metrics';
+import { adminRoutes } from './routes/admin.routes';
 import { analysisRoutes } from './routes/analysis.routes';
 import { devRoutes } from './routes/dev.routes';
+import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes } from './routes/health.routes';
+import { metricsRoutes } from './routes/metrics.routes';
+import { resultsRoutes } from './routes/results.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 
 /** The ingest HTTP app; never listens by itself so tests and the launcher compose it. */
@@ -14,6 +19,8 @@ export function createApp(deps: TIngestDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  const metrics = createIngestMetrics(deps);
+  app.use(metrics.httpMiddleware);
 
   const delivery = {
     db: deps.db,
@@ -28,6 +35,10 @@ export function createApp(deps: TIngestDeps): Express {
   const guard = requireApiToken(config.API_TOKEN);
   app.use('/analysis', guard);
   app.use(analysisRoutes(deps));
+  app.use(resultsRoutes(deps));
+  app.use(metricsRoutes(metrics, config.API_TOKEN));
+  app.use(adminRoutes(deps.queues, config.API_TOKEN));
+  app.use(docsRoutes());
 
   app.use((req, _res, next) => next(new AppError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

@@ -8,7 +8,7 @@ import { handleDelivery, type TDeliveryDeps } from '../webhooks/handle-delivery'
 import { loadMockData } from '../dev/mock-data';
 import { SCENARIOS, findScenario } from '../dev/scenarios';
 
-const ZCustomWebhook = z.object({
+export const ZCustomWebhook = z.object({
   project_id: z.number().int().positive().default(1001),
   pipeline_id: z.number().int().positive().optional(),
   pipeline_status: z.string().default('failed'),

@@ -1,0 +1,20 @@
+import { openDatabase } from '../client';
+import { applyMigrations } from '../migrate';
+import { answerQueries, seedKnownAnalyses } from './analysis-queries.test-fixture';
+
+/** Runs the query fixture on in-memory PGlite (jest cannot load PGlite's WASM modules). */
+async function main(): Promise<void> {
+  const database = await openDatabase({ dataDir: 'memory://' });
+  try {
+    await applyMigrations(database);
+    await seedKnownAnalyses(database);
+    process.stdout.write(JSON.stringify(await answerQueries(database)));
+  } finally {
+    await database.close();
+  }
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(String((err as Error).stack ?? err));
+  process.exitCode = 1;
+});

@@ -1,0 +1,140 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readAnalysisMetrics, type TDb } from '@cia/db';
+import type { TLogger } from '@cia/logger';
+import type { TQueues } from '@cia/queue';
+import { PrecomputedHistogram } from './precomputed-histogram';
+
+/** Seconds; analyses take from a second (cache, rules) to minutes (large logs, slow providers). */
+export const ANALYSIS_DURATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1800] as const;
+const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SOURCE_TIMEOUT_MS = 3000;
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
+
+export type TIngestMetrics = {
+  registry: Registry;
+  /** Records method, route and status of every HTTP request this app answers. */
+  httpMiddleware: RequestHandler;
+  /** Reads the database and the queues, then renders the exposition text. */
+  render(): Promise<string>;
+  contentType: string;
+};
+
+export type TIngestMetricsDeps = { db: TDb; queues: TQueues; logger: TLogger };
+
+/** The route template, never the raw path, so ids in URLs do not explode label cardinality. */
+function routeLabel(req: Request): string {
+  const route = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof route === 'string') return `${req.baseUrl}${route}`;
+  return req.baseUrl || 'unmatched';
+}
+
+/**
+ * One prom-client Registry per app (tests build many apps in one process). Work done by the
+ * worker and mail-watcher processes is read from PostgreSQL and Redis at scrape time, so every
+ * ingest replica reports the same totals whoever did the work.
+ */
+export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'cia_ingest_' });
+
+  const httpRequests = new Counter({ name: 'cia_http_requests_total', help: 'HTTP requests answered by ingest', labelNames: ['method', 'route', 'status'], registers });
+  const httpDuration = new Histogram({ name: 'cia_http_request_duration_seconds', help: 'Time to answer an HTTP request', labelNames: ['method', 'route'], buckets: HTTP_DURATION_BUCKETS, registers });
+
+  const webhooks = new Counter({ name: 'cia_webhook_deliveries_total', help: 'GitLab webhook deliveries stored, by outcome (accepted, duplicate, ignored); rejected ones are in cia_http_requests_total', labelNames: ['outcome'], registers });
+  const emails = new Counter({ name: 'cia_emails_processed_total', help: 'Emails the mail-watcher looked at, by outcome', labelNames: ['outcome'], registers });
+  const finished = new Counter({ name: 'cia_analyses_total', help: 'Finished analyses by outcome (completed, failed) and failure category', labelNames: ['outcome', 'category'], registers });
+  const inProgress = new Gauge({ name: 'cia_analyses_in_progress', help: 'Analyses queued or running now', labelNames: ['status'], registers });
+  const failures = new Counter({ name: 'cia_analysis_failures_total', help: 'Analyses that failed, by error code', labelNames: ['code'], registers });
+  const tokens = new Counter({ name: 'cia_ai_tokens_total', help: 'AI tokens used, by provider, model and direction', labelNames: ['provider', 'model', 'direction'], registers });
+  const cost = new Counter({ name: 'cia_ai_cost_usd_total', help: 'Estimated AI cost in USD, by provider and model', labelNames: ['provider', 'model'], registers });
+  const byProvider = new Counter({ name: 'cia_ai_analyses_total', help: 'Completed analyses by provider and model (offline = rules)', labelNames: ['provider', 'model'], registers });
+  const cacheHits = new Counter({ name: 'cia_analysis_cache_hits_total', help: 'Analyses answered from the fingerprint cache (no tokens spent)', labelNames: ['provider'], registers });
+  const providerErrors = new Counter({ name: 'cia_ai_provider_errors_total', help: 'Failed AI provider calls, by provider and error code', labelNames: ['provider', 'code'], registers });
+  const queueJobs = new Gauge({ name: 'cia_queue_jobs', help: 'Jobs in each BullMQ queue by state (queue depth)', labelNames: ['queue', 'state'], registers });
+  const sourceUp = new Gauge({ name: 'cia_metrics_source_up', help: '1 when the source of these metrics answered this scrape', labelNames: ['source'], registers });
+  const endToEnd = new PrecomputedHistogram({
+    name: 'cia_analysis_duration_seconds',
+    help: 'End to end: trigger received to analysis finished, by outcome',
+    labelNames: ['outcome'],
+    buckets: ANALYSIS_DURATION_BUCKETS,
+    registry,
+  });
+  const steps = new PrecomputedHistogram({
+    name: 'cia_analysis_step_duration_seconds',
+    help: 'Duration of each pipeline step the worker timed (fetch, excerpt, analyze, ...)',
+    labelNames: ['step'],
+    buckets: ANALYSIS_DURATION_BUCKETS,
+    registry,
+  });
+
+  async function readDatabase(): Promise<void> {
+    const m = await readAnalysisMetrics(deps.db, ANALYSIS_DURATION_BUCKETS);
+    for (const metric of [webhooks, emails, finished, inProgress, failures, tokens, cost, byProvider, cacheHits, providerErrors]) metric.reset();
+    for (const w of m.webhookDeliveries) webhooks.inc({ outcome: w.outcome }, w.count);
+    for (const e of m.emails) emails.inc({ outcome: e.outcome }, e.count);
+    for (const status of ['queued', 'running']) inProgress.set({ status }, 0);
+    for (const a of m.analyses) {
+      if (a.status === 'completed' || a.status === 'failed') finished.inc({ outcome: a.status, category: a.category }, a.count);
+      else inProgress.inc({ status: a.status }, a.count);
+    }
+    for (const f of m.failures) failures.inc({ code: f.code }, f.count);
+    for (const u of m.usage) {
+      const labels = { provider: u.provider, model: u.model };
+      tokens.inc({ ...labels, direction: 'input' }, u.inputTokens);
+      tokens.inc({ ...labels, direction: 'output' }, u.outputTokens);
+      cost.inc(labels, u.costUsd);
+      byProvider.inc(labels, u.analyses);
+      cacheHits.inc({ provider: u.provider }, u.cacheHits);
+    }
+    for (const e of m.providerErrors) providerErrors.inc({ provider: e.provider, code: e.code }, e.count);
+    endToEnd.setSeries(m.endToEnd);
+    steps.setSeries(m.steps);
+  }
+
+  async function readQueues(): Promise<void> {
+    const counts = await Promise.all(deps.queues.all().map(async (q) => [q.name, await q.getJobCounts(...QUEUE_STATES)] as const));
+    queueJobs.reset();
+    for (const [queue, byState] of counts) for (const state of QUEUE_STATES) queueJobs.set({ queue, state }, byState[state] ?? 0);
+  }
+
+  async function readSource(source: string, read: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A scrape must answer even when Redis or PostgreSQL hangs; the gauge tells which one did.
+      await Promise.race([
+        read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${SOURCE_TIMEOUT_MS} ms`)), SOURCE_TIMEOUT_MS);
+        }),
+      ]);
+      sourceUp.set({ source }, 1);
+    } catch (err) {
+      deps.logger.warn('metrics source did not answer', { source, err });
+      sourceUp.set({ source }, 0);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const httpMiddleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    const stop = httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = routeLabel(req);
+      httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      stop({ method: req.method, route });
+    });
+    next();
+  };
+
+  return {
+    registry,
+    httpMiddleware,
+    contentType: registry.contentType,
+    render: async () => {
+      await Promise.all([readSource('database', readDatabase), readSource('redis', readQueues)]);
+      return registry.metrics();
+    },
+  };
+}
