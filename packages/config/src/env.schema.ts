@@ -118,6 +118,9 @@ export const ZEnv = z.object({
   POSTBACK_PROJECTS: csv([]).describe('Project ids or paths allowed to receive notes (empty: all)'),
   SLACK_WEBHOOK_URL: url().describe('Slack incoming webhook for notifications'),
   NOTIFY_WEBHOOK_URL: url().describe('Generic webhook for notifications (HMAC-signed with SECRET_KEY)'),
+  POSTBACK_RATE_PER_MINUTE: int(60, 1, 10_000).describe('Posts (GitLab notes, Slack, webhook) per minute across the worker pool; GitLab allows 60 note creations a minute'),
+  POSTBACK_CONCURRENCY: int(2, 1, 100).describe('Posts in flight at once per worker process'),
+  POSTBACK_TIMEOUT_MS: int(10000, 100).describe('Timeout of one Slack or webhook notification request'),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

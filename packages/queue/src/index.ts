@@ -3,3 +3,15 @@ export { createRedisConnection, closeRedis, type TConnectionRole } from './conne
 export { ANALYZE_PIPELINE_JOB } from './analyze-pipeline.job';
 export { createQueues, enqueueAnalyzePipeline, type TQueues } from './queues';
 export { startHeartbeat, readHeartbeats, type THeartbeat } from './heartbeat';
+export {
+  POST_ANALYSIS_JOB,
+  PIPELINE_FIXED_JOB,
+  POSTBACK_CHANNELS,
+  ZPostAnalysisPayload,
+  ZPipelineFixedPayload,
+  enqueuePostAnalysis,
+  enqueuePipelineFixed,
+  type TPostbackChannel,
+  type TPostAnalysisPayload,
+  type TPipelineFixedPayload,
+} from './post-analysis.job';

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import { enabledTriggers } from '@cia/config';
+import { notifyPipelineSucceeded, pickPostbackSettings } from '@cia/postback';
 import { AppError, errorHandler } from './http/app-error';
 import { requireApiToken } from './http/auth';
 import type { TIngestDeps } from './ingest-deps';
+import type { TPipelineSucceeded } from './webhooks/normalize-event';
 import { createIngestMetrics } from './metrics/ingest-metrics';
 import { adminRoutes } from './routes/admin.routes';
 import { analysisRoutes } from './routes/analysis.routes';
@@ -22,12 +24,15 @@ export function createApp(deps: TIngestDeps): Express {
   const metrics = createIngestMetrics(deps);
   app.use(metrics.httpMiddleware);
 
+  const postbackSettings = pickPostbackSettings(config);
   const delivery = {
     db: deps.db,
     queues: deps.queues,
     logger: deps.logger,
     webhookSecret: config.GITLAB_WEBHOOK_SECRET,
     jobHookDelayMs: config.JOB_HOOK_DELAY_SECONDS * 1000,
+    onPipelineSucceeded: (event: TPipelineSucceeded) =>
+      notifyPipelineSucceeded({ db: deps.db, queues: deps.queues, settings: postbackSettings }, event),
   };
   app.use(healthRoutes(deps));
   app.use(webhookRoutes(config, delivery, enabledTriggers(config).webhook));

@@ -1,11 +1,13 @@
-import { Worker } from 'bullmq';
-import { resolveProviderChain } from '@cia/ai';
+import { Queue, Worker } from 'bullmq';
+import { createProviderPool, resolveProviderChain } from '@cia/ai';
 import type { TConfig } from '@cia/config';
 import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
+import { enqueuePostbackJobs, pickPostbackSettings } from '@cia/postback';
 import { QUEUE_NAMES, closeRedis, createRedisConnection, startHeartbeat } from '@cia/queue';
 import { createAnalyzePipelineProcessor } from './processors/analyze-pipeline.processor';
+import { createPostAnalysisProcessor } from './processors/post-analysis.processor';
 
 export type TWorkerHandle = { close(): Promise<void> };
 
@@ -18,7 +20,12 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   const connection = createRedisConnection(config.REDIS_URL, 'worker');
   const gitlab = config.GITLAB_API_TOKEN ? createGitLabClient(pickClientOptions(config)) : undefined;
   const paidProvider = resolveProviderChain(config)[0] !== 'offline';
-  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab }), {
+  const postbackSettings = pickPostbackSettings(config);
+  const postbackQueue = new Queue(QUEUE_NAMES.postback, { connection, prefix: config.QUEUE_PREFIX });
+  const onCompleted = async (row: { requestId: string; project: { id: number; path: string | null } }) => {
+    await enqueuePostbackJobs({ postback: postbackQueue }, postbackSettings, row);
+  };
+  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab, providers: createProviderPool(config), onCompleted }), {
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
@@ -27,12 +34,26 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     autorun: true,
   });
   worker.on('error', (err) => logger.error('worker error', { err: err.message }));
+  const postbackWorker = new Worker(
+    QUEUE_NAMES.postback,
+    createPostAnalysisProcessor({ db: database.db, logger, settings: postbackSettings, gitlab, rateLimit: (ms) => postbackQueue.rateLimit(ms) }),
+    {
+      connection,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.POSTBACK_CONCURRENCY,
+      // GitLab allows 60 note creations a minute per user; the limit is kept in Redis, so it holds across the pool.
+      limiter: { max: config.POSTBACK_RATE_PER_MINUTE, duration: 60_000 },
+      autorun: true,
+    },
+  );
+  postbackWorker.on('error', (err) => logger.error('post-back worker error', { err: err.message }));
   const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({ state: worker.isRunning() ? 'running' : 'stopped', detail: { concurrency: config.WORKER_CONCURRENCY } }));
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, database: database.kind, gitlab: Boolean(gitlab), ai: resolveProviderChain(config) });
   return {
     close: async () => {
       // Active jobs finish; nothing new is taken.
-      await worker.close();
+      await Promise.all([worker.close(), postbackWorker.close()]);
+      await postbackQueue.close();
       await heartbeat.stop();
       await closeRedis(connection);
       if (!shared.database) await database.close();

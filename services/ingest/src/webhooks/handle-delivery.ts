@@ -2,7 +2,7 @@ import { findDeliveryByKey, recordDelivery, type TDb } from '@cia/db';
 import { acceptFailure, type TIntakeDeps } from '@cia/intake';
 import { AppError } from '../http/app-error';
 import { safeEqual } from '../http/auth';
-import { normalizeEvent } from './normalize-event';
+import { normalizeEvent, type TPipelineSucceeded } from './normalize-event';
 
 export type TDelivery = {
   headers: Record<string, string>;
@@ -11,7 +11,13 @@ export type TDelivery = {
 
 export type TDeliveryAnswer = { status: 200 | 202; body: Record<string, unknown> };
 
-export type TDeliveryDeps = TIntakeDeps & { db: TDb; webhookSecret?: string; jobHookDelayMs: number };
+export type TDeliveryDeps = TIntakeDeps & {
+  db: TDb;
+  webhookSecret?: string;
+  jobHookDelayMs: number;
+  /** Post-back: a passing pipeline updates a note that still shows a failure. Best effort. */
+  onPipelineSucceeded?: (event: TPipelineSucceeded) => Promise<unknown>;
+};
 
 const KEPT_HEADERS = /^(x-gitlab-|idempotency-key$|user-agent$|content-type$|content-length$)/;
 
@@ -65,6 +71,11 @@ async function handleValidDelivery(deps: TDeliveryDeps, delivery: TDelivery): Pr
     if (!recorded && idempotencyKey) {
       const seen = await findDeliveryByKey(deps.db, idempotencyKey);
       if (seen?.requestId) return { status: 200, body: { status: 'duplicate', request_id: seen.requestId, reason: 'delivery already received' } };
+    }
+    if (recorded && event.succeeded && deps.onPipelineSucceeded) {
+      await deps.onPipelineSucceeded(event.succeeded).catch((err: unknown) => {
+        deps.logger.warn('could not queue the "fixed" note update', { err: (err as Error).message, pipeline_id: event.succeeded?.pipeline_id });
+      });
     }
     return { status: 200, body: { status: 'ignored', reason: event.reason } };
   }

@@ -20,7 +20,25 @@ export type TNormalizedEvent =
       /** Job Hooks may arrive before the pipeline finishes: their analysis waits a little. */
       fromJobHook: boolean;
     }
-  | { kind: 'ignored'; objectKind?: string; projectId?: number; pipelineId?: number; reason: string };
+  | {
+      kind: 'ignored';
+      objectKind?: string;
+      projectId?: number;
+      pipelineId?: number;
+      reason: string;
+      /** A pipeline that passed: a note still showing a failure for its MR or ref can say "fixed". */
+      succeeded?: TPipelineSucceeded;
+    };
+
+export type TPipelineSucceeded = {
+  project_id: number;
+  project_path: string | null;
+  pipeline_id: number;
+  ref: string | null;
+  sha: string | null;
+  merge_request_iid: number | null;
+  pipeline_url: string | null;
+};
 
 function pathFromUrl(url: string | null | undefined): string | null {
   if (!url) return null;
@@ -34,7 +52,19 @@ function pathFromUrl(url: string | null | undefined): string | null {
 function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
   const attrs = hook.object_attributes;
   if (attrs.status !== 'failed') {
-    return { kind: 'ignored', objectKind: 'pipeline', projectId: hook.project.id, pipelineId: attrs.id, reason: `pipeline status is ${attrs.status}, not failed` };
+    const succeeded: TPipelineSucceeded | undefined =
+      attrs.status === 'success'
+        ? {
+            project_id: hook.project.id,
+            project_path: hook.project.path_with_namespace ?? null,
+            pipeline_id: attrs.id,
+            ref: attrs.ref ?? null,
+            sha: attrs.sha ?? null,
+            merge_request_iid: hook.merge_request?.iid ?? null,
+            pipeline_url: attrs.url ?? null,
+          }
+        : undefined;
+    return { kind: 'ignored', objectKind: 'pipeline', projectId: hook.project.id, pipelineId: attrs.id, reason: `pipeline status is ${attrs.status}, not failed`, succeeded };
   }
   const failedJobs: TFailedJobRef[] = (hook.builds ?? [])
     .filter((b) => b.status === 'failed' && !b.allow_failure)

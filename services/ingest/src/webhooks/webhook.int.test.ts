@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import IORedis from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { testConfig } from '@cia/config/testing';
-import { analyses, webhookDeliveries } from '@cia/db';
+import { analyses, postedNotes, webhookDeliveries } from '@cia/db';
 import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { startOutboxRelay } from '@cia/intake';
 import { createLogger } from '@cia/logger';
@@ -248,6 +248,21 @@ describe('durability', () => {
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('service_unavailable');
     await dead.close();
+  });
+});
+
+describe('post-back', () => {
+  test('a passing pipeline of a project with a note still showing a failure queues the "fixed" update', async () => {
+    const withPostback = buildApp(queues, { POSTBACK_ENABLED: 'true', GITLAB_API_TOKEN: 'glpat-xxxxxxxxxxxxxxxxxxxx' });
+    const quiet = await post(pipelineHook({ pipelineId: 88001, projectId: 4242, status: 'success' }), {}, withPostback);
+    expect(quiet.body.status).toBe('ignored');
+    expect(await queues.postback.getJob('fixed-4242-88001')).toBeUndefined();
+
+    await database.db.insert(postedNotes).values({ projectId: 4242, target: 'mr-1', noteId: 55, state: 'failing' });
+    const res = await post(pipelineHook({ pipelineId: 88002, projectId: 4242, status: 'success' }), {}, withPostback);
+    expect(res.body.status).toBe('ignored');
+    const job = await queues.postback.getJob('fixed-4242-88002');
+    expect(job?.data).toMatchObject({ project_id: 4242, pipeline_id: 88002, merge_request_iid: 1 });
   });
 });
 

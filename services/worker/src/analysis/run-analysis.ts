@@ -1,4 +1,4 @@
-import { analyzePipeline, type TProviderName } from '@cia/ai';
+import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import type { TConfig } from '@cia/config';
 import { completeAnalysis, markRunning, saveFetchStep, upsertAnalysisJob, type TAnalysisRow, type TDb } from '@cia/db';
 import { gatherPipelineContext, pickFetchSettings, type GitLabClient, type TFetchState, type TPipelineContext } from '@cia/gitlab';
@@ -19,6 +19,16 @@ export type TRunDeps = {
 
 export type TRunOutcome = { provider: TProviderName | 'cache'; category: string; cacheHit: boolean };
 
+const LOG_STEP = /^(baseline_)?trace/;
+
+/** Failed provider calls, kept on the analysis for the provider-error metrics. */
+async function recordProviderErrors(deps: TRunDeps, analysisId: number, attempts: TProviderAttempt[]): Promise<void> {
+  const failed = attempts.filter((a) => !a.ok).map((a) => ({ provider: a.provider, code: a.reason ?? 'unknown' }));
+  if (failed.length === 0) return;
+  deps.logger.warn('provider attempts failed', { attempts: failed });
+  await saveFetchStep(deps.db, analysisId, 'provider_errors', failed);
+}
+
 async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<TPipelineContext> {
   const { config } = deps;
   if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return contextFromTrigger(row, config.GITLAB_LOG_CONTEXT_LINES);
@@ -26,7 +36,11 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<TPipelineConte
     deps.gitlab,
     { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } },
     pickFetchSettings(config),
-    { previous: row.fetchState as TFetchState, onStep: (key, entry) => saveFetchStep(deps.db, row.id, key, entry) },
+    {
+      previous: row.fetchState as TFetchState,
+      // Logs are too big to keep in a jsonb column; a retry reads them again, everything else is reused.
+      onStep: (key, entry) => saveFetchStep(deps.db, row.id, key, LOG_STEP.test(key) ? { record: entry.record } : entry),
+    },
   );
 }
 
@@ -67,15 +81,21 @@ export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TR
   const fetched = Date.now();
   const excerpts = await excerptJobs(deps, row, ctx);
   const excerpted = Date.now();
-  const outcome = await analyzePipeline(buildAnalysisInput(row, ctx, excerpts), {
-    settings: deps.config,
-    db: deps.db,
-    analysisId: row.id,
-    secretValues: deps.config.GITLAB_API_TOKEN ? [deps.config.GITLAB_API_TOKEN] : [],
-    providers: deps.providers,
-  });
+  let outcome: TAnalysisOutcome;
+  try {
+    outcome = await analyzePipeline(buildAnalysisInput(row, ctx, excerpts), {
+      settings: deps.config,
+      db: deps.db,
+      analysisId: row.id,
+      secretValues: deps.config.GITLAB_API_TOKEN ? [deps.config.GITLAB_API_TOKEN] : [],
+      providers: deps.providers,
+    });
+  } catch (err) {
+    if (err instanceof AnalysisFailedError) await recordProviderErrors(deps, row.id, err.attempts);
+    throw err;
+  }
   const analyzed = Date.now();
-  if (outcome.attempts.length > 0) deps.logger.info('provider attempts', { attempts: outcome.attempts });
+  await recordProviderErrors(deps, row.id, outcome.attempts);
   await completeAnalysis(deps.db, row.id, {
     result: outcome.result,
     provider: outcome.provider,

@@ -1,9 +1,13 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { failAnalysis, findAnalysisByRequestId } from '@cia/db';
+import { ZodError } from 'zod';
+import { failAnalysis, findAnalysisByRequestId, type TAnalysisRow } from '@cia/db';
 import { ANALYZE_PIPELINE_JOB } from '@cia/queue';
 import { runAnalysis, type TRunDeps } from '../analysis/run-analysis';
 
-export type TProcessorDeps = TRunDeps;
+export type TProcessorDeps = TRunDeps & {
+  /** Runs once the analysis is stored (post-back enqueue); idempotent, as a retried job calls it again. */
+  onCompleted?: (row: TAnalysisRow) => Promise<void>;
+};
 
 /** Thin: validate, skip finished work, run, and record the final failure once retries are spent. */
 export function createAnalyzePipelineProcessor(deps: TProcessorDeps) {
@@ -14,17 +18,27 @@ export function createAnalyzePipelineProcessor(deps: TProcessorDeps) {
     const logger = deps.logger.child({ request_id: requestId, job_id: job.id, attempt: job.attemptsMade + 1 });
     const row = await findAnalysisByRequestId(deps.db, requestId);
     if (!row) throw new UnrecoverableError(`analysis ${requestId} does not exist`);
-    if (row.status === 'completed' || row.status === 'failed') return { request_id: requestId, skipped: `already ${row.status}` };
+    if (row.status === 'completed' || row.status === 'failed') {
+      if (row.status === 'completed') await deps.onCompleted?.(row);
+      return { request_id: requestId, skipped: `already ${row.status}` };
+    }
     try {
       const outcome = await runAnalysis({ ...deps, logger }, row);
       logger.info('analysis completed', outcome);
-      return { request_id: requestId };
-    } catch (err) {
-      const e = err as Error;
+    } catch (caught) {
+      // Input that can never validate will not get better with retries.
+      const err = caught instanceof ZodError ? new UnrecoverableError(`invalid analysis input: ${caught.issues[0]?.message ?? 'unknown'}`) : caught;
+      const e = err as Error & { code?: unknown };
       const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       logger.warn(last ? 'analysis failed for good' : 'analysis attempt failed; will retry', { err: e.message });
-      if (last) await failAnalysis(deps.db, row.id, { code: e.name === 'UnrecoverableError' ? 'unrecoverable' : 'failed', message: e.message });
+      if (last) {
+        const code = typeof e.code === 'string' ? e.code : err instanceof UnrecoverableError ? 'unrecoverable' : 'failed';
+        await failAnalysis(deps.db, row.id, { code, message: e.message });
+      }
       throw err;
     }
+    // Outside the try: a failed enqueue must not fail a stored analysis; the retried job finds it completed and enqueues again.
+    await deps.onCompleted?.(row);
+    return { request_id: requestId };
   };
 }

@@ -1,0 +1,12 @@
+export { pickPostbackSettings, isProjectAllowed, pickChannels, resultsPageUrl, type TPostbackSettings } from './postback.settings';
+export { renderFailureNote, renderFixedNote, renderAnalysisSections, NOTE_MAX_CHARS, type TNoteInput, type TNoteJob } from './render-note';
+export { noteMarker, targetKey, withMarker, hasMarker, slackTargetKey, type TNoteTarget } from './note-marker';
+export { resolveNoteTarget, findOpenMergeRequests } from './note-target';
+export { postAnalysisNote, markNoteFixed, NoteBusyError, type TNoteDeps, type TNoteOutcome } from './post-note';
+export { deliverAnalysis, PostbackSkipError, type TPostbackDeps } from './deliver-analysis';
+export { enqueuePostbackJobs, notifyPipelineSucceeded } from './enqueue-postback';
+export { buildSlackMessage, sendSlackNotification } from './slack.notifier';
+export { buildWebhookPayload, sendWebhookNotification, WEBHOOK_EVENT } from './webhook.notifier';
+export { signBody, verifySignature, SIGNATURE_HEADER } from './signature';
+export { NotifyError } from './http-post';
+export { maskDeep, maskText } from './mask-outgoing';

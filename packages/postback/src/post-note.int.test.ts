@@ -1,0 +1,156 @@
+import { claimPostedNote, findPostedNote } from '@cia/db';
+import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
+import { createGitLabClient, type GitLabClient } from '@cia/gitlab';
+import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
+import { noteMarker } from './note-marker';
+import { markNoteFixed, NoteBusyError, postAnalysisNote, type TNoteDeps } from './post-note';
+import { PROJECT, SHA_ALONE, SHA_MR, postbackSettings, sampleResult, seedAnalysis } from './testing/postback-fixtures';
+
+const SHA_BRANCH = 'c3'.repeat(20);
+let database: TTestDatabase;
+let fake: TFakeGitLab;
+let gitlab: GitLabClient;
+let deps: TNoteDeps;
+let nextPipeline = 100;
+const pipelineId = () => nextPipeline++;
+
+const notesOf = (iid: number) => fake.notes.get(`${PROJECT.id}:${iid}`) ?? [];
+const createdOn = (iid: number) => fake.countRequests(`/projects/1/merge_requests/${iid}/notes`, 'POST');
+
+beforeAll(async () => {
+  database = await createTestDatabase('postback_note');
+  fake = await createFakeGitLab({
+    projects: [
+      {
+        id: PROJECT.id,
+        path_with_namespace: PROJECT.path,
+        commits: [{ id: SHA_MR }, { id: SHA_ALONE }, { id: SHA_BRANCH }],
+        mergeRequests: [{ iid: 1 }, { iid: 2 }, { iid: 3 }, { iid: 4 }, { iid: 5 }, { iid: 6 }, { iid: 7 }, { iid: 8 }, { iid: 9, shas: [SHA_BRANCH] }, { iid: 10 }],
+      },
+    ],
+  });
+  gitlab = createGitLabClient({ baseUrl: fake.baseUrl, retries: 1, baseDelayMs: 1 });
+  deps = { db: database.db, gitlab, settings: postbackSettings() };
+});
+
+afterAll(async () => {
+  await fake?.close();
+  await database?.drop();
+});
+
+test('the first failure of a merge request pipeline posts one note with the hidden marker and the results link', async () => {
+  const row = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 1 });
+  await expect(postAnalysisNote(deps, row)).resolves.toMatchObject({ action: 'created', target: 'mr-1' });
+  const notes = notesOf(1);
+  expect(notes).toHaveLength(1);
+  expect(notes[0]?.body.startsWith(noteMarker({ kind: 'mr', iid: 1 }))).toBe(true);
+  expect(notes[0]?.body).toContain(`https://ci-analyst.example/ui/analyses/${row.requestId}`);
+  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-1' })).toMatchObject({ noteId: notes[0]?.id, state: 'failing', analysisId: row.id });
+});
+
+test('a re-run that fails again edits the existing note instead of adding one', async () => {
+  const first = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 2 });
+  await postAnalysisNote(deps, first);
+  const rerun = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 2 }, { result: sampleResult({ root_cause: 'the lockfile is out of date', fingerprint: 'fp-lockfile' }) });
+  await expect(postAnalysisNote(deps, rerun)).resolves.toMatchObject({ action: 'updated' });
+  expect(createdOn(2)).toBe(1);
+  expect(notesOf(2)).toHaveLength(1);
+  expect(notesOf(2)[0]?.body).toContain('the lockfile is out of date');
+  expect(notesOf(2)[0]?.body).toContain(`pipeline #${rerun.pipelineId}`);
+});
+
+test('identical failures across many pipelines of one merge request keep one note', async () => {
+  for (let i = 0; i < 5; i++) await postAnalysisNote(deps, await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 3 }));
+  expect(createdOn(3)).toBe(1);
+  expect(notesOf(3)).toHaveLength(1);
+  expect(fake.countRequests(/\/merge_requests\/3\/notes\/\d+$/, 'PUT')).toBe(4);
+});
+
+test('a passing pipeline turns the note into "fixed"; a success older than the failure shown is ignored', async () => {
+  const failed = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 4 });
+  await postAnalysisNote(deps, failed);
+  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: failed.pipelineId - 1, merge_request_iid: 4 })).resolves.toEqual([expect.objectContaining({ action: 'skipped' })]);
+  expect(notesOf(4)[0]?.body).not.toContain('Fixed');
+
+  const passed = pipelineId();
+  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: passed, merge_request_iid: 4 })).resolves.toEqual([expect.objectContaining({ action: 'updated', target: 'mr-4' })]);
+  const body = notesOf(4)[0]?.body ?? '';
+  expect(body.startsWith(noteMarker({ kind: 'mr', iid: 4 }))).toBe(true);
+  expect(body).toContain(`Fixed: [pipeline #${passed}](${PROJECT.web_url}/-/pipelines/${passed}) passed`);
+  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-4' })).toMatchObject({ state: 'fixed' });
+  // A second success changes nothing more.
+  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: pipelineId(), merge_request_iid: 4 })).resolves.toEqual([expect.objectContaining({ action: 'skipped', reason: 'note is fixed' })]);
+  expect(notesOf(4)).toHaveLength(1);
+});
+
+test('a branch pipeline whose commit belongs to an open merge request posts on that merge request', async () => {
+  const row = await seedAnalysis(database.db, { id: pipelineId(), sha: SHA_BRANCH, merge_request_iid: null });
+  await expect(postAnalysisNote(deps, row)).resolves.toMatchObject({ action: 'created', target: 'mr-9' });
+  expect(notesOf(9)).toHaveLength(1);
+  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: pipelineId(), sha: SHA_BRANCH })).resolves.toEqual([expect.objectContaining({ action: 'updated', target: 'mr-9' })]);
+});
+
+test('without a merge request the analysis becomes one commit comment, never repeated', async () => {
+  const row = await seedAnalysis(database.db, { id: pipelineId(), sha: SHA_ALONE, merge_request_iid: null });
+  await expect(postAnalysisNote(deps, row)).resolves.toMatchObject({ action: 'created', target: `commit-${SHA_ALONE}` });
+  const again = await seedAnalysis(database.db, { id: pipelineId(), sha: SHA_ALONE, merge_request_iid: null });
+  await expect(postAnalysisNote(deps, again)).resolves.toMatchObject({ action: 'skipped' });
+  const comments = fake.commitComments.get(`1:${SHA_ALONE}`) ?? [];
+  expect(comments).toHaveLength(1);
+  expect(comments[0]?.note.startsWith(noteMarker({ kind: 'commit', sha: SHA_ALONE }))).toBe(true);
+});
+
+test('a note the database does not know is found by its marker and edited, not duplicated', async () => {
+  const now = new Date().toISOString();
+  fake.notes.set('1:5', [
+    { id: 9001, body: 'LGTM', created_at: now, updated_at: now, author: 'alice' },
+    { id: 9002, body: `${noteMarker({ kind: 'mr', iid: 5 })}\nold analysis`, created_at: now, updated_at: now },
+  ]);
+  const row = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 5 });
+  await expect(postAnalysisNote(deps, row)).resolves.toMatchObject({ action: 'updated', noteId: 9002 });
+  expect(createdOn(5)).toBe(0);
+  expect(notesOf(5).find((n) => n.id === 9001)?.body).toBe('LGTM');
+});
+
+test('a note deleted by someone is posted again on the next failure', async () => {
+  await postAnalysisNote(deps, await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 6 }));
+  fake.notes.set('1:6', []);
+  await expect(postAnalysisNote(deps, await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 6 }))).resolves.toMatchObject({ action: 'created' });
+  expect(notesOf(6)).toHaveLength(1);
+});
+
+test('secrets in the analysis and our own token never reach GitLab', async () => {
+  const planted = 'AKIAIOSFODNN7EXAMPLE';
+  const own = 'glpat-OwnTokenOwnToken1234567';
+  const result = sampleResult({ root_cause: `the job printed ${planted} and token ${own}`, solutions: [{ title: 'Rotate', steps: [`export PASSWORD=hunter2hunter2`], commands: [`aws configure set aws_access_key_id ${planted}`] }] });
+  const row = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 7 }, { result });
+  await postAnalysisNote({ ...deps, settings: postbackSettings({ maskValues: [own] }) }, row);
+  const sent = JSON.stringify(fake.requests.filter((r) => r.method !== 'GET').map((r) => r.body));
+  expect(sent).toContain('[MASKED:');
+  expect(sent).not.toContain(planted);
+  expect(sent).not.toContain(own);
+  expect(sent).not.toContain('hunter2hunter2');
+});
+
+test('while another job holds the claim for a merge request, a second job is told to retry instead of posting', async () => {
+  const a = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 8 });
+  const b = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 8 });
+  // Job A took the claim and is still talking to GitLab.
+  expect(await claimPostedNote(database.db, { projectId: 1, target: 'mr-8', analysisId: a.id, fingerprint: a.fingerprint })).toBe(true);
+  await expect(postAnalysisNote(deps, b)).rejects.toBeInstanceOf(NoteBusyError);
+  expect(createdOn(8)).toBe(0);
+  await expect(postAnalysisNote(deps, a)).resolves.toMatchObject({ action: 'created' });
+  // B's retry edits A's note; A's analysis (the older pipeline) then no longer overwrites B's.
+  await expect(postAnalysisNote(deps, b)).resolves.toMatchObject({ action: 'updated' });
+  await expect(postAnalysisNote(deps, a)).resolves.toMatchObject({ action: 'skipped' });
+  expect(notesOf(8)).toHaveLength(1);
+});
+
+test('two jobs racing for one merge request end with a single note whatever the interleaving', async () => {
+  const a = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 10 });
+  const b = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 10 });
+  const outcomes = await Promise.allSettled([postAnalysisNote(deps, a), postAnalysisNote(deps, b)]);
+  for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(NoteBusyError);
+  expect(createdOn(10)).toBe(1);
+  expect(notesOf(10)).toHaveLength(1);
+});

@@ -1,0 +1,34 @@
+import { testConfig } from '@cia/config/testing';
+import { isProjectAllowed, pickChannels, pickPostbackSettings, resultsPageUrl } from './postback.settings';
+import { link } from './markdown';
+
+const project = { id: 42, path: 'Group/App' };
+
+test('post-back is off by default: no channel for any project', () => {
+  expect(pickChannels(pickPostbackSettings(testConfig()), project)).toEqual([]);
+});
+
+test('the allow list takes ids and paths (case-insensitive); empty allows every project', () => {
+  const settings = (list: string) => pickPostbackSettings(testConfig({ POSTBACK_PROJECTS: list }));
+  expect(isProjectAllowed(settings(''), project)).toBe(true);
+  expect(isProjectAllowed(settings('42'), project)).toBe(true);
+  expect(isProjectAllowed(settings('7, group/app'), project)).toBe(true);
+  expect(isProjectAllowed(settings('7,group/other'), project)).toBe(false);
+});
+
+test('each channel needs its own settings; the webhook is never sent unsigned', () => {
+  const base = { POSTBACK_ENABLED: 'true', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x', NOTIFY_WEBHOOK_URL: 'https://hooks.example/ci' };
+  expect(pickChannels(pickPostbackSettings(testConfig(base)), project)).toEqual(['slack']);
+  expect(pickChannels(pickPostbackSettings(testConfig({ ...base, GITLAB_API_TOKEN: 'glpat-x', SECRET_KEY: 'k' })), project)).toEqual(['gitlab', 'slack', 'webhook']);
+  expect(pickChannels(pickPostbackSettings(testConfig({ ...base, GITLAB_API_TOKEN: 'glpat-x', SECRET_KEY: 'k', POSTBACK_PROJECTS: '1' })), project)).toEqual([]);
+});
+
+test('the results link points at the results page of the analysis', () => {
+  expect(resultsPageUrl({ publicUrl: 'https://ci.example/base/' }, 'req-1')).toBe('https://ci.example/base/ui/analyses/req-1');
+  expect(resultsPageUrl({}, 'req-1')).toBeUndefined();
+});
+
+test('only http(s) links are rendered as links', () => {
+  expect(link('job', 'javascript:alert(1)')).toBe('job');
+  expect(link('job [1]', 'https://gitlab.example/jobs/1')).toBe('[job \\[1\\]](https://gitlab.example/jobs/1)');
+});

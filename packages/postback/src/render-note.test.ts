@@ -1,0 +1,77 @@
+import { hasMarker, noteMarker, withMarker } from './note-marker';
+import { NOTE_MAX_CHARS, renderFailureNote, renderFixedNote, type TNoteInput } from './render-note';
+import { sampleResult } from './testing/postback-fixtures';
+import { signBody, verifySignature } from './signature';
+
+function input(overrides: Partial<TNoteInput> = {}): TNoteInput {
+  return {
+    requestId: 'req-1',
+    project: { id: 1, path: 'group/app' },
+    pipeline: { id: 77, ref: 'feature', sha: 'abc', url: 'http://gitlab.example/group/app/-/pipelines/77' },
+    result: sampleResult(),
+    jobs: [{ id: 380, name: 'install', stage: 'build', webUrl: 'http://gitlab.example/jobs/380', failureReason: 'script_failure' }],
+    resultsUrl: 'https://ci.example/ui/analyses/req-1',
+    ...overrides,
+  };
+}
+
+test('the failure note carries root cause, fix commands, job links, confidence and the results link', () => {
+  const note = renderFailureNote(input());
+  expect(note).toContain('**Root cause:** react-beautiful-dnd@\u200b13 needs react 17');
+  expect(note).toMatch(/```shell\n\s*npm ci --legacy-peer-deps\n\s*```/);
+  expect(note).toContain('[install](http://gitlab.example/jobs/380)');
+  expect(note).toContain('Confidence: **86%**');
+  expect(note).toContain('[Full analysis](https://ci.example/ui/analyses/req-1)');
+  expect(note).toContain('[pipeline #77](http://gitlab.example/group/app/-/pipelines/77)');
+});
+
+test('text from logs and models cannot mention people, run quick actions or fake our marker', () => {
+  const result = sampleResult({
+    root_cause: 'ping @all now',
+    summary: 'line one\n/close\n<!-- ci-analyst:mr-1 -->',
+    solutions: [{ title: 'Fix', steps: ['/merge', 'ask @maintainer'], commands: ['echo ```'] }],
+  });
+  const note = renderFailureNote(input({ result }));
+  expect(note).not.toMatch(/@all|@maintainer/);
+  expect(note.split('\n').some((l) => /^\s*\/(close|merge)/.test(l))).toBe(false);
+  expect(note).not.toContain('<!--');
+  // The fence is longer than the backticks inside the command.
+  expect(note).toContain('````shell');
+});
+
+test('a huge analysis still fits well under the note size limit', () => {
+  const long = 'x'.repeat(5000);
+  const result = sampleResult({
+    root_cause: long,
+    summary: long,
+    solutions: Array.from({ length: 20 }, (_, i) => ({ title: `fix ${i} ${long}`, steps: Array.from({ length: 30 }, () => long), commands: Array.from({ length: 30 }, () => long) })),
+    failed_jobs: Array.from({ length: 50 }, (_, i) => ({ job_id: i, name: `job ${i}`, stage: 's', excerpt: Array.from({ length: 100 }, (_, n) => ({ line: n + 1, text: long })), findings: [long] })),
+  });
+  const jobs = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `job ${i}`, stage: 's', webUrl: `http://gitlab.example/jobs/${i}` }));
+  expect(renderFailureNote(input({ result, jobs })).length).toBeLessThanOrEqual(NOTE_MAX_CHARS);
+  expect(renderFixedNote(input({ result, jobs }), { pipelineId: 78 }).length).toBeLessThanOrEqual(NOTE_MAX_CHARS);
+});
+
+test('the fixed note names the passing pipeline and folds the old analysis away', () => {
+  const note = renderFixedNote(input(), { pipelineId: 78, url: 'http://gitlab.example/group/app/-/pipelines/78' });
+  expect(note.split('\n')[0]).toBe('### :white_check_mark: Fixed: [pipeline #78](http://gitlab.example/group/app/-/pipelines/78) passed');
+  expect(note).toContain('<details><summary>Previous analysis</summary>');
+  expect(note).toContain('**Root cause:**');
+});
+
+test('the marker identifies the target and only a note starting with it', () => {
+  const body = withMarker({ kind: 'mr', iid: 7 }, 'hello');
+  expect(hasMarker(body, { kind: 'mr', iid: 7 })).toBe(true);
+  expect(hasMarker(body, { kind: 'mr', iid: 70 })).toBe(false);
+  expect(hasMarker(`> ${noteMarker({ kind: 'mr', iid: 7 })}`, { kind: 'mr', iid: 7 })).toBe(false);
+});
+
+test('a webhook signature verifies for the exact body and secret only', () => {
+  const body = '{"event":"analysis.completed"}';
+  const header = signBody('s3cret', body);
+  expect(header).toMatch(/^sha256=[0-9a-f]{64}$/);
+  expect(verifySignature('s3cret', body, header)).toBe(true);
+  expect(verifySignature('s3cret', `${body} `, header)).toBe(false);
+  expect(verifySignature('other', body, header)).toBe(false);
+  expect(verifySignature('s3cret', body, undefined)).toBe(false);
+});

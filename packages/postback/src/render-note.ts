@@ -1,0 +1,140 @@
+import type { TAnalysisResult, TPipelineRef, TProjectRef } from '@cia/contracts';
+import { code, codeBlock, escapeInline, link, truncate } from './markdown';
+
+/** GitLab refuses notes over 1,000,000 characters; a note people read should be far shorter. */
+export const NOTE_MAX_CHARS = 12_000;
+const MAX_SOLUTIONS = 3;
+const MAX_STEPS = 6;
+const MAX_COMMANDS = 8;
+const MAX_JOBS = 10;
+const MAX_EXCERPT_LINES = 12;
+
+export type TNoteJob = { id: number; name: string; stage: string; webUrl?: string | null; failureReason?: string | null };
+
+export type TNoteInput = {
+  requestId: string;
+  project: TProjectRef;
+  pipeline: TPipelineRef;
+  result: TAnalysisResult;
+  jobs: TNoteJob[];
+  resultsUrl?: string;
+  provider?: string | null;
+  model?: string | null;
+};
+
+const SEVERITY_ICON: Record<TAnalysisResult['severity'], string> = { critical: ':rotating_light:', high: ':x:', medium: ':warning:', low: ':information_source:' };
+
+function pipelineLabel(pipeline: TPipelineRef): string {
+  return link(`pipeline #${pipeline.id}`, pipeline.url);
+}
+
+function sourceLabel(input: TNoteInput): string {
+  const kind = input.result.source?.kind;
+  if (kind === 'rules') return 'knowledge-base rules';
+  if (kind === 'cache') return 'a stored analysis of the same failure';
+  return [input.provider, input.model].filter(Boolean).join(' / ') || 'ci-analyst';
+}
+
+function renderJobs(input: TNoteInput): string[] {
+  const byId = new Map(input.result.failed_jobs.map((j) => [j.job_id, j]));
+  const jobs: TNoteJob[] = input.jobs.length > 0 ? input.jobs : input.result.failed_jobs.map((j) => ({ id: j.job_id, name: j.name, stage: j.stage }));
+  const lines = ['#### Failed jobs', ''];
+  for (const job of jobs.slice(0, MAX_JOBS)) {
+    const reason = job.failureReason ? ` — ${escapeInline(job.failureReason.replace(/_/g, ' '), 80)}` : '';
+    lines.push(`- ${link(job.name, job.webUrl)} (stage ${code(truncate(job.stage, 60))})${reason}`);
+    const finding = byId.get(job.id)?.findings[0];
+    if (finding) lines.push(`  - ${escapeInline(finding, 240)}`);
+  }
+  if (jobs.length > MAX_JOBS) lines.push(`- … and ${jobs.length - MAX_JOBS} more`);
+  return lines;
+}
+
+function renderSolutions(result: TAnalysisResult, withCommands: boolean): string[] {
+  if (result.solutions.length === 0) return [];
+  const lines = ['#### Suggested fixes', ''];
+  result.solutions.slice(0, MAX_SOLUTIONS).forEach((solution, i) => {
+    lines.push(`${i + 1}. **${escapeInline(solution.title, 160)}**`);
+    for (const step of solution.steps.slice(0, MAX_STEPS)) lines.push(`   - ${escapeInline(step, 300)}`);
+    const commands = (solution.commands ?? []).slice(0, MAX_COMMANDS).map((c) => truncate(c, 300));
+    if (withCommands && commands.length > 0) {
+      lines.push('', ...codeBlock(commands.join('\n'), 'shell').split('\n').map((l) => `   ${l}`));
+    }
+  });
+  return lines;
+}
+
+function renderExcerpts(result: TAnalysisResult): string[] {
+  const lines: string[] = [];
+  for (const job of result.failed_jobs.slice(0, 3)) {
+    const excerpt = job.excerpt.slice(-MAX_EXCERPT_LINES).map((l) => `${String(l.line).padStart(5)} | ${truncate(l.text, 200)}`);
+    if (excerpt.length === 0) continue;
+    lines.push(`<details><summary>Log excerpt: ${escapeInline(job.name, 80)}</summary>`, '', codeBlock(excerpt.join('\n')), '', '</details>', '');
+  }
+  return lines;
+}
+
+type TDetail = 'full' | 'compact' | 'minimal';
+
+/** The sections below the heading, shared by the failing and the fixed note. */
+export function renderAnalysisSections(input: TNoteInput, detail: TDetail = 'full', withSummary = true): string {
+  const { result } = input;
+  const lines: string[] = [
+    `**Root cause:** ${escapeInline(result.root_cause, detail === 'minimal' ? 400 : 1200)}`,
+    '',
+  ];
+  if (withSummary && detail !== 'minimal' && result.summary !== result.root_cause) lines.push(escapeInline(result.summary, 800), '');
+  if (result.flaky_suspected.suspected) lines.push(`:game_die: **Possibly flaky:** ${escapeInline(result.flaky_suspected.reason, 300)}`, '');
+  lines.push(...renderSolutions(result, detail !== 'minimal'), '');
+  lines.push(...renderJobs(input), '');
+  if (detail === 'full') lines.push(...renderExcerpts(result));
+  const facts = [
+    `Confidence: **${Math.round(result.confidence * 100)}%**`,
+    `category ${code(result.category)}`,
+    `severity ${code(result.severity)}`,
+    `analysed by ${escapeInline(sourceLabel(input), 80)}`,
+  ];
+  lines.push(facts.join(' · '));
+  const links = [input.resultsUrl ? link('Full analysis', input.resultsUrl) : undefined, pipelineLabel(input.pipeline)].filter(Boolean);
+  lines.push('', links.join(' · '));
+  return lines.join('\n');
+}
+
+function fitting(render: (detail: TDetail) => string): string {
+  for (const detail of ['full', 'compact', 'minimal'] as const) {
+    const body = render(detail);
+    if (body.length <= NOTE_MAX_CHARS) return body;
+  }
+  return truncate(render('minimal'), NOTE_MAX_CHARS);
+}
+
+/** The note for a failing pipeline (without the marker, which is added after masking). */
+export function renderFailureNote(input: TNoteInput): string {
+  const { result, pipeline } = input;
+  return fitting((detail) =>
+    [
+      `### ${SEVERITY_ICON[result.severity]} ${pipelineLabel(pipeline)} failed: ${escapeInline(result.summary, 160)}`,
+      '',
+      // The heading carries the summary already.
+      renderAnalysisSections(input, detail, input.result.summary.length > 160),
+      '',
+      `<sub>Posted by ci-analyst; this note is edited in place when the pipeline runs again.</sub>`,
+    ].join('\n'),
+  );
+}
+
+/** The same note once a later pipeline passed: the old analysis folded away. */
+export function renderFixedNote(input: TNoteInput, fixedBy: { pipelineId: number; url?: string | null }): string {
+  return fitting((detail) =>
+    [
+      `### :white_check_mark: Fixed: ${link(`pipeline #${fixedBy.pipelineId}`, fixedBy.url)} passed`,
+      '',
+      `The failure reported here (${pipelineLabel(input.pipeline)}, ${code(input.result.category)}) no longer occurs.`,
+      '',
+      '<details><summary>Previous analysis</summary>',
+      '',
+      renderAnalysisSections(input, detail === 'full' ? 'compact' : detail),
+      '',
+      '</details>',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,38 @@
+import { postJson } from './http-post';
+import { maskDeep } from './mask-outgoing';
+import type { TNoteInput } from './render-note';
+
+/** Slack mrkdwn: `&`, `<` and `>` are control characters (links, `<!channel>` mentions). */
+function escapeSlack(text: string, maxChars = 500): string {
+  const cut = text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+  return cut.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function slackLink(url: string | null | undefined, text: string): string {
+  return url && /^https?:\/\//.test(url) ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, 80)}>` : escapeSlack(text, 80);
+}
+
+/** An incoming-webhook message: a plain `text` fallback and a few Block Kit sections. */
+export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
+  const { result, pipeline } = input;
+  const project = input.project.path ?? `project ${input.project.id}`;
+  const headline = `${project}: pipeline #${pipeline.id} failed (${result.category}, ${Math.round(result.confidence * 100)}% confidence)`;
+  const fix = result.solutions[0];
+  const jobs = input.jobs.slice(0, 5).map((j) => slackLink(j.webUrl, j.name)).join(', ');
+  const links = [input.resultsUrl ? slackLink(input.resultsUrl, 'Full analysis') : undefined, slackLink(pipeline.url, `Pipeline #${pipeline.id}`)].filter(Boolean).join(' · ');
+  const lines = [`*${escapeSlack(headline, 200)}*`, `*Root cause:* ${escapeSlack(result.root_cause, 800)}`];
+  if (fix) lines.push(`*Fix:* ${escapeSlack(fix.title, 200)}${fix.commands?.[0] ? `\n\`${escapeSlack(fix.commands[0].replace(/`/g, "'"), 200)}\`` : ''}`);
+  if (jobs) lines.push(`*Failed jobs:* ${jobs}`);
+  return {
+    text: headline,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: links || 'ci-analyst' }] },
+    ],
+  };
+}
+
+export async function sendSlackNotification(url: string, input: TNoteInput, options: { maskValues: string[]; timeoutMs: number }): Promise<void> {
+  const body = JSON.stringify(maskDeep(buildSlackMessage(input), options.maskValues));
+  await postJson('slack', url, body, {}, options.timeoutMs);
+}
