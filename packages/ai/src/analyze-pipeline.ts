@@ -1,6 +1,6 @@
 import type { TAnalysisResult, TCategory, TExcerptLine } from '@cia/contracts';
 import type { TDb } from '@cia/db';
-import { classify, maskSecrets } from '@cia/log-intel';
+import { classify, maskSecrets, type TRule } from '@cia/log-intel';
 import { ZAnalysisInput, type TAnalysisInput } from './analysis-input.schema';
 import { buildResult } from './build-result';
 import { AnalysisFailedError, ProviderError, toProviderError, type TProviderAttempt } from './errors';
@@ -28,6 +28,8 @@ export type TAnalyzeDeps = {
   /** Overrides AI_TIMEOUT_MS / AI_MAX_RETRIES for the SDK clients built here. */
   clientOptions?: Partial<TClientOptions>;
   now?: () => Date;
+  /** The knowledge base to match against (default: the built-in rules). */
+  rules?: TRule[];
 };
 
 export type TAnalysisOutcome = {
@@ -48,8 +50,8 @@ export type TAnalysisOutcome = {
 
 const MAX_HINTS_PER_JOB = 3;
 
-function matchRules(input: TAnalysisInput): TRuleHint[] {
-  return input.failed_jobs.flatMap((job) => classify(job.excerpt).slice(0, MAX_HINTS_PER_JOB).map((match) => ({ jobId: job.id, match })));
+function matchRules(input: TAnalysisInput, rules?: TRule[]): TRuleHint[] {
+  return input.failed_jobs.flatMap((job) => classify(job.excerpt, { rules }).slice(0, MAX_HINTS_PER_JOB).map((match) => ({ jobId: job.id, match })));
 }
 
 type TProviderRun = { answer: TModelAnswer; completion: TCompletion; calls: number; inputTokens: number; outputTokens: number };
@@ -98,7 +100,7 @@ export async function analyzePipeline(rawInput: TAnalysisInput, deps: TAnalyzeDe
   };
   const maskedExcerpts = new Map<number, TExcerptLine[]>(input.failed_jobs.map((j) => [j.id, j.excerpt]));
 
-  const hints = matchRules(input);
+  const hints = matchRules(input, deps.rules);
   const topByJob = new Map<number, TRuleHint>();
   for (const h of hints) if (!topByJob.has(h.jobId)) topByJob.set(h.jobId, h);
   const categoryOf = (jobId: number): TCategory | undefined => topByJob.get(jobId)?.match.category;

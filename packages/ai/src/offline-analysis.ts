@@ -15,6 +15,8 @@ const FAILURE_REASONS: Record<string, { category: TCategory; cause: string }> = 
 export type TOfflineAnswer = { answer: TModelAnswer; detail: string };
 
 const pct = (c: number) => c.toFixed(2);
+/** Matches this close to the best one are reported beside it. */
+const LEADER_MARGIN = 0.1;
 
 function describeEvidence(lines: TExcerptLine[]): string[] {
   return lines.slice(0, 3).map((l) => `line ${l.line}: ${l.text.trim().slice(0, 200)}`);
@@ -90,10 +92,12 @@ export function analyzeOffline(jobs: TInputFailedJob[], matches: TRuleHint[], ex
   }
 
   const { match } = best;
+  // Each job's strongest match explains it; weaker generic matches of the same lines only add noise.
+  const leaders = ranked.filter((m) => m === ranked.find((x) => x.jobId === m.jobId) || m.match.confidence >= match.confidence - LEADER_MARGIN);
   const solutions: TSolution[] = [];
-  for (const { match: m } of ranked) for (const s of m.solutions) if (!solutions.some((x) => x.title === s.title)) solutions.push(s);
-  const flaky = ranked.find((m) => m.match.flaky?.suspected)?.match.flaky;
-  const otherRules = [...new Set(ranked.slice(1).map((m) => m.match.ruleId))].filter((id) => id !== match.ruleId);
+  for (const { match: m } of leaders) for (const s of m.solutions) if (!solutions.some((x) => x.title === s.title)) solutions.push(s);
+  const flaky = leaders.find((m) => m.match.flaky?.suspected)?.match.flaky;
+  const otherRules = [...new Set(leaders.slice(1).map((m) => m.match.ruleId))].filter((id) => id !== match.ruleId);
   const caveat = unexplained.length > 0 ? ` No rule matched job(s) ${unexplained.map((j) => j.name).join(', ')}.` : '';
   return {
     detail: `rule ${match.ruleId} matched job ${nameOf(best.jobId)} with confidence ${pct(match.confidence)}`,
@@ -107,7 +111,7 @@ export function analyzeOffline(jobs: TInputFailedJob[], matches: TRuleHint[], ex
       solutions,
       prevention: [],
       flaky_suspected: flaky ?? { suspected: false, reason: 'No matched rule marks this failure as flaky.' },
-      documentation_links: [...new Set(ranked.flatMap((m) => m.match.documentationLinks))],
+      documentation_links: [...new Set(leaders.flatMap((m) => m.match.documentationLinks))],
     },
   };
 }

@@ -2,6 +2,9 @@ import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.command';
 import { registerDbCommands } from './commands/db.commands';
 import { serveCommand } from './commands/serve.command';
+import { registerTestEmailCommand } from './commands/test-email.command';
+import { registerExcerptCommand } from './commands/excerpt.command';
+import { registerAnalyzeCommand } from './commands/analyze.command';
 
 /** `npm run cli -- <command>`; each command file registers itself here. */
 export function buildProgram(): Command {
@@ -12,5 +15,8 @@ export function buildProgram(): Command {
     .action(() => serveCommand());
   registerDbCommands(program);
   registerConfigCommand(program);
+  registerTestEmailCommand(program);
+  registerExcerptCommand(program);
+  registerAnalyzeCommand(program);
   return program;
 }

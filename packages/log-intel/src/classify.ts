@@ -1,0 +1,1 @@
+export { classify, loadRules, ZRule, type TRule } from './rules.engine';

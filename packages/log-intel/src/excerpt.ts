@@ -1,0 +1,339 @@
+import { readBaseline } from './baseline';
+import { CORE_SCORE, rankLines, selectLines, type TBlock, type TScannedLog, type TSelectOptions, type TStored } from './excerpt-rank';
+import { NOISE_RE } from './failure-patterns';
+import { HotScanner } from './hot-scanner';
+import { forEachBufferOfLines, MAX_LINE_BYTES } from './line-reader';
+import { scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
+import { normalizeLine } from './normalize';
+import type { TExcerpt, TExcerptOptions, TLogInput } from './types';
+import { hashText, normalizeVolatile } from './volatile';
+
+export const DEFAULT_MAX_LINES = 150;
+export const DEFAULT_MAX_CHARS = 12_000;
+export const DEFAULT_CONTEXT_LINES = 50;
+
+/** Bounds that keep memory flat whatever the log size. */
+const MAX_STORED_LINES = 10_000;
+const MAX_BLOCK_LINES = 2_000;
+const MAX_REPEAT_KEYS = 100_000;
+/** A line kept in the excerpt is cut to this length: one line must not eat the whole budget. */
+const MAX_EXCERPT_LINE_CHARS = 2_000;
+const STEP_TAIL_LINES = 20;
+const FALLBACK_TAIL_LINES = 40;
+/** Step/section changes remembered for dating context lines (only recent ones are ever asked). */
+const MAX_MARKS = 256;
+
+/**
+ * Streams a job log once and keeps the lines that explain the failure: failure blocks (compiler
+ * errors, test reports, stack traces, package-manager and build-tool errors...) with context,
+ * ranked and cut to the budget, secrets masked. Memory stays bounded whatever the log size.
+ */
+export async function excerptLog(input: TLogInput, options: TExcerptOptions = {}): Promise<TExcerpt> {
+  const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline);
+  const builder = new ExcerptBuilder(options.contextLines ?? DEFAULT_CONTEXT_LINES);
+  await forEachBufferOfLines(input, (buf) => builder.pushBuffer(buf));
+  return builder.finish({
+    maxLines: options.maxLines ?? DEFAULT_MAX_LINES,
+    maxChars: options.maxChars ?? DEFAULT_MAX_CHARS,
+    baseline,
+    extraSecrets: options.extraSecrets ?? [],
+  });
+}
+
+type TFinishOptions = TSelectOptions & { baseline: Set<number> | undefined };
+
+/** The streaming core of {@link excerptLog}, exposed for the memory-bound test. */
+export class ExcerptBuilder {
+  private lineNo = 0;
+  /** How many recent lines can serve as context: the only lines kept that were not stored. */
+  private readonly ringSize: number;
+  /** The buffer being scanned, its latin1 view (one character per byte) and the current line's start. */
+  private buffer: Buffer = Buffer.alloc(0);
+  private view = '';
+  private lineStart = 0;
+  /** The last lines of the buffers scanned before this one, decoded: context across buffer ends. */
+  private tail: { line: number; raw: string }[] = [];
+  /** Lines already normalised and scored, by number: reused when they become context. */
+  private readonly recent = new Map<number, TStored>();
+  /** Where the step or section changed (only hot lines change them), to date context lines. */
+  private readonly marks: { line: number; step: number; section: number }[] = [{ line: 0, step: 0, section: -1 }];
+  private readonly blocks: TBlock[] = [];
+  private storedLines = 0;
+  private step = 0;
+  private stepStartLine = 0;
+  private readonly failedSteps = new Set<number>();
+  private readonly repeats = new Map<number, number>();
+  private readonly sections: string[] = [];
+  private readonly sectionIds = new Map<string, number>();
+  private readonly sectionStack: number[] = [];
+  private inPrivateKey = false;
+  private blockOpen = false;
+
+  constructor(private readonly contextLines: number) {
+    this.ringSize = Math.max(contextLines, STEP_TAIL_LINES, FALLBACK_TAIL_LINES);
+  }
+
+  /** Lines currently held (context tail, recent and block lines): bounded by construction. */
+  get retainedLines(): number {
+    return this.tail.length + this.recent.size + this.storedLines;
+  }
+
+  /** One line, without its line end. */
+  push(raw: string): void {
+    this.pushBuffer(Buffer.from(`${raw}\n`, 'utf8'));
+  }
+
+  /**
+   * Whole lines of UTF-8, each ending with `\n`. Ordinary lines are never decoded nor stored: the
+   * scans run over a latin1 view (one character per byte, so offsets are byte offsets and ASCII
+   * words match), and the loop over lines only counts them. Context is decoded when a failure
+   * needs it. That is what makes the scan fast.
+   */
+  pushBuffer(buf: Buffer): void {
+    const view = buf.toString('latin1');
+    this.buffer = buf;
+    this.view = view;
+    const hot = new HotScanner(view, buf);
+    let nextHot = hot.next(0);
+    let pos = 0;
+    for (;;) {
+      const nl = view.indexOf('\n', pos);
+      if (nl < 0) break;
+      const lineNo = ++this.lineNo;
+      if (this.blockOpen) {
+        const open = this.blocks.at(-1) as TBlock;
+        if (lineNo - open.lastCore > this.contextLines || open.lines.length >= MAX_BLOCK_LINES) this.closeBlock(open);
+      }
+      let isHot = false;
+      if (nextHot < nl) {
+        isHot = true;
+        nextHot = hot.next(nl + 1);
+      }
+      if (isHot || this.blockOpen || this.inPrivateKey) {
+        this.lineStart = pos;
+        this.pushLine(buf.toString('utf8', pos, Math.min(nl, pos + MAX_LINE_BYTES)), lineNo, isHot);
+      }
+      pos = nl + 1;
+    }
+    this.lineStart = view.length;
+    this.tail = this.linesBefore(this.lineNo + 1, this.ringSize);
+    this.buffer = Buffer.alloc(0);
+    this.view = '';
+    this.lineStart = 0;
+  }
+
+  private pushLine(raw: string, lineNo: number, isHot: boolean): void {
+    const stored = isHot || this.inPrivateKey ? this.storeLine(raw, lineNo) : this.toStored(raw, lineNo);
+    this.remember(stored);
+    if (this.blockOpen) {
+      this.addToBlock(this.blocks.at(-1) as TBlock, stored);
+    } else if (stored.score >= CORE_SCORE) {
+      const block: TBlock = { lines: [], lastCore: lineNo, best: 0, step: stored.step, open: true };
+      const from = Math.max(this.lastStoredLine() + 1, lineNo - this.contextLines, 1);
+      for (const c of this.contextBefore(lineNo, lineNo - from)) this.addToBlock(block, c);
+      this.addToBlock(block, stored);
+      this.blocks.push(block);
+      this.blockOpen = true;
+    }
+  }
+
+  /** The raw text of the `count` lines before line `lineNo` (the current one), oldest first. */
+  private linesBefore(lineNo: number, count: number): { line: number; raw: string }[] {
+    const out: { line: number; raw: string }[] = [];
+    let end = this.lineStart - 1;
+    let line = lineNo - 1;
+    while (out.length < count && line >= 1 && end >= 0) {
+      const start = this.view.lastIndexOf('\n', end - 1) + 1;
+      out.push({ line, raw: this.buffer.toString('utf8', start, Math.min(end, start + MAX_LINE_BYTES)) });
+      line--;
+      end = start - 1;
+    }
+    for (let i = this.tail.length - 1; i >= 0 && out.length < count; i--) {
+      const t = this.tail[i] as { line: number; raw: string };
+      if (t.line <= line) out.push(t);
+    }
+    return out.reverse();
+  }
+
+  /** Normalised, scored context lines before line `lineNo`, reusing lines already stored. */
+  private contextBefore(lineNo: number, count: number): TStored[] {
+    if (count <= 0) return [];
+    return this.linesBefore(lineNo, count).map((l) => {
+      const known = this.recent.get(l.line);
+      if (known !== undefined) return known;
+      const stored = this.toStored(l.raw, l.line);
+      const { score, kind } = scoreLine(stored.text);
+      stored.score = score;
+      stored.kind = kind;
+      this.remember(stored);
+      return stored;
+    });
+  }
+
+  /** A normalised line with no score of its own, dated with the step and section it was in. */
+  private toStored(raw: string, lineNo: number): TStored {
+    const full = normalizeLine(raw).text;
+    const text = copyString(full.length > MAX_EXCERPT_LINE_CHARS ? full.slice(0, MAX_EXCERPT_LINE_CHARS) : full);
+    let mark = this.marks[0] as { step: number; section: number };
+    for (let i = this.marks.length - 1; i >= 0; i--) {
+      const m = this.marks[i] as { line: number; step: number; section: number };
+      if (m.line <= lineNo) {
+        mark = m;
+        break;
+      }
+    }
+    return { line: lineNo, text, score: 0, kind: '', occurrence: 1, step: mark.step, section: mark.section };
+  }
+
+  private remember(stored: TStored): void {
+    this.recent.set(stored.line, stored);
+    if (this.recent.size > 2 * this.ringSize) {
+      const oldest = this.lineNo - this.ringSize;
+      for (const key of this.recent.keys()) {
+        if (key >= oldest) break;
+        this.recent.delete(key);
+      }
+    }
+  }
+
+  /** Normalises and scores one line, following sections and steps. */
+  private storeLine(raw: string, lineNo: number): TStored {
+    const norm = normalizeLine(raw);
+    if (norm.sectionStart !== undefined) this.sectionStack.push(this.sectionId(norm.sectionStart));
+    const section = this.sectionStack.at(-1) ?? -1;
+    if (norm.sectionEnd !== undefined) this.sectionStack.pop();
+    let text = copyString(norm.text.length > MAX_EXCERPT_LINE_CHARS ? norm.text.slice(0, MAX_EXCERPT_LINE_CHARS) : norm.text);
+    // A private key is masked whole here, because later steps only ever see single lines.
+    if (this.inPrivateKey || /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text)) {
+      this.inPrivateKey = !/-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text);
+      text = '[MASKED:private_key]';
+    }
+    if (STEP_START_RE.test(text)) {
+      this.step++;
+      this.stepStartLine = lineNo;
+    }
+    const { score, kind } = scoreLine(text);
+    let occurrence = 1;
+    if (score >= CORE_SCORE) {
+      const key = hashText(normalizeVolatile(text));
+      occurrence = (this.repeats.get(key) ?? 0) + 1;
+      if (occurrence > 1 || this.repeats.size < MAX_REPEAT_KEYS) this.repeats.set(key, occurrence);
+    }
+    const stored: TStored = { line: lineNo, text, score, kind, occurrence, step: this.step, section };
+    const after = this.sectionStack.at(-1) ?? -1;
+    const last = this.marks.at(-1) as { step: number; section: number };
+    if (last.step !== this.step || last.section !== after) {
+      this.marks.push({ line: lineNo + 1, step: this.step, section: after });
+      if (this.marks.length > MAX_MARKS) this.marks.splice(0, this.marks.length - MAX_MARKS);
+    }
+    if (STEP_FAILED_RE.test(text)) this.markStepFailed(stored);
+    return stored;
+  }
+
+  finish(options: TFinishOptions): TExcerpt {
+    const open = this.blocks.at(-1);
+    if (open?.open) this.closeBlock(open);
+    if (!this.blocks.some((b) => b.best >= CORE_SCORE)) this.addFallbackTail();
+    const log: TScannedLog = { blocks: this.blocks, failedSteps: this.failedSteps, totalLines: this.lineNo, sections: this.sections };
+    return selectLines(log, rankLines(log, options.baseline), options);
+  }
+
+  private sectionId(name: string): number {
+    let id = this.sectionIds.get(name);
+    if (id === undefined) {
+      id = this.sections.length;
+      this.sections.push(name);
+      this.sectionIds.set(name, id);
+    }
+    return id;
+  }
+
+  private lastStoredLine(): number {
+    return this.blocks.at(-1)?.lines.at(-1)?.line ?? 0;
+  }
+
+  private addToBlock(block: TBlock, stored: TStored): void {
+    block.lines.push(stored);
+    this.storedLines++;
+    if (stored.score >= CORE_SCORE) {
+      block.lastCore = stored.line;
+      block.best = Math.max(block.best, stored.score);
+    }
+  }
+
+  private closeBlock(block: TBlock): void {
+    block.open = false;
+    this.blockOpen = false;
+    // Trailing context past the last failure line is kept only up to the context width.
+    while (block.lines.length > 0 && (block.lines.at(-1)?.line ?? 0) > block.lastCore + this.contextLines) {
+      block.lines.pop();
+      this.storedLines--;
+    }
+    this.evictIfNeeded();
+  }
+
+  /** The last lines of a step that exited non-zero explain it even when no line looks like an error. */
+  private markStepFailed(exitLine: TStored): void {
+    this.failedSteps.add(this.step);
+    exitLine.score = Math.max(exitLine.score, CORE_SCORE);
+    exitLine.kind = exitLine.kind || 'job';
+    const tail = this.contextBefore(exitLine.line, Math.min(this.ringSize, exitLine.line - this.stepStartLine))
+      .filter((r) => r.text.trim().length > 0 && !NOISE_RE.test(r.text))
+      .slice(-STEP_TAIL_LINES);
+    for (const r of tail) {
+      if (r.score < CORE_SCORE) {
+        r.score = CORE_SCORE;
+        r.kind = 'step-tail';
+      }
+    }
+    const first = tail[0];
+    if (first === undefined || first.line <= this.lastStoredLine()) return;
+    if (this.blockOpen) return;
+    const block: TBlock = { lines: [], lastCore: first.line, best: 0, step: this.step, open: true };
+    for (const r of tail) this.addToBlock(block, r);
+    this.blocks.push(block);
+    this.blockOpen = true;
+  }
+
+  private addFallbackTail(): void {
+    const after = this.lastStoredLine();
+    const tail = this.contextBefore(this.lineNo + 1, this.ringSize)
+      .filter((r) => r.text.trim().length > 0 && r.line > after)
+      .slice(-FALLBACK_TAIL_LINES);
+    if (tail.length === 0) return;
+    const block: TBlock = { lines: [], lastCore: 0, best: 0, step: this.step, open: false };
+    for (const r of tail) {
+      r.score = Math.max(r.score, 1);
+      r.kind = r.kind || 'tail';
+      this.addToBlock(block, r);
+    }
+    this.blocks.push(block);
+  }
+
+  private evictIfNeeded(): void {
+    while (this.storedLines > MAX_STORED_LINES && this.blocks.length > 1) {
+      let worst = -1;
+      let worstValue = Infinity;
+      for (let i = 0; i < this.blocks.length - 1; i++) {
+        const b = this.blocks[i];
+        if (b === undefined) continue;
+        const value = b.best + (this.failedSteps.has(b.step) ? 10 : 0) + i / this.blocks.length;
+        if (value < worstValue) {
+          worstValue = value;
+          worst = i;
+        }
+      }
+      const [removed] = this.blocks.splice(worst, 1);
+      this.storedLines -= removed?.lines.length ?? 0;
+    }
+  }
+}
+
+/**
+ * A copy that does not share memory with the string it was cut from: V8 keeps the whole parent
+ * alive for every retained slice, so thousands of stored lines would pin their (up to 8 KB) raw
+ * lines instead of only the text kept.
+ */
+function copyString(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}

@@ -1,0 +1,15 @@
+export type {
+  TExcerpt,
+  TExcerptBlock,
+  TExcerptOptions,
+  TFingerprintParts,
+  TLogInput,
+  TMaskOptions,
+  TRuleMatch,
+} from './types';
+export { excerptLog, DEFAULT_MAX_CHARS, DEFAULT_MAX_LINES, DEFAULT_CONTEXT_LINES } from './excerpt';
+export { maskSecrets } from './mask';
+export { classify, loadRules, ZRule, type TRule } from './classify';
+export { fingerprint } from './fingerprint';
+export { normalizeLine } from './normalize';
+export { guessCategory } from './category';

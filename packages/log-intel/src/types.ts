@@ -1,0 +1,46 @@
+import type { TCategory, TExcerptLine, TSeverity, TSolution } from '@cia/contracts';
+
+export type TLogInput = string | NodeJS.ReadableStream;
+
+export type TExcerptOptions = {
+  /** Most lines in the excerpt (default 150). */
+  maxLines?: number;
+  /** Most characters in the excerpt, line texts summed (default 12,000). */
+  maxChars?: number;
+  /** Most context lines kept before and after each failure block, budget permitting (default 50). */
+  contextLines?: number;
+  /** Log of the last successful run of the same job: lines also found there rank last. */
+  baseline?: TLogInput;
+  /** Exact values to mask (e.g. the project's masked CI variables). */
+  extraSecrets?: string[];
+};
+
+export type TExcerptBlock = { start: number; end: number; score: number; kind: string };
+
+export type TExcerpt = {
+  /** Masked, normalised lines in log order, with their 1-based line numbers in the original log. */
+  lines: TExcerptLine[];
+  totalLines: number;
+  /** True when lines that scored as failure evidence did not fit the budget. */
+  truncated: boolean;
+  /** Names of the GitLab sections / Travis folds the selected lines belong to, in log order. */
+  sections: string[];
+  blocks: TExcerptBlock[];
+};
+
+export type TMaskOptions = { extraValues?: string[] };
+
+export type TRuleMatch = {
+  ruleId: string;
+  title: string;
+  category: TCategory;
+  severity: TSeverity;
+  confidence: number;
+  rootCause: string;
+  solutions: TSolution[];
+  documentationLinks: string[];
+  evidence: TExcerptLine[];
+  flaky?: { suspected: boolean; reason: string };
+};
+
+export type TFingerprintParts = { jobName?: string; category?: string; lines: (TExcerptLine | string)[] };
