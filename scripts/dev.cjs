@@ -78,8 +78,31 @@ function freePort() {
   });
 }
 
+function hasCommand(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Debian packages the integration tests run for real: Redis, Dovecot (IMAP) and Chromium (results page). */
+function ensureSystemPackages() {
+  const wanted = [
+    ['redis-server', 'redis-server'],
+    ['dovecot', 'dovecot-imapd'],
+    ['chromium', 'chromium'],
+  ].filter(([cmd]) => !hasCommand(cmd));
+  if (wanted.length === 0) return;
+  const names = wanted.map(([, pkg]) => pkg);
+  if (process.getuid?.() !== 0 || !hasCommand('apt-get')) {
+    process.stderr.write(`Missing for the tests: ${names.join(', ')} (install them with your package manager).\n`);
+    return;
+  }
+  process.stderr.write(`Installing ${names.join(', ')} (apt-get)...\n`);
+  spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 2, 2] });
+  spawnSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: ['ignore', 2, 2], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
 /** Tests need Redis and PostgreSQL: use the local ones, or start what is missing. */
 async function prepareTestServices() {
+  ensureSystemPackages();
   const env = {};
   const cleanups = [];
   if (!process.env.TEST_REDIS_URL && !(await canConnect(6379))) {
