@@ -9,4 +9,4 @@ if (!name || !available.includes(name)) {
   process.exit(2);
 }
 process.argv.splice(2, 1);
-require(path.join(__dirname, name, 'main.ts'));
+void import(path.join(__dirname, name, 'main.ts'));

@@ -117,12 +117,10 @@ CREATE UNIQUE INDEX "analyses_request_id_uq" ON "analyses" USING btree ("request
 CREATE UNIQUE INDEX "analyses_dedup_key_uq" ON "analyses" USING btree ("dedup_key");--> statement-breakpoint
 CREATE INDEX "analyses_created_idx" ON "analyses" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "analyses_project_idx" ON "analyses" USING btree ("project_id","pipeline_id");--> statement-breakpoint
-CREATE INDEX "analyses_status_idx" ON "analyses" USING btree ("status");--> statement-breakpoint
-CREATE INDEX "analyses_fingerprint_idx" ON "analyses" USING btree ("fingerprint");--> statement-breakpoint
+CREATE INDEX "analyses_unfinished_idx" ON "analyses" USING btree ("updated_at") WHERE "analyses"."status" in ('queued', 'running');--> statement-breakpoint
 CREATE INDEX "analyses_outbox_idx" ON "analyses" USING btree ("created_at") WHERE "analyses"."enqueued_at" IS NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "analysis_jobs_job_uq" ON "analysis_jobs" USING btree ("analysis_id","job_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "posted_notes_target_uq" ON "posted_notes" USING btree ("project_id","target");--> statement-breakpoint
 CREATE UNIQUE INDEX "processed_emails_message_id_uq" ON "processed_emails" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "processed_emails_uid_idx" ON "processed_emails" USING btree ("folder","uid_validity","uid");--> statement-breakpoint
-CREATE UNIQUE INDEX "webhook_deliveries_idem_uq" ON "webhook_deliveries" USING btree ("idempotency_key");--> statement-breakpoint
-CREATE INDEX "webhook_deliveries_pipeline_idx" ON "webhook_deliveries" USING btree ("project_id","pipeline_id");
+CREATE UNIQUE INDEX "webhook_deliveries_idem_uq" ON "webhook_deliveries" USING btree ("idempotency_key");

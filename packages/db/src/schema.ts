@@ -68,8 +68,8 @@ export const analyses = pgTable(
     uniqueIndex('analyses_dedup_key_uq').on(t.dedupKey),
     index('analyses_created_idx').on(t.createdAt, t.id),
     index('analyses_project_idx').on(t.projectId, t.pipelineId),
-    index('analyses_status_idx').on(t.status),
-    index('analyses_fingerprint_idx').on(t.fingerprint),
+    // The lost-job sweep reads only unfinished analyses; a partial index keeps the write path lean.
+    index('analyses_unfinished_idx').on(t.updatedAt).where(sql`${t.status} in ('queued', 'running')`),
     index('analyses_outbox_idx').on(t.createdAt).where(sql`${t.enqueuedAt} IS NULL`),
   ],
 );
@@ -115,7 +115,7 @@ export const webhookDeliveries = pgTable(
     requestId: text('request_id'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('webhook_deliveries_idem_uq').on(t.idempotencyKey), index('webhook_deliveries_pipeline_idx').on(t.projectId, t.pipelineId)],
+  (t) => [uniqueIndex('webhook_deliveries_idem_uq').on(t.idempotencyKey)],
 );
 
 /** Every email the watcher looked at, accepted or skipped with the reason. */
