@@ -7,7 +7,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import express from 'express';
 import { loadConfig } from '@cia/config';
 import { openDatabase } from '@cia/db';
@@ -16,7 +17,6 @@ import { createApp } from '@cia/ingest';
 import { createLogger } from '@cia/logger';
 import { closeRedis, createQueues, createRedisConnection } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
-import { pipelineHook } from '../../tests/fixtures/gitlab-payloads';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,27 +36,21 @@ function listen(app: express.Express): Promise<{ url: string; close(): Promise<v
 }
 
 let pipelineSeq = 10_000_000;
-const template = pipelineHook({ pipelineId: 0 });
-function freshRequest<T extends { headers?: Record<string, string> }>(req: T): T & { body: string } {
-  const id = pipelineSeq++;
-  const body = JSON.stringify({ ...template, object_attributes: { ...template.object_attributes, id } });
-  // GitLab sends a fresh Idempotency-Key with every delivery; so does the benchmark.
-  return { ...req, headers: { ...req.headers, 'idempotency-key': `bench-${id}` }, body };
-}
 
-type TRun = { p50: number; p99: number; rps: number; non2xx: number; errors: number };
+type TRun = { p50: number; p99: number; rps: number; non2xx: number; errors: number; sent: number };
 
-async function run(url: string, fixedRate: boolean): Promise<TRun> {
-  const result = await autocannon({
-    url: `${url}/webhooks/gitlab`,
-    method: 'POST',
-    connections: fixedRate ? 50 : 64,
-    duration: SECONDS,
-    overallRate: fixedRate ? RATE : undefined,
-    headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook' },
-    requests: [{ setupRequest: (req) => freshRequest(req as { headers?: Record<string, string> }) }],
+/** One load run from a separate process (bench/ingest/load.ts). */
+function run(url: string, fixedRate: boolean): Promise<TRun> {
+  const first = pipelineSeq;
+  pipelineSeq += 10_000_000;
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'load.ts'), url, String(SECONDS), String(fixedRate ? RATE : 0), String(first)],
+      { maxBuffer: 1 << 20 },
+      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as TRun)),
+    );
   });
-  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors };
 }
 
 async function main(): Promise<void> {

@@ -1,15 +1,18 @@
 import {
-  createFirstAnalysis,
+  createFirstAnalyses,
   findDeliveryByKey,
   recordDelivery,
   registerFailureSlow,
   type TDb,
   type TDeliveryRecord,
+  type TFirstAnalysis,
+  type TFirstFailure,
   type TRegisterFailureInput,
   type TRegisterFailureOutcome,
 } from '@cia/db';
 import { createEnqueuedMarker, type TEnqueuedMarker } from './enqueued-marker';
-import { enqueueAnalyzePipeline, type TQueues } from '@cia/queue';
+import { createAdaptiveBatcher } from './adaptive-batcher';
+import { enqueueAnalyzePipelines, type TAnalyzeJobRequest, type TQueues } from '@cia/queue';
 import type { TLogger } from '@cia/logger';
 
 export type TIntakeDeps = {
@@ -21,15 +24,32 @@ export type TIntakeDeps = {
   enqueued?: TEnqueuedMarker;
 };
 
-const markers = new WeakMap<TDb, TEnqueuedMarker>();
-function markerFor(deps: TIntakeDeps): TEnqueuedMarker {
-  if (deps.enqueued) return deps.enqueued;
-  let m = markers.get(deps.db);
-  if (!m) {
-    m = createEnqueuedMarker(deps.db, deps.logger);
-    markers.set(deps.db, m);
+type TShared = {
+  marker: TEnqueuedMarker;
+  /** Group commit: concurrent first failures share one INSERT statement and one commit. */
+  firstFailures: { submit(item: TFirstFailure): Promise<TFirstAnalysis | undefined> };
+  /** Concurrent enqueues share one Redis round trip (addBulk). */
+  enqueues: { submit(item: TAnalyzeJobRequest): Promise<void> };
+};
+
+/** One set per database handle and queue: shared by every request of the process. */
+const perDb = new WeakMap<TDb, WeakMap<object, TShared>>();
+function sharedFor(deps: TIntakeDeps): TShared {
+  let byQueue = perDb.get(deps.db);
+  if (!byQueue) perDb.set(deps.db, (byQueue = new WeakMap()));
+  let shared = byQueue.get(deps.queues.analyze);
+  if (!shared) {
+    shared = {
+      marker: deps.enqueued ?? createEnqueuedMarker(deps.db, deps.logger),
+      firstFailures: createAdaptiveBatcher((items: TFirstFailure[]) => createFirstAnalyses(deps.db, items)),
+      enqueues: createAdaptiveBatcher(async (items: TAnalyzeJobRequest[]) => {
+        await enqueueAnalyzePipelines(deps.queues, items);
+        return items.map(() => undefined);
+      }),
+    };
+    byQueue.set(deps.queues.analyze, shared);
   }
-  return m;
+  return shared;
 }
 
 export type TAcceptOutcome = TRegisterFailureOutcome & { enqueued: boolean; redelivery?: boolean };
@@ -60,7 +80,7 @@ export async function acceptFailure(
   input: TRegisterFailureInput,
   options: { delayMs?: number; delivery?: TDeliveryRecord } = {},
 ): Promise<TAcceptOutcome> {
-  const first = await createFirstAnalysis(deps.db, input, options.delivery);
+  const first = await sharedFor(deps).firstFailures.submit({ input, delivery: options.delivery });
   if (first) {
     const enqueued = await enqueueNow(deps, first.requestId, first.analysisId, input, options.delayMs);
     return { ...first, created: true, status: 'queued', enqueued };
@@ -90,11 +110,10 @@ export async function acceptFailure(
 async function enqueueNow(deps: TIntakeDeps, requestId: string, analysisId: number, input: TRegisterFailureInput, delayMs?: number): Promise<boolean> {
   try {
     await withTimeout(
-      enqueueAnalyzePipeline(
-        deps.queues,
-        { request_id: requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id },
-        delayMs ? { delay: delayMs } : {},
-      ),
+      sharedFor(deps).enqueues.submit({
+        payload: { request_id: requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id },
+        delay: delayMs,
+      }),
       deps.enqueueTimeoutMs ?? 1500,
     );
   } catch (err) {
@@ -102,7 +121,7 @@ async function enqueueNow(deps: TIntakeDeps, requestId: string, analysisId: numb
     return false;
   }
   // Bookkeeping only: if it is lost, the relay re-adds the job and the job id makes that a no-op.
-  markerFor(deps).mark(analysisId);
+  (deps.enqueued ?? sharedFor(deps).marker).mark(analysisId);
   return true;
 }
 

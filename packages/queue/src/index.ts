@@ -1,7 +1,7 @@
 export { QUEUE_NAMES, type TQueueName } from './queue-names';
 export { createRedisConnection, closeRedis, type TConnectionRole } from './connection';
 export { ANALYZE_PIPELINE_JOB } from './analyze-pipeline.job';
-export { createQueues, enqueueAnalyzePipeline, type TQueues } from './queues';
+export { createQueues, enqueueAnalyzePipeline, enqueueAnalyzePipelines, type TQueues, type TAnalyzeJobRequest } from './queues';
 export { startHeartbeat, readHeartbeats, type THeartbeat } from './heartbeat';
 export {
   POST_ANALYSIS_JOB,

@@ -38,3 +38,19 @@ export async function enqueueAnalyzePipeline(
     jobId: ANALYZE_PIPELINE_JOB.jobId(data),
   });
 }
+
+export type TAnalyzeJobRequest = { payload: TAnalyzePipelinePayload; delay?: number };
+
+/**
+ * Adds many analyze jobs in one Redis round trip (BullMQ addBulk); same ids and defaults as
+ * enqueueAnalyzePipeline, so a job already queued is not added twice.
+ */
+export async function enqueueAnalyzePipelines(queues: Pick<TQueues, 'analyze'>, requests: TAnalyzeJobRequest[]): Promise<void> {
+  if (requests.length === 0) return;
+  await queues.analyze.addBulk(
+    requests.map(({ payload, delay }) => {
+      const data = ANALYZE_PIPELINE_JOB.schema.parse(payload);
+      return { name: ANALYZE_PIPELINE_JOB.name, data, opts: { ...ANALYZE_PIPELINE_JOB.options, ...(delay ? { delay } : {}), jobId: ANALYZE_PIPELINE_JOB.jobId(data) } };
+    }),
+  );
+}

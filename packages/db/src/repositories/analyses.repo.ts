@@ -41,32 +41,46 @@ function mergePipeline(current: TPipelineRef, incoming: TPipelineRef): TPipeline
 /** What to record about the delivery that carried the failure, written with the analysis. */
 export type TDeliveryRecord = Omit<typeof webhookDeliveries.$inferInsert, 'outcome' | 'requestId' | 'reason' | 'id'>;
 
+export type TFirstFailure = { input: TRegisterFailureInput; delivery?: TDeliveryRecord };
+export type TFirstAnalysis = { analysisId: number; requestId: string };
+
 /**
- * The common case in one round trip: the first failure of a pipeline creates generation 1 and
- * records its delivery in the same statement. Returns undefined when the pipeline already has an
- * analysis (or the delivery was seen), leaving the merge rules to registerFailure.
+ * The common case: the first failure of a pipeline creates generation 1 and records its delivery.
+ * Many of them go in ONE statement (one commit, one WAL flush), which is what lets ingest accept
+ * thousands of webhooks a second. An entry gets undefined when its pipeline already had an
+ * analysis (or another entry of the batch won it), leaving the merge rules to registerFailure.
  */
-export async function createFirstAnalysis(
-  db: TDb,
-  input: TRegisterFailureInput,
-  delivery?: TDeliveryRecord,
-): Promise<{ analysisId: number; requestId: string } | undefined> {
-  const requestId = crypto.randomUUID();
-  const dedupKey = `${input.project.id}:${input.pipeline.id}#1`;
-  const failedJobs = JSON.stringify(mergeFailedJobs([], input.failedJobs));
-  const insertAnalysis = sql`insert into analyses (request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs)
-    values (${requestId}, ${dedupKey}, ${input.trigger}, ${input.project.id}, ${input.pipeline.id}, ${JSON.stringify(input.project)}::jsonb, ${JSON.stringify(input.pipeline)}::jsonb, ${failedJobs}::jsonb)
-    on conflict (dedup_key) do nothing returning id, request_id`;
-  const query = delivery
-    ? sql`with a as (${insertAnalysis}),
-        d as (insert into webhook_deliveries (idempotency_key, event_type, object_kind, project_id, pipeline_id, headers, body, outcome, request_id)
-          select ${delivery.idempotencyKey ?? null}, ${delivery.eventType}, ${delivery.objectKind ?? null}, ${delivery.projectId ?? null}, ${delivery.pipelineId ?? null},
-                 ${JSON.stringify(delivery.headers)}::jsonb, ${delivery.body}, 'accepted', a.request_id from a
-          on conflict (idempotency_key) do nothing returning id)
-        select a.id, a.request_id, (select count(*) from d)::int as recorded from a`
-    : insertAnalysis;
-  const [row] = rowsOf<{ id: number | string; request_id: string }>(await db.execute(query));
-  return row ? { analysisId: Number(row.id), requestId: row.request_id } : undefined;
+export async function createFirstAnalyses(db: TDb, items: TFirstFailure[]): Promise<(TFirstAnalysis | undefined)[]> {
+  if (items.length === 0) return [];
+  const requestIds = items.map(() => crypto.randomUUID());
+  const rows = items.map(({ input, delivery }, i) => {
+    const d = delivery;
+    return sql`(${requestIds[i]}::text, ${`${input.project.id}:${input.pipeline.id}#1`}::text, ${input.trigger}::text, ${input.project.id}::bigint,
+      ${input.pipeline.id}::bigint, ${JSON.stringify(input.project)}::jsonb, ${JSON.stringify(input.pipeline)}::jsonb,
+      ${JSON.stringify(mergeFailedJobs([], input.failedJobs))}::jsonb, ${d !== undefined}::boolean, ${d?.idempotencyKey ?? null}::text,
+      ${d?.eventType ?? null}::text, ${d?.objectKind ?? null}::text, ${d?.projectId ?? null}::bigint, ${d?.pipelineId ?? null}::bigint,
+      ${d ? JSON.stringify(d.headers) : null}::jsonb, ${d?.body ?? null}::text)`;
+  });
+  const query = sql`with input (request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs,
+        has_delivery, idempotency_key, event_type, object_kind, d_project_id, d_pipeline_id, headers, body) as (values ${sql.join(rows, sql`, `)}),
+      a as (insert into analyses (request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs)
+        select request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs from input
+        on conflict (dedup_key) do nothing returning id, request_id),
+      d as (insert into webhook_deliveries (idempotency_key, event_type, object_kind, project_id, pipeline_id, headers, body, outcome, request_id)
+        select i.idempotency_key, i.event_type, i.object_kind, i.d_project_id, i.d_pipeline_id, i.headers, i.body, 'accepted', a.request_id
+        from input i join a on a.request_id = i.request_id where i.has_delivery
+        on conflict (idempotency_key) do nothing returning id)
+    select a.id, a.request_id, (select count(*) from d)::int as recorded from a`;
+  const created = new Map(rowsOf<{ id: number | string; request_id: string }>(await db.execute(query)).map((r) => [r.request_id, Number(r.id)]));
+  return requestIds.map((requestId) => {
+    const analysisId = created.get(requestId);
+    return analysisId === undefined ? undefined : { analysisId, requestId };
+  });
+}
+
+export async function createFirstAnalysis(db: TDb, input: TRegisterFailureInput, delivery?: TDeliveryRecord): Promise<TFirstAnalysis | undefined> {
+  const [first] = await createFirstAnalyses(db, [{ input, delivery }]);
+  return first;
 }
 
 /**
