@@ -60,3 +60,14 @@ test('/health answers without dependencies and /health/detailed reports database
   expect(detailed.components.redis?.status).toBe('ok');
   expect(detailed.components.workers?.status).toBe('ok');
 });
+
+test('without a GitLab token a built-in scenario is analysed offline from the log its trigger carried', async () => {
+  const res = await fetch(`${ingest.url}/test/scenarios/test`);
+  expect(res.status).toBe(202);
+  const { request_id } = (await res.json()) as { request_id: string };
+  const analysis = await waitForStatus(request_id, 'completed');
+  expect(analysis.provider).toBe('offline');
+  const result = analysis.result as { category: string; failed_jobs: { excerpt: { text: string }[] }[] };
+  expect(result.category).toBe('test');
+  expect(result.failed_jobs[0]?.excerpt.some((l) => l.text.includes('assert 15 == 16'))).toBe(true);
+});

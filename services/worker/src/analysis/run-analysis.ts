@@ -1,11 +1,10 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import type { TConfig } from '@cia/config';
 import { completeAnalysis, markRunning, saveFetchStep, upsertAnalysisJob, type TAnalysisRow, type TDb } from '@cia/db';
-import { gatherPipelineContext, pickFetchSettings, type GitLabClient, type TFetchState, type TPipelineContext } from '@cia/gitlab';
+import { contextFromTrigger, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TFetchState, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
-import { contextFromTrigger } from './trigger-context';
 
 export type TRunDeps = {
   db: TDb;
@@ -31,10 +30,11 @@ async function recordProviderErrors(deps: TRunDeps, analysisId: number, attempts
 
 async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<TPipelineContext> {
   const { config } = deps;
-  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return contextFromTrigger(row, config.GITLAB_LOG_CONTEXT_LINES);
+  const input = { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } };
+  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES);
   return gatherPipelineContext(
     deps.gitlab,
-    { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } },
+    input,
     pickFetchSettings(config),
     {
       previous: row.fetchState as TFetchState,
