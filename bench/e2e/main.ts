@@ -1,0 +1,206 @@
+/**
+ * End-to-end benchmark: failed pipelines through ingest → worker processes → PostgreSQL, with the
+ * fake GitLab (over HTTP, through the real client) and an OpenAI-compatible fake at 0 ms and at
+ * 2 s latency, for 1, 2 and 4 worker processes on the same Redis and PostgreSQL; BullMQ's own
+ * empty-job throughput on the same Redis, measured in the same run, is the ceiling.
+ *
+ *   npm run bench -- e2e [--pipelines 300] [--slow-pipelines 600] [--processes 1,2,4]
+ *                        [--latencies 0,2000] [--concurrency 100] [--empty-jobs 20000] [--profile]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inArray, sql } from 'drizzle-orm';
+import { loadConfig } from '@cia/config';
+import { analyses } from '@cia/db';
+import { createTestDatabase } from '@cia/db/testing';
+import { createFakeGitLab } from '@cia/gitlab/testing';
+import { startIngest } from '@cia/ingest';
+import { createLogger } from '@cia/logger';
+import { createTestPrefix } from '@cia/queue/testing';
+import { baseWorkerEnv, percentile, sendPipelineHooks, waitForWorkers, type TAnalysisRowLite } from '../drills/support/pipelines';
+import { readCpuSeconds, readMachineCpu, spawnWorker, type TServiceProcess } from '../drills/support/service-process';
+import { startSlowOpenAi } from '../drills/support/slow-openai.server';
+import { summarizeCpuProfiles } from './cpu-profile';
+import { measureEmptyJobThroughput } from './empty-jobs';
+
+const argv = process.argv;
+const arg = (name: string, fallback: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const list = (name: string, fallback: number[]) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1]!.split(',').map(Number) : fallback;
+};
+const PIPELINES = arg('pipelines', 300);
+const SLOW_PIPELINES = arg('slow-pipelines', 600);
+const PROCESSES = list('processes', [1, 2, 4]);
+const LATENCIES = list('latencies', [0, 2000]);
+const CONCURRENCY = arg('concurrency', 100);
+const EMPTY_JOBS = arg('empty-jobs', 20_000);
+const WARMUP = arg('warmup', 20);
+const PROFILE = argv.includes('--profile');
+/** GITLAB_MAX_CONCURRENCY for the workers; unset = the product default. */
+const GITLAB_CONCURRENCY = argv.includes('--gitlab-concurrency') ? String(arg('gitlab-concurrency', 8)) : undefined;
+const TOKEN = 'glpat-benchTOKENabcdefghijk';
+const PROJECT_ID = 1;
+
+const TRACE = [
+  '\x1b[0Ksection_start:1700000000:prepare_script\r\x1b[0KPreparing environment',
+  'Running on runner-abc via host...',
+  '\x1b[0Ksection_end:1700000001:prepare_script\r\x1b[0K',
+  '$ npm ci',
+  ...Array.from({ length: 300 }, (_, i) => `added package ${i} in 0.1s`),
+  'npm ERR! code ERESOLVE',
+  'npm ERR! ERESOLVE unable to resolve dependency tree',
+  'npm ERR! Found: react@18.2.0',
+  'npm ERR! peer react@"^17.0.0" from react-beautiful-dnd@13.1.1',
+  'ERROR: Job failed: exit code 1',
+].join('\n');
+
+type TScenario = { latencyMs: number; processes: number; pipelines: number };
+type TResult = TScenario & { cpu: { bench: number; workers: number; machinePct: number }; perSecond: number; p50: number; p95: number; seconds: number; timings: Record<string, number>; aiPeak: number; failed: number };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const database = await createTestDatabase('bench_e2e');
+  if (!database.url) throw new Error('the e2e benchmark needs PostgreSQL');
+  const redis = createTestPrefix('bench-e2e');
+  const gitlab = await createFakeGitLab({ token: TOKEN, projects: [{ id: PROJECT_ID, path_with_namespace: 'gitlab-org/gitlab-test', default_branch: 'master', pipelines: [] }] });
+  const baseConfig = { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN };
+  const ingest = await startIngest(loadConfig({ ENVIRONMENT: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', ...baseConfig }, { dotenvPath: false }), {
+    database,
+    logger: createLogger({ service: 'ingest', silent: true }),
+    port: 0,
+  });
+  let nextPipeline = 9_000_000;
+  const makePipelines = (n: number) => {
+    const ids = Array.from({ length: n }, () => nextPipeline++);
+    for (const id of ids) {
+      gitlab.addPipeline(PROJECT_ID, {
+        id,
+        ref: 'main',
+        sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+        status: 'failed',
+        jobs: [
+          { id: id * 10, name: 'production', stage: 'deploy', status: 'failed', failure_reason: 'script_failure', trace: TRACE },
+          { id: id * 10 + 1, name: 'test-image', stage: 'test', status: 'success' },
+        ],
+      });
+    }
+    return ids;
+  };
+  const readRows = (ids: number[]) => database.db.select().from(analyses).where(inArray(analyses.pipelineId, ids));
+  const runBatch = async (ids: number[], timeoutMs: number): Promise<TAnalysisRowLite[]> => {
+    const sent = await sendPipelineHooks(ingest.url, ids, 32);
+    const refused = sent.filter((s) => s.status !== 202);
+    if (refused.length) throw new Error(`${refused.length} deliveries refused: ${refused[0]?.status} ${refused[0]?.error ?? ''}`);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await readRows(ids);
+      if (rows.length === ids.length && rows.every((r) => r.status === 'completed' || r.status === 'failed')) return rows;
+      if (Date.now() > deadline) throw new Error(`timed out: ${rows.filter((r) => r.status === 'completed').length}/${ids.length} completed`);
+      await sleep(200);
+    }
+  };
+
+  process.stderr.write(`measuring BullMQ empty-job throughput (${EMPTY_JOBS} jobs, concurrency ${CONCURRENCY})...\n`);
+  const emptyBefore = await measureEmptyJobThroughput(redis.url, redis.prefix, EMPTY_JOBS, CONCURRENCY);
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cia-bench-prof-'));
+  const results: TResult[] = [];
+  let gitlabPerAnalysis = NaN;
+  let dbPerAnalysis = NaN;
+  const readCommits = async () => {
+    // Statistics are flushed about once a second; wait so both readings are settled.
+    await sleep(1100);
+    const res = (await database.db.execute(sql`select xact_commit::bigint as n from pg_stat_database where datname = current_database()`)) as unknown as { rows: { n: string }[] };
+    return Number(res.rows[0]?.n ?? NaN);
+  };
+  for (const latencyMs of LATENCIES) {
+    const ai = await startSlowOpenAi({ latencyMs });
+    for (const processes of PROCESSES) {
+      const scenario: TScenario = { latencyMs, processes, pipelines: latencyMs > 0 ? SLOW_PIPELINES : PIPELINES };
+      const env = { ...baseWorkerEnv({ databaseUrl: database.url, redisUrl: redis.url, prefix: redis.prefix, concurrency: CONCURRENCY, ai: ai.env }), GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN, ...(GITLAB_CONCURRENCY ? { GITLAB_MAX_CONCURRENCY: GITLAB_CONCURRENCY } : {}) };
+      const profiled = PROFILE && latencyMs === 0 && processes === 1;
+      const workers: TServiceProcess[] = [];
+      try {
+        for (let i = 0; i < processes; i++) workers.push(spawnWorker(`worker-${i + 1}`, env, profiled ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []));
+        await waitForWorkers(redis.url, redis.prefix, processes, 60_000, workers.map((w) => w.pid));
+        process.stderr.write(`AI ${latencyMs} ms, ${processes} process(es): warm-up...\n`);
+        await runBatch(makePipelines(WARMUP * processes), 120_000);
+        process.stderr.write(`AI ${latencyMs} ms, ${processes} process(es): ${scenario.pipelines} pipelines...\n`);
+        const ids = makePipelines(scenario.pipelines);
+        const gitlabBefore = gitlab.requests.length;
+        const xactBefore = await readCommits();
+        const cpuBefore = { bench: process.cpuUsage(), workers: workers.reduce((s, w) => s + readCpuSeconds(w.pid), 0), machine: readMachineCpu() };
+        const rows = await runBatch(ids, 600_000);
+        const machine = readMachineCpu();
+        const benchCpu = process.cpuUsage(cpuBefore.bench);
+        const cpu = {
+          bench: (benchCpu.user + benchCpu.system) / 1e6,
+          workers: workers.reduce((s, w) => s + readCpuSeconds(w.pid), 0) - cpuBefore.workers,
+          machinePct: (100 * (machine.busy - cpuBefore.machine.busy)) / Math.max(1, machine.total - cpuBefore.machine.total),
+        };
+        gitlabPerAnalysis = (gitlab.requests.length - gitlabBefore) / rows.length;
+        // Includes ingest's own statements and the polling of this benchmark (a few per 200 ms).
+        dbPerAnalysis = ((await readCommits()) - xactBefore) / rows.length;
+        const first = Math.min(...rows.map((r) => r.createdAt.getTime()));
+        const last = Math.max(...rows.map((r) => r.completedAt?.getTime() ?? 0));
+        const lat = rows.map((r) => (r.completedAt?.getTime() ?? 0) - r.createdAt.getTime()).sort((a, b) => a - b);
+        const timings: Record<string, number> = {};
+        for (const k of ['queue_wait_ms', 'fetch_ms', 'excerpt_ms', 'analyze_ms', 'total_ms']) {
+          const xs = rows.map((r) => (r.timings as Record<string, number> | null)?.[k]).filter((v): v is number => typeof v === 'number');
+          timings[k] = xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : NaN;
+        }
+        const seconds = (last - first) / 1000;
+        results.push({ ...scenario, cpu, perSecond: rows.length / seconds, p50: percentile(lat, 50), p95: percentile(lat, 95), seconds, timings, aiPeak: ai.peakInFlight(), failed: rows.filter((r) => r.status === 'failed').length });
+      } finally {
+        await Promise.all(workers.map((w) => w.stop(30_000)));
+      }
+    }
+    await ai.close();
+  }
+  const emptyAfter = await measureEmptyJobThroughput(redis.url, redis.prefix, EMPTY_JOBS, CONCURRENCY);
+  const ceiling = (emptyBefore + emptyAfter) / 2;
+
+  const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+  const out: string[] = [];
+  out.push(`\nEnd-to-end benchmark: ${os.cpus().length} CPU(s), load average at start ${load}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out.push(`PostgreSQL ${database.url.replace(/\/\/[^@]*@/, '//')}, Redis ${redis.url}; WORKER_CONCURRENCY=AI_MAX_CONCURRENCY=${CONCURRENCY} per process; fake GitLab (2 jobs, ${TRACE.split('\n').length}-line failed log, ${fmt(gitlabPerAnalysis)} API requests and ${fmt(dbPerAnalysis)} PostgreSQL transactions per analysis, GITLAB_MAX_CONCURRENCY=${GITLAB_CONCURRENCY ?? '8 (default)'}); AI_RULES_FIRST=false, AI_CACHE_TTL_HOURS=0`);
+  out.push(`BullMQ empty jobs on this Redis (1 process, concurrency ${CONCURRENCY}): ${fmt(emptyBefore, 0)}/s before, ${fmt(emptyAfter, 0)}/s after → ceiling ${fmt(ceiling, 0)}/s\n`);
+  out.push('| AI latency | processes | pipelines | analyses/s | per process | vs 1 process | ceiling ÷ analyses/s | p50 e2e (ms) | p95 e2e (ms) | avg fetch / excerpt / analyze / total (ms) | CPU ms per analysis: workers / ingest+fakes | machine busy | failed |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const one = results.find((x) => x.latencyMs === r.latencyMs && x.processes === 1);
+    const t = r.timings;
+    out.push(
+      `| ${r.latencyMs} ms | ${r.processes} | ${r.pipelines} | ${fmt(r.perSecond)} | ${fmt(r.perSecond / r.processes)} | ${one ? `${fmt(r.perSecond / one.perSecond, 2)}x` : '-'} | 1/${fmt(ceiling / r.perSecond, 0)} | ${fmt(r.p50, 0)} | ${fmt(r.p95, 0)} | ${fmt(t.fetch_ms!, 0)} / ${fmt(t.excerpt_ms!, 0)} / ${fmt(t.analyze_ms!, 0)} / ${fmt(t.total_ms!, 0)} | ${fmt((1000 * r.cpu.workers) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.bench) / r.pipelines, 1)} | ${fmt(r.cpu.machinePct, 0)}% | ${r.failed} |`,
+    );
+  }
+  out.push('\nTargets:');
+  const at = (latencyMs: number, processes: number) => results.find((r) => r.latencyMs === latencyMs && r.processes === processes);
+  const target = (label: string, ok: boolean | undefined, detail: string) => out.push(`- ${ok === undefined ? 'n/a ' : ok ? 'MET ' : 'MISSED'} ${label}: ${detail}`);
+  const z1 = at(0, 1);
+  target('0 ms AI, 1 process >= 1/70 of empty-job throughput', z1 && z1.perSecond >= ceiling / 70, z1 ? `${fmt(z1.perSecond)}/s vs ${fmt(ceiling / 70)}/s needed (1/${fmt(ceiling / z1.perSecond, 0)})` : 'not run');
+  const s1 = at(2000, 1);
+  target('2 s AI, >= 40 analyses/s per process', s1 && s1.perSecond >= 40, s1 ? `${fmt(s1.perSecond)}/s with 1 process` : 'not run');
+  const s2 = at(2000, 2);
+  target('2 s AI, 2 processes >= 1.8x one', s1 && s2 && s2.perSecond >= 1.8 * s1.perSecond, s1 && s2 ? `${fmt(s2.perSecond / s1.perSecond, 2)}x` : 'not run');
+  out.push('\nNotes: end-to-end latency is from analyses.created_at (webhook stored) to completed_at; every scenario is a burst, so it includes queueing. Throughput is pipelines ÷ (last completed_at − first created_at).');
+  if (PROFILE) out.push('', ...summarizeCpuProfiles(profileDir));
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  fs.rmSync(profileDir, { recursive: true, force: true });
+  await ingest.close();
+  await gitlab.close();
+  await database.drop();
+  await redis.cleanup();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
