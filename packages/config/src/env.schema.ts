@@ -51,6 +51,8 @@ export const ZEnv = z.object({
   API_TOKEN: optionalString().describe('Bearer token for the analysis API, results page, Bull Board and metrics (required in production)'),
   QUEUE_PREFIX: z.string().min(1).default('{cia}').describe('BullMQ key prefix; braces make it a Redis Cluster hash tag'),
   WORKER_CONCURRENCY: int(20, 1, 1000).describe('Analyses processed at once by one worker process'),
+  WORKER_LOCK_DURATION_MS: int(30_000, 1000).describe('How long a worker holds a job without renewing its lock; a killed worker\'s jobs move on after this'),
+  WORKER_STALLED_INTERVAL_MS: int(30_000, 1000).describe('How often workers look for jobs whose worker died (stalled jobs)'),
   WEBHOOK_BODY_LIMIT_MB: num(5, 0.01).describe('Largest webhook body accepted, in MB (larger: 413)'),
   JOB_HOOK_DELAY_SECONDS: int(20, 0, 3600).describe('Delay before a Job Hook alone starts an analysis, so the Pipeline Hook can join it'),
   PUBLIC_URL: url().describe('External URL of ingest, used for links to the results page'),

@@ -4,7 +4,8 @@ import { z } from 'zod';
  * GitLab webhook payloads (doc/user/project/integrations/webhook_events.md). Only what we use is
  * required; unknown extra fields pass through (GitLab adds fields over time).
  */
-const id = z.number().int().nonnegative();
+// GitLab ids start at 1; 0 would collide with "unknown" and never resolve against the API.
+const id = z.number().int().positive();
 const nullableString = z.string().nullable().optional();
 
 export const ZHookProject = z.looseObject({

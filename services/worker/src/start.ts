@@ -29,6 +29,8 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     // Provider quotas are per account, so the limit holds across the whole worker pool (BullMQ keeps it in Redis).
     limiter: paidProvider ? { max: config.AI_RATE_LIMIT_PER_MINUTE, duration: 60_000 } : undefined,
     autorun: true,

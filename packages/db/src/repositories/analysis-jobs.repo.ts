@@ -15,10 +15,15 @@ export async function listAnalysisJobs(db: TDb, analysisId: number): Promise<TAn
   return db.select().from(analysisJobs).where(eq(analysisJobs.analysisId, analysisId)).orderBy(analysisJobs.jobId);
 }
 
-/** Merges one fetch step's state into analyses.fetch_state, so a retried job skips it. */
-export async function saveFetchStep(db: TDb, analysisId: number, key: string, entry: unknown): Promise<void> {
+/** Merges fetch steps' state into analyses.fetch_state, so a retried job skips them. */
+export async function saveFetchSteps(db: TDb, analysisId: number, entries: Record<string, unknown>): Promise<void> {
+  if (Object.keys(entries).length === 0) return;
   await db
     .update(analyses)
-    .set({ fetchState: sql`${analyses.fetchState} || jsonb_build_object(${key}::text, ${JSON.stringify(entry)}::jsonb)`, updatedAt: new Date() })
+    .set({ fetchState: sql`${analyses.fetchState} || ${JSON.stringify(entries)}::jsonb`, updatedAt: new Date() })
     .where(eq(analyses.id, analysisId));
+}
+
+export async function saveFetchStep(db: TDb, analysisId: number, key: string, entry: unknown): Promise<void> {
+  await saveFetchSteps(db, analysisId, { [key]: entry });
 }

@@ -137,6 +137,9 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
     for (const uid of [...uids].sort((a, b) => a - b)) {
       if (stopped) return;
       const msg = await c.fetchOne(String(uid), { uid: true, source: true, internalDate: true }, { uid: true });
+      // A connection that dropped mid-batch answers nothing: stop here so the reconnect resumes
+      // from this UID instead of moving the cursor past mail that was never read.
+      if (!msg && !(c.usable && c.mailbox)) throw new Error(`IMAP connection lost while reading UID ${uid}`);
       let result: TProcessOutcome | undefined;
       if (msg && msg.source) {
         const internalDate = msg.internalDate ? new Date(msg.internalDate) : undefined;

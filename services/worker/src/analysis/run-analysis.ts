@@ -1,7 +1,7 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import type { TConfig } from '@cia/config';
-import { completeAnalysis, markRunning, saveFetchStep, upsertAnalysisJob, type TAnalysisRow, type TDb } from '@cia/db';
-import { contextFromTrigger, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TFetchState, type TPipelineContext } from '@cia/gitlab';
+import { completeAnalysis, markRunning, saveFetchStep, saveFetchSteps, upsertAnalysisJob, type TAnalysisRow, type TDb } from '@cia/db';
+import { contextFromTrigger, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
@@ -32,16 +32,19 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<TPipelineConte
   const { config } = deps;
   const input = { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } };
   if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES);
-  return gatherPipelineContext(
-    deps.gitlab,
-    input,
-    pickFetchSettings(config),
-    {
+  // Steps are saved together once the fetch ends (or fails), one write instead of one per step;
+  // a retry then skips them. Logs are too big for a jsonb column: a retry reads them again.
+  const steps: Record<string, TFetchStateEntry> = {};
+  try {
+    return await gatherPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
       previous: row.fetchState as TFetchState,
-      // Logs are too big to keep in a jsonb column; a retry reads them again, everything else is reused.
-      onStep: (key, entry) => saveFetchStep(deps.db, row.id, key, LOG_STEP.test(key) ? { record: entry.record } : entry),
-    },
-  );
+      onStep: (key, entry) => {
+        steps[key] = LOG_STEP.test(key) ? { record: entry.record } : entry;
+      },
+    });
+  } finally {
+    await saveFetchSteps(deps.db, row.id, steps);
+  }
 }
 
 async function excerptJobs(deps: TRunDeps, row: TAnalysisRow, ctx: TPipelineContext): Promise<Map<number, TExcerpt>> {
