@@ -147,15 +147,18 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
         detail.counts[result.outcome] = (detail.counts[result.outcome] ?? 0) + 1;
         logger.info(`email ${result.outcome}`, { uid, message_id: result.messageId, request_id: result.requestId ?? undefined, reason: result.reason });
       }
-      await saveMailCursor(deps.db, { folder, uidValidity, lastUid: uid });
-      detail.last_uid = Math.max(detail.last_uid ?? 0, uid);
       if (result?.handled) {
         try {
           await afterProcess(c, uid, folderReady);
         } catch (err) {
+          // Lost connection: keep the cursor here; after the reconnect the message comes back as a
+          // duplicate (Message-ID) and gets its flag or move then.
+          if (!(c.usable && c.mailbox)) throw err;
           logger.warn('after-process action failed', { uid, action: options.afterProcess, err: (err as Error).message });
         }
       }
+      await saveMailCursor(deps.db, { folder, uidValidity, lastUid: uid });
+      detail.last_uid = Math.max(detail.last_uid ?? 0, uid);
     }
   };
 
