@@ -1,9 +1,9 @@
-import net from 'node:net';
 import { createTestDatabase } from '@cia/db/testing';
 import { createTestPrefix } from '@cia/queue/testing';
 import type { TDrillReport } from './support/drill-report';
 import { spawnIngest } from './support/service-process';
 import { buildFuzzedRequests } from './fuzzed-webhooks';
+import { freePort } from '@cia/cli';
 
 export type TWebhookFuzzDrillOptions = { requests?: number; seed?: number; concurrency?: number };
 
@@ -18,17 +18,6 @@ function describeIds(body: string): string {
   } catch {
     return body.slice(0, 60);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,1 +1,1 @@
-export { startPrivateRedis, type TPrivateRedis } from './private-redis';
+export { freePort, startPrivateRedis, type TPrivateRedis } from './private-redis';

@@ -6,7 +6,8 @@ import IORedis from 'ioredis';
 
 export type TPrivateRedis = { url: string; stop(): Promise<void> };
 
-function freePort(): Promise<number> {
+/** A TCP port free on the loopback interface right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
