@@ -11,6 +11,8 @@ export type TKillWorkerDrillOptions = {
   /** Start a replacement process after the kill, as a supervisor (systemd, Docker, Kubernetes) would. */
   respawn?: boolean;
   timeoutMs?: number;
+  /** Extra worker settings, e.g. a short WORKER_LOCK_DURATION_MS for a quick recovery. */
+  workerEnv?: Record<string, string>;
 };
 
 /**
@@ -20,7 +22,7 @@ export type TKillWorkerDrillOptions = {
  */
 export async function runKillWorkerDrill(report: TDrillReport, o: TKillWorkerDrillOptions = {}): Promise<void> {
   const total = o.pipelines ?? 1000;
-  const stack = await startDrillStack({ label: 'drill_kill', workers: 2, concurrency: o.concurrency ?? 20, ai: { latencyMs: o.aiLatencyMs ?? 300 } });
+  const stack = await startDrillStack({ label: 'drill_kill', workers: 2, concurrency: o.concurrency ?? 20, ai: { latencyMs: o.aiLatencyMs ?? 300 }, extraEnv: o.workerEnv });
   const redis = createRedisConnection(stack.redisUrl, 'producer');
   const queue = new Queue(QUEUE_NAMES.analyze, { connection: redis, prefix: stack.prefix });
   try {
