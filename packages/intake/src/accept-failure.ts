@@ -12,6 +12,7 @@ import {
 } from '@cia/db';
 import { createEnqueuedMarker, type TEnqueuedMarker } from './enqueued-marker';
 import { createAdaptiveBatcher } from './adaptive-batcher';
+import { maskSecrets } from '@cia/log-intel';
 import { enqueueAnalyzePipelines, type TAnalyzeJobRequest, type TQueues } from '@cia/queue';
 import type { TLogger } from '@cia/logger';
 
@@ -75,11 +76,18 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * failure in the database first (the durable fact), then enqueue. When Redis cannot take the
  * job the analysis stays in the outbox (enqueued_at IS NULL) and the relay enqueues it later.
  */
+/** Log text a trigger carried (the failure email's job log tails) is masked before it is stored. */
+function maskLogTails(input: TRegisterFailureInput): TRegisterFailureInput {
+  if (!input.failedJobs.some((j) => j.log_tail)) return input;
+  return { ...input, failedJobs: input.failedJobs.map((j) => (j.log_tail ? { ...j, log_tail: maskSecrets(j.log_tail) } : j)) };
+}
+
 export async function acceptFailure(
   deps: TIntakeDeps,
-  input: TRegisterFailureInput,
+  rawInput: TRegisterFailureInput,
   options: { delayMs?: number; delivery?: TDeliveryRecord } = {},
 ): Promise<TAcceptOutcome> {
+  const input = maskLogTails(rawInput);
   const first = await sharedFor(deps).firstFailures.submit({ input, delivery: options.delivery });
   if (first) {
     const enqueued = await enqueueNow(deps, first.requestId, first.analysisId, input, options.delayMs);

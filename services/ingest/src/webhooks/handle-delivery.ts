@@ -27,6 +27,17 @@ function auditHeaders(headers: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/**
+ * The audit copy of a delivery: pipeline variables (they may be credentials passed to a manual or
+ * triggered pipeline) are masked; everything else is kept as GitLab sent it.
+ */
+function auditBody(raw: string, body: unknown): string {
+  const attrs = (body as { object_attributes?: { variables?: unknown } }).object_attributes;
+  if (!attrs || !Array.isArray(attrs.variables) || attrs.variables.length === 0) return raw;
+  const variables = attrs.variables.map((v: unknown) => (v && typeof v === 'object' ? { ...v, value: '[MASKED:variable]' } : v));
+  return JSON.stringify({ ...(body as object), object_attributes: { ...attrs, variables } });
+}
+
 function parseJson(raw: string): unknown {
   try {
     return JSON.parse(raw);
@@ -63,7 +74,7 @@ async function handleValidDelivery(deps: TDeliveryDeps, delivery: TDelivery): Pr
     eventType: h['x-gitlab-event'] ?? 'unknown',
     objectKind: event.objectKind ?? null,
     headers: auditHeaders(h),
-    body: delivery.rawBody,
+    body: auditBody(delivery.rawBody, body),
   };
 
   if (event.kind === 'ignored') {

@@ -72,7 +72,11 @@ describe('accepting failures', () => {
     const [delivery] = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, `k-${pipelineId}`));
     expect(delivery).toMatchObject({ outcome: 'accepted', requestId: res.body.request_id, eventType: 'Pipeline Hook' });
     expect(delivery?.headers['x-gitlab-token']).toBeUndefined();
-    expect(JSON.parse(delivery!.body).object_attributes.id).toBe(pipelineId);
+    const stored = JSON.parse(delivery!.body);
+    expect(stored.object_attributes.id).toBe(pipelineId);
+    // Pipeline variables may carry credentials: the audit copy masks their values.
+    expect(stored.object_attributes.variables).toEqual([{ key: 'NESTOR_PROD_ENVIRONMENT', value: '[MASKED:variable]' }]);
+    expect(delivery!.body).not.toContain('us-west-1');
   });
 
   test('a redelivery with the same Idempotency-Key answers 200 with the same request id and queues nothing new', async () => {

@@ -1,0 +1,60 @@
+import { findAnalysisByRequestId } from '@cia/db';
+import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
+import { createLogger } from '@cia/logger';
+import { closeRedis, createQueues, createRedisConnection, type TQueues } from '@cia/queue';
+import { createTestPrefix } from '@cia/queue/testing';
+import type IORedis from 'ioredis';
+import { acceptFailure } from './accept-failure';
+
+const logger = createLogger({ service: 'test', silent: true });
+let database: TTestDatabase;
+let redisTest: ReturnType<typeof createTestPrefix>;
+let redis: IORedis;
+let queues: TQueues;
+
+beforeAll(async () => {
+  database = await createTestDatabase('intake');
+  redisTest = createTestPrefix('intake');
+  redis = createRedisConnection(redisTest.url, 'producer');
+  queues = createQueues(redis, redisTest.prefix);
+});
+
+afterAll(async () => {
+  await queues.close();
+  await closeRedis(redis);
+  await database.drop();
+  await redisTest.cleanup();
+});
+
+test('log text a trigger carried is stored with its secrets masked', async () => {
+  const token = 'glpat-Zx9vQ2mN4bT7kL1pR8sW';
+  const outcome = await acceptFailure(
+    { db: database.db, queues, logger },
+    {
+      trigger: 'email',
+      project: { id: 5, path: 'g/p' },
+      pipeline: { id: 77, ref: 'main', sha: null, url: null },
+      failedJobs: [{ id: 9, name: 'deploy', stage: 'deploy', status: 'failed', log_tail: `$ curl -H "PRIVATE-TOKEN: ${token}" https://gitlab.example.com/api/v4/projects\ncurl: (22) 401` }],
+    },
+  );
+  expect(outcome.created).toBe(true);
+  const row = await findAnalysisByRequestId(database.db, outcome.requestId);
+  const stored = JSON.stringify(row);
+  expect(stored).toContain('curl: (22) 401');
+  expect(stored).not.toContain(token);
+  expect(await queues.analyze.getJob(outcome.requestId)).toBeDefined();
+});
+
+test('concurrent first failures of many pipelines share statements and each gets its own analysis', async () => {
+  const outcomes = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      acceptFailure(
+        { db: database.db, queues, logger },
+        { trigger: 'webhook', project: { id: 6, path: 'g/q' }, pipeline: { id: 1000 + (i % 20), ref: 'main', sha: null, url: null }, failedJobs: [] },
+      ),
+    ),
+  );
+  // 20 pipelines, each sent twice at once: 20 analyses, and both deliveries of a pipeline agree.
+  expect(outcomes.filter((o) => o.created)).toHaveLength(20);
+  for (let i = 0; i < 20; i++) expect(outcomes[i]?.requestId).toBe(outcomes[i + 20]?.requestId);
+});
