@@ -10,22 +10,21 @@ import {
   type TRegisterFailureInput,
   type TRegisterFailureOutcome,
 } from '@cia/db';
-import { createEnqueuedMarker, type TEnqueuedMarker } from './enqueued-marker';
-import { createAdaptiveBatcher } from './adaptive-batcher';
 import { maskSecrets } from '@cia/log-intel';
-import { enqueueAnalyzePipelines, type TAnalyzeJobRequest, type TQueues } from '@cia/queue';
 import type { TLogger } from '@cia/logger';
+import { enqueueAnalyzePipelines, type TAnalyzeJobRequest, type TQueues } from '@cia/queue';
+import { createAdaptiveBatcher } from './adaptive-batcher';
+import { createEnqueuedMarker, type TEnqueuedMarker } from './enqueued-marker';
 
 export type TIntakeDeps = {
   db: TDb;
   queues: Pick<TQueues, 'analyze'>;
   logger: TLogger;
   enqueueTimeoutMs?: number;
-  /** Batches the outbox bookkeeping; one per process (created lazily when absent). */
-  enqueued?: TEnqueuedMarker;
 };
 
 type TShared = {
+  /** Batches the outbox bookkeeping (enqueued_at) off the request path. */
   marker: TEnqueuedMarker;
   /** Group commit: concurrent first failures share one INSERT statement and one commit. */
   firstFailures: { submit(item: TFirstFailure): Promise<TFirstAnalysis | undefined> };
@@ -41,7 +40,7 @@ function sharedFor(deps: TIntakeDeps): TShared {
   let shared = byQueue.get(deps.queues.analyze);
   if (!shared) {
     shared = {
-      marker: deps.enqueued ?? createEnqueuedMarker(deps.db, deps.logger),
+      marker: createEnqueuedMarker(deps.db, deps.logger),
       firstFailures: createAdaptiveBatcher((items: TFirstFailure[]) => createFirstAnalyses(deps.db, items)),
       enqueues: createAdaptiveBatcher(async (items: TAnalyzeJobRequest[]) => {
         await enqueueAnalyzePipelines(deps.queues, items);
@@ -71,17 +70,17 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-/**
- * The one path from any trigger (webhook, email, manual) to a queued analysis: record the
- * failure in the database first (the durable fact), then enqueue. When Redis cannot take the
- * job the analysis stays in the outbox (enqueued_at IS NULL) and the relay enqueues it later.
- */
 /** Log text a trigger carried (the failure email's job log tails) is masked before it is stored. */
 function maskLogTails(input: TRegisterFailureInput): TRegisterFailureInput {
   if (!input.failedJobs.some((j) => j.log_tail)) return input;
   return { ...input, failedJobs: input.failedJobs.map((j) => (j.log_tail ? { ...j, log_tail: maskSecrets(j.log_tail) } : j)) };
 }
 
+/**
+ * The one path from any trigger (webhook, email, manual) to a queued analysis: record the
+ * failure in the database first (the durable fact), then enqueue. When Redis cannot take the
+ * job the analysis stays in the outbox (enqueued_at IS NULL) and the relay enqueues it later.
+ */
 export async function acceptFailure(
   deps: TIntakeDeps,
   rawInput: TRegisterFailureInput,
@@ -129,7 +128,7 @@ async function enqueueNow(deps: TIntakeDeps, requestId: string, analysisId: numb
     return false;
   }
   // Bookkeeping only: if it is lost, the relay re-adds the job and the job id makes that a no-op.
-  (deps.enqueued ?? sharedFor(deps).marker).mark(analysisId);
+  sharedFor(deps).marker.mark(analysisId);
   return true;
 }
 
