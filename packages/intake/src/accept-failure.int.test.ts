@@ -3,13 +3,12 @@ import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createLogger } from '@cia/logger';
 import { closeRedis, createQueues, createRedisConnection, type TQueues } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
-import type IORedis from 'ioredis';
 import { acceptFailure } from './accept-failure';
 
 const logger = createLogger({ service: 'test', silent: true });
 let database: TTestDatabase;
 let redisTest: ReturnType<typeof createTestPrefix>;
-let redis: IORedis;
+let redis: ReturnType<typeof createRedisConnection>;
 let queues: TQueues;
 
 beforeAll(async () => {
