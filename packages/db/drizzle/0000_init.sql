@@ -73,6 +73,7 @@ CREATE TABLE "posted_notes" (
 	"analysis_id" bigint,
 	"fingerprint" text,
 	"state" text NOT NULL,
+	"pipeline_id" bigint,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

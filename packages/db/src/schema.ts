@@ -172,6 +172,8 @@ export const postedNotes = pgTable(
     analysisId: id('analysis_id').references(() => analyses.id, { onDelete: 'set null' }),
     fingerprint: text('fingerprint'),
     state: text('state').notNull(),
+    /** The newest pipeline the note shows (the failure, or the pipeline that fixed it): older news never overwrite it. */
+    pipelineId: id('pipeline_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('posted_notes_target_uq').on(t.projectId, t.target)],

@@ -25,7 +25,7 @@ beforeAll(async () => {
         id: PROJECT.id,
         path_with_namespace: PROJECT.path,
         commits: [{ id: SHA_MR }, { id: SHA_ALONE }, { id: SHA_BRANCH }],
-        mergeRequests: [{ iid: 1 }, { iid: 2 }, { iid: 3 }, { iid: 4 }, { iid: 5 }, { iid: 6 }, { iid: 7 }, { iid: 8 }, { iid: 9, shas: [SHA_BRANCH] }, { iid: 10 }],
+        mergeRequests: [{ iid: 1 }, { iid: 2 }, { iid: 3 }, { iid: 4 }, { iid: 5 }, { iid: 6 }, { iid: 7 }, { iid: 8 }, { iid: 9, shas: [SHA_BRANCH] }, { iid: 10 }, { iid: 11 }],
       },
     ],
   });
@@ -81,6 +81,20 @@ test('a passing pipeline turns the note into "fixed"; a success older than the f
   // A second success changes nothing more.
   await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: pipelineId(), merge_request_iid: 4 })).resolves.toEqual([expect.objectContaining({ action: 'skipped', reason: 'note is fixed' })]);
   expect(notesOf(4)).toHaveLength(1);
+});
+
+test('an older pipeline failing after the fix does not reopen the note; a newer one does', async () => {
+  const first = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 11 });
+  const between = pipelineId();
+  await postAnalysisNote(deps, first);
+  await markNoteFixed(deps, { project_id: 1, pipeline_id: pipelineId(), merge_request_iid: 11 });
+  const late = await seedAnalysis(database.db, { id: between, merge_request_iid: 11 });
+  await expect(postAnalysisNote(deps, late)).resolves.toMatchObject({ action: 'skipped' });
+  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-11' })).toMatchObject({ state: 'fixed' });
+  const newer = await seedAnalysis(database.db, { id: pipelineId(), merge_request_iid: 11 });
+  await expect(postAnalysisNote(deps, newer)).resolves.toMatchObject({ action: 'updated' });
+  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-11' })).toMatchObject({ state: 'failing', pipelineId: newer.pipelineId });
+  expect(notesOf(11)).toHaveLength(1);
 });
 
 test('a branch pipeline whose commit belongs to an open merge request posts on that merge request', async () => {

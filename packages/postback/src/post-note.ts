@@ -54,12 +54,14 @@ export async function postAnalysisNote(deps: TNoteDeps, row: TAnalysisRow): Prom
   if (!target) return skipped('no merge request and no commit sha');
   const key = { projectId: row.projectId, target: targetKey(target) };
   const posted = await claimTarget(deps.db, key, row);
-  if (posted?.analysis && posted.analysisId !== row.id && posted.analysis.pipelineId > row.pipelineId) {
-    return skipped(`the note already shows the newer pipeline ${posted.analysis.pipelineId}`, key.target);
+  const shown = posted ? shownPipeline(posted) : undefined;
+  if (posted && posted.analysisId !== row.id && shown !== undefined && shown > row.pipelineId) {
+    return skipped(`the note already shows the newer pipeline ${shown}`, key.target);
   }
   const input = await buildNoteInput(deps.db, deps.settings, row);
   const body = withMarker(target, maskText(renderFailureNote(input), deps.settings.maskValues));
-  const save = (noteId: number) => savePostedNote(deps.db, { ...key, noteId, analysisId: row.id, fingerprint: row.fingerprint, state: 'failing' });
+  const save = (noteId: number) =>
+    savePostedNote(deps.db, { ...key, noteId, analysisId: row.id, fingerprint: row.fingerprint, state: 'failing', pipelineId: row.pipelineId });
 
   if (target.kind === 'commit') {
     if (posted && posted.state !== 'posting') return skipped('the commit already has our comment (commit comments cannot be edited)', key.target);
@@ -123,8 +125,9 @@ export async function markNoteFixed(deps: Omit<TNoteDeps, 'gitlab'> & { gitlab?:
       outcomes.push(skipped(posted ? `note is ${posted.state}` : 'no note', key.target));
       continue;
     }
-    if (posted.analysis && posted.analysis.pipelineId > event.pipeline_id) {
-      outcomes.push(skipped(`the note shows the newer pipeline ${posted.analysis.pipelineId}`, key.target));
+    const shown = shownPipeline(posted);
+    if (shown !== undefined && shown > event.pipeline_id) {
+      outcomes.push(skipped(`the note shows the newer pipeline ${shown}`, key.target));
       continue;
     }
     const fixedBy = { pipelineId: event.pipeline_id, url: event.pipeline_url ?? pipelineUrl(posted, event.pipeline_id) };
@@ -137,10 +140,15 @@ export async function markNoteFixed(deps: Omit<TNoteDeps, 'gitlab'> & { gitlab?:
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-    await setPostedNoteState(deps.db, key, 'fixed');
+    await setPostedNoteState(deps.db, key, 'fixed', event.pipeline_id);
     outcomes.push({ action: 'updated', target: key.target, noteId: posted.noteId });
   }
   return outcomes;
+}
+
+/** The newest pipeline the note reflects: the one that fixed it, else the failure it shows. */
+function shownPipeline(posted: TPostedNote): number | undefined {
+  return posted.pipelineId ?? posted.analysis?.pipelineId ?? undefined;
 }
 
 function pipelineUrl(posted: TPostedNote, pipelineId: number): string | undefined {

@@ -37,7 +37,7 @@ export async function claimPostedNote(db: TDb, key: TPostedNoteKey & { analysisI
 
 export async function savePostedNote(
   db: TDb,
-  note: TPostedNoteKey & { noteId: number; analysisId: number | null; fingerprint: string | null; state: TPostedNoteState },
+  note: TPostedNoteKey & { noteId: number; analysisId: number | null; fingerprint: string | null; state: TPostedNoteState; pipelineId?: number | null },
 ): Promise<void> {
   const { projectId: _p, target: _t, ...rest } = note;
   await db
@@ -46,10 +46,10 @@ export async function savePostedNote(
     .onConflictDoUpdate({ target: [postedNotes.projectId, postedNotes.target], set: { ...rest, updatedAt: new Date() } });
 }
 
-export async function setPostedNoteState(db: TDb, key: TPostedNoteKey, state: TPostedNoteState): Promise<void> {
+export async function setPostedNoteState(db: TDb, key: TPostedNoteKey, state: TPostedNoteState, pipelineId?: number): Promise<void> {
   await db
     .update(postedNotes)
-    .set({ state, updatedAt: new Date() })
+    .set({ state, updatedAt: new Date(), ...(pipelineId === undefined ? {} : { pipelineId }) })
     .where(and(eq(postedNotes.projectId, key.projectId), eq(postedNotes.target, key.target)));
 }
 
