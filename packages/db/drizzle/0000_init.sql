@@ -59,10 +59,12 @@ CREATE TABLE "fingerprints" (
 );
 --> statement-breakpoint
 CREATE TABLE "mail_cursors" (
-	"folder" text PRIMARY KEY NOT NULL,
+	"account" text DEFAULT '' NOT NULL,
+	"folder" text NOT NULL,
 	"uid_validity" text NOT NULL,
 	"last_uid" bigint DEFAULT 0 NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "mail_cursors_account_folder_pk" PRIMARY KEY("account","folder")
 );
 --> statement-breakpoint
 CREATE TABLE "posted_notes" (

@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -154,12 +155,18 @@ export const fingerprints = pgTable('fingerprints', {
 });
 
 /** IMAP watcher position per folder, so a restart catches up without reprocessing. */
-export const mailCursors = pgTable('mail_cursors', {
-  folder: text('folder').primaryKey(),
-  uidValidity: text('uid_validity').notNull(),
-  lastUid: id('last_uid').notNull().default(0),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const mailCursors = pgTable(
+  'mail_cursors',
+  {
+    /** `user@host:port`: two mailboxes with the same folder name keep separate positions. */
+    account: text('account').notNull().default(''),
+    folder: text('folder').notNull(),
+    uidValidity: text('uid_validity').notNull(),
+    lastUid: id('last_uid').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.folder] })],
+);
 
 /** Notes we posted back to GitLab, found again to edit in place. */
 export const postedNotes = pgTable(

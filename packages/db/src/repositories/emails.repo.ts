@@ -1,10 +1,11 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import type { TDb } from '../client';
 import { mailCursors, processedEmails } from '../schema';
 
 export type TProcessedEmailInsert = typeof processedEmails.$inferInsert;
 export type TProcessedEmailRow = typeof processedEmails.$inferSelect;
-export type TMailCursor = { folder: string; uidValidity: string; lastUid: number };
+/** A folder's position; `account` (`user@host:port`) keeps two mailboxes with one folder name apart. */
+export type TMailCursor = { account?: string; folder: string; uidValidity: string; lastUid: number };
 
 /** Records a processed email; returns false when its Message-ID was recorded before. */
 export async function recordProcessedEmail(db: TDb, email: TProcessedEmailInsert): Promise<boolean> {
@@ -27,9 +28,13 @@ export async function countProcessedEmails(db: TDb): Promise<Record<string, numb
   return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
 }
 
-export async function getMailCursor(db: TDb, folder: string): Promise<TMailCursor | undefined> {
-  const [row] = await db.select().from(mailCursors).where(eq(mailCursors.folder, folder)).limit(1);
-  return row ? { folder: row.folder, uidValidity: row.uidValidity, lastUid: row.lastUid } : undefined;
+export async function getMailCursor(db: TDb, folder: string, account = ''): Promise<TMailCursor | undefined> {
+  const [row] = await db
+    .select()
+    .from(mailCursors)
+    .where(and(eq(mailCursors.account, account), eq(mailCursors.folder, folder)))
+    .limit(1);
+  return row ? { account: row.account, folder: row.folder, uidValidity: row.uidValidity, lastUid: row.lastUid } : undefined;
 }
 
 /**
@@ -39,9 +44,9 @@ export async function getMailCursor(db: TDb, folder: string): Promise<TMailCurso
 export async function saveMailCursor(db: TDb, cursor: TMailCursor): Promise<void> {
   await db
     .insert(mailCursors)
-    .values({ ...cursor, updatedAt: new Date() })
+    .values({ ...cursor, account: cursor.account ?? '', updatedAt: new Date() })
     .onConflictDoUpdate({
-      target: mailCursors.folder,
+      target: [mailCursors.account, mailCursors.folder],
       set: {
         uidValidity: cursor.uidValidity,
         lastUid: sql`CASE WHEN ${mailCursors.uidValidity} = ${cursor.uidValidity} THEN GREATEST(${mailCursors.lastUid}, ${cursor.lastUid}) ELSE ${cursor.lastUid} END`,

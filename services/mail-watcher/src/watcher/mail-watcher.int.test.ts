@@ -8,6 +8,7 @@ import { createTestPrefix } from '@cia/queue/testing';
 import { and, eq } from 'drizzle-orm';
 import type IORedis from 'ioredis';
 import { startMailWatcher, type TMailWatcherHandle } from '../start';
+import { mailAccount } from './mail-watcher';
 import { buildGitLabPipelineEmail, buildPlainEmail, isDovecotAvailable, startDovecot, type TDovecot } from '../testing';
 
 const HAVE_DOVECOT = isDovecotAvailable();
@@ -226,7 +227,9 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
     } finally {
       await w.close();
     }
-    const before = await getMailCursor(database.db, 'Renumbered');
+    const account = mailAccount({ user: cfg.IMAP_USER ?? '', host: cfg.IMAP_SERVER, port: cfg.IMAP_PORT });
+    const before = await getMailCursor(database.db, 'Renumbered', account);
+    expect(before).toBeDefined();
     await dovecot.deleteFolder('Renumbered');
     await dovecot.append(old, { folder: 'Renumbered' });
     await dovecot.append(buildGitLabPipelineEmail({ pipelineId: 2902, messageId: '<renumber-new@x>' }), { folder: 'Renumbered' });
@@ -236,7 +239,7 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
       // Counts move just after the row is written.
       await waitFor('counts', async () => w.watcher?.status().detail.counts.accepted === 1);
       expect(w.watcher?.status().detail.counts).toEqual({ already_processed: 1, accepted: 1 });
-      const after = await getMailCursor(database.db, 'Renumbered');
+      const after = await getMailCursor(database.db, 'Renumbered', account);
       expect(after?.uidValidity).not.toBe(before?.uidValidity);
       expect(await analysesFor(42, 2901)).toHaveLength(1);
     } finally {

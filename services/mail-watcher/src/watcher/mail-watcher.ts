@@ -4,7 +4,13 @@ import type { TLogger } from '@cia/logger';
 import type { ImapFlow } from 'imapflow';
 import type { TMailRules } from '../email/gitlab-email';
 import { createImapClient, describeImapError, type TImapSettings } from '../imap/imap-client';
+
 import { processMessage, type TProcessDeps, type TProcessOutcome } from './process-message';
+
+/** Which mailbox a cursor belongs to: the same folder name on two accounts is two folders. */
+export function mailAccount(imap: Pick<TImapSettings, 'user' | 'host' | 'port'>): string {
+  return `${imap.user}@${imap.host}:${imap.port}`;
+}
 
 export type TAfterProcess = 'seen' | 'move' | 'leave';
 
@@ -58,6 +64,7 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
   const baseMs = options.reconnectBaseMs ?? 1000;
   const maxMs = options.reconnectMaxMs ?? 60_000;
   const folder = imap.folder;
+  const account = mailAccount(imap);
   let state: TWatcherState = 'disconnected';
   let stopped = true;
   let loop: Promise<void> | undefined;
@@ -109,7 +116,7 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
     const mailbox = c.mailbox;
     if (!mailbox) throw new Error(`folder ${folder} is not open`);
     const uidValidity = String(mailbox.uidValidity);
-    let cursor = await getMailCursor(deps.db, folder);
+    let cursor = await getMailCursor(deps.db, folder, account);
     if (!cursor || cursor.uidValidity !== uidValidity) {
       // First start (or the server renumbered the folder): take what is unread now; the
       // Message-ID records keep anything already handled from being processed again.
@@ -118,9 +125,9 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
       const unread = (await c.search({ seen: false }, { uid: true })) || [];
       await processUids(c, unread, uidValidity, folderReady);
       if (stopped) return;
-      await saveMailCursor(deps.db, { folder, uidValidity, lastUid: baseline });
+      await saveMailCursor(deps.db, { account, folder, uidValidity, lastUid: baseline });
       detail.last_uid = Math.max(detail.last_uid ?? 0, baseline);
-      cursor = { folder, uidValidity, lastUid: baseline };
+      cursor = { account, folder, uidValidity, lastUid: baseline };
     }
     const from = cursor.lastUid + 1;
     // The search is also what makes a server without IDLE report new messages.
@@ -157,7 +164,7 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
           logger.warn('after-process action failed', { uid, action: options.afterProcess, err: (err as Error).message });
         }
       }
-      await saveMailCursor(deps.db, { folder, uidValidity, lastUid: uid });
+      await saveMailCursor(deps.db, { account, folder, uidValidity, lastUid: uid });
       detail.last_uid = Math.max(detail.last_uid ?? 0, uid);
     }
   };
