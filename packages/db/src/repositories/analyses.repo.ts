@@ -53,16 +53,30 @@ export type TFirstAnalysis = { analysisId: number; requestId: string };
 export async function createFirstAnalyses(db: TDb, items: TFirstFailure[]): Promise<(TFirstAnalysis | undefined)[]> {
   if (items.length === 0) return [];
   const requestIds = items.map(() => crypto.randomUUID());
-  const rows = items.map(({ input, delivery }, i) => {
-    const d = delivery;
-    return sql`(${requestIds[i]}::text, ${`${input.project.id}:${input.pipeline.id}#1`}::text, ${input.trigger}::text, ${input.project.id}::bigint,
-      ${input.pipeline.id}::bigint, ${JSON.stringify(input.project)}::jsonb, ${JSON.stringify(input.pipeline)}::jsonb,
-      ${JSON.stringify(mergeFailedJobs([], input.failedJobs))}::jsonb, ${d !== undefined}::boolean, ${d?.idempotencyKey ?? null}::text,
-      ${d?.eventType ?? null}::text, ${d?.objectKind ?? null}::text, ${d?.projectId ?? null}::bigint, ${d?.pipelineId ?? null}::bigint,
-      ${d ? JSON.stringify(d.headers) : null}::jsonb, ${d?.body ?? null}::text)`;
-  });
-  const query = sql`with input (request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs,
-        has_delivery, idempotency_key, event_type, object_kind, d_project_id, d_pipeline_id, headers, body) as (values ${sql.join(rows, sql`, `)}),
+  // The whole batch travels as ONE json parameter: one string to send, one parse in PostgreSQL,
+  // and a statement text that never changes.
+  const batch = items.map(({ input, delivery: d }, i) => ({
+    request_id: requestIds[i],
+    dedup_key: `${input.project.id}:${input.pipeline.id}#1`,
+    trigger: input.trigger,
+    project_id: input.project.id,
+    pipeline_id: input.pipeline.id,
+    project: input.project,
+    pipeline: input.pipeline,
+    failed_jobs: mergeFailedJobs([], input.failedJobs),
+    has_delivery: d !== undefined,
+    idempotency_key: d?.idempotencyKey ?? null,
+    event_type: d?.eventType ?? null,
+    object_kind: d?.objectKind ?? null,
+    d_project_id: d?.projectId ?? null,
+    d_pipeline_id: d?.pipelineId ?? null,
+    headers: d?.headers ?? null,
+    body: d?.body ?? null,
+  }));
+  const query = sql`with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as t(request_id text, dedup_key text, trigger text,
+          project_id bigint, pipeline_id bigint, project jsonb, pipeline jsonb, failed_jobs jsonb, has_delivery boolean,
+          idempotency_key text, event_type text, object_kind text, d_project_id bigint, d_pipeline_id bigint, headers jsonb, body text)),
       a as (insert into analyses (request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs)
         select request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs from input
         on conflict (dedup_key) do nothing returning id, request_id),
