@@ -1,28 +1,22 @@
 import { findAnalysisByRequestId } from '@cia/db';
-import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
+import type { TTestDatabase } from '@cia/db/testing';
 import { createLogger } from '@cia/logger';
-import { closeRedis, createQueues, createRedisConnection, type TQueues } from '@cia/queue';
-import { createTestPrefix } from '@cia/queue/testing';
+import type { TQueues } from '@cia/queue';
 import { acceptFailure } from './accept-failure';
+import { createTestBackend, type TTestBackend } from './testing';
 
 const logger = createLogger({ service: 'test', silent: true });
+let backend: TTestBackend;
 let database: TTestDatabase;
-let redisTest: ReturnType<typeof createTestPrefix>;
-let redis: ReturnType<typeof createRedisConnection>;
 let queues: TQueues;
 
 beforeAll(async () => {
-  database = await createTestDatabase('intake');
-  redisTest = createTestPrefix('intake');
-  redis = createRedisConnection(redisTest.url, 'producer');
-  queues = createQueues(redis, redisTest.prefix);
+  backend = await createTestBackend('intake');
+  ({ database, queues } = backend);
 });
 
 afterAll(async () => {
-  await queues.close();
-  await closeRedis(redis);
-  await database.drop();
-  await redisTest.cleanup();
+  await backend.close();
 });
 
 test('log text a trigger carried is stored with its secrets masked', async () => {

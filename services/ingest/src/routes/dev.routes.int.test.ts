@@ -3,41 +3,29 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
-import type IORedis from 'ioredis';
-import { testConfig } from '@cia/config/testing';
 import { findAnalysisByRequestId } from '@cia/db';
-import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
-import { createLogger } from '@cia/logger';
-import { closeRedis, createQueues, createRedisConnection, type TQueues } from '@cia/queue';
-import { createTestPrefix } from '@cia/queue/testing';
-import { createApp } from '../app';
-import { createHealthCheck } from '../health-check';
+import type { TTestDatabase } from '@cia/db/testing';
+import { createTestBackend, type TTestBackend } from '@cia/intake/testing';
+import type { TQueues } from '@cia/queue';
+import { buildTestApp } from '../testing/test-app';
 
-const logger = createLogger({ service: 'test', silent: true });
+let backend: TTestBackend;
 let database: TTestDatabase;
-let redisTest: ReturnType<typeof createTestPrefix>;
-let redis: IORedis;
 let queues: TQueues;
 let dataDir: string;
 
 function appWith(overrides: Record<string, string> = {}): Express {
-  const config = testConfig({ REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix, DATA_DIR: dataDir, GITLAB_WEBHOOK_SECRET: 's3cret', ...overrides });
-  return createApp({ config, db: database.db, queues, logger, health: createHealthCheck(config, database, redis, queues) });
+  return buildTestApp(backend, { DATA_DIR: dataDir, GITLAB_WEBHOOK_SECRET: 's3cret', ...overrides });
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase('devroutes');
-  redisTest = createTestPrefix('devroutes');
-  redis = createRedisConnection(redisTest.url, 'producer');
-  queues = createQueues(redis, redisTest.prefix);
+  backend = await createTestBackend('devroutes');
+  ({ database, queues } = backend);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cia-dev-'));
 });
 
 afterAll(async () => {
-  await queues.close();
-  await closeRedis(redis);
-  await database.drop();
-  await redisTest.cleanup();
+  await backend.close();
 });
 
 test('POST /test/webhook/custom goes through the real webhook path (secret included) and queues an analysis', async () => {

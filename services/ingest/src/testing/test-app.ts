@@ -1,11 +1,10 @@
-import { once } from 'node:events';
 import type { Express } from 'express';
 import type IORedis from 'ioredis';
 import { testConfig } from '@cia/config/testing';
-import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
+import type { TTestDatabase } from '@cia/db/testing';
+import { createTestBackend, type TTestBackend } from '@cia/intake/testing';
 import { createLogger } from '@cia/logger';
-import { closeRedis, createQueues, createRedisConnection, type TQueues } from '@cia/queue';
-import { createTestPrefix } from '@cia/queue/testing';
+import type { TQueues } from '@cia/queue';
 import { createApp } from '../app';
 import { createHealthCheck } from '../health-check';
 
@@ -17,27 +16,15 @@ export type TTestApp = {
   close(): Promise<void>;
 };
 
+/** The real ingest app over a test backend, with settings overridden for the test. */
+export function buildTestApp(backend: TTestBackend, overrides: Record<string, string | undefined> = {}): Express {
+  const config = testConfig({ REDIS_URL: backend.redisUrl, QUEUE_PREFIX: backend.prefix, ...overrides });
+  const logger = createLogger({ service: 'test', silent: true });
+  return createApp({ config, db: backend.database.db, queues: backend.queues, logger, health: createHealthCheck(config, backend.database, backend.redis, backend.queues) });
+}
+
 /** The real ingest app over a fresh PostgreSQL database and a unique Redis prefix. */
 export async function createTestApp(label: string, overrides: Record<string, string | undefined> = {}): Promise<TTestApp> {
-  const database = await createTestDatabase(label);
-  const prefix = createTestPrefix(label);
-  const redis = createRedisConnection(prefix.url, 'producer');
-  const queues = createQueues(redis, prefix.prefix);
-  // The producer connection has no offline queue: commands before it is ready fail.
-  if (redis.status !== 'ready') await once(redis, 'ready');
-  const config = testConfig({ REDIS_URL: prefix.url, QUEUE_PREFIX: prefix.prefix, ...overrides });
-  const logger = createLogger({ service: 'test', silent: true });
-  const app = createApp({ config, db: database.db, queues, logger, health: createHealthCheck(config, database, redis, queues) });
-  return {
-    app,
-    database,
-    queues,
-    redis,
-    close: async () => {
-      await queues.close();
-      await closeRedis(redis);
-      await database.drop();
-      await prefix.cleanup();
-    },
-  };
+  const backend = await createTestBackend(label);
+  return { app: buildTestApp(backend, overrides), database: backend.database, queues: backend.queues, redis: backend.redis, close: backend.close };
 }

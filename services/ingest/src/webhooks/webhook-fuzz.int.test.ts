@@ -1,37 +1,19 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import type { Express } from 'express';
-import type IORedis from 'ioredis';
-import { testConfig } from '@cia/config/testing';
-import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
-import { createLogger } from '@cia/logger';
-import { closeRedis, createQueues, createRedisConnection, type TQueues } from '@cia/queue';
-import { createTestPrefix } from '@cia/queue/testing';
 import { pipelineHook, jobHook } from '../../../../tests/fixtures/gitlab-payloads';
-import { createApp } from '../app';
-import { createHealthCheck } from '../health-check';
+import { createTestApp, type TTestApp } from '../testing/test-app';
 
-const logger = createLogger({ service: 'test', silent: true });
-let database: TTestDatabase;
-let redisTest: ReturnType<typeof createTestPrefix>;
-let redis: IORedis;
-let queues: TQueues;
+let testApp: TTestApp;
 let app: Express;
 
 beforeAll(async () => {
-  database = await createTestDatabase('fuzz');
-  redisTest = createTestPrefix('fuzz');
-  redis = createRedisConnection(redisTest.url, 'producer');
-  queues = createQueues(redis, redisTest.prefix);
-  const config = testConfig({ REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix, WEBHOOK_BODY_LIMIT_MB: '0.2' });
-  app = createApp({ config, db: database.db, queues, logger, health: createHealthCheck(config, database, redis, queues) });
+  testApp = await createTestApp('fuzz', { WEBHOOK_BODY_LIMIT_MB: '0.2' });
+  app = testApp.app;
 });
 
 afterAll(async () => {
-  await queues.close();
-  await closeRedis(redis);
-  await database.drop();
-  await redisTest.cleanup();
+  await testApp.close();
 });
 
 /** Mutations of valid payloads: a field removed, replaced with a random JSON value, or truncated text. */

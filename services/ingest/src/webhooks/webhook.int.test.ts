@@ -1,21 +1,22 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import IORedis from 'ioredis';
+import type IORedis from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { testConfig } from '@cia/config/testing';
 import { analyses, postedNotes, webhookDeliveries } from '@cia/db';
-import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
+import type { TTestDatabase } from '@cia/db/testing';
 import { startOutboxRelay } from '@cia/intake';
+import { createTestBackend, type TTestBackend } from '@cia/intake/testing';
 import { createLogger } from '@cia/logger';
-import { closeRedis, createQueues, createRedisConnection, type TQueues } from '@cia/queue';
-import { createTestPrefix } from '@cia/queue/testing';
+import { createQueues, createRedisConnection, type TQueues } from '@cia/queue';
 import { pipelineHook, jobHook } from '../../../../tests/fixtures/gitlab-payloads';
 import { createApp } from '../app';
 import { createHealthCheck } from '../health-check';
+import { buildTestApp } from '../testing/test-app';
 
 const logger = createLogger({ service: 'test', silent: true });
+let backend: TTestBackend;
 let database: TTestDatabase;
-let redisTest: ReturnType<typeof createTestPrefix>;
 let redis: IORedis;
 let queues: TQueues;
 let app: Express;
@@ -23,23 +24,17 @@ const SECRET = 'hook-secret';
 let nextPipeline = 5000;
 
 function buildApp(q: TQueues, overrides: Record<string, string> = {}): Express {
-  const config = testConfig({ REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix, GITLAB_WEBHOOK_SECRET: SECRET, WEBHOOK_BODY_LIMIT_MB: '0.05', ...overrides });
-  return createApp({ config, db: database.db, queues: q, logger, health: createHealthCheck(config, database, redis, q) });
+  return buildTestApp({ ...backend, queues: q }, { GITLAB_WEBHOOK_SECRET: SECRET, WEBHOOK_BODY_LIMIT_MB: '0.05', ...overrides });
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase('webhook');
-  redisTest = createTestPrefix('webhook');
-  redis = createRedisConnection(redisTest.url, 'producer');
-  queues = createQueues(redis, redisTest.prefix);
+  backend = await createTestBackend('webhook');
+  ({ database, redis, queues } = backend);
   app = buildApp(queues);
 });
 
 afterAll(async () => {
-  await queues.close();
-  await closeRedis(redis);
-  await database.drop();
-  await redisTest.cleanup();
+  await backend.close();
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}, target: Express = app) =>
@@ -208,7 +203,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 describe('durability', () => {
   test('with Redis unreachable the failure is still accepted from the database and the relay enqueues it exactly once', async () => {
     const deadRedis = createRedisConnection('redis://127.0.0.1:1', 'producer', { retryStrategy: () => null });
-    const deadQueues = createQueues(deadRedis, redisTest.prefix);
+    const deadQueues = createQueues(deadRedis, backend.prefix);
     const offlineApp = buildApp(deadQueues);
     const pipelineId = nextPipeline++;
     const res = await post(pipelineHook({ pipelineId }), {}, offlineApp);
@@ -243,7 +238,7 @@ describe('durability', () => {
   test('with the database unreachable the answer is 503 so GitLab retries', async () => {
     const { openDatabase } = await import('@cia/db');
     const dead = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none' });
-    const config = testConfig({ REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix });
+    const config = testConfig({ REDIS_URL: backend.redisUrl, QUEUE_PREFIX: backend.prefix });
     const deadApp = createApp({ config, db: dead.db, queues, logger, health: createHealthCheck(config, dead, redis, queues) });
     const res = await request(deadApp)
       .post('/webhooks/gitlab')
