@@ -76,7 +76,7 @@ export function rankLines(log: TScannedLog, baseline: Set<number> | undefined): 
     }
     carry = 0;
     for (let i = n - 1; i >= 0; i--) {
-      carry *= cont[i] ? 0.9 : 0.7;
+      carry *= cont[i] ? 0.97 : 0.7;
       spread[i] = Math.max(spread[i] ?? 0, carry);
       carry = Math.max(carry, (base[i] ?? 0) * 0.6);
     }
