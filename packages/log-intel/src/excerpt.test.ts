@@ -122,6 +122,15 @@ describe('excerptLog finds the failure of every tool family', () => {
 });
 
 describe('excerptLog', () => {
+  it('keeps a whole list of path:line:col diagnostics longer than the context width, but not warnings', async () => {
+    const warnings = Array.from({ length: 60 }, (_, i) => `ext/m${i}.c:${i + 10}:5: warning: unused variable ‘v${i}’ [-Wunused-variable]`);
+    const report = Array.from({ length: 70 }, (_, i) => `  /builds/acme/web/lib/f${i}.js:${i + 1}:7: Strings must use singlequote.`);
+    const excerpt = await excerptLog(jobLog([...warnings, '$ standard lib/*.js', 'standard: Use JavaScript Standard Style', ...report, 'npm ERR! Test failed.']));
+    const got = texts(excerpt);
+    for (const line of report) expect(got).toContain(line);
+    expect(got).not.toContain(warnings[0]);
+  });
+
   it('keeps original line numbers and strips ANSI codes, \\r redraws and section markers', async () => {
     const log = jobLog(['Downloading 10%\rDownloading 100%\r\x1b[31merror:\x1b[0m could not open \x1b[1mconfig.yml\x1b[0m']);
     const excerpt = await excerptLog(log);

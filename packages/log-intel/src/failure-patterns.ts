@@ -28,6 +28,8 @@ export const FAILURE_PATTERNS: TFailurePattern[] = [
   // Containers
   { kind: 'docker', score: 9, re: /returned a non-zero code|failed to solve|Error response from daemon|^ERROR \[|pull access denied|manifest unknown|no basic auth credentials|denied: requested access/ },
   // Lint and static analysis
+  // The GNU diagnostic shape `path/file.ext:line:col: message`, printed by compilers and linters.
+  { kind: 'lint', score: 6, re: /^\s*[^\s:]+\.\w+:\d+:\d+: (?!(?:warning|note|info|remark)\b)\S/i },
   { kind: 'lint', score: 8, re: /^\s*\d+:\d+\s+(?:error|warning)\s|✖ \d+ problems?|^[^\s:]+:\d+:\d+: [A-Z]\d{3,4}\b|^[^\s:]+:\d+:\d+: [CWEFR]: |\bSC\d{4}\b|^In \S+ line \d+:|would reformat|^\S+:\d+:\d+: error:|offenses? detected|\bproblems? \(\d+ errors?/ },
   // Generic wording
   { kind: 'error', score: 6, re: /\b(?:fatal|FATAL)\b|\bERROR\b|\bError\b(?!\.\w)|\berror\b(?![\w.-]*\.\w)|\bFailed\b|\bfailed\b|\bfailure\b|\bFailure\b|\bexception\b|\bException\b|\bpanic\b/ },
