@@ -105,6 +105,11 @@ const FAMILIES: [string, string[], string[]][] = [
     ["  3:10  error  'x' is assigned a value but never used  @typescript-eslint/no-unused-vars", '✖ 1 problem (1 error, 0 warnings)'],
   ],
   [
+    'warnings turned into errors (-Werror)',
+    ["src/Lib/Suggest.hs:8:1: error: [-Wunused-imports, -Werror=unused-imports]", "    The import of ‘maybeToList’ from module ‘Data.Maybe’ is redundant"],
+    ["src/Lib/Suggest.hs:8:1: error: [-Wunused-imports, -Werror=unused-imports]", "    The import of ‘maybeToList’ from module ‘Data.Maybe’ is redundant"],
+  ],
+  [
     'timeout',
     ['Waiting for database...', 'ERROR: Job failed: execution took longer than 1h0m0s seconds'],
     ['ERROR: Job failed: execution took longer than 1h0m0s seconds'],

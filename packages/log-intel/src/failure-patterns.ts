@@ -76,7 +76,7 @@ export function isHotLine(text: string): boolean {
 
 /** Lines whose words look like failures but that report success or describe settings. */
 export const BENIGN_RE =
-  /\b0 (?:errors?|failures?|failed|failing)\b(?!.*\b[1-9]\d* (?:errors?|failures?|failed))|(?:Failures|Errors|Failed): 0(?:,|\s|$)(?!.*(?:Failures|Errors): [1-9])|-W(?:no-)?error|--fail-fast|\berror[-_](?:prone|handling|reporting|page|log)|\bwarnings? (?:as|=) errors?|^\s*\$ |^travis_|ignore[-_]?errors|allow[-_]failures|expected_failures?|xfail|\bskipp?ed\b.*\bfailed\b: 0|✓|✔|\bPASS(?:ED)?\b|\bok\b\s*$/i;
+  /\b0 (?:errors?|failures?|failed|failing)\b(?!.*\b[1-9]\d* (?:errors?|failures?|failed))|(?:Failures|Errors|Failed): 0(?:,|\s|$)(?!.*(?:Failures|Errors): [1-9])|(?<![[,] ?)-W(?:no-)?error|--fail-fast|\berror[-_](?:prone|handling|reporting|page|log)|\bwarnings? (?:as|=) errors?|^\s*\$ |^travis_|ignore[-_]?errors|allow[-_]failures|expected_failures?|xfail|\bskipp?ed\b.*\bfailed\b: 0|✓|✔|\bPASS(?:ED)?\b|\bok\b\s*$/i;
 
 /** Lines that continue a block above: stack frames, carets, indented detail, diff lines. */
 export const CONTINUATION_RE =
