@@ -1,25 +1,25 @@
 /**
- * End-to-end benchmark: failed pipelines through ingest → worker processes → PostgreSQL, with the
- * fake GitLab (over HTTP, through the real client) and an OpenAI-compatible fake at 0 ms and at
+ * End-to-end benchmark: failed pipelines through ingest → worker processes (both real child
+ * processes) → PostgreSQL, with the fake GitLab (over HTTP, through the real client; it and the
+ * webhook sender run in this process) and an OpenAI-compatible fake at 0 ms and at
  * 2 s latency, for 1, 2 and 4 worker processes on the same Redis and PostgreSQL; BullMQ's own
  * empty-job throughput on the same Redis, measured in the same run, is the ceiling.
  *
  *   npm run bench -- e2e [--pipelines 300] [--slow-pipelines 600] [--processes 1,2,4]
- *                        [--latencies 0,2000] [--concurrency 100] [--empty-jobs 20000] [--profile]
+ *                        [--latencies 0,2000] [--concurrency 100] [--empty-jobs 20000]
+ *                        [--gitlab-concurrency <default: --concurrency>] [--warmup 20] [--profile]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inArray, sql } from 'drizzle-orm';
-import { loadConfig } from '@cia/config';
+import { freePort } from '@cia/cli';
 import { analyses } from '@cia/db';
 import { createTestDatabase } from '@cia/db/testing';
 import { createFakeGitLab } from '@cia/gitlab/testing';
-import { startIngest } from '@cia/ingest';
-import { createLogger } from '@cia/logger';
 import { createTestPrefix } from '@cia/queue/testing';
 import { baseWorkerEnv, percentile, sendPipelineHooks, waitForWorkers, type TAnalysisRowLite } from '../drills/support/pipelines';
-import { readCpuSeconds, readMachineCpu, spawnWorker, type TServiceProcess } from '../drills/support/service-process';
+import { readCpuSeconds, readMachineCpu, spawnIngest, spawnWorker, type TServiceProcess } from '../drills/support/service-process';
 import { startSlowOpenAi } from '../drills/support/slow-openai.server';
 import { summarizeCpuProfiles } from './cpu-profile';
 import { measureEmptyJobThroughput } from './empty-jobs';
@@ -41,10 +41,34 @@ const CONCURRENCY = arg('concurrency', 100);
 const EMPTY_JOBS = arg('empty-jobs', 20_000);
 const WARMUP = arg('warmup', 20);
 const PROFILE = argv.includes('--profile');
-/** GITLAB_MAX_CONCURRENCY for the workers; unset = the product default. */
-const GITLAB_CONCURRENCY = argv.includes('--gitlab-concurrency') ? String(arg('gitlab-concurrency', 8)) : undefined;
+/**
+ * GITLAB_MAX_CONCURRENCY for the workers: by default --concurrency, so GitLab requests are not
+ * held back behind the product default of 8 (sized for a shared GitLab, not for a local fake).
+ */
+const GITLAB_CONCURRENCY = String(arg('gitlab-concurrency', CONCURRENCY));
 const TOKEN = 'glpat-benchTOKENabcdefghijk';
 const PROJECT_ID = 1;
+const SHA = 'bcbb5ec396a2c0f828686f14fac9b80b780504f2';
+/** The CI config of the failed pipelines' commit: two jobs, no child pipelines, no JUnit reports. */
+const CI_CONFIG = `stages: [test, deploy]
+
+test-image:
+  stage: test
+  image: docker:27
+  script:
+    - docker build -t app .
+    - docker run --rm app npm test
+
+production:
+  stage: deploy
+  image: node:20
+  script:
+    - npm ci
+    - npm run deploy
+  environment: production
+  rules:
+    - if: $CI_COMMIT_BRANCH == "main"
+`;
 
 const TRACE = [
   '\x1b[0Ksection_start:1700000000:prepare_script\r\x1b[0KPreparing environment',
@@ -59,23 +83,59 @@ const TRACE = [
   'ERROR: Job failed: exit code 1',
 ].join('\n');
 
+/** The project the pipelines fail in; what the webhooks point at (commit, MR) exists, as on a real instance. */
+const PROJECT = {
+  id: PROJECT_ID,
+  path_with_namespace: 'gitlab-org/gitlab-test',
+  default_branch: 'master',
+  files: { [SHA]: { '.gitlab-ci.yml': CI_CONFIG } },
+  commits: [{ id: SHA, title: 'test', author_name: 'User', author_email: 'user@gitlab.com' }],
+  mergeRequests: [{ iid: 1, title: 'Test', source_branch: 'test', target_branch: 'master', shas: [SHA] }],
+  pipelines: [],
+};
+
 type TScenario = { latencyMs: number; processes: number; pipelines: number };
-type TResult = TScenario & { cpu: { bench: number; workers: number; machinePct: number }; perSecond: number; p50: number; p95: number; seconds: number; timings: Record<string, number>; aiPeak: number; failed: number };
+type TResult = TScenario & { cpu: { bench: number; ingest: number; postgres: number; redis: number; workers: number; machinePct: number }; perSecond: number; p50: number; p95: number; seconds: number; timings: Record<string, number>; aiPeak: number; failed: number; deliverySeconds: number; lastStartSeconds: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * CPU seconds used so far by every process with this command name (PostgreSQL's backends, Redis):
+ * the database's share of an analysis. Anything else using them at the same time counts too.
+ */
+function cpuOfCommand(name: string): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += readCpuSeconds(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Ingest as its own process, like the worker: it must not share an event loop with the fakes. */
+async function startIngestProcess(env: Record<string, string>): Promise<{ url: string; process: TServiceProcess }> {
+  const port = await freePort();
+  const child = spawnIngest('ingest', { ENVIRONMENT: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), ...env });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.child.exitCode !== null) throw new Error(`ingest exited: ${child.output()}`);
+    if (await fetch(`${url}/health`).then((r) => r.status < 500, () => false)) return { url, process: child };
+    if (Date.now() > deadline) throw new Error(`ingest did not start within 60 s: ${child.output()}`);
+    await sleep(200);
+  }
+}
 
 async function main(): Promise<void> {
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const database = await createTestDatabase('bench_e2e');
   if (!database.url) throw new Error('the e2e benchmark needs PostgreSQL');
   const redis = createTestPrefix('bench-e2e');
-  const gitlab = await createFakeGitLab({ token: TOKEN, projects: [{ id: PROJECT_ID, path_with_namespace: 'gitlab-org/gitlab-test', default_branch: 'master', pipelines: [] }] });
-  const baseConfig = { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN };
-  const ingest = await startIngest(loadConfig({ ENVIRONMENT: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', ...baseConfig }, { dotenvPath: false }), {
-    database,
-    logger: createLogger({ service: 'ingest', silent: true }),
-    port: 0,
-  });
+  const gitlab = await createFakeGitLab({ token: TOKEN, projects: [PROJECT] });
+  const ingest = await startIngestProcess({ DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN });
   let nextPipeline = 9_000_000;
   const makePipelines = (n: number) => {
     const ids = Array.from({ length: n }, () => nextPipeline++);
@@ -83,7 +143,7 @@ async function main(): Promise<void> {
       gitlab.addPipeline(PROJECT_ID, {
         id,
         ref: 'main',
-        sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+        sha: SHA,
         status: 'failed',
         jobs: [
           { id: id * 10, name: 'production', stage: 'deploy', status: 'failed', failure_reason: 'script_failure', trace: TRACE },
@@ -94,15 +154,24 @@ async function main(): Promise<void> {
     return ids;
   };
   const readRows = (ids: number[]) => database.db.select().from(analyses).where(inArray(analyses.pipelineId, ids));
+  // Polling counts only: reading every row's JSON columns five times a second would load the
+  // database and this process more than a few analyses do.
+  const countFinished = async (ids: number[]) => {
+    const [row] = await database.db
+      .select({ total: sql<number>`count(*)::int`, finished: sql<number>`(count(*) filter (where ${analyses.status} in ('completed', 'failed')))::int`, completed: sql<number>`(count(*) filter (where ${analyses.status} = 'completed'))::int` })
+      .from(analyses)
+      .where(inArray(analyses.pipelineId, ids));
+    return row ?? { total: 0, finished: 0, completed: 0 };
+  };
   const runBatch = async (ids: number[], timeoutMs: number): Promise<TAnalysisRowLite[]> => {
     const sent = await sendPipelineHooks(ingest.url, ids, 32);
     const refused = sent.filter((s) => s.status !== 202);
     if (refused.length) throw new Error(`${refused.length} deliveries refused: ${refused[0]?.status} ${refused[0]?.error ?? ''}`);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rows = await readRows(ids);
-      if (rows.length === ids.length && rows.every((r) => r.status === 'completed' || r.status === 'failed')) return rows;
-      if (Date.now() > deadline) throw new Error(`timed out: ${rows.filter((r) => r.status === 'completed').length}/${ids.length} completed`);
+      const n = await countFinished(ids);
+      if (n.total === ids.length && n.finished === ids.length) return readRows(ids);
+      if (Date.now() > deadline) throw new Error(`timed out: ${n.completed}/${ids.length} completed`);
       await sleep(200);
     }
   };
@@ -112,6 +181,7 @@ async function main(): Promise<void> {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cia-bench-prof-'));
   const results: TResult[] = [];
   let gitlabPerAnalysis = NaN;
+  let gitlabByEndpoint = '';
   let dbPerAnalysis = NaN;
   const readCommits = async () => {
     // Statistics are flushed about once a second; wait so both readings are settled.
@@ -123,7 +193,7 @@ async function main(): Promise<void> {
     const ai = await startSlowOpenAi({ latencyMs });
     for (const processes of PROCESSES) {
       const scenario: TScenario = { latencyMs, processes, pipelines: latencyMs > 0 ? SLOW_PIPELINES : PIPELINES };
-      const env = { ...baseWorkerEnv({ databaseUrl: database.url, redisUrl: redis.url, prefix: redis.prefix, concurrency: CONCURRENCY, ai: ai.env }), GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN, ...(GITLAB_CONCURRENCY ? { GITLAB_MAX_CONCURRENCY: GITLAB_CONCURRENCY } : {}) };
+      const env = { ...baseWorkerEnv({ databaseUrl: database.url, redisUrl: redis.url, prefix: redis.prefix, concurrency: CONCURRENCY, ai: ai.env }), GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN, GITLAB_MAX_CONCURRENCY: GITLAB_CONCURRENCY };
       const profiled = PROFILE && latencyMs === 0 && processes === 1;
       const workers: TServiceProcess[] = [];
       try {
@@ -135,16 +205,25 @@ async function main(): Promise<void> {
         const ids = makePipelines(scenario.pipelines);
         const gitlabBefore = gitlab.requests.length;
         const xactBefore = await readCommits();
-        const cpuBefore = { bench: process.cpuUsage(), workers: workers.reduce((s, w) => s + readCpuSeconds(w.pid), 0), machine: readMachineCpu() };
+        const cpuBefore = { bench: process.cpuUsage(), ingest: readCpuSeconds(ingest.process.pid), postgres: cpuOfCommand('postgres'), redis: cpuOfCommand('redis-server'), workers: workers.reduce((s, w) => s + readCpuSeconds(w.pid), 0), machine: readMachineCpu() };
         const rows = await runBatch(ids, 600_000);
         const machine = readMachineCpu();
         const benchCpu = process.cpuUsage(cpuBefore.bench);
         const cpu = {
           bench: (benchCpu.user + benchCpu.system) / 1e6,
+          ingest: readCpuSeconds(ingest.process.pid) - cpuBefore.ingest,
+          postgres: cpuOfCommand('postgres') - cpuBefore.postgres,
+          redis: cpuOfCommand('redis-server') - cpuBefore.redis,
           workers: workers.reduce((s, w) => s + readCpuSeconds(w.pid), 0) - cpuBefore.workers,
           machinePct: (100 * (machine.busy - cpuBefore.machine.busy)) / Math.max(1, machine.total - cpuBefore.machine.total),
         };
         gitlabPerAnalysis = (gitlab.requests.length - gitlabBefore) / rows.length;
+        const endpoints = new Map<string, number>();
+        for (const r of gitlab.requests.slice(gitlabBefore)) {
+          const endpoint = r.path.replace(/\/\d+/g, '/:id').replace(/files\/[^/]+/, 'files/:path');
+          endpoints.set(endpoint, (endpoints.get(endpoint) ?? 0) + 1);
+        }
+        gitlabByEndpoint = [...endpoints].sort((a, b) => b[1] - a[1]).map(([e, n]) => `${e} ${(n / rows.length).toFixed(2)}`).join(', ');
         // Includes ingest's own statements and the polling of this benchmark (a few per 200 ms).
         dbPerAnalysis = ((await readCommits()) - xactBefore) / rows.length;
         const first = Math.min(...rows.map((r) => r.createdAt.getTime()));
@@ -156,7 +235,10 @@ async function main(): Promise<void> {
           timings[k] = xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : NaN;
         }
         const seconds = (last - first) / 1000;
-        results.push({ ...scenario, cpu, perSecond: rows.length / seconds, p50: percentile(lat, 50), p95: percentile(lat, 95), seconds, timings, aiPeak: ai.peakInFlight(), failed: rows.filter((r) => r.status === 'failed').length });
+        // How long the burst took to arrive, and when the last analysis started: the ramp and the tail.
+        const deliverySeconds = (Math.max(...rows.map((r) => r.createdAt.getTime())) - first) / 1000;
+        const lastStartSeconds = (Math.max(...rows.map((r) => r.startedAt?.getTime() ?? 0)) - first) / 1000;
+        results.push({ ...scenario, deliverySeconds, lastStartSeconds, cpu, perSecond: rows.length / seconds, p50: percentile(lat, 50), p95: percentile(lat, 95), seconds, timings, aiPeak: ai.peakInFlight(), failed: rows.filter((r) => r.status === 'failed').length });
       } finally {
         await Promise.all(workers.map((w) => w.stop(30_000)));
       }
@@ -169,15 +251,16 @@ async function main(): Promise<void> {
   const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   const out: string[] = [];
   out.push(`\nEnd-to-end benchmark: ${os.cpus().length} CPU(s), load average at start ${load}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  out.push(`PostgreSQL ${database.url.replace(/\/\/[^@]*@/, '//')}, Redis ${redis.url}; WORKER_CONCURRENCY=AI_MAX_CONCURRENCY=${CONCURRENCY} per process; fake GitLab (2 jobs, ${TRACE.split('\n').length}-line failed log, ${fmt(gitlabPerAnalysis)} API requests and ${fmt(dbPerAnalysis)} PostgreSQL transactions per analysis, GITLAB_MAX_CONCURRENCY=${GITLAB_CONCURRENCY ?? '8 (default)'}); AI_RULES_FIRST=false, AI_CACHE_TTL_HOURS=0`);
+  out.push(`PostgreSQL ${database.url.replace(/\/\/[^@]*@/, '//')}, Redis ${redis.url}; WORKER_CONCURRENCY=AI_MAX_CONCURRENCY=${CONCURRENCY} per process; fake GitLab (2 jobs, ${TRACE.split('\n').length}-line failed log, ${fmt(gitlabPerAnalysis)} API requests and ${fmt(dbPerAnalysis)} PostgreSQL transactions per analysis, GITLAB_MAX_CONCURRENCY=${GITLAB_CONCURRENCY}); AI_RULES_FIRST=false, AI_CACHE_TTL_HOURS=0`);
+  out.push(`GitLab API requests per analysis in the last scenario, by endpoint: ${gitlabByEndpoint}`);
   out.push(`BullMQ empty jobs on this Redis (1 process, concurrency ${CONCURRENCY}): ${fmt(emptyBefore, 0)}/s before, ${fmt(emptyAfter, 0)}/s after → ceiling ${fmt(ceiling, 0)}/s\n`);
-  out.push('| AI latency | processes | pipelines | analyses/s | per process | vs 1 process | ceiling ÷ analyses/s | p50 e2e (ms) | p95 e2e (ms) | avg fetch / excerpt / analyze / total (ms) | CPU ms per analysis: workers / ingest+fakes | machine busy | failed |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('| AI latency | processes | pipelines | analyses/s | per process | vs 1 process | ceiling ÷ analyses/s | p50 e2e (ms) | p95 e2e (ms) | webhooks in / last start / last done (s) | avg fetch / excerpt / analyze / total (ms) | CPU ms per analysis: workers / ingest / bench (fakes, sender) / PostgreSQL / Redis | machine busy | failed |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const one = results.find((x) => x.latencyMs === r.latencyMs && x.processes === 1);
     const t = r.timings;
     out.push(
-      `| ${r.latencyMs} ms | ${r.processes} | ${r.pipelines} | ${fmt(r.perSecond)} | ${fmt(r.perSecond / r.processes)} | ${one ? `${fmt(r.perSecond / one.perSecond, 2)}x` : '-'} | 1/${fmt(ceiling / r.perSecond, 0)} | ${fmt(r.p50, 0)} | ${fmt(r.p95, 0)} | ${fmt(t.fetch_ms!, 0)} / ${fmt(t.excerpt_ms!, 0)} / ${fmt(t.analyze_ms!, 0)} / ${fmt(t.total_ms!, 0)} | ${fmt((1000 * r.cpu.workers) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.bench) / r.pipelines, 1)} | ${fmt(r.cpu.machinePct, 0)}% | ${r.failed} |`,
+      `| ${r.latencyMs} ms | ${r.processes} | ${r.pipelines} | ${fmt(r.perSecond)} | ${fmt(r.perSecond / r.processes)} | ${one ? `${fmt(r.perSecond / one.perSecond, 2)}x` : '-'} | 1/${fmt(ceiling / r.perSecond, 0)} | ${fmt(r.p50, 0)} | ${fmt(r.p95, 0)} | ${fmt(r.deliverySeconds)} / ${fmt(r.lastStartSeconds)} / ${fmt(r.seconds)} | ${fmt(t.fetch_ms!, 0)} / ${fmt(t.excerpt_ms!, 0)} / ${fmt(t.analyze_ms!, 0)} / ${fmt(t.total_ms!, 0)} | ${fmt((1000 * r.cpu.workers) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.ingest) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.bench) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.postgres) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.redis) / r.pipelines, 1)} | ${fmt(r.cpu.machinePct, 0)}% | ${r.failed} |`,
     );
   }
   out.push('\nTargets:');
@@ -194,7 +277,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 
   fs.rmSync(profileDir, { recursive: true, force: true });
-  await ingest.close();
+  await ingest.process.stop(30_000);
   await gitlab.close();
   await database.drop();
   await redis.cleanup();

@@ -7,8 +7,24 @@ export type TCiConfig = {
 
 const MAX_DEFINITION_CHARS = 6000;
 
+/**
+ * Most pipelines of a project run the same `.gitlab-ci.yml` text (it changes far less often than
+ * commits), and parsing it is one of the larger costs of an analysis: the last few parses are
+ * kept, keyed by the text itself. Parsed configs are only read, never changed.
+ */
+const PARSED = new Map<string, TCiConfig | null>();
+const PARSED_MAX = 16;
+
 /** Parses a `.gitlab-ci.yml`; null when it is not a YAML mapping. Includes are not resolved. */
 export function parseCiConfig(text: string): TCiConfig | null {
+  if (PARSED.has(text)) return PARSED.get(text) as TCiConfig | null;
+  const parsed = parseUncached(text);
+  if (PARSED.size >= PARSED_MAX) PARSED.delete(PARSED.keys().next().value as string);
+  PARSED.set(text, parsed);
+  return parsed;
+}
+
+function parseUncached(text: string): TCiConfig | null {
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { logLevel: 'silent', uniqueKeys: false });

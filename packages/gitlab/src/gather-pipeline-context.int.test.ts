@@ -1,3 +1,4 @@
+import { createGatherCache } from './gather-cache';
 import { gatherPipelineContext } from './gather-pipeline-context';
 import { createGitLabClient } from './gitlab.client';
 import { GitLabError } from './gitlab.errors';
@@ -257,6 +258,70 @@ describe('gatherPipelineContext against a fake GitLab', () => {
     expect(ctx.project.languages).toBeNull();
     expect(ctx.steps.find((s) => s.step === 'languages')).toMatchObject({ ok: false, error_code: 'server_error' });
     expect(ctx.failed_jobs.length).toBe(4);
+  });
+});
+
+describe('gatherPipelineContext asks only for what can exist', () => {
+  const PLAIN_CI = 'stages: [test]\n\nunit:\n  stage: test\n  script: npm test\n';
+  const project = (ci: string): TFakeProject => ({
+    id: 5,
+    path_with_namespace: 'acme/api',
+    default_branch: 'main',
+    languages: { Go: 100 },
+    files: { [SHA]: { '.gitlab-ci.yml': ci } },
+    commits: [{ id: SHA, title: 'Fix' }],
+    pipelines: [
+      { id: 60, ref: 'main', sha: GREEN_SHA, status: 'success', jobs: [{ id: 601, name: 'unit', status: 'success', trace: GREEN_LOG }] },
+      { id: 70, ref: 'main', sha: SHA, status: 'failed', source: 'push', jobs: [{ id: 701, name: 'unit', status: 'failed', trace: UNIT_LOG }] },
+      { id: 71, ref: 'main', sha: SHA, status: 'failed', source: 'push', jobs: [{ id: 711, name: 'unit', status: 'failed', trace: UNIT_LOG }] },
+    ],
+  });
+  const input = (pipelineId: number): TGatherInput => ({ project: { id: 5 }, pipelineId });
+
+  it('skips child pipelines and the test report when the CI config cannot have them', async () => {
+    const gitlab = await createFakeGitLab({ projects: [project(PLAIN_CI)] });
+    try {
+      const ctx = await gatherPipelineContext(createGitLabClient({ baseUrl: gitlab.baseUrl }), input(70), SETTINGS);
+      expect(gitlab.countRequests(/\/bridges$/)).toBe(0);
+      expect(gitlab.countRequests(/\/test_report$/)).toBe(0);
+      expect(ctx.failed_jobs.map((j) => j.id)).toEqual([701]);
+      expect(ctx.failed_jobs[0]?.definition).toContain('script: npm test');
+    } finally {
+      await gitlab.close();
+    }
+  });
+
+  it('still asks when the config includes other files', async () => {
+    const gitlab = await createFakeGitLab({ projects: [project(`include:\n  - local: ci/tests.yml\n${PLAIN_CI}`)] });
+    try {
+      await gatherPipelineContext(createGitLabClient({ baseUrl: gitlab.baseUrl }), input(70), SETTINGS);
+      expect(gitlab.countRequests('/projects/5/pipelines/70/bridges')).toBe(1);
+      expect(gitlab.countRequests('/projects/5/pipelines/70/test_report')).toBe(1);
+    } finally {
+      await gitlab.close();
+    }
+  });
+
+  it('shares project facts and the baseline lookup between analyses through a cache', async () => {
+    const gitlab = await createFakeGitLab({ projects: [project(PLAIN_CI)] });
+    try {
+      const api = createGitLabClient({ baseUrl: gitlab.baseUrl });
+      const cache = createGatherCache();
+      const first = await gatherPipelineContext(api, input(70), SETTINGS, { cache });
+      const before = gitlab.requests.length;
+      const second = await gatherPipelineContext(api, input(71), SETTINGS, { cache });
+      const asked = gitlab.requests.slice(before).map((r) => r.path);
+      expect(asked).not.toContain('/projects/5');
+      expect(asked).not.toContain('/projects/5/languages');
+      expect(asked).not.toContain('/projects/5/pipelines');
+      expect(asked).not.toContain('/projects/5/jobs/601/trace');
+      expect(asked).toContain('/projects/5/jobs/711/trace');
+      expect(second.steps.filter((s) => s.source === 'cache').map((s) => s.step).sort()).toEqual(['baseline_pipelines:main', 'baseline_trace:601', 'jobs:5:60', 'languages', 'project']);
+      expect(second.project).toEqual(first.project);
+      expect(second.failed_jobs[0]?.baseline).toMatchObject({ job_id: 601, pipeline_id: 60, log: { text: GREEN_LOG.trimEnd() } });
+    } finally {
+      await gitlab.close();
+    }
   });
 });
 

@@ -1,7 +1,9 @@
 import { extractJobDefinition, parseCiConfig } from './ci-config';
+import { configScope, testReportPossible } from './config-scope';
 import { logFromTrigger, summarizeKnownJob, toLogText } from './context-mappers';
 import { attachBaselines } from './fetch-baselines';
 import { attachReportFiles, gatherTestReports } from './fetch-reports';
+import { GATHER_CACHE_TTL } from './gather-cache';
 import { FAILED_STATUSES, MR_REF, type TGatherScope } from './gather-scope';
 import type { GitLabClient, TProjectKey } from './gitlab.client';
 import { resolveFetchSettings, type TFetchSettings } from './gitlab.settings';
@@ -39,7 +41,8 @@ export async function gatherPipelineContext(
   if (projectKey === null) throw new Error('gatherPipelineContext: a project id or path is needed');
   const run = createStepRunner(options);
 
-  const project = await run.step('project', async () => {
+  const cache = options.cache;
+  const project = await run.cached('project', { store: cache, key: `project:${projectKey}`, ttlMs: GATHER_CACHE_TTL.project }, async () => {
     const p = await client.getProject(projectKey);
     return { data: { id: p.id, path: p.path_with_namespace, name: p.name, web_url: p.web_url ?? null, default_branch: p.default_branch ?? null, ci_config_path: p.ci_config_path ?? null }, count: 1 };
   });
@@ -47,6 +50,7 @@ export async function gatherPipelineContext(
   const scope: TGatherScope = {
     client,
     run,
+    cache,
     settings,
     project: project?.id ?? projectKey,
     projectId: project?.id ?? (typeof projectKey === 'number' ? projectKey : (known.project?.id ?? 0)),
@@ -69,10 +73,21 @@ export async function gatherPipelineContext(
   const ciConfigPath = project?.ci_config_path || known.project?.ci_config_path || '.gitlab-ci.yml';
   const mrIid = kp?.merge_request_iid ?? Number(MR_REF.exec(ref ?? '')?.[1] ?? NaN);
 
+  // A config kept in another project (`path@group/project`) or at a URL is not read.
+  const ciConfigStep = reachable && (sha ?? ref) && !/@|^https?:/.test(ciConfigPath)
+    ? run.step('ci_config', async () => {
+        const file = await client.readRepositoryFile(pid, ciConfigPath, (sha ?? ref) as string, { maxBytes: settings.maxCiConfigBytes, maxLines: 0, headRatio: 1 });
+        return { data: file && { path: ciConfigPath, text: file.text, truncated: file.truncated }, bytes: file?.totalBytes ?? 0, count: file ? 1 : 0, truncated: file?.truncated };
+      })
+    : Promise.resolve(null);
+  // Bridges and test reports wait for the config, which says whether the pipeline can have them.
+  const scoped = ciConfigStep.then((config) => configScope(config, pipeline?.source ?? kp?.source ?? null), () => configScope(null, null));
+  const noDownstream: Awaited<ReturnType<typeof walkDownstreamPipelines>> = { downstream: [], jobs: new Map<number, TPipelineJobs>() };
+
   // Independent of one another: run together, within the client's concurrency limit.
   const [languages, commit, mergeRequest, ciConfig, mainJobs, walked] = await settleAll([
     reachable
-      ? run.step('languages', async () => {
+      ? run.cached('languages', { store: cache, key: `languages:${pid}`, ttlMs: GATHER_CACHE_TTL.project }, async () => {
           const data = await client.getProjectLanguages(pid);
           return { data, count: Object.keys(data).length };
         })
@@ -99,19 +114,14 @@ export async function gatherPipelineContext(
           };
         })
       : null,
-    // A config kept in another project (`path@group/project`) or at a URL is not read.
-    reachable && (sha ?? ref) && !/@|^https?:/.test(ciConfigPath)
-      ? run.step('ci_config', async () => {
-          const file = await client.readRepositoryFile(pid, ciConfigPath, (sha ?? ref) as string, { maxBytes: settings.maxCiConfigBytes, maxLines: 0, headRatio: 1 });
-          return { data: file && { path: ciConfigPath, text: file.text, truncated: file.truncated }, bytes: file?.totalBytes ?? 0, count: file ? 1 : 0, truncated: file?.truncated };
-        })
-      : null,
+    ciConfigStep,
     // The trigger's failed-job list is enough unless the whole pipeline or the artifacts are wanted.
     reachable && (settings.fetchFullPipeline || settings.fetchArtifacts || knownFailed.length === 0)
       ? listJobsStep(scope, pid, scope.projectId, input.pipelineId)
       : null,
-    reachable ? walkDownstreamPipelines(scope) : { downstream: [], jobs: new Map<number, TPipelineJobs>() },
+    reachable ? scoped.then((s) => (s.mayTrigger ? walkDownstreamPipelines(scope) : noDownstream)) : noDownstream,
   ]);
+  const mayReportTests = testReportPossible(mainJobs, await scoped);
   const parsedCi = ciConfig && !ciConfig.truncated ? parseCiConfig(ciConfig.text) : null;
 
   // Failed jobs: the listing when there is one, else the trigger's list; breaking jobs before allowed failures.
@@ -143,7 +153,7 @@ export async function gatherPipelineContext(
 
   const testReport = settings.fetchTestReports && reachable
     ? await gatherTestReports(scope, [
-        { project: pid, projectId: scope.projectId, pipelineId: input.pipelineId },
+        ...(mayReportTests ? [{ project: pid, projectId: scope.projectId, pipelineId: input.pipelineId }] : []),
         ...walked.downstream.filter((d) => d.status !== 'success').map((d) => ({ project: d.project_id, projectId: d.project_id, pipelineId: d.id })),
       ])
     : null;

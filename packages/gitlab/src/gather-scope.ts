@@ -1,3 +1,4 @@
+import type { TGatherCache } from './gather-cache';
 import type { TBoundedTextLimits } from './bounded-text';
 import type { GitLabClient, TProjectKey } from './gitlab.client';
 import type { TResolvedFetchSettings } from './gitlab.settings';
@@ -7,6 +8,8 @@ import type { createStepRunner } from './step-runner';
 export type TGatherScope = {
   client: GitLabClient;
   run: ReturnType<typeof createStepRunner>;
+  /** Answers shared between analyses of this process; absent: every step asks GitLab. */
+  cache?: TGatherCache;
   settings: TResolvedFetchSettings;
   /** Project as GitLab knows it (numeric once the project was read). */
   project: TProjectKey;

@@ -50,6 +50,14 @@ describe('GitLabClient against a fake GitLab', () => {
     expect(gitlab.requests[0]).toMatchObject({ path: '/projects/acme%2Fweb', token: TOKEN });
   });
 
+  it('follows the 301 GitLab answers for a project asked for by its old path', async () => {
+    // GitLab keeps answering the old path with a 301 (the fake answers it twice: once per ask).
+    gitlab.fail({ method: 'GET', path: '/projects/acme%2Fold-web', status: 301, headers: { location: `${gitlab.baseUrl}/api/v4/projects/42` }, body: { message: '301 Moved Permanently' }, times: 2 });
+    const project = await client().getProject('acme/old-web');
+    expect(project).toMatchObject({ id: 42, path_with_namespace: 'acme/web' });
+    expect(gitlab.requests.map((r) => r.path)).toEqual(['/projects/acme%2Fold-web', '/projects/acme%2Fold-web', '/projects/42']);
+  });
+
   it('waits what Retry-After asks on a 429, then succeeds', async () => {
     gitlab.fail({ path: '/projects/42', status: 429, body: 'Retry later', headers: { 'Retry-After': '1', 'RateLimit-Limit': '600', 'RateLimit-Remaining': '0' } });
     const project = await client().getProject(42);

@@ -1,3 +1,4 @@
+import type { TGatherCache } from './gather-cache';
 import type { TFailedJobRef, TPipelineRef, TProjectRef } from '@cia/contracts';
 
 /** What one fetch step did: stored on the analysis (`fetch_state`) and shown in timings. */
@@ -11,8 +12,8 @@ export type TFetchStepRecord = {
   ms: number;
   error?: string;
   error_code?: string;
-  /** Where the data came from when no request was made. */
-  source?: 'api' | 'trigger' | 'previous';
+  /** Where the data came from: `cache` is another analysis's recent answer (gather-cache.ts). */
+  source?: 'api' | 'trigger' | 'previous' | 'cache';
   truncated?: boolean;
 };
 
@@ -139,4 +140,6 @@ export type TGatherOptions = {
   onStep?: (key: string, entry: TFetchStateEntry) => void | Promise<void>;
   /** Throw transient errors (5xx, 429, network) once the client's retries are spent, so the job is retried (default true). */
   failOnTransient?: boolean;
+  /** Answers shared between analyses of this process (project facts, baselines); none when absent. */
+  cache?: TGatherCache;
 };

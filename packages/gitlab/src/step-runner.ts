@@ -1,7 +1,11 @@
+import type { TGatherCache } from './gather-cache';
 import { isGitLabError } from './gitlab.errors';
 import type { TFetchState, TFetchStateEntry, TFetchStepRecord, TGatherOptions } from './pipeline-context.types';
 
 export type TStepResult<T> = { data: T; bytes?: number; count?: number; truncated?: boolean };
+
+/** Where a step's answer may be shared between analyses (see gather-cache.ts). */
+export type TStepCache<T> = { store?: TGatherCache; key: string; ttlMs: number; bytes?: (data: T) => number };
 
 /** Codes that will not change on a retry: the step is recorded as done (with no data) and not tried again. */
 const PERMANENT = new Set(['not_found', 'unauthorized', 'forbidden', 'client_error', 'invalid_response']);
@@ -27,7 +31,7 @@ export function createStepRunner(options: TGatherOptions) {
     await options.onStep?.(key, entry);
   };
 
-  return {
+  const runner = {
     records,
     state,
     async step<T>(key: string, load: () => Promise<TStepResult<T>>): Promise<T | null> {
@@ -62,6 +66,22 @@ export function createStepRunner(options: TGatherOptions) {
         return null;
       }
     },
+    /** Like step, but an answer another analysis fetched recently (same cache key) is reused. */
+    async cached<T>(key: string, cache: TStepCache<T>, load: () => Promise<TStepResult<T>>): Promise<T | null> {
+      const store = cache.store;
+      if (!store || previous[key]) return runner.step(key, load);
+      const hit = store.get<{ data: T; bytes: number; count: number; truncated?: boolean }>(cache.key);
+      if (hit) {
+        await save(key, { record: { step: key, ok: true, bytes: hit.bytes, count: hit.count, ms: 0, source: 'cache', ...(hit.truncated ? { truncated: true } : {}) }, data: hit.data });
+        return hit.data;
+      }
+      const data = await runner.step(key, load);
+      const record = state[key]?.record;
+      if (data !== null && record?.ok) {
+        store.set(cache.key, { data, bytes: record.bytes, count: record.count, truncated: record.truncated }, cache.ttlMs, cache.bytes?.(data));
+      }
+      return data;
+    },
     /** Records that the trigger already said it, so no request was made. */
     fromTrigger<T>(key: string, data: T): T {
       const entry: TFetchStateEntry = { record: { step: key, ok: true, bytes: 0, count: 1, ms: 0, source: 'trigger' }, data };
@@ -70,4 +90,5 @@ export function createStepRunner(options: TGatherOptions) {
       return data;
     },
   };
+  return runner;
 }

@@ -5,11 +5,15 @@ import type { TDownstreamPipeline, TJobSummary } from './pipeline-context.types'
 
 export type TPipelineJobs = { jobs: TJobSummary[]; depth: number; bridge: string | null };
 
-export function listJobsStep(scope: TGatherScope, projectId: TProjectKey, numericProjectId: number, pipelineId: number, options: { scope?: string[] } = {}) {
-  return scope.run.step(`jobs:${numericProjectId}:${pipelineId}`, async () => {
-    const list = await scope.client.listPipelineJobs(projectId, pipelineId, options);
+/** `cacheTtlMs` only for a finished pipeline, whose job list no longer changes. */
+export function listJobsStep(scope: TGatherScope, projectId: TProjectKey, numericProjectId: number, pipelineId: number, options: { scope?: string[]; cacheTtlMs?: number } = {}) {
+  const key = `jobs:${numericProjectId}:${pipelineId}`;
+  const load = async () => {
+    const list = await scope.client.listPipelineJobs(projectId, pipelineId, { scope: options.scope });
     return { data: list.map((j) => summarizeJob(j, numericProjectId, pipelineId)), count: list.length };
-  });
+  };
+  if (options.cacheTtlMs === undefined) return scope.run.step(key, load);
+  return scope.run.cached(key, { store: scope.cache, key: `${key}:${(options.scope ?? []).join(',')}`, ttlMs: options.cacheTtlMs }, load);
 }
 
 /**

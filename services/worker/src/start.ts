@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { createProviderPool, resolveProviderChain } from '@cia/ai';
 import type { TConfig } from '@cia/config';
-import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
+import { createGatherCache, createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
 import { enqueuePostbackJobs, pickPostbackSettings } from '@cia/postback';
@@ -25,7 +25,7 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   const onCompleted = async (row: { requestId: string; project: { id: number; path: string | null } }) => {
     await enqueuePostbackJobs({ postback: postbackQueue }, postbackSettings, row);
   };
-  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab, providers: createProviderPool(config), onCompleted }), {
+  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab, gitlabCache: createGatherCache(), providers: createProviderPool(config), onCompleted }), {
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,

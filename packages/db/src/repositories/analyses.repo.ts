@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { TAnalysisView, TFailedJobRef, TPipelineRef, TProjectRef, TTrigger } from '@cia/contracts';
 import type { TDb } from '../client';
 import { analyses, webhookDeliveries } from '../schema';
 import { rowsOf } from '../migrate';
+import { upsertJobsStatement, type TFetchedJob } from './analysis-jobs.repo';
 
 export type TAnalysisRow = typeof analyses.$inferSelect;
 
@@ -44,48 +46,84 @@ export type TDeliveryRecord = Omit<typeof webhookDeliveries.$inferInsert, 'outco
 export type TFirstFailure = { input: TRegisterFailureInput; delivery?: TDeliveryRecord };
 export type TFirstAnalysis = { analysisId: number; requestId: string };
 
+export type TInsertOptions = {
+  /**
+   * The caller adds the job to Redis right after the commit and calls clearEnqueuedMany when
+   * that fails, so the row is written with enqueued_at set: no second write of the row (an
+   * update of every index, enqueued_at being in an index predicate) when Redis takes the job.
+   */
+  presumeEnqueued?: boolean;
+};
+
+const dialect = new PgDialect();
+
+/**
+ * node-postgres: a named statement, parsed and planned once per pooled connection instead of once
+ * per call. Elsewhere (PGlite, a transaction handle) the same text runs as a plain statement.
+ */
+async function executeNamed<T>(db: TDb, name: string, query: SQL): Promise<T[]> {
+  const client = (db as { $client?: { totalCount?: unknown; query(config: object): Promise<{ rows: T[] }> } }).$client;
+  if (!client || typeof client.totalCount !== 'number') return rowsOf<T>(await db.execute(query));
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return (await client.query({ name, text, values: params })).rows;
+}
+
 /**
  * The common case: the first failure of a pipeline creates generation 1 and records its delivery.
  * Many of them go in ONE statement (one commit, one WAL flush), which is what lets ingest accept
  * thousands of webhooks a second. An entry gets undefined when its pipeline already had an
  * analysis (or another entry of the batch won it), leaving the merge rules to registerFailure.
  */
-export async function createFirstAnalyses(db: TDb, items: TFirstFailure[]): Promise<(TFirstAnalysis | undefined)[]> {
+export async function createFirstAnalyses(db: TDb, items: TFirstFailure[], options: TInsertOptions = {}): Promise<(TFirstAnalysis | undefined)[]> {
   if (items.length === 0) return [];
   const requestIds = items.map(() => crypto.randomUUID());
-  // The whole batch travels as ONE json parameter: one string to send, one parse in PostgreSQL,
-  // and a statement text that never changes.
-  const batch = items.map(({ input, delivery: d }, i) => ({
-    request_id: requestIds[i],
-    dedup_key: `${input.project.id}:${input.pipeline.id}#1`,
-    trigger: input.trigger,
-    project_id: input.project.id,
-    pipeline_id: input.pipeline.id,
-    project: input.project,
-    pipeline: input.pipeline,
-    failed_jobs: mergeFailedJobs([], input.failedJobs),
-    has_delivery: d !== undefined,
-    idempotency_key: d?.idempotencyKey ?? null,
-    event_type: d?.eventType ?? null,
-    object_kind: d?.objectKind ?? null,
-    d_project_id: d?.projectId ?? null,
-    d_pipeline_id: d?.pipelineId ?? null,
-    headers: d?.headers ?? null,
-    body: d?.body ?? null,
-  }));
+  // Raw bodies travel as ONE bytea parameter (sent as binary: no JSON escaping here, no JSON
+  // parsing in PostgreSQL), each item saying where its body is; everything else as ONE json
+  // parameter. The statement text never changes, so it is prepared once per connection.
+  const bodies: Buffer[] = [];
+  let offset = 0;
+  const batch = items.map(({ input, delivery: d }, i) => {
+    const body = d ? Buffer.from(d.body, 'utf8') : undefined;
+    if (body) bodies.push(body);
+    const at = offset;
+    offset += body?.length ?? 0;
+    return {
+      request_id: requestIds[i],
+      dedup_key: `${input.project.id}:${input.pipeline.id}#1`,
+      trigger: input.trigger,
+      project_id: input.project.id,
+      pipeline_id: input.pipeline.id,
+      project: input.project,
+      pipeline: input.pipeline,
+      failed_jobs: mergeFailedJobs([], input.failedJobs),
+      has_delivery: d !== undefined,
+      idempotency_key: d?.idempotencyKey ?? null,
+      event_type: d?.eventType ?? null,
+      object_kind: d?.objectKind ?? null,
+      d_project_id: d?.projectId ?? null,
+      d_pipeline_id: d?.pipelineId ?? null,
+      headers: d?.headers ?? null,
+      body_at: at,
+      body_bytes: body?.length ?? 0,
+    };
+  });
   const query = sql`with input as (
         select * from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as t(request_id text, dedup_key text, trigger text,
           project_id bigint, pipeline_id bigint, project jsonb, pipeline jsonb, failed_jobs jsonb, has_delivery boolean,
-          idempotency_key text, event_type text, object_kind text, d_project_id bigint, d_pipeline_id bigint, headers jsonb, body text)),
-      a as (insert into analyses (request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs)
-        select request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs from input
+          idempotency_key text, event_type text, object_kind text, d_project_id bigint, d_pipeline_id bigint, headers jsonb,
+          body_at int, body_bytes int)),
+      a as (insert into analyses (request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs, enqueued_at)
+        select request_id, dedup_key, trigger, project_id, pipeline_id, project, pipeline, failed_jobs,
+          case when ${options.presumeEnqueued === true}::boolean then now() end from input
         on conflict (dedup_key) do nothing returning id, request_id),
       d as (insert into webhook_deliveries (idempotency_key, event_type, object_kind, project_id, pipeline_id, headers, body, outcome, request_id)
-        select i.idempotency_key, i.event_type, i.object_kind, i.d_project_id, i.d_pipeline_id, i.headers, i.body, 'accepted', a.request_id
+        select i.idempotency_key, i.event_type, i.object_kind, i.d_project_id, i.d_pipeline_id, i.headers,
+          convert_from(substring(${Buffer.concat(bodies)}::bytea from i.body_at + 1 for i.body_bytes), 'UTF8'), 'accepted', a.request_id
         from input i join a on a.request_id = i.request_id where i.has_delivery
         on conflict (idempotency_key) do nothing returning id)
     select a.id, a.request_id, (select count(*) from d)::int as recorded from a`;
-  const created = new Map(rowsOf<{ id: number | string; request_id: string }>(await db.execute(query)).map((r) => [r.request_id, Number(r.id)]));
+  const rows = await executeNamed<{ id: number | string; request_id: string }>(db, 'cia_create_first_analyses', query);
+  const created = new Map(rows.map((r) => [r.request_id, Number(r.id)]));
   return requestIds.map((requestId) => {
     const analysisId = created.get(requestId);
     return analysisId === undefined ? undefined : { analysisId, requestId };
@@ -185,6 +223,12 @@ export async function markEnqueuedMany(db: TDb, analysisIds: number[]): Promise<
   await db.update(analyses).set({ enqueuedAt: new Date() }).where(and(inArray(analyses.id, analysisIds), isNull(analyses.enqueuedAt)));
 }
 
+/** Puts analyses back in the outbox: their job could not be added to Redis after all. */
+export async function clearEnqueuedMany(db: TDb, analysisIds: number[]): Promise<void> {
+  if (analysisIds.length === 0) return;
+  await db.update(analyses).set({ enqueuedAt: null }).where(inArray(analyses.id, analysisIds));
+}
+
 /** Outbox rows: analyses accepted while Redis was unavailable (or before a crash). */
 export async function findUnenqueued(db: TDb, olderThan: Date, limit = 100): Promise<TAnalysisRow[]> {
   return db
@@ -212,6 +256,34 @@ export async function markRunning(db: TDb, analysisId: number): Promise<void> {
     .where(eq(analyses.id, analysisId));
 }
 
+/**
+ * The worker's first statement for a job: marks the analysis running (one more attempt) unless it
+ * is already finished, and returns the row either way. One round trip instead of a read then a
+ * write; `claimed` is false for a finished analysis, undefined means no such analysis.
+ */
+export async function claimAnalysis(db: TDb, requestId: string): Promise<{ row: TAnalysisRow; claimed: boolean } | undefined> {
+  const [row] = await claimStatement(db).execute({ requestId });
+  if (row) return { row, claimed: true };
+  const finished = await findAnalysisByRequestId(db, requestId);
+  return finished && { row: finished, claimed: false };
+}
+
+/** Built and prepared once per database handle: it runs once per job, the hottest statement of the worker. */
+const claimStatements = new WeakMap<TDb, ReturnType<typeof prepareClaim>>();
+function prepareClaim(db: TDb) {
+  return db
+    .update(analyses)
+    .set({ status: 'running', startedAt: sql`coalesce(${analyses.startedAt}, now())`, attempts: sql`${analyses.attempts} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(analyses.requestId, sql.placeholder('requestId')), inArray(analyses.status, ['queued', 'running'])))
+    .returning()
+    .prepare('cia_claim_analysis');
+}
+function claimStatement(db: TDb): ReturnType<typeof prepareClaim> {
+  let statement = claimStatements.get(db);
+  if (!statement) claimStatements.set(db, (statement = prepareClaim(db)));
+  return statement;
+}
+
 export type TAnalysisCompletion = Pick<
   TAnalysisRow,
   'result' | 'provider' | 'model' | 'promptVersion' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'cacheHit' | 'timings'
@@ -231,6 +303,21 @@ export async function completeAnalysis(db: TDb, analysisId: number, done: TAnaly
       updatedAt: new Date(),
     })
     .where(eq(analyses.id, analysisId));
+}
+
+/**
+ * completeAnalysis together with what the fetch and excerpt steps produced (fetch steps into
+ * fetch_state, failed jobs with their excerpts), in ONE statement: the worker's last write.
+ */
+export async function completeAnalysisWithJobs(db: TDb, analysisId: number, done: TAnalysisCompletion, steps: Record<string, unknown>, jobs: TFetchedJob[]): Promise<void> {
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  await db.execute(sql`with j as (${upsertJobsStatement(analysisId, jobs)})
+    update analyses set status = 'completed', result = ${json(done.result)}::jsonb, category = ${done.result?.category ?? null},
+      severity = ${done.result?.severity ?? null}, fingerprint = ${done.result?.fingerprint ?? null}, provider = ${done.provider},
+      model = ${done.model}, prompt_version = ${done.promptVersion}, input_tokens = ${done.inputTokens}, output_tokens = ${done.outputTokens},
+      cost_usd = ${done.costUsd}, cache_hit = ${done.cacheHit}, timings = ${json(done.timings)}::jsonb, error = null,
+      fetch_state = fetch_state || ${JSON.stringify(steps)}::jsonb, completed_at = now(), updated_at = now()
+    where id = ${analysisId}`);
 }
 
 export async function failAnalysis(db: TDb, analysisId: number, error: { code: string; message: string }): Promise<void> {

@@ -212,8 +212,28 @@ export async function createFakeGitLab(options: TFakeGitLabOptions = {}): Promis
     if (/^\d+$/.test(key)) return projects.get(Number(key));
     return [...projects.values()].find((p) => p.path_with_namespace === key);
   };
-  const findPipeline = (projectId: number, pipelineId: number): TFakePipeline | undefined =>
-    projects.get(projectId)?.pipelines?.find((p) => p.id === pipelineId);
+  // Benchmarks hold thousands of pipelines: look ids up in an index, rebuilt when the list grows.
+  type TIndex = { size: number; pipelines: Map<number, TFakePipeline>; jobs: Map<number, { pipeline: TFakePipeline; job: TFakeJob }> };
+  const indexes = new WeakMap<TFakePipeline[], TIndex>();
+  const indexOf = (project: TFakeProject): TIndex => {
+    const list = project.pipelines ?? [];
+    let index = indexes.get(list);
+    if (!index || index.size !== list.length) {
+      index = { size: list.length, pipelines: new Map(), jobs: new Map() };
+      for (const pipeline of list) {
+        if (!index.pipelines.has(pipeline.id)) index.pipelines.set(pipeline.id, pipeline);
+        for (const job of pipeline.jobs ?? []) if (!index.jobs.has(job.id)) index.jobs.set(job.id, { pipeline, job });
+      }
+      indexes.set(list, index);
+    }
+    return index;
+  };
+  const findPipeline = (projectId: number, pipelineId: number): TFakePipeline | undefined => {
+    const project = projects.get(projectId);
+    if (!project) return undefined;
+    // Tests may edit a pipeline after adding it: a miss falls back to a scan.
+    return indexOf(project).pipelines.get(pipelineId) ?? project.pipelines?.find((p) => p.id === pipelineId);
+  };
 
   const renderPipeline = (project: TFakeProject, p: TFakePipeline) => ({
     id: p.id,
@@ -244,6 +264,8 @@ export async function createFakeGitLab(options: TFakeGitLabOptions = {}): Promis
     tag_list: [],
   });
   const findJob = (project: TFakeProject, jobId: number): { pipeline: TFakePipeline; job: TFakeJob } | undefined => {
+    const indexed = indexOf(project).jobs.get(jobId);
+    if (indexed) return indexed;
     for (const pipeline of project.pipelines ?? []) {
       const job = pipeline.jobs?.find((j) => j.id === jobId);
       if (job) return { pipeline, job };

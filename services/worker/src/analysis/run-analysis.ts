@@ -1,7 +1,7 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import type { TConfig } from '@cia/config';
-import { completeAnalysis, markRunning, saveFetchStep, saveFetchSteps, upsertAnalysisJob, type TAnalysisRow, type TDb } from '@cia/db';
-import { contextFromTrigger, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
+import { completeAnalysisWithJobs, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
+import { contextFromTrigger, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
@@ -12,6 +12,8 @@ export type TRunDeps = {
   config: TConfig;
   /** Absent when no GITLAB_API_TOKEN is set: the analysis uses what the trigger carried. */
   gitlab?: GitLabClient;
+  /** GitLab answers shared by this process's analyses (project facts, baselines). */
+  gitlabCache?: TGatherCache;
   /** SDK clients built once per worker process and reused. */
   providers?: Parameters<typeof analyzePipeline>[1]['providers'];
 };
@@ -20,35 +22,45 @@ export type TRunOutcome = { provider: TProviderName | 'cache'; category: string;
 
 const LOG_STEP = /^(baseline_)?trace/;
 
-/** Failed provider calls, kept on the analysis for the provider-error metrics. */
-async function recordProviderErrors(deps: TRunDeps, analysisId: number, attempts: TProviderAttempt[]): Promise<void> {
+/** What goes into analyses.fetch_state: fetch steps, and failed provider calls (for the provider-error metrics). */
+type TStateToSave = Record<string, TFetchStateEntry | Array<{ provider: string; code: string }>>;
+
+function withProviderErrors(deps: TRunDeps, steps: TStateToSave, attempts: TProviderAttempt[]): TStateToSave {
   const failed = attempts.filter((a) => !a.ok).map((a) => ({ provider: a.provider, code: a.reason ?? 'unknown' }));
-  if (failed.length === 0) return;
+  if (failed.length === 0) return steps;
   deps.logger.warn('provider attempts failed', { attempts: failed });
-  await saveFetchStep(deps.db, analysisId, 'provider_errors', failed);
+  return { ...steps, provider_errors: failed };
 }
 
-async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<TPipelineContext> {
+/**
+ * The context, and its fetch steps to persist. Steps are written once, with the analysis's last
+ * write (or here when the fetch fails); a retry then skips them. Logs are too big for a jsonb
+ * column: a retry reads them again.
+ */
+async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipelineContext; steps: Record<string, TFetchStateEntry> }> {
   const { config } = deps;
   const input = { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } };
-  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES);
-  // Steps are saved together once the fetch ends (or fails), one write instead of one per step;
-  // a retry then skips them. Logs are too big for a jsonb column: a retry reads them again.
   const steps: Record<string, TFetchStateEntry> = {};
+  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES), steps };
   try {
-    return await gatherPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
+    const ctx = await gatherPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
       previous: row.fetchState as TFetchState,
+      cache: deps.gitlabCache,
       onStep: (key, entry) => {
         steps[key] = LOG_STEP.test(key) ? { record: entry.record } : entry;
       },
     });
-  } finally {
+    return { ctx, steps };
+  } catch (err) {
     await saveFetchSteps(deps.db, row.id, steps);
+    throw err;
   }
 }
 
-async function excerptJobs(deps: TRunDeps, row: TAnalysisRow, ctx: TPipelineContext): Promise<Map<number, TExcerpt>> {
+/** Every failed job's log excerpted (and masked), as stored in analysis_jobs. */
+async function excerptJobs(deps: TRunDeps, ctx: TPipelineContext): Promise<{ excerpts: Map<number, TExcerpt>; jobs: TFetchedJob[] }> {
   const excerpts = new Map<number, TExcerpt>();
+  const jobs: TFetchedJob[] = [];
   for (const job of ctx.failed_jobs) {
     const excerpt = job.log
       ? await excerptLog(job.log.text, {
@@ -59,8 +71,7 @@ async function excerptJobs(deps: TRunDeps, row: TAnalysisRow, ctx: TPipelineCont
         })
       : undefined;
     if (excerpt) excerpts.set(job.id, excerpt);
-    await upsertAnalysisJob(deps.db, {
-      analysisId: row.id,
+    jobs.push({
       jobId: job.id,
       name: job.name,
       stage: job.stage,
@@ -73,20 +84,26 @@ async function excerptJobs(deps: TRunDeps, row: TAnalysisRow, ctx: TPipelineCont
       logTruncated: job.log?.truncated ?? false,
     });
   }
-  return excerpts;
+  return { excerpts, jobs };
 }
 
-/** fetch → excerpt + mask → analyze (rules, cache or AI) → persist, for one analysis row. */
+/**
+ * fetch → excerpt + mask → analyze (rules, cache or AI) → persist, for one analysis row that the
+ * caller has already marked running (claimAnalysis). Fetch steps, jobs and the result are stored
+ * in one statement at the end; when the analysis fails, steps and jobs are stored for the retry.
+ */
 export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TRunOutcome> {
   const started = Date.now();
-  await markRunning(deps.db, row.id);
-  const ctx = await gather(deps, row);
+  const { ctx, steps } = await gather(deps, row);
   const fetched = Date.now();
-  const excerpts = await excerptJobs(deps, row, ctx);
-  const excerpted = Date.now();
+  let jobs: TFetchedJob[] = [];
   let outcome: TAnalysisOutcome;
+  let excerpted = fetched;
   try {
-    outcome = await analyzePipeline(buildAnalysisInput(row, ctx, excerpts), {
+    const excerpt = await excerptJobs(deps, ctx);
+    jobs = excerpt.jobs;
+    excerpted = Date.now();
+    outcome = await analyzePipeline(buildAnalysisInput(row, ctx, excerpt.excerpts), {
       settings: deps.config,
       db: deps.db,
       analysisId: row.id,
@@ -94,28 +111,35 @@ export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TR
       providers: deps.providers,
     });
   } catch (err) {
-    if (err instanceof AnalysisFailedError) await recordProviderErrors(deps, row.id, err.attempts);
+    const state = err instanceof AnalysisFailedError ? withProviderErrors(deps, steps, err.attempts) : steps;
+    // The job's own error matters more than a failed write here: the retry fetches again at worst.
+    await saveFetchedJobs(deps.db, row.id, state, jobs).catch((e: unknown) => deps.logger.warn('could not save fetch steps', { err: (e as Error).message }));
     throw err;
   }
   const analyzed = Date.now();
-  await recordProviderErrors(deps, row.id, outcome.attempts);
-  await completeAnalysis(deps.db, row.id, {
-    result: outcome.result,
-    provider: outcome.provider,
-    model: outcome.model,
-    promptVersion: outcome.promptVersion,
-    inputTokens: outcome.usage.inputTokens,
-    outputTokens: outcome.usage.outputTokens,
-    costUsd: outcome.usage.costUsd,
-    cacheHit: outcome.cacheHit,
-    timings: {
-      queue_wait_ms: Math.max(0, started - row.createdAt.getTime()),
-      fetch_ms: fetched - started,
-      excerpt_ms: excerpted - fetched,
-      analyze_ms: analyzed - excerpted,
-      total_ms: Date.now() - started,
-      end_to_end_ms: Date.now() - row.createdAt.getTime(),
+  await completeAnalysisWithJobs(
+    deps.db,
+    row.id,
+    {
+      result: outcome.result,
+      provider: outcome.provider,
+      model: outcome.model,
+      promptVersion: outcome.promptVersion,
+      inputTokens: outcome.usage.inputTokens,
+      outputTokens: outcome.usage.outputTokens,
+      costUsd: outcome.usage.costUsd,
+      cacheHit: outcome.cacheHit,
+      timings: {
+        queue_wait_ms: Math.max(0, started - row.createdAt.getTime()),
+        fetch_ms: fetched - started,
+        excerpt_ms: excerpted - fetched,
+        analyze_ms: analyzed - excerpted,
+        total_ms: Date.now() - started,
+        end_to_end_ms: Date.now() - row.createdAt.getTime(),
+      },
     },
-  });
+    withProviderErrors(deps, steps, outcome.attempts),
+    jobs,
+  );
   return { provider: outcome.provider, category: outcome.result.category, cacheHit: outcome.cacheHit };
 }

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ZodError } from 'zod';
-import { failAnalysis, findAnalysisByRequestId, type TAnalysisRow } from '@cia/db';
+import { claimAnalysis, failAnalysis, type TAnalysisRow } from '@cia/db';
 import { ANALYZE_PIPELINE_JOB } from '@cia/queue';
 import { runAnalysis, type TRunDeps } from '../analysis/run-analysis';
 
@@ -16,9 +16,11 @@ export function createAnalyzePipelineProcessor(deps: TProcessorDeps) {
     if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     const requestId = parsed.data.request_id;
     const logger = deps.logger.child({ request_id: requestId, job_id: job.id, attempt: job.attemptsMade + 1 });
-    const row = await findAnalysisByRequestId(deps.db, requestId);
-    if (!row) throw new UnrecoverableError(`analysis ${requestId} does not exist`);
-    if (row.status === 'completed' || row.status === 'failed') {
+    // Marks it running in the same statement that reads it.
+    const claim = await claimAnalysis(deps.db, requestId);
+    if (!claim) throw new UnrecoverableError(`analysis ${requestId} does not exist`);
+    const { row } = claim;
+    if (!claim.claimed) {
       if (row.status === 'completed') await deps.onCompleted?.(row);
       return { request_id: requestId, skipped: `already ${row.status}` };
     }

@@ -1,0 +1,60 @@
+import { createTestDatabase, type TTestDatabase } from '../testing';
+import { claimAnalysis, completeAnalysisWithJobs, findAnalysisByRequestId, registerFailure } from './analyses.repo';
+import { listAnalysisJobs, saveFetchedJobs } from './analysis-jobs.repo';
+
+/** The worker's writes: claim, then either "fetched but not done" (for the retry) or completion, each one statement. */
+describe('worker writes', () => {
+  let database: TTestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('worker_writes');
+  });
+  afterAll(() => database.drop());
+
+  const register = (pipelineId: number) =>
+    registerFailure(database.db, {
+      trigger: 'webhook',
+      project: { id: 1, path: 'acme/shop' },
+      pipeline: { id: pipelineId, ref: 'main', sha: null, url: null },
+      failedJobs: [{ id: pipelineId * 10, name: 'unit', stage: 'test', status: 'failed' }],
+    });
+  const job = (id: number, excerpt: string) => ({ jobId: id, name: 'unit', stage: 'test', status: 'failed', failureReason: 'script_failure', allowFailure: false, webUrl: null, excerpt: [{ line: 3, text: excerpt }], logBytes: 120, logTruncated: false });
+
+  test('claim marks a queued analysis running once per attempt, and hands back a finished one unclaimed', async () => {
+    const { requestId } = await register(101);
+    const first = await claimAnalysis(database.db, requestId);
+    expect(first).toMatchObject({ claimed: true, row: { status: 'running', attempts: 1 } });
+    expect(first?.row.startedAt).toBeInstanceOf(Date);
+    const again = await claimAnalysis(database.db, requestId);
+    expect(again).toMatchObject({ claimed: true, row: { attempts: 2, startedAt: first?.row.startedAt } });
+
+    const id = first!.row.id;
+    await completeAnalysisWithJobs(database.db, id, { result: null, provider: 'openai', model: 'm', promptVersion: 'v1', inputTokens: 3, outputTokens: 4, costUsd: 0.5, cacheHit: false, timings: { total_ms: 7 } }, {}, []);
+    expect(await claimAnalysis(database.db, requestId)).toMatchObject({ claimed: false, row: { status: 'completed', attempts: 2 } });
+    expect(await claimAnalysis(database.db, '00000000-0000-0000-0000-000000000000')).toBeUndefined();
+  });
+
+  test('a failed attempt keeps its fetch steps and jobs; completion replaces the jobs and merges the steps', async () => {
+    const { requestId } = await register(102);
+    const { row } = (await claimAnalysis(database.db, requestId))!;
+    await saveFetchedJobs(database.db, row.id, { project: { record: { step: 'project', ok: true }, data: { id: 1 } }, provider_errors: [{ provider: 'openai', code: 'http_500' }] }, [job(1020, 'first try')]);
+    const saved = await findAnalysisByRequestId(database.db, requestId);
+    expect(saved?.fetchState).toMatchObject({ project: { data: { id: 1 } }, provider_errors: [{ provider: 'openai', code: 'http_500' }] });
+    expect((await listAnalysisJobs(database.db, row.id)).map((j) => j.excerpt)).toEqual([[{ line: 3, text: 'first try' }]]);
+
+    const result = { category: 'test', severity: 'high', fingerprint: 'fp-1' } as unknown as NonNullable<typeof row.result>;
+    await completeAnalysisWithJobs(
+      database.db,
+      row.id,
+      { result, provider: 'openai', model: 'gpt', promptVersion: 'v1', inputTokens: 10, outputTokens: 20, costUsd: 0.25, cacheHit: true, timings: { fetch_ms: 5, total_ms: 9 } },
+      { 'trace:1020': { record: { step: 'trace:1020', ok: true } } },
+      [job(1020, 'second try')],
+    );
+    const done = await findAnalysisByRequestId(database.db, requestId);
+    expect(done).toMatchObject({ status: 'completed', category: 'test', severity: 'high', fingerprint: 'fp-1', provider: 'openai', model: 'gpt', inputTokens: 10, outputTokens: 20, costUsd: 0.25, cacheHit: true, timings: { fetch_ms: 5, total_ms: 9 }, error: null, result });
+    expect(done?.completedAt).toBeInstanceOf(Date);
+    expect(Object.keys(done?.fetchState ?? {}).sort()).toEqual(['project', 'provider_errors', 'trace:1020']);
+    const jobs = await listAnalysisJobs(database.db, row.id);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ jobId: 1020, failureReason: 'script_failure', logBytes: 120, excerpt: [{ line: 3, text: 'second try' }] });
+  });
+});
