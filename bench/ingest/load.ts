@@ -30,7 +30,7 @@ autocannon(
   (err, result) => {
     if (err) throw err;
     process.stdout.write(
-      `${JSON.stringify({ p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors, sent: result.requests.sent })}\n`,
+      `${JSON.stringify({ p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors, sent: result.requests.sent, total: result.requests.total })}\n`,
     );
   },
 );

@@ -37,18 +37,28 @@ function listen(app: express.Express): Promise<{ url: string; close(): Promise<v
 
 let pipelineSeq = 10_000_000;
 
-type TRun = { p50: number; p99: number; rps: number; non2xx: number; errors: number; sent: number };
+type TRun = { p50: number; p99: number; rps: number; non2xx: number; errors: number; sent: number; total: number; cpuMs: number };
 
-/** One load run from a separate process (bench/ingest/load.ts). */
+/**
+ * One load run from a separate process (bench/ingest/load.ts). Both apps live in this process and
+ * run one at a time, so this process's CPU time during a run is the server's cost of that run: a
+ * measure that, unlike req/s, barely moves when other work shares the cores.
+ */
 function run(url: string, fixedRate: boolean): Promise<TRun> {
   const first = pipelineSeq;
   pipelineSeq += 10_000_000;
+  const cpuBefore = process.cpuUsage();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', path.join(__dirname, 'load.ts'), url, String(SECONDS), String(fixedRate ? RATE : 0), String(first)],
       { maxBuffer: 1 << 20 },
-      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as TRun)),
+      (err, stdout) => {
+        if (err) return reject(err);
+        const cpu = process.cpuUsage(cpuBefore);
+        const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Omit<TRun, 'cpuMs'>;
+        resolve({ ...result, cpuMs: (cpu.user + cpu.system) / 1000 });
+      },
     );
   });
 }
@@ -86,6 +96,10 @@ async function main(): Promise<void> {
   rows.push(`| p50 latency at ${RATE} req/s (ms) | ${fmt(mean(totals.bareFixed, 'p50'))} | ${fmt(mean(totals.ingestFixed, 'p50'))} | ${fmt(mean(totals.ingestFixed, 'p50') / Math.max(mean(totals.bareFixed, 'p50'), 0.1), 2)} | - |`);
   rows.push(`| p99 latency at ${RATE} req/s (ms) | ${fmt(mean(totals.bareFixed, 'p99'))} | ${fmt(mean(totals.ingestFixed, 'p99'))} | ${fmt(mean(totals.ingestFixed, 'p99') / Math.max(mean(totals.bareFixed, 'p99'), 0.1), 2)} | <= 2 |`);
   rows.push(`| max throughput (req/s) | ${fmt(mean(totals.bareMax, 'rps'), 0)} | ${fmt(mean(totals.ingestMax, 'rps'), 0)} | ${fmt(mean(totals.ingestMax, 'rps') / mean(totals.bareMax, 'rps'), 2)} | >= 0.5 |`);
+  const cpuPerRequest = (xs: TRun[]) => xs.reduce((s, x) => s + x.cpuMs, 0) / Math.max(xs.reduce((s, x) => s + x.total, 0), 1);
+  const cpuBare = cpuPerRequest([...totals.bareFixed, ...totals.bareMax]);
+  const cpuIngest = cpuPerRequest([...totals.ingestFixed, ...totals.ingestMax]);
+  rows.push(`| server CPU per request (ms) | ${fmt(cpuBare, 3)} | ${fmt(cpuIngest, 3)} | ${fmt(cpuIngest / cpuBare, 2)} | - |`);
   const bad = [...totals.ingestFixed, ...totals.ingestMax].reduce((s, r) => s + r.non2xx + r.errors, 0);
   rows.push(`| non-2xx or errors (ingest) | | ${bad} | | 0 |`);
   process.stdout.write(`\nIngest benchmark: ${ROUNDS} round(s) of ${SECONDS}s, PostgreSQL ${database.kind}, Redis ${redisTest.url}\n\n${rows.join('\n')}\n`);

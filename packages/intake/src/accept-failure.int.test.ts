@@ -1,4 +1,5 @@
-import { findAnalysisByRequestId } from '@cia/db';
+import { inArray } from 'drizzle-orm';
+import { findAnalysisByRequestId, webhookDeliveries } from '@cia/db';
 import type { TTestDatabase } from '@cia/db/testing';
 import { createLogger } from '@cia/logger';
 import type { TQueues } from '@cia/queue';
@@ -50,4 +51,23 @@ test('concurrent first failures of many pipelines share statements and each gets
   // 20 pipelines, each sent twice at once: 20 analyses, and both deliveries of a pipeline agree.
   expect(outcomes.filter((o) => o.created)).toHaveLength(20);
   for (let i = 0; i < 20; i++) expect(outcomes[i]?.requestId).toBe(outcomes[i + 20]?.requestId);
+});
+
+test('deliveries written in one statement each keep their own raw body, multi-byte text included', async () => {
+  const bodies = Array.from({ length: 12 }, (_, i) => `{"n":${i},"msg":"${'é✓ 日本 '.repeat(i)}\\"quoted\\" ${'x'.repeat(i * 37)}"}`);
+  const outcomes = await Promise.all(
+    bodies.map((body, i) =>
+      acceptFailure(
+        { db: database.db, queues, logger },
+        { trigger: 'webhook', project: { id: 7, path: 'g/r' }, pipeline: { id: 2000 + i, ref: 'main', sha: null, url: null }, failedJobs: [] },
+        { delivery: { idempotencyKey: `body-${i}`, eventType: 'Pipeline Hook', objectKind: 'pipeline', projectId: 7, pipelineId: 2000 + i, headers: {}, body } },
+      ),
+    ),
+  );
+  expect(outcomes.every((o) => o.created && o.enqueued)).toBe(true);
+  const rows = await database.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.idempotencyKey, bodies.map((_, i) => `body-${i}`)));
+  expect(new Map(rows.map((r) => [r.idempotencyKey, r.body]))).toEqual(new Map(bodies.map((body, i) => [`body-${i}`, body])));
+  const analyses = await Promise.all(outcomes.map((o) => findAnalysisByRequestId(database.db, o.requestId)));
+  // Redis took the jobs, so the analyses are not left in the outbox.
+  expect(analyses.every((a) => a?.enqueuedAt instanceof Date)).toBe(true);
 });

@@ -1,20 +1,18 @@
 import {
-  createFirstAnalyses,
   findDeliveryByKey,
+  markEnqueued,
   recordDelivery,
   registerFailureSlow,
   type TDb,
   type TDeliveryRecord,
-  type TFirstAnalysis,
-  type TFirstFailure,
   type TRegisterFailureInput,
   type TRegisterFailureOutcome,
 } from '@cia/db';
 import { maskSecrets } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
-import { enqueueAnalyzePipelines, type TAnalyzeJobRequest, type TQueues } from '@cia/queue';
-import { createAdaptiveBatcher } from './adaptive-batcher';
-import { createEnqueuedMarker, type TEnqueuedMarker } from './enqueued-marker';
+import { enqueueAnalyzePipeline, type TQueues } from '@cia/queue';
+import { createFirstFailureWriter, type TFirstFailureWriter } from './first-failures';
+import { withTimeout } from './with-timeout';
 
 export type TIntakeDeps = {
   db: TDb;
@@ -23,52 +21,17 @@ export type TIntakeDeps = {
   enqueueTimeoutMs?: number;
 };
 
-type TShared = {
-  /** Batches the outbox bookkeeping (enqueued_at) off the request path. */
-  marker: TEnqueuedMarker;
-  /** Group commit: concurrent first failures share one INSERT statement and one commit. */
-  firstFailures: { submit(item: TFirstFailure): Promise<TFirstAnalysis | undefined> };
-  /** Concurrent enqueues share one Redis round trip (addBulk). */
-  enqueues: { submit(item: TAnalyzeJobRequest): Promise<void> };
-};
-
-/** One set per database handle and queue: shared by every request of the process. */
-const perDb = new WeakMap<TDb, WeakMap<object, TShared>>();
-function sharedFor(deps: TIntakeDeps): TShared {
+/** One writer per database handle and queue: shared by every request of the process. */
+const perDb = new WeakMap<TDb, WeakMap<object, TFirstFailureWriter>>();
+function firstFailuresOf(deps: TIntakeDeps): TFirstFailureWriter {
   let byQueue = perDb.get(deps.db);
   if (!byQueue) perDb.set(deps.db, (byQueue = new WeakMap()));
-  let shared = byQueue.get(deps.queues.analyze);
-  if (!shared) {
-    shared = {
-      marker: createEnqueuedMarker(deps.db, deps.logger),
-      firstFailures: createAdaptiveBatcher((items: TFirstFailure[]) => createFirstAnalyses(deps.db, items)),
-      enqueues: createAdaptiveBatcher(async (items: TAnalyzeJobRequest[]) => {
-        await enqueueAnalyzePipelines(deps.queues, items);
-        return items.map(() => undefined);
-      }),
-    };
-    byQueue.set(deps.queues.analyze, shared);
-  }
-  return shared;
+  let writer = byQueue.get(deps.queues.analyze);
+  if (!writer) byQueue.set(deps.queues.analyze, (writer = createFirstFailureWriter(deps)));
+  return writer;
 }
 
 export type TAcceptOutcome = TRegisterFailureOutcome & { enqueued: boolean; redelivery?: boolean };
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 /** Log text a trigger carried (the failure email's job log tails) is masked before it is stored. */
 function maskLogTails(input: TRegisterFailureInput): TRegisterFailureInput {
@@ -78,8 +41,11 @@ function maskLogTails(input: TRegisterFailureInput): TRegisterFailureInput {
 
 /**
  * The one path from any trigger (webhook, email, manual) to a queued analysis: record the
- * failure in the database first (the durable fact), then enqueue. When Redis cannot take the
- * job the analysis stays in the outbox (enqueued_at IS NULL) and the relay enqueues it later.
+ * failure in the database first (the durable fact), then enqueue. When Redis cannot take the job
+ * the analysis is in the outbox (enqueued_at IS NULL) before the answer and the relay enqueues it
+ * later. A first failure is written as enqueued and put back in the outbox only when the enqueue
+ * fails (see createFirstFailureWriter): a crash between its commit and its enqueue leaves a row that
+ * says enqueued without a job, which the relay's lost-job sweep re-adds.
  */
 export async function acceptFailure(
   deps: TIntakeDeps,
@@ -87,11 +53,8 @@ export async function acceptFailure(
   options: { delayMs?: number; delivery?: TDeliveryRecord } = {},
 ): Promise<TAcceptOutcome> {
   const input = maskLogTails(rawInput);
-  const first = await sharedFor(deps).firstFailures.submit({ input, delivery: options.delivery });
-  if (first) {
-    const enqueued = await enqueueNow(deps, first.requestId, first.analysisId, input, options.delayMs);
-    return { ...first, created: true, status: 'queued', enqueued };
-  }
+  const first = await firstFailuresOf(deps).submit({ input, delivery: options.delivery, delayMs: options.delayMs });
+  if (first) return { requestId: first.requestId, analysisId: first.analysisId, created: true, status: 'queued', enqueued: first.enqueued };
   if (options.delivery?.idempotencyKey) {
     // A redelivery answers with the analysis its first delivery got, whatever happened since.
     const seen = await findDeliveryByKey(deps.db, options.delivery.idempotencyKey);
@@ -110,25 +73,27 @@ export async function acceptFailure(
     if (outcome.status === 'queued' && !options.delayMs) await promoteIfDelayed(deps, outcome.requestId);
     return { ...outcome, enqueued: false };
   }
-  const enqueued = await enqueueNow(deps, outcome.requestId, outcome.analysisId, input, options.delayMs);
+  // The rare path (a pipeline seen before) keeps the plain outbox order: NULL until Redis has the job.
+  const enqueued = await enqueueNow(deps, outcome.requestId, input, options.delayMs);
+  if (enqueued) {
+    await markEnqueued(deps.db, outcome.analysisId).catch((err: unknown) => {
+      // Bookkeeping only: the relay re-adds the job and the job id makes that a no-op.
+      deps.logger.warn('could not mark the analysis enqueued', { request_id: outcome.requestId, err: (err as Error).message });
+    });
+  }
   return { ...outcome, enqueued };
 }
 
-async function enqueueNow(deps: TIntakeDeps, requestId: string, analysisId: number, input: TRegisterFailureInput, delayMs?: number): Promise<boolean> {
+async function enqueueNow(deps: TIntakeDeps, requestId: string, input: TRegisterFailureInput, delayMs?: number): Promise<boolean> {
   try {
     await withTimeout(
-      sharedFor(deps).enqueues.submit({
-        payload: { request_id: requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id },
-        delay: delayMs,
-      }),
+      enqueueAnalyzePipeline(deps.queues, { request_id: requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id }, { delay: delayMs }),
       deps.enqueueTimeoutMs ?? 1500,
     );
   } catch (err) {
-    deps.logger.warn('enqueue failed; analysis kept in the outbox', { request_id: requestId, err: (err as Error).message });
+    deps.logger.warn('enqueue failed; analysis left to the outbox relay', { request_id: requestId, err: (err as Error).message });
     return false;
   }
-  // Bookkeeping only: if it is lost, the relay re-adds the job and the job id makes that a no-op.
-  sharedFor(deps).marker.mark(analysisId);
   return true;
 }
 

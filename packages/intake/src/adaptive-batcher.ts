@@ -1,7 +1,8 @@
 /**
  * Runs `write` on everything submitted since the last write began, with at most `maxInFlight`
- * writes at once. No timer: at low load an item is written at once; under load one write (one
- * commit, one Redis round trip) carries many items. Each caller resolves with its own result.
+ * writes at once. No timer: at low load an item is written within the same turn of the event
+ * loop; under load one write (one commit, one Redis round trip) carries many items. Each caller
+ * resolves with its own result.
  */
 export function createAdaptiveBatcher<TItem, TResult>(
   write: (items: TItem[]) => Promise<TResult[]>,
@@ -12,8 +13,10 @@ export function createAdaptiveBatcher<TItem, TResult>(
   type TPending = { item: TItem; resolve(v: TResult): void; reject(e: unknown): void };
   let pending: TPending[] = [];
   let inFlight = 0;
+  let flushQueued = false;
 
   const flush = (): void => {
+    flushQueued = false;
     while (inFlight < maxInFlight && pending.length > 0) {
       const batch = pending.slice(0, maxBatch);
       pending = pending.slice(batch.length);
@@ -34,7 +37,13 @@ export function createAdaptiveBatcher<TItem, TResult>(
     submit: (item) =>
       new Promise<TResult>((resolve, reject) => {
         pending.push({ item, resolve, reject });
-        flush();
+        // Flushed once this turn of the event loop has run: everything submitted in it (the
+        // requests whose bodies arrived together, the callers one finished batch released) goes
+        // in one write instead of the first item going alone.
+        if (!flushQueued) {
+          flushQueued = true;
+          setImmediate(flush);
+        }
       }),
   };
 }

@@ -1,3 +1,2 @@
 export { acceptFailure, type TIntakeDeps, type TAcceptOutcome } from './accept-failure';
 export { startOutboxRelay, type TOutboxRelay, type TOutboxOptions } from './outbox-relay';
-export { createEnqueuedMarker, type TEnqueuedMarker } from './enqueued-marker';

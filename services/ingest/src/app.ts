@@ -34,8 +34,9 @@ export function createApp(deps: TIngestDeps): Express {
     onPipelineSucceeded: (event: TPipelineSucceeded) =>
       notifyPipelineSucceeded({ db: deps.db, queues: deps.queues, settings: postbackSettings }, event),
   };
-  app.use(healthRoutes(deps));
+  // First: the webhook is the one hot route, so it does not walk the other routers' layers.
   app.use(webhookRoutes(config, delivery, enabledTriggers(config).webhook));
+  app.use(healthRoutes(deps));
   app.use(devRoutes(deps, delivery));
   const guard = requireApiToken(config.API_TOKEN);
   app.use('/analysis', guard);

@@ -1,13 +1,13 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { readAnalysisMetrics, type TDb } from '@cia/db';
 import type { TLogger } from '@cia/logger';
 import type { TQueues } from '@cia/queue';
+import { createHttpMetrics } from './http-metrics';
 import { PrecomputedHistogram } from './precomputed-histogram';
 
 /** Seconds; analyses take from a second (cache, rules) to minutes (large logs, slow providers). */
 export const ANALYSIS_DURATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1800] as const;
-const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SOURCE_TIMEOUT_MS = 3000;
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
@@ -22,13 +22,6 @@ export type TIngestMetrics = {
 
 export type TIngestMetricsDeps = { db: TDb; queues: TQueues; logger: TLogger };
 
-/** The route template, never the raw path, so ids in URLs do not explode label cardinality. */
-function routeLabel(req: Request): string {
-  const route = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof route === 'string') return `${req.baseUrl}${route}`;
-  return req.baseUrl || 'unmatched';
-}
-
 /**
  * One prom-client Registry per app (tests build many apps in one process). Work done by the
  * worker and mail-watcher processes is read from PostgreSQL and Redis at scrape time, so every
@@ -39,8 +32,7 @@ export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'cia_ingest_' });
 
-  const httpRequests = new Counter({ name: 'cia_http_requests_total', help: 'HTTP requests answered by ingest', labelNames: ['method', 'route', 'status'], registers });
-  const httpDuration = new Histogram({ name: 'cia_http_request_duration_seconds', help: 'Time to answer an HTTP request', labelNames: ['method', 'route'], buckets: HTTP_DURATION_BUCKETS, registers });
+  const http = createHttpMetrics(registry);
 
   const webhooks = new Counter({ name: 'cia_webhook_deliveries_total', help: 'GitLab webhook deliveries stored, by outcome (accepted, duplicate, ignored); rejected ones are in cia_http_requests_total', labelNames: ['outcome'], registers });
   const emails = new Counter({ name: 'cia_emails_processed_total', help: 'Emails the mail-watcher looked at, by outcome', labelNames: ['outcome'], registers });
@@ -118,22 +110,13 @@ export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
     }
   }
 
-  const httpMiddleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-    const stop = httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = routeLabel(req);
-      httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      stop({ method: req.method, route });
-    });
-    next();
-  };
-
   return {
     registry,
-    httpMiddleware,
+    httpMiddleware: http.middleware,
     contentType: registry.contentType,
     render: async () => {
       await Promise.all([readSource('database', readDatabase), readSource('redis', readQueues)]);
+      http.publish();
       return registry.metrics();
     },
   };

@@ -49,6 +49,9 @@ describe('GET /metrics', () => {
     for (const line of [
       'cia_webhook_deliveries_total{outcome="accepted"} 1',
       'cia_http_requests_total{method="POST",route="/webhooks/gitlab",status="400"} 1',
+      'cia_http_requests_total{method="POST",route="/webhooks/gitlab",status="202"} 1',
+      'cia_http_request_duration_seconds_count{method="POST",route="/webhooks/gitlab"} 2',
+      'cia_http_request_duration_seconds_bucket{method="POST",route="/webhooks/gitlab",le="+Inf"} 2',
       'cia_analyses_total{outcome="completed",category="test"} 1',
       'cia_analyses_total{outcome="failed",category="none"} 1',
       // the queued seed and the webhook's new analysis

@@ -4,6 +4,8 @@ import { AppError } from '../http/app-error';
 import { handleDelivery, type TDeliveryDeps } from '../webhooks/handle-delivery';
 import { normalizeEvent } from '../webhooks/normalize-event';
 
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -25,6 +27,7 @@ export function webhookRoutes(config: TConfig, deps: TDeliveryDeps, webhookEnabl
   const router = Router();
   const limit = Math.round(config.WEBHOOK_BODY_LIMIT_MB * 1024 * 1024);
 
+  // Answers even when the webhook trigger is off (it says so).
   router.get('/webhooks/gitlab/info', (_req, res) => {
     const masked = maskConfig(config);
     res.json({
@@ -45,6 +48,14 @@ export function webhookRoutes(config: TConfig, deps: TDeliveryDeps, webhookEnabl
     next();
   });
 
+  // The delivery route first: it is the hot path.
+  router.post('/webhooks/gitlab', rawBody(limit), async (req, res) => {
+    const headers = flatHeaders(req.headers);
+    requireJson(headers['content-type']);
+    const answer = await handleDelivery(deps, { headers, rawBody: typeof req.body === 'string' ? req.body : '' });
+    // A small answer to a POST, never cached: written as is, without res.json's ETag hashing.
+    res.writeHead(answer.status, JSON_HEADERS).end(JSON.stringify(answer.body));
+  });
   router.post('/webhooks/gitlab/test', rawBody(limit), (req, res) => {
     const headers = flatHeaders(req.headers);
     requireJson(headers['content-type']);
@@ -58,11 +69,5 @@ export function webhookRoutes(config: TConfig, deps: TDeliveryDeps, webhookEnabl
     res.json({ valid: true, would_analyze: event.kind === 'failure', event });
   });
 
-  router.post('/webhooks/gitlab', rawBody(limit), async (req, res) => {
-    const headers = flatHeaders(req.headers);
-    requireJson(headers['content-type']);
-    const answer = await handleDelivery(deps, { headers, rawBody: typeof req.body === 'string' ? req.body : '' });
-    res.status(answer.status).json(answer.body);
-  });
   return router;
 }

@@ -2,6 +2,7 @@ import { findDeliveryByKey, recordDelivery, type TDb } from '@cia/db';
 import { acceptFailure, type TIntakeDeps } from '@cia/intake';
 import { AppError } from '../http/app-error';
 import { safeEqual } from '../http/auth';
+import { auditBody } from './audit-body';
 import { normalizeEvent, type TPipelineSucceeded } from './normalize-event';
 
 export type TDelivery = {
@@ -25,17 +26,6 @@ function auditHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (KEPT_HEADERS.test(k) && k !== 'x-gitlab-token') out[k] = v;
   return out;
-}
-
-/**
- * The audit copy of a delivery: pipeline variables (they may be credentials passed to a manual or
- * triggered pipeline) are masked; everything else is kept as GitLab sent it.
- */
-function auditBody(raw: string, body: unknown): string {
-  const attrs = (body as { object_attributes?: { variables?: unknown } }).object_attributes;
-  if (!attrs || !Array.isArray(attrs.variables) || attrs.variables.length === 0) return raw;
-  const variables = attrs.variables.map((v: unknown) => (v && typeof v === 'object' ? { ...v, value: '[MASKED:variable]' } : v));
-  return JSON.stringify({ ...(body as object), object_attributes: { ...attrs, variables } });
 }
 
 function parseJson(raw: string): unknown {
