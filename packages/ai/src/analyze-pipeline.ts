@@ -1,6 +1,6 @@
 import type { TAnalysisResult, TCategory, TExcerptLine } from '@cia/contracts';
 import type { TDb } from '@cia/db';
-import { classify, maskSecrets, type TRule } from '@cia/log-intel';
+import { classify, createSecretMasker, type TRule } from '@cia/log-intel';
 import { ZAnalysisInput, type TAnalysisInput } from './analysis-input.schema';
 import { buildResult } from './build-result';
 import { AnalysisFailedError, ProviderError, toProviderError, type TProviderAttempt } from './errors';
@@ -50,6 +50,16 @@ export type TAnalysisOutcome = {
 
 const MAX_HINTS_PER_JOB = 3;
 
+/** The answer's JSON Schema never changes: converted from zod (costly) once per process, not per analysis. */
+let answerSchema: { schema: Record<string, unknown>; tokens: number } | undefined;
+function answerJsonSchema(): { schema: Record<string, unknown>; tokens: number } {
+  if (!answerSchema) {
+    const schema = buildAnswerJsonSchema();
+    answerSchema = { schema, tokens: estimateTokens(JSON.stringify(schema)) };
+  }
+  return answerSchema;
+}
+
 function matchRules(input: TAnalysisInput, rules?: TRule[]): TRuleHint[] {
   return input.failed_jobs.flatMap((job) => classify(job.excerpt, { rules }).slice(0, MAX_HINTS_PER_JOB).map((match) => ({ jobId: job.id, match })));
 }
@@ -90,8 +100,20 @@ export async function analyzePipeline(rawInput: TAnalysisInput, deps: TAnalyzeDe
   const parsed = ZAnalysisInput.parse(rawInput);
   const { settings } = deps;
   const now = deps.now ?? (() => new Date());
-  const extraValues = deps.secretValues ?? [];
-  const mask = (text: string) => maskSecrets(text, { extraValues });
+  // One masker per analysis (the exact values escaped once), and each distinct text masked once:
+  // excerpt lines come back to the prompt builder, which masks what it is given again.
+  const masker = createSecretMasker({ extraValues: deps.secretValues ?? [] });
+  const masked = new Map<string, string>();
+  const mask = (text: string) => {
+    let out = masked.get(text);
+    if (out === undefined) {
+      out = masker(text);
+      masked.set(text, out);
+      // The prompt builder masks the masked lines again: that pass becomes a lookup.
+      if (out !== text) masked.set(out, masker(out));
+    }
+    return out;
+  };
   // Excerpts should arrive masked; masking again costs little and keeps a missed secret out of
   // rule evidence, fingerprints and the stored result as well as the prompt.
   const input: TAnalysisInput = {
@@ -125,7 +147,7 @@ export async function analyzePipeline(rawInput: TAnalysisInput, deps: TAnalyzeDe
     }
   }
 
-  const schema = buildAnswerJsonSchema();
+  const { schema, tokens: schemaTokens } = answerJsonSchema();
   const baseRequest = (prompt: { system: string; user: string; excerpts: Map<number, TExcerptLine[]> }): TCompletionRequest => ({
     system: prompt.system,
     user: prompt.user,
@@ -145,7 +167,7 @@ export async function analyzePipeline(rawInput: TAnalysisInput, deps: TAnalyzeDe
   if (rulesFirst) chain = ['offline'];
 
   const prompt = chain.some((p) => p !== 'offline')
-    ? buildAnalysisPrompt(input, { maxInputTokens: settings.AI_MAX_INPUT_TOKENS, schemaTokens: estimateTokens(JSON.stringify(schema)), mask, ruleHints: hints })
+    ? buildAnalysisPrompt(input, { maxInputTokens: settings.AI_MAX_INPUT_TOKENS, schemaTokens, mask, ruleHints: hints })
     : null;
   const prices = parsePriceOverrides(settings.AI_PRICES);
   const attempts: TProviderAttempt[] = [];

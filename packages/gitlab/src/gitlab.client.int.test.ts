@@ -186,6 +186,8 @@ describe('artifact files served from object storage', () => {
       expect(file?.text).toBe('<testsuite name="s"/>');
       expect(seen).toEqual([undefined]);
       expect(gitlab.requests[0]?.token).toBe(TOKEN);
+      // Streamed reads go out without redirect handling first: the redirected one is asked again, following it.
+      expect(gitlab.countRequests('/projects/1/jobs/3/artifacts/junit.xml')).toBe(2);
     } finally {
       await gitlab.close();
       await new Promise((resolve) => storage.close(resolve));

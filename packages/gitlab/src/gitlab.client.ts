@@ -210,14 +210,16 @@ export class GitLabClient {
     const config = { method, url: path, params: init.params, data: init.data, responseType: init.responseType ?? 'json' } as const;
     try {
       // Streams are bounded by their reader; axios would otherwise cut a long trace at maxJsonBytes.
-      // Only streams (traces, artifacts, raw files) are redirected to object storage; JSON calls go
-      // out without follow-redirects' per-request wrapping, which showed in the worker's profile.
-      return await this.http.request<T>(stream ? { ...config, maxContentLength: -1 } : { ...config, maxRedirects: 0 });
+      // Every call goes out first without follow-redirects' per-request wrapping (it showed in the
+      // worker's profile, on every trace and CI config read); the rare redirect is asked again below.
+      return await this.http.request<T>(stream ? { ...config, maxContentLength: -1, maxRedirects: 0 } : { ...config, maxRedirects: 0 });
     } catch (err) {
-      // A project asked for by an old path answers 301 to where it moved: ask again, following it.
-      if (!stream && axios.isAxiosError(err) && REDIRECTS.has(err.response?.status ?? 0)) {
+      // Artifacts and traces on object storage answer 302 to it; a project asked for by an old path
+      // answers 301 to where it moved: ask again, following it (the token stays off other hosts).
+      if (axios.isAxiosError(err) && REDIRECTS.has(err.response?.status ?? 0)) {
+        discardBody(err.response);
         try {
-          return await this.http.request<T>(config);
+          return await this.http.request<T>(stream ? { ...config, maxContentLength: -1 } : config);
         } catch (again) {
           throw this.toError(method.toUpperCase(), path, again);
         }

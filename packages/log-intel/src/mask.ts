@@ -31,6 +31,12 @@ const STRONG_ASSIGNMENT_RE =
 const WEAK_ASSIGNMENT_RE =
   /(\b[A-Za-z0-9_.-]*?(key|auth|cred|credentials?|salt|dsn|signature|cookie|session|cert|pass)[A-Za-z0-9_]*["']?\s*(?:=|:)\s*)(["']?)([^\s"',;&]{12,})/gi;
 
+// Cheap tests that every match of the costly patterns above needs (a word the pattern requires, a
+// literal): a text failing one cannot match, so the scan is skipped without changing any output.
+const STRONG_WORD_RE = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key/i;
+const WEAK_WORD_RE = /key|auth|cred|salt|dsn|signature|cookie|session|cert|pass/i;
+const HEADER_WORD_RE = /private-token|job-token|x-api-key|x-auth-token|x-gitlab-token/i;
+
 /** The assigned variable's name, without quotes and the assignment operator. */
 function nameOf(head: string): string {
   return head.replace(/["'\s:=]+$/, '').toLowerCase();
@@ -77,21 +83,23 @@ export function createSecretMasker(options: TMaskOptions = {}): (text: string) =
     let text = input.includes('\x1b') ? input.replace(ANSI_RE, '') : input;
     if (exact !== undefined) text = text.replace(exact, placeholder('ci_variable'));
     for (const [kind, re] of TOKEN_RULES) text = text.replace(re, placeholder(kind));
-    text = text.replace(URL_CREDENTIALS_RE, (_m, scheme: string) => `${scheme}${placeholder('url_credentials')}@`);
-    text = text.replace(HEADER_RE, (_m, name: string, sep: string) => `${name}${sep}${placeholder('token')}`);
+    if (text.includes('://') && text.includes('@')) text = text.replace(URL_CREDENTIALS_RE, (_m, scheme: string) => `${scheme}${placeholder('url_credentials')}@`);
+    if (HEADER_WORD_RE.test(text)) text = text.replace(HEADER_RE, (_m, name: string, sep: string) => `${name}${sep}${placeholder('token')}`);
     text = text.replace(BEARER_RE, (m, scheme: string, sp: string, value: string) =>
       scheme === 'token' && !looksRandom(value) ? m : `${scheme}${sp}${placeholder('bearer_token')}`,
     );
-    text = text.replace(STRONG_ASSIGNMENT_RE, (m, head: string, _word: string, quote: string, value: string) => {
+    if (STRONG_WORD_RE.test(text)) text = text.replace(STRONG_ASSIGNMENT_RE, (m, head: string, _word: string, quote: string, value: string) => {
       if (isPlaceholderValue(value)) return m;
       const name = nameOf(head);
       // `token:` is common prose in parser errors ("unexpected token: }"): demand a token-like value.
       if (name === 'token' && head.trimEnd().endsWith(':') && !looksRandom(value)) return m;
       return maskValue(kindOfName(name), head, quote);
     });
-    text = text.replace(WEAK_ASSIGNMENT_RE, (m, head: string, _name: string, quote: string, value: string) =>
-      isPlaceholderValue(value) || !looksRandom(value) ? m : maskValue('secret', head, quote),
-    );
+    if (WEAK_WORD_RE.test(text)) {
+      text = text.replace(WEAK_ASSIGNMENT_RE, (m, head: string, _name: string, quote: string, value: string) =>
+        isPlaceholderValue(value) || !looksRandom(value) ? m : maskValue('secret', head, quote),
+      );
+    }
     return text;
   };
 }

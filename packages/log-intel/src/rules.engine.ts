@@ -32,7 +32,7 @@ export const ZRule = z.object({
 export type TRule = z.infer<typeof ZRule>;
 export type TRuleInput = z.input<typeof ZRule>;
 
-type TCompiled = { rule: TRule; patterns: RegExp[]; requires: RegExp[]; excludes: RegExp[] };
+type TCompiled = { rule: TRule; patterns: RegExp[]; requires: RegExp[]; excludes: RegExp[]; anyPattern: (text: string) => boolean };
 
 const SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 } as const;
 
@@ -49,7 +49,24 @@ const MIN_CONFIDENCE = 0.3;
 
 function compile(rule: TRule): TCompiled {
   const re = (s: string) => new RegExp(s, rule.flags);
-  return { rule, patterns: rule.patterns.map(re), requires: rule.requires.map(re), excludes: rule.excludes.map(re) };
+  const patterns = rule.patterns.map(re);
+  return { rule, patterns, requires: rule.requires.map(re), excludes: rule.excludes.map(re), anyPattern: anyOf(rule.patterns, rule.flags, patterns) };
+}
+
+/**
+ * "Some pattern matches" as ONE regular expression (an alternation finds a match exactly when one
+ * of its parts does), tested once per line instead of once per pattern. Patterns with
+ * back-references or named groups, whose meaning depends on their own numbering, stay separate.
+ */
+function anyOf(sources: string[], flags: string, compiled: RegExp[]): (text: string) => boolean {
+  const separate = (text: string) => compiled.some((re) => re.test(text));
+  if (sources.length < 2 || sources.some((p) => /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/.test(p))) return separate;
+  try {
+    const combined = new RegExp(sources.map((p) => `(?:${p})`).join('|'), flags);
+    return (text) => combined.test(text);
+  } catch {
+    return separate;
+  }
 }
 
 /** Parses rule files (a JSON array of rules each); throws naming the file and the bad rule. */
@@ -84,11 +101,13 @@ export function classify(lines: TExcerptLine[] | string[], options: { rules?: TR
   const excerpt: TExcerptLine[] = lines.map((l, i) =>
     typeof l === 'string' ? { line: i + 1, text: normalizeLine(l).text } : { line: l.line, text: normalizeLine(l.text).text },
   );
+  // The lines that can be evidence at all, decided once rather than once per rule.
+  const candidates = excerpt.filter((l) => !RUNNER_TRAILER.test(l.text.trim()));
   const matches: TRuleMatch[] = [];
   for (const c of compiled) {
     if (c.excludes.some((re) => excerpt.some((l) => re.test(l.text)))) continue;
     if (!c.requires.every((re) => excerpt.some((l) => re.test(l.text)))) continue;
-    const evidence = excerpt.filter((l) => !RUNNER_TRAILER.test(l.text.trim()) && c.patterns.some((re) => re.test(l.text)));
+    const evidence = candidates.filter((l) => c.anyPattern(l.text));
     if (evidence.length === 0) continue;
     const r = c.rule;
     // Evidence near the end of the excerpt is closer to what stopped the job.

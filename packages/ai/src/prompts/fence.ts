@@ -1,8 +1,19 @@
 import crypto from 'node:crypto';
 
+const NONCE_BYTES = 6;
+// Random bytes drawn 256 nonces at a time: one call into the CSPRNG per 256 prompts, not per prompt.
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
 /** A marker the data cannot predict, so a log cannot close its own fence and speak as us. */
 export function createFenceNonce(): string {
-  return crypto.randomBytes(6).toString('hex');
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = crypto.randomBytes(NONCE_BYTES * 256);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString('hex', nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
 }
 
 /**

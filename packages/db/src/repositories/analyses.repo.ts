@@ -261,11 +261,74 @@ export async function markRunning(db: TDb, analysisId: number): Promise<void> {
  * is already finished, and returns the row either way. One round trip instead of a read then a
  * write; `claimed` is false for a finished analysis, undefined means no such analysis.
  */
-export async function claimAnalysis(db: TDb, requestId: string): Promise<{ row: TAnalysisRow; claimed: boolean } | undefined> {
+export async function claimAnalysis(db: TDb, requestId: string): Promise<TClaim | undefined> {
+  if (!isNodePostgres(db)) return claimOne(db, requestId);
+  // Claims asked for in the same turn of the event loop (a worker picking up a burst of jobs) go
+  // out as ONE statement: one round trip and one commit instead of one each.
+  return new Promise<TClaim | undefined>((resolve, reject) => {
+    let batch = pendingClaims.get(db);
+    if (!batch) {
+      const created: TClaimWaiter[] = [];
+      pendingClaims.set(db, (batch = created));
+      setImmediate(() => void flushClaims(db, created));
+    }
+    batch.push({ requestId, resolve, reject });
+  });
+}
+
+type TClaim = { row: TAnalysisRow; claimed: boolean };
+type TClaimWaiter = { requestId: string; resolve: (claim: TClaim | undefined) => void; reject: (err: unknown) => void };
+const pendingClaims = new WeakMap<TDb, TClaimWaiter[]>();
+
+function isNodePostgres(db: TDb): boolean {
+  return typeof (db as { $client?: { totalCount?: unknown } }).$client?.totalCount === 'number';
+}
+
+async function claimOne(db: TDb, requestId: string): Promise<TClaim | undefined> {
   const [row] = await claimStatement(db).execute({ requestId });
   if (row) return { row, claimed: true };
   const finished = await findAnalysisByRequestId(db, requestId);
   return finished && { row: finished, claimed: false };
+}
+
+async function flushClaims(db: TDb, batch: TClaimWaiter[]): Promise<void> {
+  if (pendingClaims.get(db) === batch) pendingClaims.delete(db);
+  // The same analysis twice in one batch (two jobs for it): the later claim goes in the next
+  // batch, so each counts one attempt, as when claimed one after the other.
+  const first = new Map<string, TClaimWaiter>();
+  const later: TClaimWaiter[] = [];
+  for (const w of batch) {
+    if (first.has(w.requestId)) later.push(w);
+    else first.set(w.requestId, w);
+  }
+  try {
+    const ids = [...first.keys()];
+    const rows = ids.length === 1 ? await claimStatement(db).execute({ requestId: ids[0]! }) : await claimManyStatement(db).execute({ requestIds: ids });
+    const claimed = new Map(rows.map((r) => [r.requestId, r]));
+    for (const [requestId, w] of first) {
+      const row = claimed.get(requestId);
+      if (row) w.resolve({ row, claimed: true });
+      else findAnalysisByRequestId(db, requestId).then((finished) => w.resolve(finished && { row: finished, claimed: false }), w.reject);
+    }
+  } catch (err) {
+    for (const w of first.values()) w.reject(err);
+  }
+  for (const w of later) claimAnalysis(db, w.requestId).then(w.resolve, w.reject);
+}
+
+const claimManyStatements = new WeakMap<TDb, ReturnType<typeof prepareClaimMany>>();
+function prepareClaimMany(db: TDb) {
+  return db
+    .update(analyses)
+    .set({ status: 'running', startedAt: sql`coalesce(${analyses.startedAt}, now())`, attempts: sql`${analyses.attempts} + 1`, updatedAt: sql`now()` })
+    .where(and(sql`${analyses.requestId} = any(${sql.placeholder('requestIds')}::text[])`, inArray(analyses.status, ['queued', 'running'])))
+    .returning()
+    .prepare('cia_claim_analyses');
+}
+function claimManyStatement(db: TDb): ReturnType<typeof prepareClaimMany> {
+  let statement = claimManyStatements.get(db);
+  if (!statement) claimManyStatements.set(db, (statement = prepareClaimMany(db)));
+  return statement;
 }
 
 /** Built and prepared once per database handle: it runs once per job, the hottest statement of the worker. */
@@ -310,8 +373,101 @@ export async function completeAnalysis(db: TDb, analysisId: number, done: TAnaly
  * fetch_state, failed jobs with their excerpts), in ONE statement: the worker's last write.
  */
 export async function completeAnalysisWithJobs(db: TDb, analysisId: number, done: TAnalysisCompletion, steps: Record<string, unknown>, jobs: TFetchedJob[]): Promise<void> {
+  if (!isNodePostgres(db)) return completeOne(db, analysisId, done, steps, jobs);
+  // Completions in the same turn of the event loop (a wave of answers) are stored by ONE statement.
+  return new Promise<void>((resolve, reject) => {
+    let batch = pendingCompletions.get(db);
+    if (!batch) {
+      const created: TCompletionItem[] = [];
+      pendingCompletions.set(db, (batch = created));
+      setImmediate(() => void flushCompletions(db, created));
+    }
+    batch.push({ analysisId, done, steps, jobs, resolve, reject });
+  });
+}
+
+type TCompletionItem = { analysisId: number; done: TAnalysisCompletion; steps: Record<string, unknown>; jobs: TFetchedJob[]; resolve: () => void; reject: (err: unknown) => void };
+const pendingCompletions = new WeakMap<TDb, TCompletionItem[]>();
+
+async function flushCompletions(db: TDb, batch: TCompletionItem[]): Promise<void> {
+  if (pendingCompletions.get(db) === batch) pendingCompletions.delete(db);
+  // The same analysis twice (a job upsert may not touch a row twice in one statement): the later one goes next.
+  const first = new Map<number, TCompletionItem>();
+  const later: TCompletionItem[] = [];
+  for (const item of batch) {
+    if (first.has(item.analysisId)) later.push(item);
+    else first.set(item.analysisId, item);
+  }
+  const items = [...first.values()];
+  const one = (item: TCompletionItem) => completeOne(db, item.analysisId, item.done, item.steps, item.jobs).then(item.resolve, item.reject);
+  if (items.length === 1) await one(items[0]!);
+  else {
+    try {
+      await executeNamed(db, 'cia_complete_analyses', completeManyStatement(items));
+      for (const item of items) item.resolve();
+    } catch {
+      // The statement is all or nothing: each on its own, so one bad entry fails alone.
+      await Promise.all(items.map(one));
+    }
+  }
+  for (const item of later) completeAnalysisWithJobs(db, item.analysisId, item.done, item.steps, item.jobs).then(item.resolve, item.reject);
+}
+
+/** Several completions (analyses, their fetch steps and failed jobs) as one statement of fixed text. */
+function completeManyStatement(items: TCompletionItem[]): SQL {
+  const analysesInput = items.map(({ analysisId, done, steps }) => ({
+    id: analysisId,
+    result: done.result ?? null,
+    category: done.result?.category ?? null,
+    severity: done.result?.severity ?? null,
+    fingerprint: done.result?.fingerprint ?? null,
+    provider: done.provider,
+    model: done.model,
+    prompt_version: done.promptVersion,
+    input_tokens: done.inputTokens,
+    output_tokens: done.outputTokens,
+    cost_usd: done.costUsd,
+    cache_hit: done.cacheHit,
+    timings: done.timings ?? null,
+    steps,
+  }));
+  const jobsInput = items.flatMap(({ analysisId, jobs }) =>
+    jobs.map((j) => ({
+      analysis_id: analysisId,
+      job_id: j.jobId,
+      name: j.name,
+      stage: j.stage,
+      status: j.status,
+      failure_reason: j.failureReason ?? null,
+      allow_failure: j.allowFailure ?? false,
+      web_url: j.webUrl ?? null,
+      excerpt: j.excerpt ?? null,
+      log_bytes: j.logBytes ?? null,
+      log_truncated: j.logTruncated ?? false,
+    })),
+  );
+  return sql`with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(analysesInput)}::jsonb) as t(id bigint, result jsonb, category text, severity text,
+        fingerprint text, provider text, model text, prompt_version text, input_tokens integer, output_tokens integer,
+        cost_usd double precision, cache_hit boolean, timings jsonb, steps jsonb)),
+    j as (insert into analysis_jobs (analysis_id, job_id, name, stage, status, failure_reason, allow_failure, web_url, excerpt, log_bytes, log_truncated)
+      select t.analysis_id, t.job_id, t.name, t.stage, t.status, t.failure_reason, t.allow_failure, t.web_url, t.excerpt, t.log_bytes, t.log_truncated
+      from jsonb_to_recordset(${JSON.stringify(jobsInput)}::jsonb) as t(analysis_id bigint, job_id bigint, name text, stage text, status text,
+        failure_reason text, allow_failure boolean, web_url text, excerpt jsonb, log_bytes integer, log_truncated boolean)
+      on conflict (analysis_id, job_id) do update set name = excluded.name, stage = excluded.stage, status = excluded.status,
+        failure_reason = excluded.failure_reason, allow_failure = excluded.allow_failure, web_url = excluded.web_url,
+        excerpt = excluded.excerpt, log_bytes = excluded.log_bytes, log_truncated = excluded.log_truncated)
+    update analyses a set status = 'completed', result = i.result, category = i.category, severity = i.severity,
+      fingerprint = i.fingerprint, provider = i.provider, model = i.model, prompt_version = i.prompt_version,
+      input_tokens = i.input_tokens, output_tokens = i.output_tokens, cost_usd = i.cost_usd, cache_hit = i.cache_hit,
+      timings = i.timings, error = null, fetch_state = a.fetch_state || i.steps, completed_at = now(), updated_at = now()
+    from input i where a.id = i.id`;
+}
+
+async function completeOne(db: TDb, analysisId: number, done: TAnalysisCompletion, steps: Record<string, unknown>, jobs: TFetchedJob[]): Promise<void> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-  await db.execute(sql`with j as (${upsertJobsStatement(analysisId, jobs)})
+  // Every value is a parameter (the jobs are one jsonb), so the text never changes: prepared once per connection.
+  await executeNamed(db, 'cia_complete_analysis', sql`with j as (${upsertJobsStatement(analysisId, jobs)})
     update analyses set status = 'completed', result = ${json(done.result)}::jsonb, category = ${done.result?.category ?? null},
       severity = ${done.result?.severity ?? null}, fingerprint = ${done.result?.fingerprint ?? null}, provider = ${done.provider},
       model = ${done.model}, prompt_version = ${done.promptVersion}, input_tokens = ${done.inputTokens}, output_tokens = ${done.outputTokens},
