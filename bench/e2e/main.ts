@@ -7,22 +7,23 @@
  *
  *   npm run bench -- e2e [--pipelines 300] [--slow-pipelines 600] [--processes 1,2,4]
  *                        [--latencies 0,2000] [--concurrency 100] [--empty-jobs 20000]
- *                        [--gitlab-concurrency <default: --concurrency>] [--warmup 20] [--profile]
+ *                        [--gitlab-concurrency <default: --concurrency>] [--warmup 20] [--profile [--profile-dir DIR]]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inArray, sql } from 'drizzle-orm';
+import { between, inArray, sql } from 'drizzle-orm';
 import { freePort } from '@cia/cli';
 import { analyses } from '@cia/db';
 import { createTestDatabase } from '@cia/db/testing';
 import { createFakeGitLab } from '@cia/gitlab/testing';
 import { createTestPrefix } from '@cia/queue/testing';
-import { baseWorkerEnv, percentile, sendPipelineHooks, waitForWorkers, type TAnalysisRowLite } from '../drills/support/pipelines';
+import { baseWorkerEnv, percentile, waitForWorkers, type TAnalysisRowLite } from '../drills/support/pipelines';
 import { readCpuSeconds, readMachineCpu, spawnIngest, spawnWorker, type TServiceProcess } from '../drills/support/service-process';
 import { startSlowOpenAi } from '../drills/support/slow-openai.server';
 import { summarizeCpuProfiles } from './cpu-profile';
 import { measureEmptyJobThroughput } from './empty-jobs';
+import { sendHooksLean } from './send-hooks';
 
 const argv = process.argv;
 const arg = (name: string, fallback: number) => {
@@ -153,18 +154,25 @@ async function main(): Promise<void> {
     }
     return ids;
   };
-  const readRows = (ids: number[]) => database.db.select().from(analyses).where(inArray(analyses.pipelineId, ids));
+  // The ids of a batch are consecutive: a range is two parameters where a list is hundreds, which
+  // drizzle would rebuild on every poll in this process (whose CPU competes with what is measured).
+  const ofPipelines = (ids: number[]) => {
+    const lo = Math.min(...ids);
+    const hi = Math.max(...ids);
+    return hi - lo + 1 === new Set(ids).size ? between(analyses.pipelineId, lo, hi) : inArray(analyses.pipelineId, ids);
+  };
+  const readRows = (ids: number[]) => database.db.select().from(analyses).where(ofPipelines(ids));
   // Polling counts only: reading every row's JSON columns five times a second would load the
   // database and this process more than a few analyses do.
   const countFinished = async (ids: number[]) => {
     const [row] = await database.db
       .select({ total: sql<number>`count(*)::int`, finished: sql<number>`(count(*) filter (where ${analyses.status} in ('completed', 'failed')))::int`, completed: sql<number>`(count(*) filter (where ${analyses.status} = 'completed'))::int` })
       .from(analyses)
-      .where(inArray(analyses.pipelineId, ids));
+      .where(ofPipelines(ids));
     return row ?? { total: 0, finished: 0, completed: 0 };
   };
   const runBatch = async (ids: number[], timeoutMs: number): Promise<TAnalysisRowLite[]> => {
-    const sent = await sendPipelineHooks(ingest.url, ids, 32);
+    const sent = await sendHooksLean(ingest.url, ids, 32);
     const refused = sent.filter((s) => s.status !== 202);
     if (refused.length) throw new Error(`${refused.length} deliveries refused: ${refused[0]?.status} ${refused[0]?.error ?? ''}`);
     const deadline = Date.now() + timeoutMs;
@@ -178,7 +186,10 @@ async function main(): Promise<void> {
 
   process.stderr.write(`measuring BullMQ empty-job throughput (${EMPTY_JOBS} jobs, concurrency ${CONCURRENCY})...\n`);
   const emptyBefore = await measureEmptyJobThroughput(redis.url, redis.prefix, EMPTY_JOBS, CONCURRENCY);
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cia-bench-prof-'));
+  // --profile-dir keeps the .cpuprofile files (for a flame graph); otherwise a temporary directory.
+  const keptProfileDir = argv.includes('--profile-dir') ? argv[argv.indexOf('--profile-dir') + 1] : undefined;
+  if (keptProfileDir) fs.mkdirSync(keptProfileDir, { recursive: true });
+  const profileDir = keptProfileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cia-bench-prof-'));
   const results: TResult[] = [];
   let gitlabPerAnalysis = NaN;
   let gitlabByEndpoint = '';
@@ -276,7 +287,7 @@ async function main(): Promise<void> {
   if (PROFILE) out.push('', ...summarizeCpuProfiles(profileDir));
   process.stdout.write(`${out.join('\n')}\n`);
 
-  fs.rmSync(profileDir, { recursive: true, force: true });
+  if (!keptProfileDir) fs.rmSync(profileDir, { recursive: true, force: true });
   await ingest.process.stop(30_000);
   await gitlab.close();
   await database.drop();
