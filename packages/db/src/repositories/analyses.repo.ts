@@ -5,7 +5,7 @@ import type { TAnalysisView, TFailedJobRef, TPipelineRef, TProjectRef, TTrigger 
 import type { TDb } from '../client';
 import { analyses, webhookDeliveries } from '../schema';
 import { rowsOf } from '../migrate';
-import { upsertJobsStatement, type TFetchedJob } from './analysis-jobs.repo';
+import { jobRecord, upsertJobsStatement, type TFetchedJob } from './analysis-jobs.repo';
 
 export type TAnalysisRow = typeof analyses.$inferSelect;
 
@@ -431,32 +431,12 @@ function completeManyStatement(items: TCompletionItem[]): SQL {
     timings: done.timings ?? null,
     steps,
   }));
-  const jobsInput = items.flatMap(({ analysisId, jobs }) =>
-    jobs.map((j) => ({
-      analysis_id: analysisId,
-      job_id: j.jobId,
-      name: j.name,
-      stage: j.stage,
-      status: j.status,
-      failure_reason: j.failureReason ?? null,
-      allow_failure: j.allowFailure ?? false,
-      web_url: j.webUrl ?? null,
-      excerpt: j.excerpt ?? null,
-      log_bytes: j.logBytes ?? null,
-      log_truncated: j.logTruncated ?? false,
-    })),
-  );
+  const jobsInput = items.flatMap(({ analysisId, jobs }) => jobs.map((j) => jobRecord(analysisId, j)));
   return sql`with input as (
       select * from jsonb_to_recordset(${JSON.stringify(analysesInput)}::jsonb) as t(id bigint, result jsonb, category text, severity text,
         fingerprint text, provider text, model text, prompt_version text, input_tokens integer, output_tokens integer,
         cost_usd double precision, cache_hit boolean, timings jsonb, steps jsonb)),
-    j as (insert into analysis_jobs (analysis_id, job_id, name, stage, status, failure_reason, allow_failure, web_url, excerpt, log_bytes, log_truncated)
-      select t.analysis_id, t.job_id, t.name, t.stage, t.status, t.failure_reason, t.allow_failure, t.web_url, t.excerpt, t.log_bytes, t.log_truncated
-      from jsonb_to_recordset(${JSON.stringify(jobsInput)}::jsonb) as t(analysis_id bigint, job_id bigint, name text, stage text, status text,
-        failure_reason text, allow_failure boolean, web_url text, excerpt jsonb, log_bytes integer, log_truncated boolean)
-      on conflict (analysis_id, job_id) do update set name = excluded.name, stage = excluded.stage, status = excluded.status,
-        failure_reason = excluded.failure_reason, allow_failure = excluded.allow_failure, web_url = excluded.web_url,
-        excerpt = excluded.excerpt, log_bytes = excluded.log_bytes, log_truncated = excluded.log_truncated)
+    j as (${upsertJobsStatement(jobsInput)})
     update analyses a set status = 'completed', result = i.result, category = i.category, severity = i.severity,
       fingerprint = i.fingerprint, provider = i.provider, model = i.model, prompt_version = i.prompt_version,
       input_tokens = i.input_tokens, output_tokens = i.output_tokens, cost_usd = i.cost_usd, cache_hit = i.cache_hit,
@@ -467,7 +447,7 @@ function completeManyStatement(items: TCompletionItem[]): SQL {
 async function completeOne(db: TDb, analysisId: number, done: TAnalysisCompletion, steps: Record<string, unknown>, jobs: TFetchedJob[]): Promise<void> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
   // Every value is a parameter (the jobs are one jsonb), so the text never changes: prepared once per connection.
-  await executeNamed(db, 'cia_complete_analysis', sql`with j as (${upsertJobsStatement(analysisId, jobs)})
+  await executeNamed(db, 'cia_complete_analysis', sql`with j as (${upsertJobsStatement(jobs.map((j) => jobRecord(analysisId, j)))})
     update analyses set status = 'completed', result = ${json(done.result)}::jsonb, category = ${done.result?.category ?? null},
       severity = ${done.result?.severity ?? null}, fingerprint = ${done.result?.fingerprint ?? null}, provider = ${done.provider},
       model = ${done.model}, prompt_version = ${done.promptVersion}, input_tokens = ${done.inputTokens}, output_tokens = ${done.outputTokens},

@@ -30,9 +30,10 @@ export async function saveFetchStep(db: TDb, analysisId: number, key: string, en
 
 export type TFetchedJob = Omit<TAnalysisJobInsert, 'analysisId' | 'id' | 'createdAt' | 'findings'>;
 
-/** An upsert of the failed jobs (replaced on retry) with their excerpts, to run as a data-modifying CTE. */
-export function upsertJobsStatement(analysisId: number, jobs: TFetchedJob[]): SQL {
-  const rows = jobs.map((j) => ({
+/** One failed job as a row of the jsonb recordset {@link upsertJobsStatement} reads. */
+export function jobRecord(analysisId: number, j: TFetchedJob) {
+  return {
+    analysis_id: analysisId,
     job_id: j.jobId,
     name: j.name,
     stage: j.stage,
@@ -43,11 +44,18 @@ export function upsertJobsStatement(analysisId: number, jobs: TFetchedJob[]): SQ
     excerpt: j.excerpt ?? null,
     log_bytes: j.logBytes ?? null,
     log_truncated: j.logTruncated ?? false,
-  }));
+  };
+}
+
+/**
+ * An upsert of failed jobs (replaced on retry) with their excerpts, to run as a data-modifying CTE.
+ * All rows travel as one jsonb parameter, so the statement text never changes (it can be prepared).
+ */
+export function upsertJobsStatement(records: ReturnType<typeof jobRecord>[]): SQL {
   return sql`insert into analysis_jobs (analysis_id, job_id, name, stage, status, failure_reason, allow_failure, web_url, excerpt, log_bytes, log_truncated)
-    select ${analysisId}::bigint, t.job_id, t.name, t.stage, t.status, t.failure_reason, t.allow_failure, t.web_url, t.excerpt, t.log_bytes, t.log_truncated
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(job_id bigint, name text, stage text, status text, failure_reason text,
-      allow_failure boolean, web_url text, excerpt jsonb, log_bytes integer, log_truncated boolean)
+    select t.analysis_id, t.job_id, t.name, t.stage, t.status, t.failure_reason, t.allow_failure, t.web_url, t.excerpt, t.log_bytes, t.log_truncated
+    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as t(analysis_id bigint, job_id bigint, name text, stage text, status text,
+      failure_reason text, allow_failure boolean, web_url text, excerpt jsonb, log_bytes integer, log_truncated boolean)
     on conflict (analysis_id, job_id) do update set name = excluded.name, stage = excluded.stage, status = excluded.status,
       failure_reason = excluded.failure_reason, allow_failure = excluded.allow_failure, web_url = excluded.web_url,
       excerpt = excluded.excerpt, log_bytes = excluded.log_bytes, log_truncated = excluded.log_truncated`;
@@ -59,6 +67,6 @@ export function upsertJobsStatement(analysisId: number, jobs: TFetchedJob[]): SQ
  * failed jobs upserted. A data-modifying CTE runs whether or not the main statement reads it.
  */
 export async function saveFetchedJobs(db: TDb, analysisId: number, steps: Record<string, unknown>, jobs: TFetchedJob[]): Promise<void> {
-  await db.execute(sql`with j as (${upsertJobsStatement(analysisId, jobs)})
+  await db.execute(sql`with j as (${upsertJobsStatement(jobs.map((j) => jobRecord(analysisId, j)))})
     update analyses set fetch_state = fetch_state || ${JSON.stringify(steps)}::jsonb, updated_at = now() where id = ${analysisId}`);
 }
