@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Per-process memo of GitLab answers shared by analyses: project facts that rarely change (kept
  * minutes), the last green pipelines of a ref (kept seconds), and what a finished pipeline can no
@@ -18,38 +20,17 @@ export const GATHER_CACHE_TTL = {
   finished: 60 * 60_000,
 } as const;
 
-type TEntry = { value: unknown; expires: number; bytes: number };
-
+/** One value too big for a quarter of the budget is not kept: it would push out everything else. */
 export function createGatherCache(options: { maxBytes?: number } = {}): TGatherCache {
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
-  // A Map iterates in insertion order: re-inserting on write makes the first key the oldest.
-  const entries = new Map<string, TEntry>();
-  let used = 0;
-  const drop = (key: string) => {
-    const entry = entries.get(key);
-    if (!entry) return;
-    used -= entry.bytes;
-    entries.delete(key);
-  };
+  // Values are boxed: lru-cache stores objects, and a cached answer may be null (no MR, no config).
+  const entries = new LRUCache<string, { value: unknown }>({ maxSize: maxBytes, maxEntrySize: maxBytes / 4 });
   return {
     get<T>(key: string): T | undefined {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (entry.expires <= Date.now()) {
-        drop(key);
-        return undefined;
-      }
-      return entry.value as T;
+      return entries.get(key)?.value as T | undefined;
     },
     set(key, value, ttlMs, bytes = 1024) {
-      drop(key);
-      if (bytes > maxBytes / 4) return;
-      entries.set(key, { value, expires: Date.now() + ttlMs, bytes });
-      used += bytes;
-      for (const oldest of entries.keys()) {
-        if (used <= maxBytes) break;
-        drop(oldest);
-      }
+      entries.set(key, { value }, { ttl: ttlMs, size: bytes });
     },
   };
 }
