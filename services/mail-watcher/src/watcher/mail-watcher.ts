@@ -99,16 +99,37 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
       };
     });
 
-  const afterProcess = async (c: ImapFlow, uid: number, folderReady: { done: boolean }) => {
-    if (options.afterProcess === 'seen') await c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+  /** Whether the flag or move took: imapflow answers false (not an error) when it could not. */
+  const afterProcess = async (c: ImapFlow, uid: number, folderReady: { done: boolean }): Promise<boolean> => {
+    if (options.afterProcess === 'seen') return (await c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true })) !== false;
     if (options.afterProcess === 'move') {
       if (!folderReady.done) {
         const exists = (await c.list()).some((m) => m.path === options.processedFolder);
         if (!exists) await c.mailboxCreate(options.processedFolder);
         folderReady.done = true;
       }
-      await c.messageMove(String(uid), options.processedFolder, { uid: true });
+      return (await c.messageMove(String(uid), options.processedFolder, { uid: true })) !== false;
     }
+    return true;
+  };
+
+  /** imapflow answers a search with false when the connection could not run it: never read that as "no mail". */
+  const searchUids = async (c: ImapFlow, query: Parameters<ImapFlow['search']>[0]): Promise<number[]> => {
+    const found = await c.search(query, { uid: true });
+    if (found === false) throw new Error('IMAP search failed');
+    return found;
+  };
+
+  // A message that could not be read, or flagged/moved, is tried again after a reconnect (the
+  // connection is usually what failed, and imapflow can answer before it notices); after
+  // MAX_TRIES the watcher moves on, so one bad message cannot block the folder.
+  const MAX_TRIES = 3;
+  const failures = new Map<number, number>();
+  const tryAgain = (uid: number): boolean => {
+    const n = (failures.get(uid) ?? 0) + 1;
+    failures.set(uid, n);
+    if (failures.size > 1000) failures.delete(failures.keys().next().value as number);
+    return n < MAX_TRIES;
   };
 
   /** Processes every message above the cursor, in UID order, recording each before moving on. */
@@ -122,7 +143,7 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
       // Message-ID records keep anything already handled from being processed again.
       if (cursor) logger.warn('UIDVALIDITY changed; rescanning unread messages', { folder, was: cursor.uidValidity, now: uidValidity });
       const baseline = Math.max(0, (mailbox.uidNext ?? 1) - 1);
-      const unread = (await c.search({ seen: false }, { uid: true })) || [];
+      const unread = await searchUids(c, { seen: false });
       await processUids(c, unread, uidValidity, folderReady);
       if (stopped) return;
       await saveMailCursor(deps.db, { account, folder, uidValidity, lastUid: baseline });
@@ -131,7 +152,7 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
     }
     const from = cursor.lastUid + 1;
     // The search is also what makes a server without IDLE report new messages.
-    const found = (await c.search({ uid: `${from}:*` }, { uid: true })) || [];
+    const found = await searchUids(c, { uid: `${from}:*` });
     // "N:*" also matches the highest UID when every UID is below N.
     await processUids(c, found.filter((u) => u > cursor.lastUid), uidValidity, folderReady);
     detail.last_check_at = new Date().toISOString();
@@ -144,9 +165,12 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
     for (const uid of [...uids].sort((a, b) => a - b)) {
       if (stopped) return;
       const msg = await c.fetchOne(String(uid), { uid: true, source: true, internalDate: true }, { uid: true });
-      // A connection that dropped mid-batch answers nothing: stop here so the reconnect resumes
-      // from this UID instead of moving the cursor past mail that was never read.
-      if (!msg && !(c.usable && c.mailbox)) throw new Error(`IMAP connection lost while reading UID ${uid}`);
+      // Nothing read: stop here so the reconnect resumes from this UID instead of moving the
+      // cursor past mail that was never read (unless it failed MAX_TRIES times: expunged or broken).
+      if (!msg || !msg.source) {
+        if (!(c.usable && c.mailbox) || tryAgain(uid)) throw new Error(`IMAP gave nothing for UID ${uid}`);
+        logger.warn('message could not be read; skipped', { uid, tries: MAX_TRIES });
+      }
       let result: TProcessOutcome | undefined;
       if (msg && msg.source) {
         const internalDate = msg.internalDate ? new Date(msg.internalDate) : undefined;
@@ -155,13 +179,18 @@ export function createMailWatcher(deps: TMailWatcherDeps, options: TMailWatcherO
         logger.info(`email ${result.outcome}`, { uid, message_id: result.messageId, request_id: result.requestId ?? undefined, reason: result.reason });
       }
       if (result?.handled) {
+        let done = false;
+        let error: Error | undefined;
         try {
-          await afterProcess(c, uid, folderReady);
+          done = await afterProcess(c, uid, folderReady);
         } catch (err) {
-          // Lost connection: keep the cursor here; after the reconnect the message comes back as a
-          // duplicate (Message-ID) and gets its flag or move then.
-          if (!(c.usable && c.mailbox)) throw err;
-          logger.warn('after-process action failed', { uid, action: options.afterProcess, err: (err as Error).message });
+          error = err as Error;
+        }
+        if (!done) {
+          // Keep the cursor here: after the reconnect the message comes back as already processed
+          // (Message-ID) and gets its flag or move then.
+          if (!(c.usable && c.mailbox) || tryAgain(uid)) throw error ?? new Error(`IMAP could not ${options.afterProcess} UID ${uid}`);
+          logger.warn('after-process action failed', { uid, action: options.afterProcess, err: error?.message });
         }
       }
       await saveMailCursor(deps.db, { account, folder, uidValidity, lastUid: uid });
