@@ -1,7 +1,6 @@
-import { clearEnqueuedMany, createFirstAnalyses, type TDb, type TFirstAnalysis, type TFirstFailure } from '@cia/db';
+import { clearEnqueuedMany, createAdaptiveBatcher, createFirstAnalyses, type TDb, type TFirstAnalysis, type TFirstFailure } from '@cia/db';
 import type { TLogger } from '@cia/logger';
 import { enqueueAnalyzePipelines, type TAnalyzeJobRequest, type TQueues } from '@cia/queue';
-import { createAdaptiveBatcher } from './adaptive-batcher';
 import { withTimeout } from './with-timeout';
 
 export type TFirstFailureItem = TFirstFailure & { delayMs?: number };

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { and, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { TAnalysisView, TFailedJobRef, TPipelineRef, TProjectRef, TTrigger } from '@cia/contracts';
+import { createAdaptiveBatcher } from '../adaptive-batcher';
 import type { TDb } from '../client';
 import { analyses, webhookDeliveries } from '../schema';
 import { rowsOf } from '../migrate';
@@ -265,20 +266,20 @@ export async function claimAnalysis(db: TDb, requestId: string): Promise<TClaim 
   if (!isNodePostgres(db)) return claimOne(db, requestId);
   // Claims asked for in the same turn of the event loop (a worker picking up a burst of jobs) go
   // out as ONE statement: one round trip and one commit instead of one each.
-  return new Promise<TClaim | undefined>((resolve, reject) => {
-    let batch = pendingClaims.get(db);
-    if (!batch) {
-      const created: TClaimWaiter[] = [];
-      pendingClaims.set(db, (batch = created));
-      setImmediate(() => void flushClaims(db, created));
-    }
-    batch.push({ requestId, resolve, reject });
-  });
+  return perDb(claimBatchers, db, () => createAdaptiveBatcher((ids: string[]) => claimMany(db, ids), EVERY_TURN)).submit(requestId);
 }
 
 type TClaim = { row: TAnalysisRow; claimed: boolean };
-type TClaimWaiter = { requestId: string; resolve: (claim: TClaim | undefined) => void; reject: (err: unknown) => void };
-const pendingClaims = new WeakMap<TDb, TClaimWaiter[]>();
+/** One statement per turn of the event loop, never held back behind statements in flight: the pool bounds connections. */
+const EVERY_TURN = { maxInFlight: Infinity, maxBatch: Infinity };
+type TBatcher<TItem, TResult> = ReturnType<typeof createAdaptiveBatcher<TItem, TResult>>;
+const claimBatchers = new WeakMap<TDb, TBatcher<string, TClaim | undefined>>();
+
+function perDb<T>(cache: WeakMap<TDb, T>, db: TDb, create: () => T): T {
+  let value = cache.get(db);
+  if (value === undefined) cache.set(db, (value = create()));
+  return value;
+}
 
 function isNodePostgres(db: TDb): boolean {
   return typeof (db as { $client?: { totalCount?: unknown } }).$client?.totalCount === 'number';
@@ -291,29 +292,22 @@ async function claimOne(db: TDb, requestId: string): Promise<TClaim | undefined>
   return finished && { row: finished, claimed: false };
 }
 
-async function flushClaims(db: TDb, batch: TClaimWaiter[]): Promise<void> {
-  if (pendingClaims.get(db) === batch) pendingClaims.delete(db);
-  // The same analysis twice in one batch (two jobs for it): the later claim goes in the next
-  // batch, so each counts one attempt, as when claimed one after the other.
-  const first = new Map<string, TClaimWaiter>();
-  const later: TClaimWaiter[] = [];
-  for (const w of batch) {
-    if (first.has(w.requestId)) later.push(w);
-    else first.set(w.requestId, w);
+async function claimMany(db: TDb, requestIds: string[]): Promise<(TClaim | undefined)[]> {
+  // The same analysis twice in one batch (two jobs for it): the later claim runs after the batch,
+  // so each counts one attempt, as when claimed one after the other.
+  const ids = [...new Set(requestIds)];
+  const rows = ids.length === 1 ? await claimStatement(db).execute({ requestId: ids[0]! }) : await claimManyStatement(db).execute({ requestIds: ids });
+  const claimed = new Map(rows.map((r) => [r.requestId, r]));
+  const seen = new Set<string>();
+  const results: (TClaim | undefined)[] = [];
+  for (const requestId of requestIds) {
+    const row = claimed.get(requestId);
+    if (seen.has(requestId)) results.push(await claimOne(db, requestId));
+    else if (row) results.push({ row, claimed: true });
+    else results.push(await findAnalysisByRequestId(db, requestId).then((finished) => finished && { row: finished, claimed: false }));
+    seen.add(requestId);
   }
-  try {
-    const ids = [...first.keys()];
-    const rows = ids.length === 1 ? await claimStatement(db).execute({ requestId: ids[0]! }) : await claimManyStatement(db).execute({ requestIds: ids });
-    const claimed = new Map(rows.map((r) => [r.requestId, r]));
-    for (const [requestId, w] of first) {
-      const row = claimed.get(requestId);
-      if (row) w.resolve({ row, claimed: true });
-      else findAnalysisByRequestId(db, requestId).then((finished) => w.resolve(finished && { row: finished, claimed: false }), w.reject);
-    }
-  } catch (err) {
-    for (const w of first.values()) w.reject(err);
-  }
-  for (const w of later) claimAnalysis(db, w.requestId).then(w.resolve, w.reject);
+  return results;
 }
 
 const claimManyStatements = new WeakMap<TDb, ReturnType<typeof prepareClaimMany>>();
@@ -375,42 +369,32 @@ export async function completeAnalysis(db: TDb, analysisId: number, done: TAnaly
 export async function completeAnalysisWithJobs(db: TDb, analysisId: number, done: TAnalysisCompletion, steps: Record<string, unknown>, jobs: TFetchedJob[]): Promise<void> {
   if (!isNodePostgres(db)) return completeOne(db, analysisId, done, steps, jobs);
   // Completions in the same turn of the event loop (a wave of answers) are stored by ONE statement.
-  return new Promise<void>((resolve, reject) => {
-    let batch = pendingCompletions.get(db);
-    if (!batch) {
-      const created: TCompletionItem[] = [];
-      pendingCompletions.set(db, (batch = created));
-      setImmediate(() => void flushCompletions(db, created));
-    }
-    batch.push({ analysisId, done, steps, jobs, resolve, reject });
-  });
+  const error = await perDb(completionBatchers, db, () => createAdaptiveBatcher((items: TCompletionItem[]) => completeMany(db, items), EVERY_TURN)).submit({ analysisId, done, steps, jobs });
+  if (error !== undefined) throw error;
 }
 
-type TCompletionItem = { analysisId: number; done: TAnalysisCompletion; steps: Record<string, unknown>; jobs: TFetchedJob[]; resolve: () => void; reject: (err: unknown) => void };
-const pendingCompletions = new WeakMap<TDb, TCompletionItem[]>();
+type TCompletionItem = { analysisId: number; done: TAnalysisCompletion; steps: Record<string, unknown>; jobs: TFetchedJob[] };
+/** Each completion's own error (undefined when stored), so one bad entry fails alone. */
+const completionBatchers = new WeakMap<TDb, TBatcher<TCompletionItem, unknown>>();
 
-async function flushCompletions(db: TDb, batch: TCompletionItem[]): Promise<void> {
-  if (pendingCompletions.get(db) === batch) pendingCompletions.delete(db);
-  // The same analysis twice (a job upsert may not touch a row twice in one statement): the later one goes next.
-  const first = new Map<number, TCompletionItem>();
-  const later: TCompletionItem[] = [];
-  for (const item of batch) {
-    if (first.has(item.analysisId)) later.push(item);
-    else first.set(item.analysisId, item);
-  }
-  const items = [...first.values()];
-  const one = (item: TCompletionItem) => completeOne(db, item.analysisId, item.done, item.steps, item.jobs).then(item.resolve, item.reject);
-  if (items.length === 1) await one(items[0]!);
+async function completeMany(db: TDb, batch: TCompletionItem[]): Promise<unknown[]> {
+  const one = (item: TCompletionItem) => completeOne(db, item.analysisId, item.done, item.steps, item.jobs).then(() => undefined, (err: unknown) => err);
+  // The same analysis twice (a job upsert may not touch a row twice in one statement): the later one runs after.
+  const seen = new Set<number>();
+  const first = batch.filter((item) => !seen.has(item.analysisId) && seen.add(item.analysisId));
+  const results = new Map<TCompletionItem, unknown>();
+  if (first.length === 1) results.set(first[0]!, await one(first[0]!));
   else {
     try {
-      await executeNamed(db, 'cia_complete_analyses', completeManyStatement(items));
-      for (const item of items) item.resolve();
+      await executeNamed(db, 'cia_complete_analyses', completeManyStatement(first));
+      for (const item of first) results.set(item, undefined);
     } catch {
       // The statement is all or nothing: each on its own, so one bad entry fails alone.
-      await Promise.all(items.map(one));
+      await Promise.all(first.map(async (item) => results.set(item, await one(item))));
     }
   }
-  for (const item of later) completeAnalysisWithJobs(db, item.analysisId, item.done, item.steps, item.jobs).then(item.resolve, item.reject);
+  for (const item of batch) if (!results.has(item)) results.set(item, await one(item));
+  return batch.map((item) => results.get(item));
 }
 
 /** Several completions (analyses, their fetch steps and failed jobs) as one statement of fixed text. */
