@@ -1,9 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { AxiosHeaders, type AxiosError, type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import axiosRetry from 'axios-retry';
 import pLimit from 'p-limit';
+import { createKeepAliveDispatcher, createUndiciAdapter } from '@cia/http';
 import type { z } from 'zod';
 import { readBoundedText, type TBoundedText, type TBoundedTextLimits } from './bounded-text';
 import { classifyStatus, GitLabError } from './gitlab.errors';
@@ -77,7 +76,6 @@ const NETWORK_CODES = new Set([
   'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 const IDEMPOTENT = new Set(['get', 'head', 'options', 'put', 'delete']);
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** `https://host/gitlab` or `https://host/gitlab/api/v4/` → `https://host/gitlab/api/v4`. */
 export function resolveApiBase(baseUrl: string): string {
@@ -109,14 +107,13 @@ export class GitLabClient {
     this.limit = pLimit(this.options.maxConcurrency);
     const headers: Record<string, string> = { 'User-Agent': this.options.userAgent, Accept: 'application/json' };
     if (options.token) headers['PRIVATE-TOKEN'] = options.token;
-    // Sockets kept open and sized to the concurrency limit: a TCP connect per request costs more CPU than the request.
-    const agent = { keepAlive: true, maxSockets: this.options.maxConcurrency, maxFreeSockets: this.options.maxConcurrency };
     this.http = axios.create({
       baseURL: this.apiBase,
       timeout: this.options.timeoutMs,
       headers,
-      httpAgent: new http.Agent(agent),
-      httpsAgent: new https.Agent(agent),
+      // Kept-alive connections sized to the concurrency limit (a TCP connect per request costs more
+      // CPU than the request); redirects are followed by axios's Node adapter, with beforeRedirect.
+      adapter: createUndiciAdapter(createKeepAliveDispatcher({ connections: this.options.maxConcurrency, timeoutMs: this.options.timeoutMs })),
       maxRedirects: 5,
       maxContentLength: this.options.maxJsonBytes,
       // GitLab answers 302 to object storage for artifacts and traces; the token must not follow it there.
@@ -207,23 +204,17 @@ export class GitLabClient {
   /** One request (its retries included) inside the concurrency limit. */
   private async send<T>(method: Method, path: string, init: { params?: Record<string, unknown>; data?: unknown; responseType?: 'json' | 'stream' | 'text' } = {}): Promise<AxiosResponse<T>> {
     const stream = init.responseType === 'stream';
-    const config = { method, url: path, params: init.params, data: init.data, responseType: init.responseType ?? 'json' } as const;
     try {
-      // Streams are bounded by their reader; axios would otherwise cut a long trace at maxJsonBytes.
-      // Every call goes out first without follow-redirects' per-request wrapping (it showed in the
-      // worker's profile, on every trace and CI config read); the rare redirect is asked again below.
-      return await this.http.request<T>(stream ? { ...config, maxContentLength: -1, maxRedirects: 0 } : { ...config, maxRedirects: 0 });
+      return await this.http.request<T>({
+        method,
+        url: path,
+        params: init.params,
+        data: init.data,
+        responseType: init.responseType ?? 'json',
+        // Streams are bounded by their reader; axios would otherwise cut a long trace at maxJsonBytes.
+        ...(stream ? { maxContentLength: -1 } : {}),
+      });
     } catch (err) {
-      // Artifacts and traces on object storage answer 302 to it; a project asked for by an old path
-      // answers 301 to where it moved: ask again, following it (the token stays off other hosts).
-      if (axios.isAxiosError(err) && REDIRECTS.has(err.response?.status ?? 0)) {
-        discardBody(err.response);
-        try {
-          return await this.http.request<T>(stream ? { ...config, maxContentLength: -1 } : config);
-        } catch (again) {
-          throw this.toError(method.toUpperCase(), path, again);
-        }
-      }
       throw this.toError(method.toUpperCase(), path, err);
     }
   }

@@ -14,6 +14,7 @@ export function createAzureOpenAiProvider(settings: TAiSettings, options: TClien
     apiVersion: settings.AZURE_OPENAI_API_VERSION,
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
+    fetch: options.fetch,
   });
   const model = settings.AZURE_OPENAI_DEPLOYMENT;
   return {

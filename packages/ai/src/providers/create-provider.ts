@@ -1,3 +1,4 @@
+import { createKeepAliveDispatcher, createUndiciFetch } from '@cia/http';
 import { ProviderError } from '../errors';
 import { AI_PROVIDER_NAMES, describeMissingSettings, type TAiSettings, type TProviderName } from '../settings';
 import { createAnthropicProvider } from './anthropic.provider';
@@ -11,7 +12,12 @@ import type { TClientOptions, TProvider } from './provider.types';
 export function createProvider(name: TProviderName, settings: TAiSettings, options?: Partial<TClientOptions>): TProvider {
   const missing = describeMissingSettings(settings, name);
   if (missing) throw new ProviderError(name, 'not_configured', missing);
-  const client: TClientOptions = { timeoutMs: options?.timeoutMs ?? settings.AI_TIMEOUT_MS, maxRetries: options?.maxRetries ?? settings.AI_MAX_RETRIES };
+  const timeoutMs = options?.timeoutMs ?? settings.AI_TIMEOUT_MS;
+  const client: TClientOptions = {
+    timeoutMs,
+    maxRetries: options?.maxRetries ?? settings.AI_MAX_RETRIES,
+    fetch: options?.fetch ?? createUndiciFetch(createKeepAliveDispatcher({ connections: settings.AI_MAX_CONCURRENCY, timeoutMs })),
+  };
   switch (name) {
     case 'openai':
       return createOpenAiProvider(settings, client);

@@ -1,3 +1,4 @@
+import type { TFetch } from '@cia/http';
 import type { TExcerptLine } from '@cia/contracts';
 import type { TAnalysisInput } from '../analysis-input.schema';
 import type { TRuleHint } from '../prompts/prompt-loader';
@@ -37,4 +38,9 @@ export type TProvider = {
 };
 
 /** SDK options every provider client gets. */
-export type TClientOptions = { timeoutMs: number; maxRetries: number };
+export type TClientOptions = {
+  timeoutMs: number;
+  maxRetries: number;
+  /** The SDK's transport: kept-alive connections sized to AI_MAX_CONCURRENCY (see @cia/http). */
+  fetch: TFetch;
+};
