@@ -25,6 +25,9 @@ export type TAiSettings = Pick<
   | 'AI_RATE_LIMIT_PER_MINUTE'
   | 'AI_MAX_CONCURRENCY'
   | 'AI_PRICES'
+  | 'HTTP_PROXY'
+  | 'HTTPS_PROXY'
+  | 'NO_PROXY'
 >;
 
 export type TProviderName = TAiProvider;

@@ -123,6 +123,11 @@ export const ZEnv = z.object({
   POSTBACK_RATE_PER_MINUTE: int(60, 1, 10_000).describe('Posts (GitLab notes, Slack, webhook) per minute across the worker pool; GitLab allows 60 note creations a minute'),
   POSTBACK_CONCURRENCY: int(2, 1, 100).describe('Posts in flight at once per worker process'),
   POSTBACK_TIMEOUT_MS: int(10000, 100).describe('Timeout of one Slack or webhook notification request'),
+
+  // Outgoing HTTP (GitLab API, AI providers); the lower-case names are read too
+  HTTP_PROXY: optionalString().describe('Proxy URL for outgoing http:// requests to GitLab and AI providers'),
+  HTTPS_PROXY: optionalString().describe('Proxy URL for outgoing https:// requests to GitLab and AI providers'),
+  NO_PROXY: optionalString().describe('Hosts reached without the proxy (comma-separated, host or host:port, * for all)'),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -56,3 +56,11 @@ test('TRIGGER_MODE decides which triggers run', () => {
   expect(enabledTriggers(load({ TRIGGER_MODE: 'email' }))).toEqual({ webhook: false, email: true });
   expect(enabledTriggers(load({ TRIGGER_MODE: 'both' }))).toEqual({ webhook: true, email: true });
 });
+
+test('proxy settings are read under their upper- and lower-case names, and their credentials are masked', () => {
+  const c = load({ https_proxy: 'http://user:hunter2@proxy:3128', NO_PROXY: 'gitlab.internal' });
+  expect(c.HTTPS_PROXY).toBe('http://user:hunter2@proxy:3128');
+  expect(c.NO_PROXY).toBe('gitlab.internal');
+  expect(load({ HTTP_PROXY: 'http://upper:3128', http_proxy: 'http://lower:3128' }).HTTP_PROXY).toBe('http://upper:3128');
+  expect(JSON.stringify(maskConfig(c))).not.toMatch(/hunter2/);
+});

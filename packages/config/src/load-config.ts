@@ -13,7 +13,10 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRETS = /(SECRET|TOKEN|PASSWORD|API_KEY|_KEY$)/;
+// Proxy URLs may carry credentials (http://user:password@proxy:3128).
+const SECRETS = /(SECRET|TOKEN|PASSWORD|API_KEY|_KEY$|^HTTPS?_PROXY$)/;
+/** Read under their conventional lower-case names too, as curl and most HTTP clients do. */
+const LOWER_CASE_ALIASES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'] as const;
 
 /** Names of the settings whose values must never be printed. */
 export function isSecretSetting(name: string): boolean {
@@ -41,6 +44,7 @@ export function loadConfig(
     const fromFile = dotenv.parse(fs.readFileSync(dotenvPath));
     for (const [k, v] of Object.entries(fromFile)) if (merged[k] === undefined) merged[k] = v;
   }
+  for (const name of LOWER_CASE_ALIASES) merged[name] ??= merged[name.toLowerCase()];
   const parsed = ZEnv.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import axios, { AxiosHeaders, type AxiosError, type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import axiosRetry from 'axios-retry';
 import pLimit from 'p-limit';
-import { createKeepAliveDispatcher, createUndiciAdapter } from '@cia/http';
+import { createKeepAliveDispatcher, createUndiciAdapter, type TProxyEnv } from '@cia/http';
 import type { z } from 'zod';
 import { readBoundedText, type TBoundedText, type TBoundedTextLimits } from './bounded-text';
 import { classifyStatus, GitLabError } from './gitlab.errors';
@@ -42,6 +42,8 @@ export type TGitLabClientOptions = {
   /** Bound on pages read by one list call. */
   maxPages?: number;
   userAgent?: string;
+  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY; without them requests go out directly. */
+  proxy?: TProxyEnv;
   onRetry?: (event: TGitLabRetryEvent) => void;
 };
 
@@ -98,7 +100,7 @@ function discardBody(response: AxiosResponse | undefined): void {
 export class GitLabClient {
   private readonly http: AxiosInstance;
   private readonly limit: ReturnType<typeof pLimit>;
-  private readonly options: Required<Omit<TGitLabClientOptions, 'token' | 'onRetry'>> & Pick<TGitLabClientOptions, 'token' | 'onRetry'>;
+  private readonly options: Required<Omit<TGitLabClientOptions, 'token' | 'onRetry' | 'proxy'>> & Pick<TGitLabClientOptions, 'token' | 'onRetry' | 'proxy'>;
   readonly apiBase: string;
 
   constructor(options: TGitLabClientOptions) {
@@ -113,7 +115,7 @@ export class GitLabClient {
       headers,
       // Kept-alive connections sized to the concurrency limit (a TCP connect per request costs more
       // CPU than the request); redirects are followed by axios's Node adapter, with beforeRedirect.
-      adapter: createUndiciAdapter(createKeepAliveDispatcher({ connections: this.options.maxConcurrency, timeoutMs: this.options.timeoutMs })),
+      adapter: createUndiciAdapter(createKeepAliveDispatcher({ connections: this.options.maxConcurrency, timeoutMs: this.options.timeoutMs, proxy: options.proxy })),
       maxRedirects: 5,
       maxContentLength: this.options.maxJsonBytes,
       // GitLab answers 302 to object storage for artifacts and traces; the token must not follow it there.

@@ -1,3 +1,5 @@
+import type { TProxyEnv } from '@cia/http';
+
 /** What the fetch strategy needs to know; built from the GITLAB_* settings by the caller. */
 export type TFetchSettings = {
   /** GITLAB_AUTO_FETCH_LOGS: read job logs (and baselines) from the API. */
@@ -76,9 +78,15 @@ export function resolveFetchSettings(settings: TFetchSettings): TResolvedFetchSe
   return { ...FETCH_DEFAULTS, ...defined } as TResolvedFetchSettings;
 }
 
-/** Client options from GITLAB_* settings. */
-export type TGitLabClientEnv = { GITLAB_BASE_URL: string; GITLAB_API_TOKEN?: string; GITLAB_TIMEOUT_MS: number; GITLAB_MAX_CONCURRENCY: number };
+/** Client options from GITLAB_* settings (and the proxy settings). */
+export type TGitLabClientEnv = TProxyEnv & { GITLAB_BASE_URL: string; GITLAB_API_TOKEN?: string; GITLAB_TIMEOUT_MS: number; GITLAB_MAX_CONCURRENCY: number };
 
-export function pickClientOptions(env: TGitLabClientEnv): { baseUrl: string; token?: string; timeoutMs: number; maxConcurrency: number } {
-  return { baseUrl: env.GITLAB_BASE_URL, token: env.GITLAB_API_TOKEN, timeoutMs: env.GITLAB_TIMEOUT_MS, maxConcurrency: env.GITLAB_MAX_CONCURRENCY };
+export function pickClientOptions(env: TGitLabClientEnv): { baseUrl: string; token?: string; timeoutMs: number; maxConcurrency: number; proxy: TProxyEnv } {
+  return {
+    baseUrl: env.GITLAB_BASE_URL,
+    token: env.GITLAB_API_TOKEN,
+    timeoutMs: env.GITLAB_TIMEOUT_MS,
+    maxConcurrency: env.GITLAB_MAX_CONCURRENCY,
+    proxy: { HTTP_PROXY: env.HTTP_PROXY, HTTPS_PROXY: env.HTTPS_PROXY, NO_PROXY: env.NO_PROXY },
+  };
 }

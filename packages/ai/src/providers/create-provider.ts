@@ -16,7 +16,7 @@ export function createProvider(name: TProviderName, settings: TAiSettings, optio
   const client: TClientOptions = {
     timeoutMs,
     maxRetries: options?.maxRetries ?? settings.AI_MAX_RETRIES,
-    fetch: options?.fetch ?? createUndiciFetch(createKeepAliveDispatcher({ connections: settings.AI_MAX_CONCURRENCY, timeoutMs })),
+    fetch: options?.fetch ?? createUndiciFetch(createKeepAliveDispatcher({ connections: settings.AI_MAX_CONCURRENCY, timeoutMs, proxy: settings })),
   };
   switch (name) {
     case 'openai':
