@@ -5,14 +5,19 @@ export type THookResult = { pipelineId: number; status: number; error?: string }
 
 /**
  * Posts one Pipeline Hook per pipeline to ingest, as GitLab does (own Idempotency-Key per
- * delivery), with at most `concurrency` in flight over kept-alive connections. Bodies are built
+ * delivery, `builds` listing the pipeline's jobs when given), with at most `concurrency` in flight over kept-alive connections. Bodies are built
  * before the first one is sent, and node:http is used rather than fetch: the sender runs in the
  * benchmark process, whose CPU competes with the services measured on the same cores.
  */
-export async function sendHooksLean(ingestUrl: string, ids: number[], concurrency = 32, timeoutMs = 15_000): Promise<THookResult[]> {
+export async function sendHooksLean(
+  ingestUrl: string,
+  ids: number[],
+  options: { concurrency?: number; timeoutMs?: number; builds?: (pipelineId: number) => Record<string, unknown>[] } = {},
+): Promise<THookResult[]> {
+  const { concurrency = 32, timeoutMs = 15_000 } = options;
   const target = new URL('/webhooks/gitlab', ingestUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const bodies = ids.map((pipelineId) => Buffer.from(JSON.stringify(pipelineHook({ pipelineId }))));
+  const bodies = ids.map((pipelineId) => Buffer.from(JSON.stringify(pipelineHook({ pipelineId, builds: options.builds?.(pipelineId) }))));
   const results: THookResult[] = new Array(ids.length);
   const post = (i: number) =>
     new Promise<THookResult>((resolve) => {

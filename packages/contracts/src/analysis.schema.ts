@@ -18,6 +18,29 @@ export const ZProjectRef = z.object({
 });
 export type TProjectRef = z.infer<typeof ZProjectRef>;
 
+/** The merge request a Pipeline Hook names, with what GitLab documents for it there. */
+export const ZMergeRequestRef = z.object({
+  iid: z.number().int(),
+  title: z.string().nullable(),
+  source_branch: z.string().nullable(),
+  target_branch: z.string().nullable(),
+  state: z.string().nullable(),
+  url: z.string().nullable(),
+});
+export type TMergeRequestRef = z.infer<typeof ZMergeRequestRef>;
+
+/** One job of the pipeline as its Pipeline Hook lists it (every job, not only failed ones). */
+export const ZJobRef = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  stage: z.string(),
+  status: z.string(),
+  failure_reason: z.string().nullable(),
+  allow_failure: z.boolean(),
+  duration: z.number().nullable(),
+});
+export type TJobRef = z.infer<typeof ZJobRef>;
+
 export const ZPipelineRef = z.object({
   id: z.number().int(),
   iid: z.number().int().nullable().optional(),
@@ -29,6 +52,10 @@ export const ZPipelineRef = z.object({
   merge_request_iid: z.number().int().nullable().optional(),
   commit_title: z.string().nullable().optional(),
   commit_author: z.string().nullable().optional(),
+  /** Present when the trigger described the merge request (a Pipeline Hook does): not fetched again. */
+  merge_request: ZMergeRequestRef.nullable().optional(),
+  /** Every job of the pipeline when the trigger listed them (a Pipeline Hook does): not listed again. */
+  jobs: z.array(ZJobRef).optional(),
 });
 export type TPipelineRef = z.infer<typeof ZPipelineRef>;
 

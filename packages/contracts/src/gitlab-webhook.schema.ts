@@ -47,7 +47,10 @@ export const ZPipelineHook = z.looseObject({
     duration: z.number().nullable().optional(),
   }),
   project: ZHookProject,
-  merge_request: z.looseObject({ id: z.number().int(), iid: z.number().int(), url: nullableString }).nullable().optional(),
+  merge_request: z
+    .looseObject({ id: z.number().int(), iid: z.number().int(), title: nullableString, source_branch: nullableString, target_branch: nullableString, state: nullableString, url: nullableString })
+    .nullable()
+    .optional(),
   commit: z
     .looseObject({ id: nullableString, title: nullableString, message: nullableString, url: nullableString, author: z.looseObject({ name: nullableString }).nullable().optional() })
     .nullable()

@@ -1,8 +1,8 @@
-import type { TFailedJobRef } from '@cia/contracts';
+import type { TFailedJobRef, TJobRef, TMergeRequestRef } from '@cia/contracts';
 import type { TBoundedText } from './bounded-text';
 import type { TResolvedFetchSettings } from './gitlab.settings';
 import type { TGlJob, TGlTestReport } from './gitlab.types';
-import type { TJobSummary, TLogText, TTestReportSummary } from './pipeline-context.types';
+import type { TJobSummary, TLogText, TPipelineContext, TTestReportSummary } from './pipeline-context.types';
 
 /** Maps GitLab answers to the small JSON kept in the context and in the fetch state. */
 
@@ -95,4 +95,28 @@ export function mergeTestReports(reports: TTestReportSummary[], limit: number): 
     skipped: reports.reduce((n, r) => n + r.skipped, 0),
     failures: reports.flatMap((r) => r.failures).slice(0, limit),
   };
+}
+
+/** A job of the trigger's list; GitLab's job page is under the project's web URL. */
+export function summarizeTriggerJob(job: TJobRef, projectId: number, pipelineId: number, projectWebUrl: string | null): TJobSummary {
+  return {
+    id: job.id,
+    name: job.name,
+    stage: job.stage,
+    status: job.status,
+    failure_reason: job.failure_reason,
+    allow_failure: job.allow_failure,
+    web_url: projectWebUrl ? `${projectWebUrl}/-/jobs/${job.id}` : null,
+    duration: job.duration,
+    pipeline_id: pipelineId,
+    project_id: projectId,
+    // A hook does not say which artifacts a job uploaded: the CI config decides (see config-scope.ts).
+    artifacts: [],
+  };
+}
+
+/** The merge request as the trigger described it (a hook does not name its author); null when it said too little. */
+export function mergeRequestFromTrigger(mr: TMergeRequestRef | null | undefined): NonNullable<TPipelineContext['merge_request']> | null {
+  if (!mr?.title || !mr.state) return null;
+  return { iid: mr.iid, title: mr.title, state: mr.state, web_url: mr.url, source_branch: mr.source_branch, target_branch: mr.target_branch, author: null };
 }

@@ -175,6 +175,63 @@ describe('gatherPipelineContext against a fake GitLab', () => {
     expect(ctx.failed_jobs[0]?.log?.text).toContain('Received: 100');
   });
 
+  it("takes the whole job list and the merge request from a Pipeline Hook instead of asking for them", async () => {
+    const input: TGatherInput = {
+      project: { id: 42 },
+      pipelineId: 900,
+      known: {
+        project: { id: 42, path: 'acme/shop', default_branch: 'main', web_url: 'https://gitlab.example/acme/shop' },
+        pipeline: {
+          id: 900,
+          ref: 'feature/discount',
+          sha: SHA,
+          url: null,
+          status: 'failed',
+          merge_request_iid: 17,
+          merge_request: { iid: 17, title: 'Discounts', source_branch: 'feature/discount', target_branch: 'main', state: 'opened', url: 'https://gitlab.example/acme/shop/-/merge_requests/17' },
+          jobs: [
+            { id: 9001, name: 'build', stage: 'build', status: 'success', failure_reason: null, allow_failure: false, duration: 40 },
+            { id: 9002, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 95.5 },
+            { id: 9003, name: 'lint', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: true, duration: 3 },
+          ],
+        },
+        failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure' }],
+      },
+    };
+    const before = gitlab.requests.length;
+    const ctx = await gatherPipelineContext(client(), input, SETTINGS);
+    const asked = gitlab.requests.slice(before).map((r) => r.path);
+    expect(asked).not.toContain('/projects/42/pipelines/900/jobs');
+    expect(asked.filter((p) => p.includes('/merge_requests'))).toEqual([]);
+    expect(ctx.steps.find((s) => s.step === 'jobs:42:900')).toMatchObject({ ok: true, source: 'trigger' });
+    expect(ctx.merge_request).toEqual({ iid: 17, title: 'Discounts', state: 'opened', web_url: 'https://gitlab.example/acme/shop/-/merge_requests/17', source_branch: 'feature/discount', target_branch: 'main', author: null });
+    // Allowed failures from the hook's list are analysed too, after the job that broke the pipeline.
+    expect(ctx.failed_jobs.filter((j) => j.depth === 0).map((j) => [j.name, j.web_url])).toEqual([
+      ['unit', 'https://gitlab.example/acme/shop/-/jobs/9002'],
+      ['lint', 'https://gitlab.example/acme/shop/-/jobs/9003'],
+    ]);
+    expect(ctx.failed_jobs[0]?.log?.text).toContain('Received: 100');
+    expect(ctx.all_jobs?.filter((j) => j.pipeline_id === 900).map((j) => j.id)).toEqual([9001, 9002, 9003]);
+  });
+
+  it('still lists the jobs when artifacts are wanted, and asks for a merge request the trigger only named', async () => {
+    const input: TGatherInput = {
+      project: { id: 42 },
+      pipelineId: 900,
+      known: {
+        project: { id: 42, path: 'acme/shop' },
+        pipeline: { id: 900, ref: 'feature/discount', sha: SHA, url: null, status: 'failed', merge_request_iid: 17, merge_request: { iid: 17, title: null, source_branch: null, target_branch: null, state: null, url: null }, jobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 1 }] },
+        failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed' }],
+      },
+    };
+    const before = gitlab.requests.length;
+    const ctx = await gatherPipelineContext(client(), input, { ...SETTINGS, fetchArtifacts: true });
+    const asked = gitlab.requests.slice(before).map((r) => r.path);
+    expect(asked).toContain('/projects/42/pipelines/900/jobs');
+    expect(asked).toContain('/projects/42/merge_requests/17');
+    expect(ctx.merge_request?.title).toBe('Discounts');
+  });
+
   it('compares with the last green run of the same job', async () => {
     const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS);
     const unit = ctx.failed_jobs.find((j) => j.id === 9002);

@@ -1,6 +1,6 @@
 import { extractJobDefinition, parseCiConfig } from './ci-config';
 import { configScope, testReportPossible } from './config-scope';
-import { logFromTrigger, summarizeKnownJob, toLogText } from './context-mappers';
+import { logFromTrigger, mergeRequestFromTrigger, summarizeKnownJob, summarizeTriggerJob, toLogText } from './context-mappers';
 import { attachBaselines } from './fetch-baselines';
 import { attachReportFiles, gatherTestReports } from './fetch-reports';
 import { GATHER_CACHE_TTL } from './gather-cache';
@@ -72,6 +72,7 @@ export async function gatherPipelineContext(
   const knownFailed = (known.failedJobs ?? []).filter((j) => FAILED_STATUSES.has(j.status));
   const ciConfigPath = project?.ci_config_path || known.project?.ci_config_path || '.gitlab-ci.yml';
   const mrIid = kp?.merge_request_iid ?? Number(MR_REF.exec(ref ?? '')?.[1] ?? NaN);
+  const triggerMergeRequest = mergeRequestFromTrigger(kp?.merge_request);
 
   // A config kept in another project (`path@group/project`) or at a URL is not read.
   const ciConfigStep = reachable && (sha ?? ref) && !/@|^https?:/.test(ciConfigPath)
@@ -100,7 +101,9 @@ export async function gatherPipelineContext(
             return { data: { sha: c.id, title: c.title ?? null, message: c.message ?? null, author_name: c.author_name ?? null, author_email: c.author_email ?? null }, count: 1 };
           })
         : null,
-    reachable
+    triggerMergeRequest
+      ? run.fromTrigger('merge_request', triggerMergeRequest)
+      : reachable
       ? run.step('merge_request', async () => {
           let mr = null;
           if (Number.isInteger(mrIid)) mr = await client.getMergeRequest(pid, mrIid);
@@ -115,9 +118,12 @@ export async function gatherPipelineContext(
         })
       : null,
     ciConfigStep,
-    // The trigger's failed-job list is enough unless the whole pipeline or the artifacts are wanted.
+    // The trigger's failed-job list is enough unless the whole pipeline or the artifacts are wanted;
+    // the whole pipeline is what a Pipeline Hook lists too, only the artifacts need the API.
     reachable && (settings.fetchFullPipeline || settings.fetchArtifacts || knownFailed.length === 0)
-      ? listJobsStep(scope, pid, scope.projectId, input.pipelineId)
+      ? kp?.jobs?.length && !settings.fetchArtifacts
+        ? run.fromTrigger(`jobs:${scope.projectId}:${input.pipelineId}`, kp.jobs.map((j) => summarizeTriggerJob(j, scope.projectId, input.pipelineId, known.project?.web_url ?? null)))
+        : listJobsStep(scope, pid, scope.projectId, input.pipelineId)
       : null,
     reachable ? scoped.then((s) => (s.mayTrigger ? walkDownstreamPipelines(scope) : noDownstream)) : noDownstream,
   ]);

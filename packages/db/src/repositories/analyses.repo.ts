@@ -453,12 +453,14 @@ export async function updateAnalysis(db: TDb, analysisId: number, patch: Partial
 
 /** The public shape of SPEC §2. */
 export function toAnalysisView(row: TAnalysisRow): TAnalysisView {
+  // The trigger's job list is working data for the fetch (like a job's log tail), not part of the answer.
+  const { jobs: _jobs, ...pipeline } = row.pipeline;
   return {
     request_id: row.requestId,
     status: row.status,
     trigger: row.trigger,
     project: row.project,
-    pipeline: row.pipeline,
+    pipeline,
     failed_jobs: row.failedJobs.map(({ log_tail: _omit, ...job }) => job),
     result: row.result ?? null,
     error: row.error ?? null,

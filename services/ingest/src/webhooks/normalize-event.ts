@@ -4,6 +4,8 @@ import {
   ZPipelineHook,
   type TFailedJobRef,
   type TJobHook,
+  type TJobRef,
+  type TMergeRequestRef,
   type TPipelineHook,
   type TPipelineRef,
   type TProjectRef,
@@ -49,6 +51,26 @@ function pathFromUrl(url: string | null | undefined): string | null {
   }
 }
 
+/**
+ * The pipeline's jobs as the hook lists them, one per name: GitLab lists only the latest run of each
+ * job, older versions listed retried runs too (the retry has the higher id).
+ */
+function latestJobs(builds: NonNullable<TPipelineHook['builds']>): TJobRef[] {
+  const byName = new Map<string, TJobRef>();
+  for (const b of builds) {
+    const seen = byName.get(b.name);
+    if (seen && seen.id > b.id) continue;
+    byName.set(b.name, { id: b.id, name: b.name, stage: b.stage, status: b.status, failure_reason: b.failure_reason ?? null, allow_failure: b.allow_failure, duration: b.duration ?? null });
+  }
+  return [...byName.values()];
+}
+
+function mergeRequestOf(hook: TPipelineHook): TMergeRequestRef | null {
+  const mr = hook.merge_request;
+  if (!mr) return null;
+  return { iid: mr.iid, title: mr.title ?? null, source_branch: mr.source_branch ?? null, target_branch: mr.target_branch ?? null, state: mr.state ?? null, url: mr.url ?? null };
+}
+
 function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
   const attrs = hook.object_attributes;
   if (attrs.status !== 'failed') {
@@ -92,6 +114,8 @@ function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
       merge_request_iid: hook.merge_request?.iid ?? null,
       commit_title: hook.commit?.title ?? null,
       commit_author: hook.commit?.author?.name ?? null,
+      merge_request: mergeRequestOf(hook),
+      ...(hook.builds?.length ? { jobs: latestJobs(hook.builds) } : {}),
     },
     failedJobs: failedJobs.map((j) => ({ ...j, web_url: projectUrl ? `${projectUrl}/-/jobs/${j.id}` : null })),
   };

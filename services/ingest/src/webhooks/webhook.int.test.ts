@@ -74,6 +74,28 @@ describe('accepting failures', () => {
     expect(delivery!.body).not.toContain('us-west-1');
   });
 
+  test("a Pipeline Hook's merge request and job list are kept for the worker, one run per job, and stay out of the API view", async () => {
+    const pipelineId = nextPipeline++;
+    const builds = [
+      { id: 10, stage: 'test', name: 'unit', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 12.5 },
+      { id: 12, stage: 'test', name: 'unit', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 14 },
+      { id: 11, stage: 'build', name: 'compile', status: 'success', allow_failure: false },
+    ];
+    const res = await post(pipelineHook({ pipelineId, builds }));
+    expect(res.status).toBe(202);
+    const [row] = await analysesOf(pipelineId);
+    expect(row?.pipeline.merge_request).toEqual({ iid: 1, title: 'Test', source_branch: 'test', target_branch: 'master', state: 'opened', url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test/merge_requests/1' });
+    // Older GitLab versions list a retried job's earlier runs too: the latest (highest id) is kept.
+    expect(row?.pipeline.jobs).toEqual([
+      { id: 12, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 14 },
+      { id: 11, name: 'compile', stage: 'build', status: 'success', failure_reason: null, allow_failure: false, duration: null },
+    ]);
+    const view = await request(app).get(`/analysis/${res.body.request_id}`);
+    expect(view.status).toBe(200);
+    expect(view.body.pipeline.merge_request.iid).toBe(1);
+    expect(view.body.pipeline).not.toHaveProperty('jobs');
+  });
+
   test('a redelivery with the same Idempotency-Key answers 200 with the same request id and queues nothing new', async () => {
     const pipelineId = nextPipeline++;
     const first = await post(pipelineHook({ pipelineId }), { 'Idempotency-Key': `k-${pipelineId}` });
