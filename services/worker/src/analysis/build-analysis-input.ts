@@ -38,12 +38,18 @@ export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, exc
       default_branch: ctx.project.default_branch ?? row.project.default_branch ?? null,
       languages: ctx.project.languages ?? undefined,
     },
+    // Named fields only: the trigger's job list (row.pipeline.jobs) is already in failed_jobs and other_jobs.
     pipeline: {
-      ...row.pipeline,
+      id: row.pipeline.id,
+      iid: row.pipeline.iid,
       ref: ctx.pipeline.ref ?? row.pipeline.ref,
       sha: ctx.pipeline.sha ?? row.pipeline.sha,
       url: ctx.pipeline.web_url ?? row.pipeline.url,
+      status: row.pipeline.status,
       source: ctx.pipeline.source ?? row.pipeline.source ?? null,
+      merge_request_iid: row.pipeline.merge_request_iid,
+      commit_title: row.pipeline.commit_title,
+      commit_author: row.pipeline.commit_author,
     },
     commit: ctx.commit ? { sha: ctx.commit.sha, title: ctx.commit.title, message: ctx.commit.message, author_name: ctx.commit.author_name } : undefined,
     merge_request: ctx.merge_request
