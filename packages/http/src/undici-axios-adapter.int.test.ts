@@ -36,6 +36,9 @@ beforeAll(async () => {
         return res.socket?.destroy();
       case '/big':
         return res.end('y'.repeat(10_000));
+      case '/big-chunked':
+        res.write('y'.repeat(600));
+        return setTimeout(() => res.end('y'.repeat(600)), 10);
       case '/moved':
         res.writeHead(302, { location: '/json?moved=1' });
         return res.end();
@@ -117,10 +120,13 @@ test('a refused connection keeps its code', async () => {
   expect(err.code).toBe('ECONNREFUSED');
 });
 
-test('an answer larger than maxContentLength is refused', async () => {
-  const err = await failure(client.get('/big', { maxContentLength: 1000 }));
-  expect(err.code).toBe('ERR_BAD_RESPONSE');
-  expect(err.message).toMatch(/maxContentLength size of 1000 exceeded/);
+test('an answer larger than maxContentLength is refused, whether its length is declared or not', async () => {
+  for (const path of ['/big', '/big-chunked']) {
+    const err = await failure(client.get(path, { maxContentLength: 1000 }));
+    expect(err.code).toBe('ERR_BAD_RESPONSE');
+    expect(err.message).toMatch(/maxContentLength size of 1000 exceeded/);
+  }
+  expect((await client.get('/big-chunked', { maxContentLength: 2000 })).data).toBe('y'.repeat(1200));
 });
 
 test('a stream answer is handed over unread, and dropping it unread is harmless', async () => {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import axios, { AxiosError, AxiosHeaders, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { Dispatcher } from 'undici';
-import { ACCEPT_ENCODING, BodyTooLargeError, decodeBody, readWholeBody } from './response-body';
+import { ACCEPT_ENCODING, BodyTooLargeError, decodeBody, isDecodable, readResponseBody } from './response-body';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -80,18 +80,21 @@ export function createUndiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
       }
       const headers = new AxiosHeaders(res.headers as Record<string, string | string[]>);
       const bodyless = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
-      const { body, decoded } = bodyless || config.decompress === false ? { body: res.body, decoded: false } : decodeBody(res.body, res.headers['content-encoding']);
-      if (decoded) {
+      const decompress = !bodyless && config.decompress !== false;
+      // As axios's Node adapter: the body is handed on decompressed, without the encoding headers.
+      if (decompress && isDecodable(res.headers['content-encoding'])) {
         headers.delete('content-encoding');
         headers.delete('content-length');
       }
-      let data: unknown = body;
+      let data: unknown;
       if (config.responseType === 'stream') {
+        const body = decompress ? decodeBody(res.body, res.headers['content-encoding']) : res.body;
         // undici's body emits an error when destroyed unread, Node's IncomingMessage does not; callers
         // drop the body of a failed response that way (a reader still sees every error).
         body.on('error', () => undefined);
+        data = body;
       } else {
-        const raw = await readWholeBody(body, config.maxContentLength ?? -1);
+        const raw = await readResponseBody(res, { maxBytes: config.maxContentLength ?? -1, decompress });
         data = config.responseType === 'arraybuffer' ? raw : raw.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8');
       }
       return settle(config, { data, status: res.statusCode, statusText: STATUS_CODES[res.statusCode] ?? '', headers, config, request }, request);

@@ -52,6 +52,13 @@ test('a POST gets a standard Response: status, headers, JSON body and url', asyn
   expect(server.requests.at(-1)?.method).toBe('POST');
 });
 
+test('headers given as pairs or as a record are sent, a repeated name joined', async () => {
+  await undiciFetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: [['X-Tag', 'a'], ['x-tag', 'b'], ['Authorization', 'Bearer p']], body: '{}' });
+  expect(server.requests.at(-1)?.headers).toMatchObject({ 'x-tag': 'a, b', authorization: 'Bearer p' });
+  await undiciFetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { Authorization: 'Bearer r' }, body: '{}' });
+  expect(server.requests.at(-1)?.headers.authorization).toBe('Bearer r');
+});
+
 test('an error status is a Response too, not a rejection', async () => {
   const res = await undiciFetch(`${server.url}/nowhere`);
   expect(res.status).toBe(404);

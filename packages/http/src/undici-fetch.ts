@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { ACCEPT_ENCODING, decodeBody, readWholeBody } from './response-body';
+import { ACCEPT_ENCODING, decodeBody, readResponseBody } from './response-body';
 
 export type TFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -13,13 +13,30 @@ function isPlainBody(body: unknown): body is string | Uint8Array | ArrayBuffer |
   return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer;
 }
 
-function responseHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.append(name, value);
+/** The request's headers as undici takes them, without copying a Headers object into another. */
+function requestHeaders(init: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (init instanceof Headers) init.forEach((value, name) => (headers[name] = value));
+  else if (Array.isArray(init)) {
+    // A repeated name is one header with the values joined, as Headers does.
+    for (const [name, value] of init as [string, string][]) {
+      const key = name.toLowerCase();
+      headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+    }
   }
+  else if (init) for (const [name, value] of Object.entries(init as Record<string, string>)) headers[name.toLowerCase()] = value;
+  headers['accept-encoding'] ??= ACCEPT_ENCODING;
   return headers;
+}
+
+/** Name/value pairs: the Response builds its Headers from them in one go. */
+function responseHeaders(raw: Record<string, string | string[] | undefined>): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const v of value) pairs.push([name, v]);
+    else if (value !== undefined) pairs.push([name, value]);
+  }
+  return pairs;
 }
 
 /**
@@ -35,11 +52,7 @@ export function createUndiciFetch(dispatcher: Dispatcher): TFetch {
     const url = new URL(input);
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
-    const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => {
-      headers[name] = value;
-    });
-    headers['accept-encoding'] ??= ACCEPT_ENCODING;
+    const headers = requestHeaders(init.headers);
     const method = (init.method ?? 'GET').toUpperCase();
     let res: Dispatcher.ResponseData;
     try {
@@ -63,13 +76,10 @@ export function createUndiciFetch(dispatcher: Dispatcher): TFetch {
     const status = res.statusCode;
     let body: Buffer | ReadableStream<Uint8Array> | null = null;
     try {
-      if (method !== 'HEAD' && !NULL_BODY.has(status)) {
-        const decoded = decodeBody(res.body, res.headers['content-encoding']).body;
-        const type = String(res.headers['content-type'] ?? '');
-        body = type.startsWith('text/event-stream') ? (Readable.toWeb(decoded) as ReadableStream<Uint8Array>) : await readWholeBody(decoded);
-      } else {
-        await res.body.dump();
-      }
+      if (method === 'HEAD' || NULL_BODY.has(status)) await res.body.dump();
+      else if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        body = Readable.toWeb(decodeBody(res.body, res.headers['content-encoding'])) as ReadableStream<Uint8Array>;
+      } else body = await readResponseBody(res);
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       throw new TypeError('fetch failed', { cause: err });
