@@ -9,6 +9,26 @@ describe('readBoundedText', () => {
     expect(out).toMatchObject({ text: 'a\nb\nc', truncated: false, totalBytes: 6, totalLines: 3, keptLines: 3, omittedLines: 0 });
   });
 
+  it.each([
+    ['', '', 0],
+    ['\n', '', 1],
+    ['one', 'one', 1],
+    ['one\n', 'one', 1],
+    ['one\n\n', 'one\n', 2],
+    ['a\r\nb\r\n', 'a\r\nb\r', 2],
+    ['héllo ✓\nwörld\n', 'héllo ✓\nwörld', 2],
+  ])('keeps a text within the limits as it is, without its last line end (%j)', async (source, text, totalLines) => {
+    const out = await readBoundedText(Readable.from([Buffer.from(source)]), { maxBytes: 1000, maxLines: 10 });
+    expect(out).toEqual({ text, totalBytes: Buffer.byteLength(source), totalLines, keptBytes: Buffer.byteLength(text), keptLines: totalLines, truncated: false, omittedBytes: 0, omittedLines: 0, peakRetainedBytes: Buffer.byteLength(source) });
+  });
+
+  it('counts a text whose bytes are not valid UTF-8 as altered', async () => {
+    const out = await readBoundedText(Readable.from([Buffer.from([0x61, 0xff, 0xfe, 0x0a])]), { maxBytes: 1000, maxLines: 10 });
+    expect(out.totalBytes).toBe(4);
+    expect(out.text.startsWith('a\uFFFD')).toBe(true);
+    expect(out.keptBytes).toBeGreaterThan(3);
+  });
+
   it('keeps head and tail on line boundaries when the byte limit cuts, and says so', async () => {
     const source = lines(10_000);
     const chunks = source.match(/[\s\S]{1,777}/g) ?? [];

@@ -81,6 +81,7 @@ export async function readBoundedText(source: AsyncIterable<Buffer | string>, li
       head.push(Buffer.from(chunk.subarray(0, take)));
       headSize += take;
       chunk = chunk.subarray(take);
+      peakRetained = Math.max(peakRetained, headSize + tailSize);
       if (chunk.length === 0) continue;
     }
     if (chunk.length >= tailBudget) {
@@ -109,6 +110,18 @@ export async function readBoundedText(source: AsyncIterable<Buffer | string>, li
     const firstTailNl = tailBuf.indexOf(NEWLINE);
     tailBuf = firstTailNl === -1 ? tailBuf : tailBuf.subarray(firstTailNl + 1);
     omittedBytes = totalBytes - headBuf.length - tailBuf.length;
+  }
+
+  // The common case, a log within both limits, is kept whole without being split into lines (the
+  // same text: the lines joined again, without the last line end). A text that does not re-encode
+  // to its source size (invalid UTF-8) counts as cut below, and takes that path.
+  if (omittedBytes === 0 && (limits.maxLines <= 0 || totalLines <= limits.maxLines)) {
+    const whole = Buffer.concat([headBuf, tailBuf]).toString('utf8');
+    const text = whole.endsWith('\n') ? whole.slice(0, -1) : whole;
+    const keptBytes = Buffer.byteLength(text);
+    if (totalBytes <= keptBytes + (totalLines > 0 ? 1 : 0)) {
+      return { text, totalBytes, totalLines, keptBytes, keptLines: totalLines, truncated: false, omittedBytes: 0, omittedLines: 0, peakRetainedBytes: peakRetained };
+    }
   }
 
   let headLines: string[];
