@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import axios, { AxiosError, AxiosHeaders, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { Dispatcher } from 'undici';
+import { isPlainBody, toUndiciBody, type TPlainBody } from './request-body';
 import { ACCEPT_ENCODING, BodyTooLargeError, decodeBody, isDecodable, readResponseBody } from './response-body';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -8,14 +9,13 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 
 type TRequestInfo = { method: string; url: string };
 
-/** Bodies undici sends as they are; anything else (streams, forms) goes through axios's own adapter. */
-function isPlainBody(data: unknown): data is string | Uint8Array | ArrayBuffer | undefined | null {
-  return data === undefined || data === null || typeof data === 'string' || data instanceof Uint8Array || data instanceof ArrayBuffer;
-}
-
-/** What only axios's Node adapter does (its proxy setting, progress events, sockets, auth): left to it. */
+/**
+ * What only axios's Node adapter does (its proxy setting, a caller's own agents, progress events,
+ * sockets, auth, streamed or form bodies): left to it.
+ */
 function needsNodeAdapter(config: InternalAxiosRequestConfig): boolean {
-  return Boolean(config.proxy || config.socketPath || config.cancelToken || config.auth || config.onUploadProgress || config.onDownloadProgress || config.lookup) || !isPlainBody(config.data);
+  const special = config.proxy || config.httpAgent || config.httpsAgent || config.socketPath || config.cancelToken || config.auth || config.onUploadProgress || config.onDownloadProgress || config.lookup;
+  return Boolean(special) || !isPlainBody(config.data);
 }
 
 function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
@@ -69,7 +69,7 @@ export function createUndiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
         path: `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
         headers: requestHeaders(config),
-        body: config.data instanceof ArrayBuffer ? new Uint8Array(config.data) : (config.data ?? undefined),
+        body: toUndiciBody(config.data as TPlainBody),
         signal: config.signal as AbortSignal | undefined,
         headersTimeout: config.timeout ?? 0,
         bodyTimeout: config.timeout ?? 0,

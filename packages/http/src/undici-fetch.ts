@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { isPlainBody, toUndiciBody } from './request-body';
 import { ACCEPT_ENCODING, decodeBody, readResponseBody } from './response-body';
 
 export type TFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -8,10 +9,6 @@ export type TFetch = (input: string | URL | Request, init?: RequestInit) => Prom
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Statuses whose Response must have a null body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
-
-function isPlainBody(body: unknown): body is string | Uint8Array | ArrayBuffer | null | undefined {
-  return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer;
-}
 
 /** The request's headers as undici takes them, without copying a Headers object into another. */
 function requestHeaders(init: RequestInit['headers']): Record<string, string> {
@@ -61,7 +58,7 @@ export function createUndiciFetch(dispatcher: Dispatcher): TFetch {
         path: `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
         headers,
-        body: init.body instanceof ArrayBuffer ? new Uint8Array(init.body) : (init.body ?? undefined),
+        body: toUndiciBody(init.body),
         signal,
       });
     } catch (err) {
