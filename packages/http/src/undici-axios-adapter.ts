@@ -51,8 +51,8 @@ function settle(config: InternalAxiosRequestConfig, response: AxiosResponse, req
 
 /**
  * An axios adapter that sends requests through an undici connection pool instead of Node's http
- * module: the same axios API (interceptors, axios-retry, errors with the same codes), at about a
- * third of the CPU per request (the worker's profile had axios's Node adapter as its largest cost).
+ * module: the same axios API (interceptors, axios-retry, errors with the same codes), at about half
+ * the CPU per request (the worker's profile had axios's Node adapter as its largest cost).
  * A redirect is handed to axios's Node adapter, which follows it with `beforeRedirect`, as is any
  * request using what only that adapter supports (its `proxy` setting, progress events, forms).
  */
