@@ -78,6 +78,8 @@ test('a completed analysis is posted on its merge request, and a later green pip
   });
   await enqueueAnalyzePipeline(queues, { request_id: requestId, trigger: 'webhook', project_id: 5, pipeline_id: 9100 });
   await waitFor(() => (fake.notes.get('5:30') ?? []).length === 1, 'the merge request note');
+  // GitLab has the note a moment before the worker records it: the green pipeline comes after both.
+  await waitFor(async () => (await findPostedNote(database.db, { projectId: 5, target: 'mr-30' }))?.state === 'failing', 'the note recorded as failing');
   const body = fake.notes.get('5:30')?.[0]?.body ?? '';
   expect(body.startsWith('<!-- ci-analyst:mr-30 -->')).toBe(true);
   expect(body).toContain(`https://ci-analyst.example/ui/analyses/${requestId}`);
