@@ -1,4 +1,4 @@
-import type { TFailedJobRef, TJobRef, TMergeRequestRef } from '@cia/contracts';
+import type { TFailedJobRef, TMergeRequestRef } from '@cia/contracts';
 import type { TBoundedText } from './bounded-text';
 import type { TResolvedFetchSettings } from './gitlab.settings';
 import type { TGlJob, TGlTestReport } from './gitlab.types';
@@ -42,7 +42,14 @@ export function summarizeJob(job: TGlJob, fallbackProjectId: number, fallbackPip
   };
 }
 
-export function summarizeKnownJob(job: TFailedJobRef, projectId: number, pipelineId: number): TJobSummary {
+/** A job as a trigger described it: a failed job it named, or any job of a Pipeline Hook's list. */
+type TTriggerJob = Pick<TFailedJobRef, 'id' | 'name' | 'stage' | 'status' | 'failure_reason' | 'allow_failure' | 'web_url'> & { duration?: number | null };
+
+/**
+ * A job the trigger described. A hook does not say which artifacts a job uploaded (the CI config
+ * decides, see config-scope.ts); without its URL, GitLab's job page is under the project's web URL.
+ */
+export function summarizeKnownJob(job: TTriggerJob, projectId: number, pipelineId: number, projectWebUrl: string | null = null): TJobSummary {
   return {
     id: job.id,
     name: job.name,
@@ -50,8 +57,8 @@ export function summarizeKnownJob(job: TFailedJobRef, projectId: number, pipelin
     status: job.status,
     failure_reason: job.failure_reason ?? null,
     allow_failure: job.allow_failure ?? false,
-    web_url: job.web_url ?? null,
-    duration: null,
+    web_url: job.web_url ?? (projectWebUrl ? `${projectWebUrl}/-/jobs/${job.id}` : null),
+    duration: job.duration ?? null,
     pipeline_id: pipelineId,
     project_id: projectId,
     artifacts: [],
@@ -94,24 +101,6 @@ export function mergeTestReports(reports: TTestReportSummary[], limit: number): 
     errors: reports.reduce((n, r) => n + r.errors, 0),
     skipped: reports.reduce((n, r) => n + r.skipped, 0),
     failures: reports.flatMap((r) => r.failures).slice(0, limit),
-  };
-}
-
-/** A job of the trigger's list; GitLab's job page is under the project's web URL. */
-export function summarizeTriggerJob(job: TJobRef, projectId: number, pipelineId: number, projectWebUrl: string | null): TJobSummary {
-  return {
-    id: job.id,
-    name: job.name,
-    stage: job.stage,
-    status: job.status,
-    failure_reason: job.failure_reason,
-    allow_failure: job.allow_failure,
-    web_url: projectWebUrl ? `${projectWebUrl}/-/jobs/${job.id}` : null,
-    duration: job.duration,
-    pipeline_id: pipelineId,
-    project_id: projectId,
-    // A hook does not say which artifacts a job uploaded: the CI config decides (see config-scope.ts).
-    artifacts: [],
   };
 }
 

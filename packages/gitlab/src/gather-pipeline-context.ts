@@ -1,6 +1,6 @@
 import { extractJobDefinition, parseCiConfig } from './ci-config';
 import { configScope, testReportPossible } from './config-scope';
-import { logFromTrigger, mergeRequestFromTrigger, summarizeKnownJob, summarizeTriggerJob, toLogText } from './context-mappers';
+import { logFromTrigger, mergeRequestFromTrigger, summarizeKnownJob, toLogText } from './context-mappers';
 import { attachBaselines } from './fetch-baselines';
 import { attachReportFiles, gatherTestReports } from './fetch-reports';
 import { GATHER_CACHE_TTL } from './gather-cache';
@@ -122,7 +122,7 @@ export async function gatherPipelineContext(
     // the whole pipeline is what a Pipeline Hook lists too, only the artifacts need the API.
     reachable && (settings.fetchFullPipeline || settings.fetchArtifacts || knownFailed.length === 0)
       ? kp?.jobs?.length && !settings.fetchArtifacts
-        ? run.fromTrigger(`jobs:${scope.projectId}:${input.pipelineId}`, kp.jobs.map((j) => summarizeTriggerJob(j, scope.projectId, input.pipelineId, known.project?.web_url ?? null)))
+        ? run.fromTrigger(`jobs:${scope.projectId}:${input.pipelineId}`, kp.jobs.map((j) => summarizeKnownJob(j, scope.projectId, input.pipelineId, known.project?.web_url ?? null)))
         : listJobsStep(scope, pid, scope.projectId, input.pipelineId)
       : null,
     reachable ? scoped.then((s) => (s.mayTrigger ? walkDownstreamPipelines(scope) : noDownstream)) : noDownstream,
