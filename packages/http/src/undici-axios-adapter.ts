@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import axios, { AxiosError, AxiosHeaders, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { Dispatcher } from 'undici';
 import { isPlainBody, toUndiciBody, type TPlainBody } from './request-body';
+import { requestUrl } from './request-url';
 import { ACCEPT_ENCODING, BodyTooLargeError, decodeBody, isDecodable, readResponseBody } from './response-body';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -60,7 +61,7 @@ export function createUndiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
   const nodeAdapter = axios.getAdapter('http');
   return async (config) => {
     if (needsNodeAdapter(config)) return nodeAdapter(config);
-    const url = new URL(axios.getUri(config));
+    const url = new URL(requestUrl(config));
     const method = (config.method ?? 'get').toUpperCase();
     const request: TRequestInfo = { method, url: url.href };
     try {
