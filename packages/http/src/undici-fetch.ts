@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { bufferedResponse } from './buffered-response';
 import { isPlainBody, toUndiciBody } from './request-body';
 import { ACCEPT_ENCODING, decodeBody, readResponseBody } from './response-body';
 
@@ -71,17 +72,19 @@ export function createUndiciFetch(dispatcher: Dispatcher): TFetch {
       return fetch(input, init);
     }
     const status = res.statusCode;
-    let body: Buffer | ReadableStream<Uint8Array> | null = null;
+    const responseInit = { status, statusText: STATUS_CODES[status] ?? '', headers: responseHeaders(res.headers) };
+    let response: Response;
     try {
-      if (method === 'HEAD' || NULL_BODY.has(status)) await res.body.dump();
-      else if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
-        body = Readable.toWeb(decodeBody(res.body, res.headers['content-encoding'])) as ReadableStream<Uint8Array>;
-      } else body = await readResponseBody(res);
+      if (method === 'HEAD' || NULL_BODY.has(status)) {
+        await res.body.dump();
+        response = new Response(null, responseInit);
+      } else if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        response = new Response(Readable.toWeb(decodeBody(res.body, res.headers['content-encoding'])) as ReadableStream<Uint8Array>, responseInit);
+      } else return bufferedResponse(await readResponseBody(res), responseInit, url.href);
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       throw new TypeError('fetch failed', { cause: err });
     }
-    const response = new Response(body, { status, statusText: STATUS_CODES[status] ?? '', headers: responseHeaders(res.headers) });
     Object.defineProperty(response, 'url', { value: url.href });
     return response;
   };
