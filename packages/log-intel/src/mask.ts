@@ -1,3 +1,4 @@
+import { replaceAnchored } from './anchored-replace';
 import { ANSI_RE } from './normalize';
 import type { TMaskOptions } from './types';
 
@@ -29,16 +30,17 @@ const BEARER_RE = /\b(Bearer|Basic|token)(\s+)([A-Za-z0-9._~+/=-]{12,})/g;
 const HEADER_RE = /\b((?:PRIVATE|JOB)-TOKEN|X-Api-Key|X-Auth-Token|X-Gitlab-Token)(\s*:\s*)(\S+)/gi;
 
 // NAME=value / NAME: value / "name": "value" where the name says secret: masked whatever the value.
-const STRONG_ASSIGNMENT_RE =
+export const STRONG_ASSIGNMENT_RE =
   /(\b[A-Za-z0-9_.-]*?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key)[A-Za-z0-9_]*["']?\s*(?:=|:=|:)\s*)(["']?)([^\s"',;&]{4,})/gi;
 // Names that only hint at a secret (key, auth, credential...): masked when the value looks random.
-const WEAK_ASSIGNMENT_RE =
+export const WEAK_ASSIGNMENT_RE =
   /(\b[A-Za-z0-9_.-]*?(key|auth|cred|credentials?|salt|dsn|signature|cookie|session|cert|pass)[A-Za-z0-9_]*["']?\s*(?:=|:)\s*)(["']?)([^\s"',;&]{12,})/gi;
 
-// Cheap tests that every match of the costly patterns above needs (a word the pattern requires, a
-// literal): a text failing one cannot match, so the scan is skipped without changing any output.
-const STRONG_WORD_RE = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key/i;
-const WEAK_WORD_RE = /key|auth|cred|salt|dsn|signature|cookie|session|cert|pass/i;
+// What every match of the assignment patterns above contains: the word and the assignment operator.
+// Only the names reaching one are tried (see replaceAnchored), not every position of the text.
+export const STRONG_ANCHOR_RE = /(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key)[A-Za-z0-9_]*["']?\s*[=:]/gi;
+export const WEAK_ANCHOR_RE = /(?:key|auth|cred|salt|dsn|signature|cookie|session|cert|pass)[A-Za-z0-9_]*["']?\s*[=:]/gi;
+// A cheap test every header match needs: a text failing it is not scanned.
 const HEADER_WORD_RE = /private-token|job-token|x-api-key|x-auth-token|x-gitlab-token/i;
 
 /** The assigned variable's name, without quotes and the assignment operator. */
@@ -92,18 +94,16 @@ export function createSecretMasker(options: TMaskOptions = {}): (text: string) =
     text = text.replace(BEARER_RE, (m, scheme: string, sp: string, value: string) =>
       scheme === 'token' && !looksRandom(value) ? m : `${scheme}${sp}${placeholder('bearer_token')}`,
     );
-    if (STRONG_WORD_RE.test(text)) text = text.replace(STRONG_ASSIGNMENT_RE, (m, head: string, _word: string, quote: string, value: string) => {
+    text = replaceAnchored(text, STRONG_ANCHOR_RE, STRONG_ASSIGNMENT_RE, (m, head, _word, quote, value) => {
       if (isPlaceholderValue(value)) return m;
       const name = nameOf(head);
       // `token:` is common prose in parser errors ("unexpected token: }"): demand a token-like value.
       if (name === 'token' && head.trimEnd().endsWith(':') && !looksRandom(value)) return m;
       return maskValue(kindOfName(name), head, quote);
     });
-    if (WEAK_WORD_RE.test(text)) {
-      text = text.replace(WEAK_ASSIGNMENT_RE, (m, head: string, _name: string, quote: string, value: string) =>
-        isPlaceholderValue(value) || !looksRandom(value) ? m : maskValue('secret', head, quote),
-      );
-    }
+    text = replaceAnchored(text, WEAK_ANCHOR_RE, WEAK_ASSIGNMENT_RE, (m, head, _name, quote, value) =>
+      isPlaceholderValue(value) || !looksRandom(value) ? m : maskValue('secret', head, quote),
+    );
     return text;
   };
 }
