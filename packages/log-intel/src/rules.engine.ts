@@ -90,19 +90,42 @@ export function loadRules(dir?: string): TRule[] {
   return [...new Map(rules.map((r) => [r.id, r])).values()];
 }
 
-let builtinCompiled: TCompiled[] | undefined;
+/** A knowledge base ready to match: its rules compiled, and "some pattern of some rule matches". */
+type TCompiledRules = { rules: TCompiled[]; anyRule: (text: string) => boolean };
+
+function compileAll(rules: TRule[]): TCompiledRules {
+  const compiled = rules.map(compile);
+  // One alternation per flag set: most lines of an excerpt match no rule, and one test says so.
+  const byFlags = new Map<string, TCompiled[]>();
+  for (const c of compiled) byFlags.set(c.rule.flags, [...(byFlags.get(c.rule.flags) ?? []), c]);
+  const tests = [...byFlags].map(([flags, group]) => anyOf(group.flatMap((c) => c.rule.patterns), flags, group.flatMap((c) => c.patterns)));
+  return { rules: compiled, anyRule: (text) => tests.some((t) => t(text)) };
+}
+
+let builtinCompiled: TCompiledRules | undefined;
+const customCompiled = new WeakMap<TRule[], TCompiledRules>();
+
+/** A caller's rule list, compiled once for as long as the list lives (lists are not changed once loaded). */
+function compiledFor(rules: TRule[]): TCompiledRules {
+  let compiled = customCompiled.get(rules);
+  if (compiled === undefined) {
+    compiled = compileAll(rules);
+    customCompiled.set(rules, compiled);
+  }
+  return compiled;
+}
 
 /**
  * Matches an excerpt against the knowledge base: every rule whose patterns hit, with the lines
  * that matched as evidence, ranked by confidence then severity.
  */
 export function classify(lines: TExcerptLine[] | string[], options: { rules?: TRule[] } = {}): TRuleMatch[] {
-  const compiled = options.rules === undefined ? (builtinCompiled ??= loadRules().map(compile)) : options.rules.map(compile);
+  const { rules: compiled, anyRule } = options.rules === undefined ? (builtinCompiled ??= compileAll(loadRules())) : compiledFor(options.rules);
   const excerpt: TExcerptLine[] = lines.map((l, i) =>
     typeof l === 'string' ? { line: i + 1, text: normalizeLine(l).text } : { line: l.line, text: normalizeLine(l.text).text },
   );
   // The lines that can be evidence at all, decided once rather than once per rule.
-  const candidates = excerpt.filter((l) => !RUNNER_TRAILER.test(l.text.trim()));
+  const candidates = excerpt.filter((l) => !RUNNER_TRAILER.test(l.text.trim()) && anyRule(l.text));
   const matches: TRuleMatch[] = [];
   for (const c of compiled) {
     if (c.excludes.some((re) => excerpt.some((l) => re.test(l.text)))) continue;
