@@ -15,6 +15,15 @@ function jsonBytes(value: unknown): number {
 }
 
 /**
+ * An empty fetch state. Its keys name jobs and pipelines (`trace:<job id>`), new in every analysis:
+ * a plain object would get a new V8 hidden class for each such key (slow, megamorphic stores and a
+ * transition tree that only grows); a prototype-less object is a hash table from the start.
+ */
+export function createFetchState(): TFetchState {
+  return Object.create(null) as TFetchState;
+}
+
+/**
  * Runs fetch steps once each: a step found in `previous` is reused, every outcome is recorded and
  * handed to `onStep` before the next step, and transient failures are thrown (so the job is retried)
  * unless the caller prefers a partial context.
@@ -23,7 +32,7 @@ export function createStepRunner(options: TGatherOptions) {
   const previous = options.previous ?? {};
   const failOnTransient = options.failOnTransient ?? true;
   const records: TFetchStepRecord[] = [];
-  const state: TFetchState = {};
+  const state = createFetchState();
 
   const save = async (key: string, entry: TFetchStateEntry) => {
     state[key] = entry;

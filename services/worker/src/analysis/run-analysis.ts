@@ -1,7 +1,7 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import type { TConfig } from '@cia/config';
 import { completeAnalysisWithJobs, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
-import { contextFromTrigger, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
+import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
@@ -40,7 +40,7 @@ function withProviderErrors(deps: TRunDeps, steps: TStateToSave, attempts: TProv
 async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipelineContext; steps: Record<string, TFetchStateEntry> }> {
   const { config } = deps;
   const input = { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } };
-  const steps: Record<string, TFetchStateEntry> = {};
+  const steps = createFetchState();
   if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES), steps };
   try {
     const ctx = await gatherPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
