@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ZEnv } from '@cia/config';
+import { WORKER_NODE_FLAGS } from '@cia/worker';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
@@ -23,6 +24,11 @@ const IMAGE_ENV = new Set(['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 
 test('compose runs postgres, redis, migrations, ingest, several workers and the mail-watcher', () => {
   expect(Object.keys(services).sort()).toEqual(['ingest', 'mail-watcher', 'migrate', 'postgres', 'redis', 'worker']);
   expect(services.worker?.deploy?.replicas).toBeGreaterThan(1);
+});
+
+test('compose starts workers with the Node flags the benchmarks measured', () => {
+  const command = services.worker?.command ?? [];
+  expect(command.slice(1, 1 + WORKER_NODE_FLAGS.length)).toEqual([...WORKER_NODE_FLAGS]);
 });
 
 test('every command compose runs points at an entry file that exists', () => {

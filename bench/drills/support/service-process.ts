@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { WORKER_NODE_FLAGS } from '@cia/worker';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -70,8 +71,9 @@ export function spawnService(name: string, entry: string, env: Record<string, st
   };
 }
 
+/** A worker process with the Node flags production gives it (see WORKER_NODE_FLAGS). */
 export const spawnWorker = (name: string, env: Record<string, string>, nodeArgs: string[] = []) =>
-  spawnService(name, 'services/worker/src/main.ts', env, nodeArgs);
+  spawnService(name, 'services/worker/src/main.ts', env, [...WORKER_NODE_FLAGS, ...nodeArgs]);
 
 export const spawnIngest = (name: string, env: Record<string, string>, nodeArgs: string[] = []) =>
   spawnService(name, 'services/ingest/src/main.ts', env, nodeArgs);
