@@ -279,7 +279,7 @@ async function main(): Promise<void> {
     const one = results.find((x) => x.latencyMs === r.latencyMs && x.processes === 1);
     const t = r.timings;
     out.push(
-      `| ${r.latencyMs} ms | ${r.processes} | ${r.pipelines} | ${fmt(r.perSecond)} | ${fmt(r.perSecond / r.processes)} | ${one ? `${fmt(r.perSecond / one.perSecond, 2)}x` : '-'} | 1/${fmt(ceiling / r.perSecond, 0)} | ${fmt(r.p50, 0)} | ${fmt(r.p95, 0)} | ${fmt(r.deliverySeconds)} / ${fmt(r.lastStartSeconds)} / ${fmt(r.seconds)} | ${fmt(t.fetch_ms!, 0)} / ${fmt(t.excerpt_ms!, 0)} / ${fmt(t.analyze_ms!, 0)} / ${fmt(t.total_ms!, 0)} | ${fmt((1000 * r.cpu.workers) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.ingest) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.bench) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.postgres) / r.pipelines, 1)} / ${fmt((1000 * r.cpu.redis) / r.pipelines, 1)} | ${fmt(r.cpu.machinePct, 0)}% | ${r.failed} |`,
+      `| ${r.latencyMs} ms | ${r.processes} | ${r.pipelines} | ${fmt(r.perSecond)} | ${fmt(r.perSecond / r.processes)} | ${one ? `${fmt(r.perSecond / one.perSecond, 2)}x` : '-'} | 1/${fmt(ceiling / r.perSecond, 0)} | ${fmt(r.p50, 0)} | ${fmt(r.p95, 0)} | ${fmt(r.deliverySeconds)} / ${fmt(r.lastStartSeconds)} / ${fmt(r.seconds)} | ${fmt(t.fetch_ms!, 0)} / ${fmt(t.excerpt_ms!, 0)} / ${fmt(t.analyze_ms!, 0)} / ${fmt(t.total_ms!, 0)} | ${fmt((1000 * r.cpu.workers) / r.pipelines, 2)} / ${fmt((1000 * r.cpu.ingest) / r.pipelines, 2)} / ${fmt((1000 * r.cpu.bench) / r.pipelines, 2)} / ${fmt((1000 * r.cpu.postgres) / r.pipelines, 2)} / ${fmt((1000 * r.cpu.redis) / r.pipelines, 2)} | ${fmt(r.cpu.machinePct, 0)}% | ${r.failed} |`,
     );
   }
   out.push('\nTargets:');
