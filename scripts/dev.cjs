@@ -82,7 +82,7 @@ function hasCommand(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Debian packages the integration tests run for real: Redis, Dovecot (IMAP) and Chromium (results page). */
+/** Debian packages the integration tests (and drills) run for real: Redis, Dovecot (IMAP) and Chromium (results page). */
 function ensureSystemPackages() {
   const wanted = [
     ['redis-server', 'redis-server'],
@@ -137,11 +137,14 @@ async function main() {
       process.exit(await tsx(['services/cli/src/main.ts', ...args]));
       break;
     case 'drill':
-      process.exit(await tsx(['bench/drills/main.ts', ...args]));
+    case 'bench': {
+      // Drills and benchmarks run the same real components as the tests (PostgreSQL, Redis, Dovecot).
+      const services = await prepareTestServices();
+      const code = await tsx([command === 'drill' ? 'bench/drills/main.ts' : 'bench/main.ts', ...args], services.env);
+      services.cleanup();
+      process.exit(code);
       break;
-    case 'bench':
-      process.exit(await tsx(['bench/main.ts', ...args]));
-      break;
+    }
     case 'test': {
       const steps = [
         // One tsc over the whole workspace (tests and bench included) is faster than one per package.
