@@ -1,4 +1,4 @@
-/** Node's types declare Response's methods and accessors as properties, which a subclass cannot in TypeScript. */
+/** Node's types declare Response's methods and accessors as properties, which TypeScript does not let a subclass override. */
 const ResponseBase = Response as unknown as new (body: null, init: ResponseInit) => object;
 
 /**
