@@ -4,7 +4,7 @@ import { ZAnalysisResult } from '@cia/contracts';
 /**
  * What a model is asked to produce: the analysis result without the parts we already know
  * (excerpts, fingerprint, source). Asking the model to echo excerpts would cost output tokens and
- * let it alter the evidence, so `buildResult` joins them back in and validates the whole.
+ * let it alter the evidence, so `buildResult` joins them back in.
  */
 export const ZModelAnswer = ZAnalysisResult.pick({
   summary: true,
