@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { createLogger } from './create-logger';
+
+/** A logger as createLogger makes it, with a second transport that keeps every printed entry. */
+function capturedLogger(level: string) {
+  const logger = createLogger({ service: 'test', level, json: true });
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  logger.add(new winston.transports.Stream({ stream: sink }));
+  // The console transport would print into the test output.
+  logger.transports[0]!.silent = true;
+  return { logger, lines, settled: () => new Promise((r) => setImmediate(r)) };
+}
+
+describe('createLogger', () => {
+  it('prints entries at and above its level, redacted, from the logger and its children', async () => {
+    const { logger, lines, settled } = capturedLogger('warn');
+    const child = logger.child({ request_id: 'req-1' });
+    logger.info('below the level');
+    child.debug('also below');
+    child.warn('kept', { token: 'glpat-abcdefghijklmnopqrst' });
+    logger.error('kept too');
+    await settled();
+    expect(lines.map((l) => l.message)).toEqual(['kept', 'kept too']);
+    expect(lines[0]).toMatchObject({ level: 'warn', request_id: 'req-1', service: 'test' });
+    expect(JSON.stringify(lines)).not.toContain('glpat-abcdefghijklmnopqrst');
+  });
+
+  it('follows a level changed at run time', async () => {
+    const { logger, lines, settled } = capturedLogger('warn');
+    logger.child({ job_id: 1 }).debug('hidden');
+    logger.level = 'debug';
+    logger.child({ job_id: 1 }).debug('now shown');
+    await settled();
+    expect(lines.map((l) => l.message)).toEqual(['now shown']);
+  });
+});
