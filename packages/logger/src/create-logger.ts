@@ -46,8 +46,9 @@ export function createLogger(options: TLoggerOptions): TLogger {
 /**
  * winston runs every entry through the format chain (redaction copies it whole) and only then lets
  * the transport drop those below the level: a worker's per-analysis info line cost that at
- * LOG_LEVEL=warn. Entries below the level now return at once. The one transport has no level of
- * its own, so what it prints is unchanged; child loggers inherit these methods.
+ * LOG_LEVEL=warn. Entries no transport would print now return at once (winston's isLevelEnabled
+ * weighs the transports' own levels too, so what is printed is unchanged); child loggers inherit
+ * these methods.
  */
 function skipDisabledLevels(logger: TLogger): void {
   const methods = logger as unknown as Record<string, (...args: unknown[]) => TLogger>;
