@@ -82,13 +82,15 @@ function hasCommand(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Debian packages the integration tests (and drills) run for real: Redis, Dovecot (IMAP) and Chromium (results page). */
-function ensureSystemPackages() {
-  const wanted = [
-    ['redis-server', 'redis-server'],
-    ['dovecot', 'dovecot-imapd'],
-    ['chromium', 'chromium'],
-  ].filter(([cmd]) => !hasCommand(cmd));
+/** Debian packages the integration tests run for real: Redis, Dovecot (IMAP) and Chromium (results page). */
+const TEST_PACKAGES = [
+  ['redis-server', 'redis-server'],
+  ['dovecot', 'dovecot-imapd'],
+  ['chromium', 'chromium'],
+];
+
+function ensureSystemPackages(packages) {
+  const wanted = packages.filter(([cmd]) => !hasCommand(cmd));
   if (wanted.length === 0) return;
   const names = wanted.map(([, pkg]) => pkg);
   if (process.getuid?.() !== 0 || !hasCommand('apt-get')) {
@@ -100,9 +102,12 @@ function ensureSystemPackages() {
   spawnSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: ['ignore', 2, 2], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-/** Tests need Redis and PostgreSQL: use the local ones, or start what is missing. */
-async function prepareTestServices() {
-  ensureSystemPackages();
+/**
+ * Tests need Redis and PostgreSQL: use the local ones, or start what is missing. `packages`:
+ * drills and benchmarks run no browser, so they leave Chromium out.
+ */
+async function prepareTestServices(packages = TEST_PACKAGES) {
+  ensureSystemPackages(packages);
   const env = {};
   const cleanups = [];
   if (!process.env.TEST_REDIS_URL && !(await canConnect(6379))) {
@@ -139,7 +144,7 @@ async function main() {
     case 'drill':
     case 'bench': {
       // Drills and benchmarks run the same real components as the tests (PostgreSQL, Redis, Dovecot).
-      const services = await prepareTestServices();
+      const services = await prepareTestServices(TEST_PACKAGES.filter(([cmd]) => cmd !== 'chromium'));
       const code = await tsx([command === 'drill' ? 'bench/drills/main.ts' : 'bench/main.ts', ...args], services.env);
       services.cleanup();
       process.exit(code);

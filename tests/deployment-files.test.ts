@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ZEnv } from '@cia/config';
-import { WORKER_NODE_FLAGS } from '@cia/worker';
+import { WORKER_NODE_FLAGS } from '@cia/worker/node-flags';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');

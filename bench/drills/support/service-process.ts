@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { WORKER_NODE_FLAGS } from '@cia/worker';
+import { WORKER_NODE_FLAGS } from '@cia/worker/node-flags';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 

@@ -27,12 +27,7 @@ class BufferedResponse extends ResponseBase {
   }
 
   get body(): ReadableStream<Uint8Array> | null {
-    if (this.#standard === undefined) {
-      this.#standard = new Response(this.#bytes, this.#init);
-      // Read already: the stream is the disturbed one a standard Response would hand out.
-      if (this.#used) void this.#standard.arrayBuffer();
-    }
-    return this.#standard.body;
+    return this.#standardResponse().body;
   }
 
   get bodyUsed(): boolean {
@@ -78,7 +73,16 @@ class BufferedResponse extends ResponseBase {
 
   #delegate(): Response {
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-    this.#standard ??= new Response(this.#bytes, this.#init);
+    return this.#standardResponse();
+  }
+
+  /** A plain Response over the same bytes, made once; read already when this one was. */
+  #standardResponse(): Response {
+    if (this.#standard === undefined) {
+      this.#standard = new Response(this.#bytes, this.#init);
+      // The stream is then the disturbed one a standard Response would hand out.
+      if (this.#used) void this.#standard.arrayBuffer();
+    }
     return this.#standard;
   }
 }

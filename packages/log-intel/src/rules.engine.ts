@@ -97,7 +97,11 @@ function compileAll(rules: TRule[]): TCompiledRules {
   const compiled = rules.map(compile);
   // One alternation per flag set: most lines of an excerpt match no rule, and one test says so.
   const byFlags = new Map<string, TCompiled[]>();
-  for (const c of compiled) byFlags.set(c.rule.flags, [...(byFlags.get(c.rule.flags) ?? []), c]);
+  for (const c of compiled) {
+    const group = byFlags.get(c.rule.flags);
+    if (group) group.push(c);
+    else byFlags.set(c.rule.flags, [c]);
+  }
   const tests = [...byFlags].map(([flags, group]) => anyOf(group.flatMap((c) => c.rule.patterns), flags, group.flatMap((c) => c.patterns)));
   return { rules: compiled, anyRule: (text) => tests.some((t) => t(text)) };
 }

@@ -1,2 +1,1 @@
 export { startWorker, type TWorkerHandle } from './start';
-export { WORKER_NODE_FLAGS } from './node-flags';
