@@ -1,3 +1,5 @@
+import os from 'node:os';
+import { Queue } from 'bullmq';
 import { startFakeOpenAi, type TFakeProviderServer } from '@cia/ai/testing';
 import { testConfig } from '@cia/config/testing';
 import { analysisJobs } from '@cia/db';
@@ -5,6 +7,7 @@ import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
 import { startIngest, type TIngestHandle } from '@cia/ingest';
 import { createLogger } from '@cia/logger';
+import { closeRedis, createRedisConnection, QUEUE_NAMES } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
 import { startWorker, type TWorkerHandle } from '@cia/worker';
 import { pipelineHook } from './fixtures/gitlab-payloads';
@@ -15,7 +18,8 @@ import { pipelineHook } from './fixtures/gitlab-payloads';
  * server → stored result, readable through the API.
  */
 const logger = createLogger({ service: 'test', silent: true });
-const GITLAB_TOKEN = 'glpat-e2eTOKENabcdefghijklmn';
+// A token of GitLab's older format (no glpat- prefix): no pattern knows it, only its exact value does.
+const GITLAB_TOKEN = 'e2eLegacyToken0123456789';
 const PLANTED = 'AKIAIOSFODNN7EXAMPLE';
 let database: TTestDatabase;
 let redis: ReturnType<typeof createTestPrefix>;
@@ -35,6 +39,7 @@ const TRACE = [
   'npm ERR! ERESOLVE unable to resolve dependency tree',
   'npm ERR! Found: react@18.2.0',
   'npm ERR! Could not resolve dependency:',
+  `npm ERR! while fetching with ${GITLAB_TOKEN}`,
   'npm ERR! peer react@"^17.0.0" from react-beautiful-dnd@13.1.1',
   'ERROR: Job failed: exit code 1',
 ].join('\n');
@@ -122,5 +127,18 @@ test('a failed pipeline is analysed from the GitLab log by the AI provider, secr
   const stored = JSON.stringify(await database.db.select().from(analysisJobs));
   expect(stored).toContain('ERESOLVE');
   expect(stored).not.toContain(PLANTED);
+  expect(stored).not.toContain(GITLAB_TOKEN);
+  expect(stored).toContain('[MASKED:ci_variable]');
   expect(JSON.stringify(view)).not.toContain(PLANTED);
+  expect(JSON.stringify(view)).not.toContain(GITLAB_TOKEN);
+
+  // The BullMQ job says which process of the pool ran it (host:pid), for Bull Board and drills.
+  const connection = createRedisConnection(redis.url, 'producer');
+  const queue = new Queue(QUEUE_NAMES.analyze, { connection, prefix: redis.prefix });
+  try {
+    expect((await queue.getJob(request_id))?.processedBy).toBe(`${os.hostname()}:${process.pid}`);
+  } finally {
+    await queue.close();
+    await closeRedis(connection);
+  }
 });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import { createProviderPool, resolveProviderChain } from '@cia/ai';
 import type { TConfig } from '@cia/config';
@@ -27,6 +28,8 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   };
   const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab, gitlabCache: createGatherCache(), providers: createProviderPool(config), onCompleted }), {
     connection,
+    // Recorded on each job as BullMQ's processedBy: which process of the pool ran it (host:pid).
+    name: `${os.hostname()}:${process.pid}`,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockDuration: config.WORKER_LOCK_DURATION_MS,
