@@ -161,10 +161,16 @@ export class ExcerptBuilder {
     return this.linesBefore(lineNo, count).map((l) => {
       const known = this.recent.get(l.line);
       if (known !== undefined) return known;
-      const stored = this.toStored(l.raw, l.line);
-      const { score, kind } = scoreLine(stored.text);
-      stored.score = score;
-      stored.kind = kind;
+      // Every line not remembered here was passed over by the hot scan (hot lines are all stored).
+      // A line that normalising leaves as it is cannot score then: scoreLine starts with the same
+      // test (isHotLine), and a part of a line cannot match where the whole line did not.
+      const normalized = normalizeLine(l.raw).text;
+      const stored = this.dated(normalized, l.line);
+      if (normalized !== l.raw) {
+        const { score, kind } = scoreLine(stored.text);
+        stored.score = score;
+        stored.kind = kind;
+      }
       this.remember(stored);
       return stored;
     });
@@ -172,7 +178,10 @@ export class ExcerptBuilder {
 
   /** A normalised line with no score of its own, dated with the step and section it was in. */
   private toStored(raw: string, lineNo: number): TStored {
-    const full = normalizeLine(raw).text;
+    return this.dated(normalizeLine(raw).text, lineNo);
+  }
+
+  private dated(full: string, lineNo: number): TStored {
     const text = copyString(full.length > MAX_EXCERPT_LINE_CHARS ? full.slice(0, MAX_EXCERPT_LINE_CHARS) : full);
     let mark = this.marks[0] as { step: number; section: number };
     for (let i = this.marks.length - 1; i >= 0; i--) {
