@@ -74,8 +74,13 @@ export function pickFetchSettings(env: TGitLabEnv): TFetchSettings {
 }
 
 export function resolveFetchSettings(settings: TFetchSettings): TResolvedFetchSettings {
-  const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
-  return { ...FETCH_DEFAULTS, ...defined } as TResolvedFetchSettings;
+  // Once per analysis: a plain loop, not entries → filter → fromEntries.
+  const resolved: Record<string, unknown> = { ...FETCH_DEFAULTS };
+  for (const key in settings) {
+    const value = settings[key as keyof TFetchSettings];
+    if (value !== undefined) resolved[key] = value;
+  }
+  return resolved as TResolvedFetchSettings;
 }
 
 /** Client options from GITLAB_* settings (and the proxy settings). */

@@ -81,10 +81,30 @@ function maskValue(kind: string, head: string, quote: string): string {
   return `${head}${quote}${placeholder(kind)}`;
 }
 
+/**
+ * The expression matching any of the given values, longest first. The same values (the worker's
+ * token, analysis after analysis) reuse one expression: a new RegExp is compiled again by V8 on
+ * its first use, which showed in a busy worker's profile. Only replace() uses it, which resets
+ * lastIndex, so sharing it is safe.
+ */
+const exactCache = new Map<string, RegExp>();
+const EXACT_CACHE_SIZE = 16;
+function exactValuesRegExp(extraValues: string[]): RegExp | undefined {
+  const values = [...new Set(extraValues.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  if (values.length === 0) return undefined;
+  const key = JSON.stringify(values);
+  let re = exactCache.get(key);
+  if (re === undefined) {
+    re = new RegExp(values.map(escapeRegExp).join('|'), 'g');
+    if (exactCache.size >= EXACT_CACHE_SIZE) exactCache.delete(exactCache.keys().next().value as string);
+    exactCache.set(key, re);
+  }
+  return re;
+}
+
 /** A masking function for many texts with the same caller-provided values (escaped once). */
 export function createSecretMasker(options: TMaskOptions = {}): (text: string) => string {
-  const values = [...new Set((options.extraValues ?? []).filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
-  const exact = values.length > 0 ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : undefined;
+  const exact = exactValuesRegExp(options.extraValues ?? []);
   return (input: string): string => {
     let text = input.includes('\x1b') ? input.replace(ANSI_RE, '') : input;
     if (exact !== undefined) text = text.replace(exact, placeholder('ci_variable'));
