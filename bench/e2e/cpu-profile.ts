@@ -19,7 +19,7 @@ function ownerOf(url: string, fn: string): string {
 }
 
 /** Self time per owner (package) and per function, as shares of all samples, from .cpuprofile files. */
-export function summarizeCpuProfiles(dir: string, top = 20): string[] {
+export function summarizeCpuProfiles(dir: string, what: string, top = 20): string[] {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
   const byOwner = new Map<string, number>();
   const byFn = new Map<string, number>();
@@ -64,7 +64,7 @@ export function summarizeCpuProfiles(dir: string, top = 20): string[] {
   const pct = (v: number) => `${((100 * v) / busy).toFixed(1)}%`;
   const rows = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
   return [
-    `CPU profile of one worker process (${files.length} file(s), ${(total / 1e6).toFixed(1)} s sampled, ${((100 * idle) / total).toFixed(0)}% idle): share of busy time by package`,
+    `CPU profile of ${what} (${files.length} file(s), ${(total / 1e6).toFixed(1)} s sampled, ${((100 * idle) / total).toFixed(0)}% idle): share of busy time by package`,
     ...rows(byOwner).map(([k, v]) => `  ${pct(v).padStart(6)}  ${k}`),
     'share of busy time by package, Node runtime time charged to the package that called it:',
     ...rows(byCaller).map(([k, v]) => `  ${pct(v).padStart(6)}  ${k}`),

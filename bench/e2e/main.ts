@@ -127,9 +127,9 @@ function cpuOfCommand(name: string): number {
 }
 
 /** Ingest as its own process, like the worker: it must not share an event loop with the fakes. */
-async function startIngestProcess(env: Record<string, string>): Promise<{ url: string; process: TServiceProcess }> {
+async function startIngestProcess(env: Record<string, string>, nodeArgs: string[]): Promise<{ url: string; process: TServiceProcess }> {
   const port = await freePort();
-  const child = spawnIngest('ingest', { ENVIRONMENT: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), ...env });
+  const child = spawnIngest('ingest', { ENVIRONMENT: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), ...env }, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -146,7 +146,17 @@ async function main(): Promise<void> {
   if (!database.url) throw new Error('the e2e benchmark needs PostgreSQL');
   const redis = createTestPrefix('bench-e2e');
   const gitlab = await createFakeGitLab({ token: TOKEN, projects: [PROJECT] });
-  const ingest = await startIngestProcess({ DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN });
+  // --profile-dir keeps the .cpuprofile files (for a flame graph); otherwise a temporary directory.
+  // Ingest is profiled for the whole run, the workers of the 0 ms, 1-process scenario on their own.
+  const keptProfileDir = argv.includes('--profile-dir') ? argv[argv.indexOf('--profile-dir') + 1] : undefined;
+  const profileDir = keptProfileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cia-bench-prof-'));
+  const workerProfileDir = path.join(profileDir, 'worker');
+  const ingestProfileDir = path.join(profileDir, 'ingest');
+  if (PROFILE) for (const dir of [workerProfileDir, ingestProfileDir]) fs.mkdirSync(dir, { recursive: true });
+  const ingest = await startIngestProcess(
+    { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN },
+    PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${ingestProfileDir}`] : [],
+  );
   let nextPipeline = 9_000_000;
   const makePipelines = (n: number) => {
     const ids = Array.from({ length: n }, () => nextPipeline++);
@@ -207,10 +217,6 @@ async function main(): Promise<void> {
   };
   const emptyWarmUp = await measureEmptyJobThroughput(redis.url, redis.prefix, EMPTY_JOBS, CONCURRENCY);
   const emptyBefore = await measureEmptyJobs('before the scenarios');
-  // --profile-dir keeps the .cpuprofile files (for a flame graph); otherwise a temporary directory.
-  const keptProfileDir = argv.includes('--profile-dir') ? argv[argv.indexOf('--profile-dir') + 1] : undefined;
-  if (keptProfileDir) fs.mkdirSync(keptProfileDir, { recursive: true });
-  const profileDir = keptProfileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cia-bench-prof-'));
   const results: TResult[] = [];
   let gitlabPerAnalysis = NaN;
   let gitlabByEndpoint = '';
@@ -229,7 +235,7 @@ async function main(): Promise<void> {
       const profiled = PROFILE && latencyMs === 0 && processes === 1;
       const workers: TServiceProcess[] = [];
       try {
-        for (let i = 0; i < processes; i++) workers.push(spawnWorker(`worker-${i + 1}`, env, profiled ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []));
+        for (let i = 0; i < processes; i++) workers.push(spawnWorker(`worker-${i + 1}`, env, profiled ? ['--cpu-prof', `--cpu-prof-dir=${workerProfileDir}`] : []));
         await waitForWorkers(redis.url, redis.prefix, processes, 60_000, workers.map((w) => w.pid));
         process.stderr.write(`AI ${latencyMs} ms, ${processes} process(es): warm-up...\n`);
         await runBatch(makePipelines(WARMUP * processes), 120_000);
@@ -307,11 +313,12 @@ async function main(): Promise<void> {
   const s2 = at(2000, 2);
   target('2 s AI, 2 processes >= 1.8x one', s1 && s2 && s2.perSecond >= 1.8 * s1.perSecond, s1 && s2 ? `${fmt(s2.perSecond / s1.perSecond, 2)}x` : 'not run');
   out.push('\nNotes: end-to-end latency is from analyses.created_at (webhook stored) to completed_at; every scenario is a burst, so it includes queueing. Throughput is pipelines ÷ (last completed_at − first created_at).');
-  if (PROFILE) out.push('', ...summarizeCpuProfiles(profileDir));
+  // Ingest writes its profile when it exits.
+  await ingest.process.stop(30_000);
+  if (PROFILE) out.push('', ...summarizeCpuProfiles(workerProfileDir, 'one worker process (AI 0 ms, 1 process)'), '', ...summarizeCpuProfiles(ingestProfileDir, 'the ingest process (whole run)'));
   process.stdout.write(`${out.join('\n')}\n`);
 
   if (!keptProfileDir) fs.rmSync(profileDir, { recursive: true, force: true });
-  await ingest.process.stop(30_000);
   await gitlab.close();
   await database.drop();
   await redis.cleanup();
