@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     for (const processes of PROCESSES) {
       const scenario: TScenario = { latencyMs, processes, pipelines: latencyMs > 0 ? SLOW_PIPELINES : PIPELINES };
       const env = { ...baseWorkerEnv({ databaseUrl: database.url, redisUrl: redis.url, prefix: redis.prefix, concurrency: CONCURRENCY, ai: ai.env }), GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN, GITLAB_MAX_CONCURRENCY: GITLAB_CONCURRENCY };
-      const profiled = PROFILE && latencyMs === 0 && processes === 1;
+      const profiled = PROFILE && latencyMs === LATENCIES[0] && processes === 1;
       const workers: TServiceProcess[] = [];
       try {
         for (let i = 0; i < processes; i++) workers.push(spawnWorker(`worker-${i + 1}`, env, profiled ? ['--cpu-prof', `--cpu-prof-dir=${workerProfileDir}`] : []));
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
   out.push('\nNotes: end-to-end latency is from analyses.created_at (webhook stored) to completed_at; every scenario is a burst, so it includes queueing. Throughput is pipelines ÷ (last completed_at − first created_at).');
   // Ingest writes its profile when it exits.
   await ingest.process.stop(30_000);
-  if (PROFILE) out.push('', ...summarizeCpuProfiles(workerProfileDir, 'one worker process (AI 0 ms, 1 process)'), '', ...summarizeCpuProfiles(ingestProfileDir, 'the ingest process (whole run)'));
+  if (PROFILE) out.push('', ...summarizeCpuProfiles(workerProfileDir, `one worker process (AI ${LATENCIES[0]} ms, 1 process)`), '', ...summarizeCpuProfiles(ingestProfileDir, 'the ingest process (whole run)'));
   process.stdout.write(`${out.join('\n')}\n`);
 
   if (!keptProfileDir) fs.rmSync(profileDir, { recursive: true, force: true });
