@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const redis = createTestPrefix('bench-e2e');
   const gitlab = await createFakeGitLab({ token: TOKEN, projects: [PROJECT] });
   // --profile-dir keeps the .cpuprofile files (for a flame graph); otherwise a temporary directory.
-  // Ingest is profiled for the whole run, the workers of the 0 ms, 1-process scenario on their own.
+  // Ingest is profiled for the whole run, the workers only in the 1-process scenario of the first latency.
   const keptProfileDir = argv.includes('--profile-dir') ? argv[argv.indexOf('--profile-dir') + 1] : undefined;
   const profileDir = keptProfileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cia-bench-prof-'));
   const workerProfileDir = path.join(profileDir, 'worker');
