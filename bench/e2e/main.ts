@@ -116,7 +116,7 @@ const PROJECT = {
 };
 
 type TScenario = { latencyMs: number; processes: number; pipelines: number };
-type TResult = TScenario & { cpu: { bench: number; ingest: number; postgres: number; redis: number; workers: number; machinePct: number }; perSecond: number; p50: number; p95: number; seconds: number; timings: Record<string, number>; aiPeak: number; failed: number; deliverySeconds: number; lastStartSeconds: number };
+type TResult = TScenario & { adjacentCeiling?: [number, number]; cpu: { bench: number; ingest: number; postgres: number; redis: number; workers: number; machinePct: number }; perSecond: number; p50: number; p95: number; seconds: number; timings: Record<string, number>; aiPeak: number; failed: number; deliverySeconds: number; lastStartSeconds: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -250,6 +250,9 @@ async function main(): Promise<void> {
         process.stderr.write(`AI ${latencyMs} ms, ${processes} process(es): warm-up...\n`);
         await runBatch(makePipelines(WARMUP * processes), 120_000);
         process.stderr.write(`AI ${latencyMs} ms, ${processes} process(es): ${scenario.pipelines} pipelines...\n`);
+        // At 0 ms, one empty-job run right before and right after the burst too: the machine's speed
+        // moves within a minute, and these say how fast it was while this burst ran (reported only).
+        const adjacentBefore = latencyMs === 0 ? await measureEmptyJobThroughput(redis.url, redis.prefix, EMPTY_JOBS, CONCURRENCY) : NaN;
         const ids = makePipelines(scenario.pipelines);
         const gitlabBefore = gitlab.requests.length;
         const xactBefore = await readCommits();
@@ -286,7 +289,9 @@ async function main(): Promise<void> {
         // How long the burst took to arrive, and when the last analysis started: the ramp and the tail.
         const deliverySeconds = (Math.max(...rows.map((r) => r.createdAt.getTime())) - first) / 1000;
         const lastStartSeconds = (Math.max(...rows.map((r) => r.startedAt?.getTime() ?? 0)) - first) / 1000;
-        results.push({ ...scenario, deliverySeconds, lastStartSeconds, cpu, perSecond: rows.length / seconds, p50: percentile(lat, 50), p95: percentile(lat, 95), seconds, timings, aiPeak: ai.peakInFlight(), failed: rows.filter((r) => r.status === 'failed').length });
+        const adjacentAfter = latencyMs === 0 ? await measureEmptyJobThroughput(redis.url, redis.prefix, EMPTY_JOBS, CONCURRENCY) : NaN;
+        const adjacentCeiling: [number, number] | undefined = latencyMs === 0 ? [adjacentBefore, adjacentAfter] : undefined;
+        results.push({ ...scenario, adjacentCeiling, deliverySeconds, lastStartSeconds, cpu, perSecond: rows.length / seconds, p50: percentile(lat, 50), p95: percentile(lat, 95), seconds, timings, aiPeak: ai.peakInFlight(), failed: rows.filter((r) => r.status === 'failed').length });
       } finally {
         await Promise.all(workers.map((w) => w.stop(30_000)));
       }
@@ -322,6 +327,11 @@ async function main(): Promise<void> {
   target('2 s AI, >= 40 analyses/s per process', s1 && s1.perSecond >= 40, s1 ? `${fmt(s1.perSecond)}/s with 1 process` : 'not run');
   const s2 = at(2000, 2);
   target('2 s AI, 2 processes >= 1.8x one', s1 && s2 && s2.perSecond >= 1.8 * s1.perSecond, s1 && s2 ? `${fmt(s2.perSecond / s1.perSecond, 2)}x` : 'not run');
+  for (const r of results) {
+    if (!r.adjacentCeiling) continue;
+    const [before, after] = r.adjacentCeiling;
+    out.push(`Empty jobs right before and after the ${r.latencyMs} ms, ${r.processes}-process burst: ${fmt(before, 0)}/s and ${fmt(after, 0)}/s → 1/${fmt((before + after) / 2 / r.perSecond, 0)} of their mean (reported only; the targets use the ceiling above)`);
+  }
   out.push('\nNotes: end-to-end latency is from analyses.created_at (webhook stored) to completed_at; every scenario is a burst, so it includes queueing. Throughput is pipelines ÷ (last completed_at − first created_at).');
   // Ingest writes its profile when it exits.
   await ingest.process.stop(30_000);
