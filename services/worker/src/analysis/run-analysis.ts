@@ -1,7 +1,7 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import type { TConfig } from '@cia/config';
 import { completeAnalysisWithJobs, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
-import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TFetchSettings, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
+import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
@@ -21,14 +21,6 @@ export type TRunDeps = {
 export type TRunOutcome = { provider: TProviderName | 'cache'; category: string; cacheHit: boolean };
 
 const LOG_STEP = /^(baseline_)?trace/;
-
-/** The fetch settings of a config, picked once: the config does not change while the worker runs. */
-const fetchSettingsOf = new WeakMap<TConfig, TFetchSettings>();
-function fetchSettings(config: TConfig): TFetchSettings {
-  let settings = fetchSettingsOf.get(config);
-  if (settings === undefined) fetchSettingsOf.set(config, (settings = pickFetchSettings(config)));
-  return settings;
-}
 
 /** What goes into analyses.fetch_state: fetch steps, and failed provider calls (for the provider-error metrics). */
 type TStateToSave = Record<string, TFetchStateEntry | Array<{ provider: string; code: string }>>;
@@ -51,7 +43,7 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipeli
   const steps = createFetchState();
   if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES), steps };
   try {
-    const ctx = await gatherPipelineContext(deps.gitlab, input, fetchSettings(config), {
+    const ctx = await gatherPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
       previous: row.fetchState as TFetchState,
       cache: deps.gitlabCache,
       onStep: (key, entry) => {
@@ -74,6 +66,7 @@ function secretValues(config: TConfig): string[] {
 async function excerptJobs(deps: TRunDeps, ctx: TPipelineContext): Promise<{ excerpts: Map<number, TExcerpt>; jobs: TFetchedJob[] }> {
   const excerpts = new Map<number, TExcerpt>();
   const jobs: TFetchedJob[] = [];
+  const extraSecrets = secretValues(deps.config);
   for (const job of ctx.failed_jobs) {
     const excerpt = job.log
       ? await excerptLog(job.log.text, {
@@ -81,7 +74,7 @@ async function excerptJobs(deps: TRunDeps, ctx: TPipelineContext): Promise<{ exc
           maxChars: deps.config.EXCERPT_MAX_CHARS,
           contextLines: ctx.log_context_lines,
           baseline: job.baseline?.log.text,
-          extraSecrets: secretValues(deps.config),
+          extraSecrets,
         })
       : undefined;
     if (excerpt) excerpts.set(job.id, excerpt);
