@@ -79,12 +79,14 @@ export const spawnIngest = (name: string, env: Record<string, string>, nodeArgs:
   spawnService(name, 'services/ingest/src/main.ts', env, nodeArgs);
 
 /** CPU seconds (user + system) a process has used so far, from /proc; 0 when unreadable. */
-export function readCpuSeconds(pid: number): number {
+export function readCpuSeconds(pid: number, options: { withExitedChildren?: boolean } = {}): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the full line, 12 and 13 after the command name.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    // utime and stime are fields 14 and 15 of the full line, 12 and 13 after the command name;
+    // cutime and cstime (16, 17) what its children used that have exited and were waited for.
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (options.withExitedChildren ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
   } catch {
     return 0;
   }
