@@ -1,11 +1,13 @@
 import net from 'node:net';
 import zlib from 'node:zlib';
+import type { Dispatcher } from 'undici';
 import { createKeepAliveDispatcher } from './keep-alive-dispatcher';
 import { startTestServer, type TTestServer } from './test-server';
 import { createUndiciFetch, type TFetch } from './undici-fetch';
 
 let server: TTestServer;
 let undiciFetch: TFetch;
+let dispatcher: Dispatcher;
 
 beforeAll(async () => {
   server = await startTestServer((req, res) => {
@@ -24,8 +26,11 @@ beforeAll(async () => {
       case '/moved':
         res.writeHead(307, { location: '/v1/chat/completions' });
         return res.end();
-      case '/slow':
-        return setTimeout(() => res.end('{}'), 2000);
+      case '/slow': {
+        // The client aborts first; a pending timer would keep jest's process alive after the tests.
+        const timer = setTimeout(() => res.end('{}'), 2000);
+        return res.on('close', () => clearTimeout(timer));
+      }
       case '/events':
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('data: one\n\n');
@@ -35,10 +40,14 @@ beforeAll(async () => {
         return res.end('{"error":{"message":"no such route"}}');
     }
   });
-  undiciFetch = createUndiciFetch(createKeepAliveDispatcher({ connections: 4, timeoutMs: 5000 }));
+  dispatcher = createKeepAliveDispatcher({ connections: 4, timeoutMs: 5000 });
+  undiciFetch = createUndiciFetch(dispatcher);
 });
 
-afterAll(() => server.close());
+afterAll(async () => {
+  await dispatcher.close();
+  await server.close();
+});
 
 test('a POST gets a standard Response: status, headers, JSON body and url', async () => {
   const headers = new Headers({ Authorization: 'Bearer k', 'Content-Type': 'application/json' });
