@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 type TNode = { id: number; callFrame: { functionName: string; url: string }; children?: number[] };
-type TProfile = { nodes: TNode[]; samples: number[]; timeDeltas: number[] };
+type TProfile = { nodes: TNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+
+/** A stretch of time in microseconds of the monotonic clock (`process.hrtime`), which V8's profiles use too. */
+export type TWindowUs = { from: number; to: number };
+
+/** Now on the clock of {@link TWindowUs}; the same in every process of this machine. */
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Where a frame's code lives: a package under node_modules, one of ours, node itself, or GC/idle. */
 function ownerOf(url: string, fn: string): string {
@@ -18,8 +24,12 @@ function ownerOf(url: string, fn: string): string {
   return path.basename(url);
 }
 
-/** Self time per owner (package) and per function, as shares of all samples, from .cpuprofile files. */
-export function summarizeCpuProfiles(dir: string, what: string, top = 20): string[] {
+/**
+ * Self time per owner (package) and per function, as shares of all samples, from .cpuprofile
+ * files; only the samples within `window` when one is given (a burst, not the start-up and warm-up).
+ */
+export function summarizeCpuProfiles(dir: string, what: string, options: { top?: number; window?: TWindowUs } = {}): string[] {
+  const { top = 20, window } = options;
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
   const byOwner = new Map<string, number>();
   const byFn = new Map<string, number>();
@@ -41,10 +51,13 @@ export function summarizeCpuProfiles(dir: string, what: string, top = 20): strin
       }
       return 'event loop (I/O callbacks)';
     };
+    let at = profile.startTime;
     profile.samples.forEach((id, i) => {
+      const dt = profile.timeDeltas[i] ?? 0;
+      at += dt;
+      if (window && (at < window.from || at > window.to)) return;
       const n = nodes.get(id);
       if (!n) return;
-      const dt = profile.timeDeltas[i] ?? 0;
       total += dt;
       const owner = ownerOf(n.callFrame.url, n.callFrame.functionName);
       byOwner.set(owner, (byOwner.get(owner) ?? 0) + dt);

@@ -23,7 +23,7 @@ import { createTestPrefix } from '@cia/queue/testing';
 import { baseWorkerEnv, percentile, waitForWorkers, type TAnalysisRowLite } from '../drills/support/pipelines';
 import { readCpuSeconds, readMachineCpu, spawnIngest, spawnWorker, type TServiceProcess } from '../drills/support/service-process';
 import { startSlowOpenAi } from '../drills/support/slow-openai.server';
-import { summarizeCpuProfiles } from './cpu-profile';
+import { monotonicUs, summarizeCpuProfiles, type TWindowUs } from './cpu-profile';
 import { measureEmptyJobThroughput } from './empty-jobs';
 import { sendHooksLean } from './send-hooks';
 
@@ -171,7 +171,8 @@ async function main(): Promise<void> {
   const redis = createTestPrefix('bench-e2e');
   const gitlab = await createFakeGitLab({ token: TOKEN, projects: [PROJECT] });
   // --profile-dir keeps the .cpuprofile files (for a flame graph); otherwise a temporary directory.
-  // Ingest is profiled for the whole run, the workers only in the 1-process scenario of the first latency.
+  // Ingest runs profiled for the whole run, the workers only in the 1-process scenario of the first
+  // latency; both summaries cover that scenario's burst alone (not start-up and warm-up).
   const keptProfileDir = argv.includes('--profile-dir') ? argv[argv.indexOf('--profile-dir') + 1] : undefined;
   const profileDir = keptProfileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cia-bench-prof-'));
   const workerProfileDir = path.join(profileDir, 'worker');
@@ -245,6 +246,7 @@ async function main(): Promise<void> {
   let gitlabPerAnalysis = NaN;
   let gitlabByEndpoint = '';
   let dbPerAnalysis = NaN;
+  let profiledBurst: TWindowUs | undefined;
   const readCommits = async () => {
     // Statistics are flushed about once a second; wait so both readings are settled.
     await sleep(1100);
@@ -271,7 +273,9 @@ async function main(): Promise<void> {
         const gitlabBefore = gitlab.requests.length;
         const xactBefore = await readCommits();
         const cpuBefore = { bench: process.cpuUsage(), ingest: readCpuSeconds(ingest.process.pid), postgres: cpuOfCommand('postgres'), redis: cpuOfCommand('redis-server'), workers: workers.reduce((s, w) => s + readCpuSeconds(w.pid), 0), machine: readMachineCpu() };
+        const burstFrom = monotonicUs();
         const rows = await runBatch(ids, 600_000);
+        if (profiled) profiledBurst = { from: burstFrom, to: monotonicUs() };
         const machine = readMachineCpu();
         const benchCpu = process.cpuUsage(cpuBefore.bench);
         const cpu = {
@@ -349,7 +353,10 @@ async function main(): Promise<void> {
   out.push('\nNotes: end-to-end latency is from analyses.created_at (webhook stored) to completed_at; every scenario is a burst, so it includes queueing. Throughput is pipelines ÷ (last completed_at − first created_at).');
   // Ingest writes its profile when it exits.
   await ingest.process.stop(30_000);
-  if (PROFILE) out.push('', ...summarizeCpuProfiles(workerProfileDir, `one worker process (AI ${LATENCIES[0]} ms, 1 process)`), '', ...summarizeCpuProfiles(ingestProfileDir, 'the ingest process (whole run)'));
+  if (PROFILE) {
+    const burst = `the AI ${LATENCIES[0]} ms, 1-process burst`;
+    out.push('', ...summarizeCpuProfiles(workerProfileDir, `the worker process in ${burst}`, { window: profiledBurst }), '', ...summarizeCpuProfiles(ingestProfileDir, `the ingest process in ${burst}`, { window: profiledBurst }));
+  }
   process.stdout.write(`${out.join('\n')}\n`);
 
   if (!keptProfileDir) fs.rmSync(profileDir, { recursive: true, force: true });
