@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import type { Dispatcher } from 'undici';
 import { createKeepAliveDispatcher } from './keep-alive-dispatcher';
 import { startTestServer, type TTestServer } from './test-server';
 import { createUndiciFetch } from './undici-fetch';
@@ -8,6 +9,14 @@ let target: TTestServer;
 let proxy: http.Server;
 let proxyUrl: string;
 const tunnels: string[] = [];
+/** Tunnel sockets (no longer the HTTP server's once upgraded) and dispatchers, closed after the tests. */
+const tunnelSockets: net.Socket[] = [];
+const dispatchers: Dispatcher[] = [];
+const dispatcher = (options: Parameters<typeof createKeepAliveDispatcher>[0]) => {
+  const d = createKeepAliveDispatcher(options);
+  dispatchers.push(d);
+  return d;
+};
 
 beforeAll(async () => {
   target = await startTestServer((_req, res) => res.end('hello'));
@@ -22,6 +31,7 @@ beforeAll(async () => {
       upstream.pipe(client);
       client.pipe(upstream);
     });
+    tunnelSockets.push(client, upstream);
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
@@ -30,6 +40,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await Promise.all(dispatchers.map((d) => d.close()));
+  for (const socket of tunnelSockets) socket.destroy();
   proxy.closeAllConnections();
   await new Promise((r) => proxy.close(r));
   await target.close();
@@ -37,7 +49,7 @@ afterAll(async () => {
 
 test('with HTTP_PROXY set, requests go through the proxy', async () => {
   tunnels.length = 0;
-  const viaProxy = createUndiciFetch(createKeepAliveDispatcher({ connections: 2, timeoutMs: 5000, proxy: { HTTP_PROXY: proxyUrl } }));
+  const viaProxy = createUndiciFetch(dispatcher({ connections: 2, timeoutMs: 5000, proxy: { HTTP_PROXY: proxyUrl } }));
   const res = await viaProxy(`${target.url}/x`);
   expect(await res.text()).toBe('hello');
   expect(tunnels).toEqual([new URL(target.url).host]);
@@ -45,9 +57,9 @@ test('with HTTP_PROXY set, requests go through the proxy', async () => {
 
 test('hosts in NO_PROXY, and every host without a proxy setting, are reached directly', async () => {
   tunnels.length = 0;
-  const bypass = createUndiciFetch(createKeepAliveDispatcher({ connections: 2, timeoutMs: 5000, proxy: { HTTP_PROXY: proxyUrl, NO_PROXY: 'example.org,127.0.0.1' } }));
+  const bypass = createUndiciFetch(dispatcher({ connections: 2, timeoutMs: 5000, proxy: { HTTP_PROXY: proxyUrl, NO_PROXY: 'example.org,127.0.0.1' } }));
   expect(await (await bypass(`${target.url}/x`)).text()).toBe('hello');
-  const direct = createUndiciFetch(createKeepAliveDispatcher({ connections: 2, timeoutMs: 5000 }));
+  const direct = createUndiciFetch(dispatcher({ connections: 2, timeoutMs: 5000 }));
   expect(await (await direct(`${target.url}/x`)).text()).toBe('hello');
   expect(tunnels).toEqual([]);
 });
