@@ -18,7 +18,7 @@ const text = (content: unknown) => (typeof content === 'string' ? content : JSON
 
 /**
  * Characters of a user message by section: its `#`/`##` headings outside UNTRUSTED fences (a
- * fenced YAML comment is not a heading), keyed by the heading with quoted names and numbers removed.
+ * fenced YAML comment is not a heading), keyed by the heading without quoted names, numbers and what follows a '(' or ':'.
  */
 export function sectionSizes(user: string): Map<string, number> {
   const sizes = new Map<string, number>();
@@ -27,7 +27,7 @@ export function sectionSizes(user: string): Map<string, number> {
   for (const line of user.split('\n')) {
     if (line.startsWith('<<<UNTRUSTED ')) fenced = true;
     else if (fenced && /^UNTRUSTED \S+>>>$/.test(line)) fenced = false;
-    else if (!fenced && /^#{1,2} /.test(line)) heading = line.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N').slice(0, 60);
+    else if (!fenced && /^#{1,2} /.test(line)) heading = line.replace(/"[^"]*"/g, '"…"').replace(/\s*[(:].*$/, '').replace(/\d+/g, 'N');
     sizes.set(heading, (sizes.get(heading) ?? 0) + line.length + 1);
   }
   return sizes;
