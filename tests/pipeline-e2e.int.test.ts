@@ -44,6 +44,38 @@ const TRACE = [
   'ERROR: Job failed: exit code 1',
 ].join('\n');
 
+/** One RSpec failure as each Ruby of a parallel:matrix prints it: other runner, times, seed. */
+const rspecTrace = (ruby: string) =>
+  [
+    `Running with gitlab-runner 17.4.0 (b92ee590) on runner-${ruby.replace('.', '')}`,
+    `Using docker image ruby:${ruby} ...`,
+    '$ bundle exec rspec',
+    `Randomized with seed ${ruby.replace('.', '')}731`,
+    ...Array.from({ length: 40 }, (_, i) => `${'.'.repeat(50 + ((i * Number(ruby.replace('.', ''))) % 20))}`),
+    'Failures:',
+    '  1) Checkout::PriceCalculator#total applies the member discount',
+    '     Failure/Error: expect(calculator.total).to eq(Money.new(90_00, "EUR"))',
+    '       expected: #<Money fractional:9000 currency:EUR>',
+    '            got: #<Money fractional:10000 currency:EUR>',
+    "     # ./spec/checkout/price_calculator_spec.rb:42:in `block (3 levels) in <top (required)>'",
+    `Finished in ${ruby.replace('.', '')}.4 seconds (files took 1.${ruby.at(-1)} seconds to load)`,
+    '812 examples, 1 failure',
+    'rspec ./spec/checkout/price_calculator_spec.rb:38 # Checkout::PriceCalculator#total applies the member discount',
+    'ERROR: Job failed: exit code 1',
+  ].join('\n');
+const CI_CONFIG = `variables:
+  RAILS_ENV: test
+rspec:
+  image: ruby:$RUBY_VERSION
+  parallel:
+    matrix:
+      - RUBY_VERSION: ["3.1", "3.2", "3.3", "3.4"]
+  script: bundle exec rspec
+pages:
+  script: npm run docs-site
+`;
+const MATRIX_JOBS = ['3.1', '3.2', '3.3', '3.4'].map((ruby, i) => ({ id: 500 + i, name: `rspec: [${ruby}]`, ruby }));
+
 beforeAll(async () => {
   gitlab = await createFakeGitLab({
     token: GITLAB_TOKEN,
@@ -52,6 +84,7 @@ beforeAll(async () => {
         id: 1,
         path_with_namespace: 'gitlab-org/gitlab-test',
         default_branch: 'master',
+        files: { bcbb5ec396a2c0f828686f14fac9b80b780504f2: { '.gitlab-ci.yml': CI_CONFIG } },
         pipelines: [
           {
             id: 4242,
@@ -62,6 +95,13 @@ beforeAll(async () => {
               { id: 380, name: 'production', stage: 'deploy', status: 'failed', failure_reason: 'script_failure', trace: TRACE },
               { id: 377, name: 'test-image', stage: 'test', status: 'success' },
             ],
+          },
+          {
+            id: 4243,
+            ref: 'main',
+            sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+            status: 'failed',
+            jobs: MATRIX_JOBS.map((j) => ({ ...j, stage: 'test', status: 'failed', failure_reason: 'script_failure', trace: rspecTrace(j.ruby) })),
           },
         ],
       },
@@ -141,4 +181,50 @@ test('a failed pipeline is analysed from the GitLab log by the AI provider, secr
     await queue.close();
     await closeRedis(connection);
   }
+});
+
+/** Posts the Pipeline Hook of a pipeline and polls the API until its analysis is done. */
+async function analyseThroughWebhook(pipelineId: number, builds?: Record<string, unknown>[]): Promise<Record<string, unknown>> {
+  const res = await fetch(`${ingest.url}/webhooks/gitlab`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' },
+    body: JSON.stringify(pipelineHook({ pipelineId, builds })),
+  });
+  expect(res.status).toBe(202);
+  const { request_id } = (await res.json()) as { request_id: string };
+  let view: Record<string, unknown> = {};
+  for (let i = 0; i < 150 && view.status !== 'completed' && view.status !== 'failed'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    view = (await (await fetch(`${ingest.url}/analysis/${request_id}`)).json()) as Record<string, unknown>;
+  }
+  return view;
+}
+
+test('matrix jobs failing the same way: the AI gets one excerpt listing every job, the stored result has each job with its own excerpt and findings', async () => {
+  openai.requests.length = 0;
+  const builds = MATRIX_JOBS.map((j) => ({ id: j.id, stage: 'test', name: j.name, status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 60 }));
+  const view = await analyseThroughWebhook(4243, builds);
+  expect(view).toMatchObject({ status: 'completed', provider: 'openai' });
+
+  expect(openai.requests).toHaveLength(1);
+  const user = (openai.requests[0]!.json as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')!.content;
+  expect(user.match(/<<<UNTRUSTED log of job /g)).toHaveLength(1);
+  expect(user.match(/Failure\/Error: expect\(calculator\.total\)/g)).toHaveLength(1);
+  // Of the CI config, the job-wide keywords and the failed job's definition, not the other jobs.
+  expect(user).toContain('RAILS_ENV: test');
+  expect(user).toContain('script: bundle exec rspec');
+  expect(user).not.toContain('npm run docs-site');
+  for (const job of MATRIX_JOBS) expect([job.id, user.includes(`job_id ${job.id}`) && user.includes(`"${job.name}"`)]).toEqual([job.id, true]);
+
+  const result = view.result as { failed_jobs: { job_id: number; name: string; excerpt: { line: number; text: string }[]; findings: string[] }[] };
+  expect(result.failed_jobs.map((j) => j.job_id)).toEqual(MATRIX_JOBS.map((j) => j.id));
+  for (const [i, job] of result.failed_jobs.entries()) {
+    expect(job.findings.length).toBeGreaterThan(0);
+    // Each job keeps its own log lines (its own Ruby), not the one sent for the group.
+    expect(job.excerpt.some((l) => l.text.includes(`Finished in ${MATRIX_JOBS[i]!.ruby.replace('.', '')}.4 seconds`))).toBe(true);
+  }
+  // The copies say whose log lines their findings cite.
+  for (const job of result.failed_jobs.slice(1)) expect(job.findings[0]).toContain(`job "${MATRIX_JOBS[0]!.name}"`);
+  const stored = await database.db.select().from(analysisJobs);
+  expect(stored.filter((j) => MATRIX_JOBS.some((m) => m.id === Number(j.jobId)))).toHaveLength(MATRIX_JOBS.length);
 });

@@ -84,6 +84,12 @@ export const ZAnalysisInput = z.object({
   merge_request: ZInputMergeRequest.optional(),
   /** Raw `.gitlab-ci.yml` at the pipeline's sha. */
   ci_config: z.string().optional(),
+  /**
+   * The config's keywords that shape every job (default, variables, include, ...), set when the
+   * config could be parsed. With it, a prompt sends these and each failed job's `definition`
+   * instead of the whole file; null when the parsed config has none.
+   */
+  ci_config_globals: z.string().nullable().optional(),
   failed_jobs: z.array(ZInputFailedJob),
   other_jobs: z.array(ZInputOtherJob).optional(),
   test_summary: ZTestSummary.optional(),

@@ -4,6 +4,7 @@ import { classify, createSecretMasker, type TRule } from '@cia/log-intel';
 import type { TAnalysisInput } from './analysis-input.schema';
 import { buildResult } from './build-result';
 import { AnalysisFailedError, ProviderError, toProviderError, type TProviderAttempt } from './errors';
+import { groupFailedJobs } from './failure-groups';
 import { computePipelineFingerprint, findCachedResult, isFingerprintReliable, retargetCachedResult, storeCachedResult } from './fingerprint-cache';
 import { ANSWER_SCHEMA_NAME, buildAnswerJsonSchema, type TModelAnswer } from './model-answer.schema';
 import { parseAnswer } from './parse-answer';
@@ -169,8 +170,10 @@ export async function analyzePipeline(parsed: TAnalysisInput, deps: TAnalyzeDeps
   const rulesFirst = settings.AI_RULES_FIRST && confident && chain[0] !== 'offline';
   if (rulesFirst) chain = ['offline'];
 
-  const prompt = chain.some((p) => p !== 'offline')
-    ? buildAnalysisPrompt(input, { maxInputTokens: settings.AI_MAX_INPUT_TOKENS, schemaTokens, mask, ruleHints: hints })
+  // Copies of one job that failed the same way are sent once; the answer is spread back over them.
+  const groups = chain.some((p) => p !== 'offline') ? groupFailedJobs(input.failed_jobs, categoryOf) : undefined;
+  const prompt = groups
+    ? buildAnalysisPrompt(input, { maxInputTokens: settings.AI_MAX_INPUT_TOKENS, schemaTokens, mask, ruleHints: hints, groups })
     : null;
   const prices = parsePriceOverrides(settings.AI_PRICES);
   const attempts: TProviderAttempt[] = [];
@@ -187,7 +190,7 @@ export async function analyzePipeline(parsed: TAnalysisInput, deps: TAnalyzeDeps
       const run = await runProvider(provider, request, spent);
       const model = run.completion.model;
       const source = run.completion.source ?? { kind: 'ai' as const, detail: `${name} ${model}, prompt ${PROMPT_VERSION}` };
-      success = { result: buildResult(input, run.answer, { excerpts, fingerprint: fp, source }), model, kind: source.kind };
+      success = { result: buildResult(input, run.answer, { excerpts, fingerprint: fp, source, groups: name === 'offline' ? undefined : groups }), model, kind: source.kind };
     } catch (err) {
       const e = toProviderError(name, err);
       attempts.push({ provider: name, model: provider?.model ?? '', ok: false, calls: spent.calls, reason: e.reason, error: e.message, ...pick(spent), durationMs: Date.now() - started });

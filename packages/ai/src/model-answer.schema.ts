@@ -20,11 +20,11 @@ export const ZModelAnswer = ZAnalysisResult.pick({
   failed_jobs: z
     .array(
       z.object({
-        job_id: z.number().int().describe('id of the failed job, as given in the job context'),
+        job_id: z.number().int().describe('id of the failed job, as the closing request lists it'),
         findings: z.array(z.string()).describe('what this job\'s excerpt shows, most important first, citing line numbers'),
       }),
     )
-    .describe('one entry per failed job'),
+    .describe('one entry per job_id the closing request lists'),
 });
 export type TModelAnswer = z.infer<typeof ZModelAnswer>;
 

@@ -1,4 +1,4 @@
-import { baseJobName, extractJobDefinition, junitReportPaths, parseCiConfig } from './ci-config';
+import { baseJobName, extractGlobalKeywords, extractJobDefinition, junitReportPaths, parseCiConfig } from './ci-config';
 
 const CI = `stages: [build, test]
 
@@ -47,6 +47,12 @@ describe('ci config', () => {
     expect(extractJobDefinition(config!, 'deploy')).toBeNull();
     expect(parseCiConfig('- a\n- b\n')).toBeNull();
     expect(parseCiConfig('a: [unclosed\n')).toBeNull();
+  });
+
+  it('keeps the keywords that shape every job, not stages, workflow or jobs', () => {
+    const withGlobals = parseCiConfig(`stages: [test]\nworkflow:\n  name: mr\nvariables:\n  RAILS_ENV: test\ndefault:\n  image: ruby:3.3\nrspec:\n  script: rspec\n`)!;
+    expect(extractGlobalKeywords(withGlobals)).toBe('default:\n  image: ruby:3.3\n\nvariables:\n  RAILS_ENV: test');
+    expect(extractGlobalKeywords(config!)).toBeNull();
   });
 
   it('finds inherited JUnit paths and skips globs', () => {

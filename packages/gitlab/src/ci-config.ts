@@ -1,4 +1,5 @@
 import { isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { baseJobName } from '@cia/contracts';
 
 export type TCiConfig = {
   /** Top-level keys and the source text of each (comments and `!reference` tags kept as written). */
@@ -45,13 +46,8 @@ function parseUncached(text: string): TCiConfig | null {
   return { sections };
 }
 
-/**
- * The names GitLab gives generated jobs map back to their definition:
- * `rspec 2/4` (parallel) and `build: [linux, amd64]` (parallel:matrix) → `rspec`, `build`.
- */
-export function baseJobName(name: string): string {
-  return name.replace(/\s+\d+\/\d+$/, '').replace(/:\s*\[.*\]$/, '').trim();
-}
+// Generated jobs (`rspec 2/4`, `build: [linux, amd64]`) are defined under their base name.
+export { baseJobName };
 
 function extendsOf(value: unknown): string[] {
   if (typeof value !== 'object' || value === null) return [];
@@ -77,6 +73,24 @@ export function extractJobDefinition(config: TCiConfig, jobName: string): string
     queue.push(...extendsOf(parent.value));
   }
   const text = parts.join('\n\n');
+  return text.length > MAX_DEFINITION_CHARS ? `${text.slice(0, MAX_DEFINITION_CHARS)}\n# ... cut` : text;
+}
+
+/**
+ * Top-level keywords that shape every job (GitLab's `default`, `variables`, `include` and the
+ * older global `image`, `services`, `cache`, `before_script`, `after_script`), as written: with
+ * each failed job's own definition, what an analysis needs of the config. `stages` and `workflow`
+ * decide which jobs run, not how one fails. Null when the config has none.
+ */
+const JOB_WIDE_KEYWORDS = ['default', 'include', 'variables', 'image', 'services', 'cache', 'before_script', 'after_script'];
+
+export function extractGlobalKeywords(config: TCiConfig): string | null {
+  const parts = JOB_WIDE_KEYWORDS.flatMap((k) => {
+    const section = config.sections.get(k);
+    return section ? [section.text] : [];
+  });
+  const text = parts.join('\n\n');
+  if (text.length === 0) return null;
   return text.length > MAX_DEFINITION_CHARS ? `${text.slice(0, MAX_DEFINITION_CHARS)}\n# ... cut` : text;
 }
 

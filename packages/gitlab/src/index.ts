@@ -2,7 +2,7 @@ export { GitLabClient, createGitLabClient, resolveApiBase, encodeProject, type T
 export { GitLabError, isGitLabError, GITLAB_ERROR_CODES, type TGitLabErrorCode } from './gitlab.errors';
 export { computeRetryDelayMs, readServerDelayMs } from './retry-delay';
 export { readBoundedText, type TBoundedText, type TBoundedTextLimits } from './bounded-text';
-export { parseCiConfig, extractJobDefinition, junitReportPaths, baseJobName, type TCiConfig } from './ci-config';
+export { parseCiConfig, extractJobDefinition, extractGlobalKeywords, junitReportPaths, baseJobName, type TCiConfig } from './ci-config';
 export { pickFetchSettings, pickClientOptions, resolveFetchSettings, FETCH_DEFAULTS, type TFetchSettings, type TResolvedFetchSettings, type TGitLabEnv, type TGitLabClientEnv } from './gitlab.settings';
 export { gatherPipelineContext } from './gather-pipeline-context';
 export { createFetchState } from './step-runner';

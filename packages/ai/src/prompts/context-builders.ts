@@ -1,6 +1,7 @@
 import type { TExcerptLine } from '@cia/contracts';
 import type { TRuleMatch } from '@cia/log-intel';
 import type { TAnalysisInput, TInputFailedJob, TTestFailure } from '../analysis-input.schema';
+import type { TFailureGroup } from '../failure-groups';
 import { truncateText } from '../token-budget';
 import { fenceUntrusted } from './fence';
 
@@ -63,63 +64,99 @@ export function buildMergeRequestContext(mr: TAnalysisInput['merge_request'], ma
   return parts.join('\n');
 }
 
-export function buildCiConfigContext(ciConfig: string | undefined, maxTokens: number, nonce: string): string | null {
-  if (!ciConfig || ciConfig.trim() === '' || maxTokens <= 0) return null;
-  return `## CI configuration (.gitlab-ci.yml)\n${fenceUntrusted('.gitlab-ci.yml', truncateText(ciConfig, maxTokens), nonce)}`;
+// extractJobDefinition joins a job and the templates it extends with blank lines; each part starts
+// with its top-level key at the start of a line (nested lines are indented, comments start with #).
+const TOP_LEVEL_BLOCK = /\n\n(?=[^\s#])/;
+
+/**
+ * The CI configuration. When the config was parsed (`ci_config_globals` set): its job-wide
+ * keywords and the failed jobs' definitions, each block once (jobs of a project often extend the
+ * same template). Otherwise the whole file, cut to the budget; failing that, the definitions.
+ */
+export function buildCiConfigContext(input: Pick<TAnalysisInput, 'ci_config' | 'ci_config_globals'>, groups: TFailureGroup[], maxTokens: number, nonce: string): string | null {
+  if (maxTokens <= 0) return null;
+  const definitions = groups.map((g) => g.lead.definition?.trim()).filter((d): d is string => !!d);
+  if (input.ci_config_globals === undefined && input.ci_config && input.ci_config.trim() !== '') {
+    return `## CI configuration (.gitlab-ci.yml)\n${fenceUntrusted('.gitlab-ci.yml', truncateText(input.ci_config, maxTokens), nonce)}`;
+  }
+  const blocks = new Set([input.ci_config_globals?.trim() ?? '', ...definitions].flatMap((text) => text.split(TOP_LEVEL_BLOCK)).filter((b) => b.trim() !== ''));
+  if (blocks.size === 0) return null;
+  const what = input.ci_config_globals ? "keywords for every job, and the failed jobs' definitions" : "the failed jobs' definitions";
+  return `## CI configuration (.gitlab-ci.yml): ${what}\n${fenceUntrusted('.gitlab-ci.yml', truncateText([...blocks].join('\n\n'), maxTokens), nonce)}`;
 }
 
-export function buildFailedJobsContext(jobs: TInputFailedJob[]): string {
-  const rows = jobs.map((j) => {
-    const facts = [`job_id ${j.id}`, `name "${oneLine(j.name)}"`, `stage "${oneLine(j.stage)}"`];
-    if (j.failure_reason) facts.push(`failure_reason ${oneLine(j.failure_reason)}`);
-    if (j.allow_failure) facts.push('allow_failure');
-    if (j.duration_s != null) facts.push(`ran ${Math.round(j.duration_s)} s`);
-    if (j.image) facts.push(`image ${oneLine(j.image)}`);
-    if (j.pipeline_id) facts.push(`in child/downstream pipeline ${j.pipeline_id}`);
-    if (j.log_truncated) facts.push('log cut before excerpting');
-    return `- ${facts.join(', ')}`;
+function jobFacts(j: TInputFailedJob): string[] {
+  const facts = [`job_id ${j.id}`, `name "${oneLine(j.name)}"`, `stage "${oneLine(j.stage)}"`];
+  if (j.failure_reason) facts.push(`failure_reason ${oneLine(j.failure_reason)}`);
+  if (j.allow_failure) facts.push('allow_failure');
+  if (j.duration_s != null) facts.push(`ran ${Math.round(j.duration_s)} s`);
+  if (j.image) facts.push(`image ${oneLine(j.image)}`);
+  if (j.pipeline_id) facts.push(`in child/downstream pipeline ${j.pipeline_id}`);
+  if (j.log_truncated) facts.push('log cut before excerpting');
+  return facts;
+}
+
+/** One row per failure; copies of a job that failed the same way are named on their lead's row. */
+export function buildFailedJobsContext(groups: TFailureGroup[]): string {
+  const jobs = groups.reduce((n, g) => n + g.jobs.length, 0);
+  const rows = groups.map((g) => {
+    const copies = g.jobs.filter((j) => j !== g.lead).map((j) => `job_id ${j.id} "${oneLine(j.name)}"${j.allow_failure ? ' (allow_failure)' : ''}`);
+    return `- ${jobFacts(g.lead).join(', ')}${copies.length > 0 ? `; failed the same way (same failure lines, one excerpt below): ${copies.join(', ')}` : ''}`;
   });
-  return `## Failed jobs (${jobs.length})\n${rows.join('\n')}`;
+  const distinct = groups.length < jobs ? `; ${groups.length} distinct failures` : '';
+  return `## Failed jobs (${jobs}${distinct})\n${rows.join('\n')}`;
 }
 
-function renderTestFailure(t: TTestFailure): string {
-  const head = [t.suite, t.classname, t.name].filter(Boolean).join(' › ');
+/** A failed test; the suite is left out when it is the job's name (GitLab names suites after jobs). */
+function renderTestFailure(t: TTestFailure, jobName: string): string {
+  const head = [t.suite === jobName ? null : t.suite, t.classname, t.name].filter(Boolean).join(' › ');
   const where = t.file ? ` (${t.file})` : '';
   const body = [t.message, t.trace, t.system_output].filter(Boolean).join('\n');
   return `* ${head}${where}${body ? `\n${body}` : ''}`;
 }
 
-export function buildTestReportContext(input: TAnalysisInput, maxTokens: number, nonce: string): string | null {
-  const perJob = input.failed_jobs.filter((j) => (j.test_failures?.length ?? 0) > 0);
-  if (!input.test_summary && perJob.length === 0) return null;
+const MAX_TESTS_PER_FAILURE = 30;
+
+/** Failed tests by failure: the copies of one job usually fail the same tests, listed once. */
+export function buildTestReportContext(input: TAnalysisInput, groups: TFailureGroup[], maxTokens: number, nonce: string): string | null {
+  const perGroup = groups
+    .map((g) => ({ g, tests: [...new Set(g.jobs.flatMap((j) => (j.test_failures ?? []).map((t) => renderTestFailure(t, j.name))))] }))
+    .filter((x) => x.tests.length > 0);
+  if (!input.test_summary && perGroup.length === 0) return null;
   const parts = ['## Test report'];
   const s = input.test_summary;
   if (s) parts.push(`- ${s.total} tests, ${s.failed} failed${s.errored ? `, ${s.errored} errored` : ''}${s.skipped ? `, ${s.skipped} skipped` : ''}`);
-  const share = perJob.length > 0 ? Math.floor(maxTokens / perJob.length) : 0;
-  for (const job of perJob) {
-    const failures = job.test_failures ?? [];
-    const text = failures.slice(0, 30).map(renderTestFailure).join('\n') + (failures.length > 30 ? `\n(+${failures.length - 30} more failed tests)` : '');
-    parts.push(`Failed tests of job_id ${job.id}:\n${fenceUntrusted(`test failures of job ${job.id}`, truncateText(text, share), nonce)}`);
+  const share = perGroup.length > 0 ? Math.floor(maxTokens / perGroup.length) : 0;
+  for (const { g, tests } of perGroup) {
+    const text = tests.slice(0, MAX_TESTS_PER_FAILURE).join('\n') + (tests.length > MAX_TESTS_PER_FAILURE ? `\n(+${tests.length - MAX_TESTS_PER_FAILURE} more failed tests)` : '');
+    const whose = g.jobs.length > 1 ? `job_id ${g.jobs.map((j) => j.id).join(', ')}` : `job_id ${g.lead.id}`;
+    parts.push(`Failed tests of ${whose}:\n${fenceUntrusted(`test failures of job ${g.lead.id}`, truncateText(text, share), nonce)}`);
   }
   return parts.join('\n');
 }
 
-/** A job's YAML definition (when known) and its log excerpt with line numbers. */
-export function buildExcerptContext(job: TInputFailedJob, lines: TExcerptLine[], nonce: string, definitionTokens = 300): string {
+/** A failure's log excerpt (its lead job's) with line numbers. */
+export function buildExcerptContext(group: TFailureGroup, lines: TExcerptLine[], nonce: string): string {
+  const job = group.lead;
   const width = String(lines.at(-1)?.line ?? 1).length;
   const body = lines.length > 0 ? lines.map((l) => `${String(l.line).padStart(width)} | ${l.text}`).join('\n') : '(no log lines were available)';
   const omitted = lines.length < job.excerpt.length ? ` (${job.excerpt.length - lines.length} excerpt lines left out to fit the input budget)` : '';
-  const definition = job.definition?.trim()
-    ? `Definition in the CI config:\n${fenceUntrusted(`definition of job ${job.id}`, truncateText(job.definition, definitionTokens), nonce)}\n`
-    : '';
-  return `## Job_id ${job.id} "${oneLine(job.name)}"\n${definition}Log excerpt${omitted}, each line "<line number> | <text>":\n${fenceUntrusted(`log of job ${job.id}`, body, nonce)}`;
+  const copies = group.jobs.length > 1 ? ` (also stands for job_id ${group.jobs.filter((j) => j !== job).map((j) => j.id).join(', ')}: same failure)` : '';
+  return `## Job_id ${job.id} "${oneLine(job.name)}"${copies}\nLog excerpt${omitted}, each line "<line number> | <text>":\n${fenceUntrusted(`log of job ${job.id}`, body, nonce)}`;
 }
 
-export function buildRuleHintsContext(matches: { jobId: number; match: TRuleMatch }[]): string | null {
-  if (matches.length === 0) return null;
-  const rows = matches.map(
-    ({ jobId, match }) =>
-      `- job_id ${jobId}: rule "${match.ruleId}" (${match.title}), category ${match.category}, confidence ${match.confidence.toFixed(2)}: ${match.rootCause}`,
+const HINTS_PER_FAILURE = 2;
+/** Weaker matches are mostly generic ("tests failed") and cost more tokens than they help. */
+const MIN_HINT_CONFIDENCE = 0.5;
+
+/** The strongest knowledge-base matches of each failure's lead job. */
+export function buildRuleHintsContext(groups: TFailureGroup[], matches: { jobId: number; match: TRuleMatch }[]): string | null {
+  const rows = groups.flatMap((g) =>
+    matches
+      .filter((m) => m.jobId === g.lead.id && m.match.confidence >= MIN_HINT_CONFIDENCE)
+      .slice(0, HINTS_PER_FAILURE)
+      .map(({ match }) => `- job_id ${g.lead.id}: rule "${match.ruleId}", category ${match.category}, confidence ${match.confidence.toFixed(2)}: ${match.rootCause}`),
   );
+  if (rows.length === 0) return null;
   return `## Knowledge-base hints (pattern matches, confirm or reject them)\n${rows.join('\n')}`;
 }

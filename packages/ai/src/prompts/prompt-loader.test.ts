@@ -1,6 +1,6 @@
-import { buildSampleInput, SAMPLE_LOGS } from '../testing';
+import { buildSampleInput, readJobIdsFromPrompt, SAMPLE_LOGS } from '../testing';
 import { estimateTokens } from '../token-budget';
-import { buildAnalysisPrompt } from './prompt-loader';
+import { buildAnalysisPrompt, type TRuleHint } from './prompt-loader';
 import { PROMPT_VERSION } from './prompt-version';
 
 const identity = (t: string) => t;
@@ -71,18 +71,70 @@ test('every text sent passes through the masking function', () => {
 test('job definitions, test failures and the CI config are sent inside fences', () => {
   const input = buildSampleInput(
     [{ id: 7, name: 'unit', stage: 'test', log: SAMPLE_LOGS.jestTest, definition: 'unit:\n  script: npx jest --ci', test_failures: [{ name: 'applies the discount', message: 'Expected: 90' }] }],
-    { ci_config: 'stages: [test]' },
+    { ci_config: 'stages: [test]\nvariables:\n  CI_DEBUG: "1"\nunit:\n  script: npx jest --ci', ci_config_globals: 'variables:\n  CI_DEBUG: "1"' },
   );
   const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity, nonce: 'f00d' });
 
   for (const [label, text] of [
-    ['definition of job 7', 'script: npx jest --ci'],
+    ['.gitlab-ci.yml', 'script: npx jest --ci'],
+    ['.gitlab-ci.yml', 'CI_DEBUG: "1"'],
     ['test failures of job 7', 'applies the discount'],
-    ['.gitlab-ci.yml', 'stages: [test]'],
     ['log of job 7', 'Tests:       1 failed'],
   ]) {
     const open = prompt.user.indexOf(`<<<UNTRUSTED ${label} f00d`);
     const at = prompt.user.indexOf(text!, open);
-    expect([label, open > -1 && at > open && at < prompt.user.indexOf('UNTRUSTED f00d>>>', open)]).toEqual([label, true]);
+    expect([label, text, open > -1 && at > open && at < prompt.user.indexOf('UNTRUSTED f00d>>>', open)]).toEqual([label, text, true]);
   }
+});
+
+test('with a parsed config, the job-wide keywords and each failed job\'s definition are sent once, not the whole file', () => {
+  const node = '.node:\n  image: node:20\n  before_script:\n    - npm ci';
+  const input = buildSampleInput(
+    [
+      { id: 1, name: 'build', stage: 'build', log: SAMPLE_LOGS.typescriptBuild, definition: `build:\n  extends: .node\n  script: npm run build\n\n${node}` },
+      { id: 2, name: 'lint', stage: 'test', log: SAMPLE_LOGS.jestTest, definition: `lint:\n  extends: .node\n  script: npx eslint src\n\n${node}` },
+    ],
+    { ci_config: `stages: [build, test]\nvariables:\n  TZ: UTC\n\n${node}\n\nbuild:\n  script: x\n\npages:\n  script: npm run docs-site\n`, ci_config_globals: 'variables:\n  TZ: UTC' },
+  );
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity });
+
+  expect(prompt.user).toContain('TZ: UTC');
+  expect(prompt.user).toContain('script: npx eslint src');
+  expect(prompt.user).not.toContain('npm run docs-site');
+  expect(prompt.user.split('.node:\n  image: node:20')).toHaveLength(2);
+});
+
+test('without a parsed config the whole file is sent, as before', () => {
+  const input = buildSampleInput([{ id: 1, name: 'build', log: SAMPLE_LOGS.typescriptBuild }], { ci_config: 'pages:\n  script: npm run docs-site\n' });
+  expect(buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity }).user).toContain('npm run docs-site');
+});
+
+test('copies of a job that failed the same way: one excerpt and one answer entry for the group, every job listed', () => {
+  const input = buildSampleInput([
+    { id: 11, name: 'jest 1/3', stage: 'test', log: SAMPLE_LOGS.jestTest },
+    { id: 12, name: 'jest 2/3', stage: 'test', log: SAMPLE_LOGS.jestTest },
+    { id: 13, name: 'build', stage: 'build', log: SAMPLE_LOGS.typescriptBuild },
+  ]);
+  const [a, b, c] = input.failed_jobs;
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity, groups: [{ lead: a!, jobs: [a!, b!] }, { lead: c!, jobs: [c!] }] });
+
+  expect(prompt.user.match(/<<<UNTRUSTED log of job /g)).toHaveLength(2);
+  expect(prompt.user.match(/Received: 100/g)).toHaveLength(1);
+  expect(prompt.user).toMatch(/job_id 11, name "jest 1\/3".*job_id 12 "jest 2\/3"/);
+  expect(readJobIdsFromPrompt(prompt.user)).toEqual([11, 13]);
+  expect([...prompt.excerpts.keys()]).toEqual([11, 13]);
+});
+
+test('knowledge-base hints: the two strongest of each failure, weak pattern matches left out', () => {
+  const input = buildSampleInput([{ id: 1, name: 'unit', stage: 'test', log: SAMPLE_LOGS.jestTest }]);
+  const hint = (ruleId: string, confidence: number): TRuleHint => ({
+    jobId: 1,
+    match: { ruleId, title: ruleId, category: 'test', severity: 'medium', confidence, rootCause: `because ${ruleId}`, solutions: [], documentationLinks: [], evidence: [] },
+  });
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity, ruleHints: [hint('jest', 0.9), hint('node', 0.7), hint('generic', 0.6), hint('weak', 0.3)] });
+
+  expect(prompt.user).toContain('rule "jest"');
+  expect(prompt.user).toContain('rule "node"');
+  expect(prompt.user).not.toContain('rule "generic"');
+  expect(prompt.user).not.toContain('rule "weak"');
 });

@@ -1,6 +1,6 @@
 import type { TAnalysisInput, TInputFailedJob, TTestFailure } from '@cia/ai';
 import type { TAnalysisRow } from '@cia/db';
-import type { TContextJob, TPipelineContext } from '@cia/gitlab';
+import { extractGlobalKeywords, parseCiConfig, type TContextJob, type TPipelineContext } from '@cia/gitlab';
 import type { TExcerpt } from '@cia/log-intel';
 
 function testFailuresFor(job: TContextJob, ctx: TPipelineContext, isFirst: boolean): TTestFailure[] | undefined {
@@ -23,12 +23,16 @@ export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, exc
     allow_failure: job.allow_failure,
     web_url: job.web_url,
     duration_s: job.duration,
+    definition: job.definition,
     excerpt: excerpts.get(job.id)?.lines ?? [],
     log_truncated: job.log?.truncated ?? false,
     pipeline_id: job.pipeline_id !== ctx.pipeline.id ? job.pipeline_id : undefined,
     test_failures: testFailuresFor(job, ctx, i === 0),
   }));
   const failedIds = new Set(ctx.failed_jobs.map((j) => j.id));
+  // The fetch step parsed this text already (parses are cached by text): the prompt then sends
+  // the job-wide keywords and each failed job's definition instead of the whole file.
+  const parsedCi = ctx.ci_config && !ctx.ci_config.truncated ? parseCiConfig(ctx.ci_config.text) : null;
   return {
     project: {
       ...row.project,
@@ -56,6 +60,7 @@ export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, exc
       ? { iid: ctx.merge_request.iid, title: ctx.merge_request.title, source_branch: ctx.merge_request.source_branch, target_branch: ctx.merge_request.target_branch, web_url: ctx.merge_request.web_url }
       : undefined,
     ci_config: ctx.ci_config?.text,
+    ci_config_globals: parsedCi ? extractGlobalKeywords(parsedCi) : undefined,
     failed_jobs: failedJobs,
     other_jobs: ctx.all_jobs?.filter((j) => !failedIds.has(j.id)).map((j) => ({ name: j.name, stage: j.stage, status: j.status })),
     test_summary: ctx.test_report
