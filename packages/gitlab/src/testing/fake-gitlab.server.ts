@@ -46,6 +46,8 @@ export type TFakePipeline = {
   sha?: string;
   status?: string;
   source?: string;
+  /** A tag pipeline (`ref` is then the tag's name). */
+  tag?: boolean;
   jobs?: TFakeJob[];
   bridges?: TFakeBridge[];
   /** Absent: 404 like an instance without the report; null: same. */
@@ -251,6 +253,7 @@ export async function createFakeGitLab(options: TFakeGitLabOptions = {}): Promis
     sha: p.sha ?? 'a'.repeat(40),
     status: p.status ?? 'failed',
     source: p.source ?? 'push',
+    tag: p.tag ?? false,
     web_url: `${webBase()}/${project.path_with_namespace}/-/pipelines/${p.id}`,
     created_at: '2026-11-20T10:00:00.000Z',
     updated_at: '2026-11-20T10:05:00.000Z',
