@@ -23,12 +23,43 @@ const csv = (fallback: string[]) =>
     .transform((v) =>
       v === undefined ? fallback : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     );
+/** `host` or `host:port`, without scheme or path (a URL pasted here would silently allow nothing). */
+const hostList = (fallback: string[]) =>
+  csv(fallback).pipe(z.array(z.string().toLowerCase().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/, 'expected host or host:port, comma-separated')));
 const url = () =>
   z
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
     .pipe(z.url().optional());
+
+/** Well-known documentation sites an analysis may point to; anything else is shown as text, never linked. */
+const DEFAULT_LINK_HOSTS = [
+  'docs.gitlab.com',
+  'docs.docker.com',
+  'docs.npmjs.com',
+  'nodejs.org',
+  'developer.mozilla.org',
+  'typescriptlang.org',
+  'docs.python.org',
+  'pip.pypa.io',
+  'docs.pytest.org',
+  'kubernetes.io',
+  'helm.sh',
+  'developer.hashicorp.com',
+  'docs.aws.amazon.com',
+  'cloud.google.com',
+  'learn.microsoft.com',
+  'docs.github.com',
+  'go.dev',
+  'doc.rust-lang.org',
+  'docs.gradle.org',
+  'maven.apache.org',
+  'docs.oracle.com',
+  'jestjs.io',
+  'eslint.org',
+  'playwright.dev',
+];
 
 export const AI_PROVIDERS = ['openai', 'anthropic', 'azure_openai', 'offline'] as const;
 
@@ -60,7 +91,7 @@ export const ZEnv = z.object({
   // GitLab
   GITLAB_API_TOKEN: optionalString().describe('GitLab API token (read_api; api to post notes)'),
   GITLAB_BASE_URL: z.url().default('https://gitlab.com').describe('GitLab instance URL (sub-paths allowed)'),
-  GITLAB_WEBHOOK_SECRET: optionalString().describe('Secret token GitLab sends in X-Gitlab-Token'),
+  GITLAB_WEBHOOK_SECRET: optionalString().describe('Secret token GitLab sends in X-Gitlab-Token (required in production when webhooks are on)'),
   GITLAB_AUTO_FETCH_LOGS: bool(true).describe('Fetch job logs from the API when webhook data is not enough'),
   GITLAB_FETCH_FULL_PIPELINE: bool(true).describe('Fetch all jobs of the pipeline for context, not only failed ones'),
   GITLAB_LOG_LINES_LIMIT: int(2000, 10).describe('Most log lines kept per job (head and tail when cut)'),
@@ -70,6 +101,7 @@ export const ZEnv = z.object({
   GITLAB_LOG_CONTEXT_LINES: int(50, 0, 1000).describe('Context lines kept around each failure block'),
   GITLAB_TIMEOUT_MS: int(15000, 100).describe('Timeout of one GitLab API request'),
   GITLAB_MAX_CONCURRENCY: int(8, 1, 100).describe('GitLab requests in flight at once per worker process'),
+  GITLAB_REDIRECT_HOSTS: hostList([]).describe('Hosts (host or host:port, comma-separated) GitLab may redirect traces and artifacts to, e.g. object storage; the GitLab host itself is always allowed'),
 
   // Email
   IMAP_ENABLED: bool(false).describe('Enable email monitoring (also implied by TRIGGER_MODE=email/both)'),
@@ -117,7 +149,8 @@ export const ZEnv = z.object({
 
   // Post back
   POSTBACK_ENABLED: bool(false).describe('Post the analysis as a GitLab note'),
-  POSTBACK_PROJECTS: csv([]).describe('Project ids or paths allowed to receive notes (empty: all)'),
+  POSTBACK_PROJECTS: csv([]).describe('Project ids or paths allowed to receive notes (empty: all); checked against the project as the GitLab API names it'),
+  POSTBACK_LINK_HOSTS: hostList(DEFAULT_LINK_HOSTS).describe('Documentation hosts (and their subdomains) notes and the results page may link to; GitLab\'s host is always allowed'),
   SLACK_WEBHOOK_URL: url().describe('Slack incoming webhook for notifications'),
   NOTIFY_WEBHOOK_URL: url().describe('Generic webhook for notifications (HMAC-signed with SECRET_KEY)'),
   POSTBACK_RATE_PER_MINUTE: int(60, 1, 10_000).describe('Posts (GitLab notes, Slack, webhook) per minute across the worker pool; GitLab allows 60 note creations a minute'),

@@ -32,7 +32,23 @@ test('booleans, lists and urls are parsed and validated', () => {
 
 test('production requires API_TOKEN and SECRET_KEY', () => {
   expect(() => load({ ENVIRONMENT: 'production' })).toThrow(/API_TOKEN: required when ENVIRONMENT=production/);
-  expect(load({ ENVIRONMENT: 'production', API_TOKEN: 't', SECRET_KEY: 's' }).ENVIRONMENT).toBe('production');
+  expect(load({ ENVIRONMENT: 'production', API_TOKEN: 't', SECRET_KEY: 's', GITLAB_WEBHOOK_SECRET: 'w' }).ENVIRONMENT).toBe('production');
+});
+
+test('production refuses to accept unsigned webhooks: GITLAB_WEBHOOK_SECRET is required unless only email triggers', () => {
+  const prod = { ENVIRONMENT: 'production', API_TOKEN: 't', SECRET_KEY: 's' };
+  expect(() => load(prod)).toThrow(/GITLAB_WEBHOOK_SECRET: required when ENVIRONMENT=production/);
+  expect(() => load({ ...prod, TRIGGER_MODE: 'both' })).toThrow(/GITLAB_WEBHOOK_SECRET/);
+  expect(load({ ...prod, TRIGGER_MODE: 'email' }).TRIGGER_MODE).toBe('email');
+  // Outside production an unsigned webhook stays possible (local trials).
+  expect(load({}).GITLAB_WEBHOOK_SECRET).toBeUndefined();
+});
+
+test('host lists take host or host:port and refuse URLs', () => {
+  expect(load({ GITLAB_REDIRECT_HOSTS: 'Storage.Example.com, minio:9000' }).GITLAB_REDIRECT_HOSTS).toEqual(['storage.example.com', 'minio:9000']);
+  expect(() => load({ GITLAB_REDIRECT_HOSTS: 'https://storage.example.com/bucket' })).toThrow(/GITLAB_REDIRECT_HOSTS: .*host or host:port/);
+  expect(load({}).POSTBACK_LINK_HOSTS).toContain('docs.gitlab.com');
+  expect(load({ POSTBACK_LINK_HOSTS: '' }).POSTBACK_LINK_HOSTS).toEqual([]);
 });
 
 test('secret values are never echoed in errors or in the masked view', () => {

@@ -52,15 +52,24 @@ export function loadConfig(
     );
   }
   const config = parsed.data;
-  if (config.ENVIRONMENT === 'production') {
-    const missing = (['API_TOKEN', 'SECRET_KEY'] as const).filter((k) => !config[k]);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `Invalid configuration: ${missing.map((k) => `${k}: required when ENVIRONMENT=production`).join('; ')}`,
-      );
-    }
-  }
+  const missing = missingProductionSecrets(config);
+  if (missing.length > 0) throw new ConfigError(`Invalid configuration: ${missing.join('; ')}`);
   return Object.freeze(config);
+}
+
+/**
+ * Production refuses to start without the secrets that guard it: the API token (results, Bull
+ * Board, metrics), the signing key, and the webhook secret whenever webhooks are accepted (without
+ * it anyone can post a Pipeline Hook that ends up as a note on any merge request).
+ */
+function missingProductionSecrets(config: TEnv): string[] {
+  if (config.ENVIRONMENT !== 'production') return [];
+  const missing: string[] = [];
+  for (const name of ['API_TOKEN', 'SECRET_KEY'] as const) if (!config[name]) missing.push(`${name}: required when ENVIRONMENT=production`);
+  if (config.TRIGGER_MODE !== 'email' && !config.GITLAB_WEBHOOK_SECRET) {
+    missing.push(`GITLAB_WEBHOOK_SECRET: required when ENVIRONMENT=production and TRIGGER_MODE=${config.TRIGGER_MODE} accepts webhooks (set the same value as the webhook's secret token in GitLab)`);
+  }
+  return missing;
 }
 
 /** The configuration with secrets replaced, for `cli config` and `/webhooks/gitlab/info`. */

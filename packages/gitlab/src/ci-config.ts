@@ -1,5 +1,6 @@
 import { isMap, isScalar, parseDocument, type Document } from 'yaml';
 import { baseJobName } from '@cia/contracts';
+import { normalizeArtifactPath } from './artifact-path';
 
 export type TCiConfig = {
   /** Top-level keys and the source text of each (comments and `!reference` tags kept as written). */
@@ -107,7 +108,8 @@ export function junitReportPaths(config: TCiConfig, jobName: string): string[] {
     const reports = ((value as Record<string, unknown>).artifacts as Record<string, unknown> | undefined)?.reports as Record<string, unknown> | undefined;
     const junit = reports?.junit;
     const paths = typeof junit === 'string' ? [junit] : Array.isArray(junit) ? junit.filter((p): p is string => typeof p === 'string') : [];
-    if (paths.length > 0) return paths.filter((p) => !/[*?[\]{}$]/.test(p));
+    // Globs and variables cannot be asked for; paths leaving the archive must never be.
+    if (paths.length > 0) return paths.filter((p) => !/[*?[\]{}$]/.test(p)).flatMap((p) => normalizeArtifactPath(p) ?? []);
     names.push(...extendsOf(value));
   }
   return [];

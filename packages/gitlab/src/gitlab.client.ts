@@ -4,8 +4,10 @@ import axiosRetry from 'axios-retry';
 import pLimit from 'p-limit';
 import { createKeepAliveDispatcher, createUndiciAdapter, type TProxyEnv } from '@cia/http';
 import type { z } from 'zod';
+import { encodeArtifactPath } from './artifact-path';
 import { readBoundedText, type TBoundedText, type TBoundedTextLimits } from './bounded-text';
 import { classifyStatus, GitLabError } from './gitlab.errors';
+import { createRedirectGuard, findRedirectRefusal } from './redirect-guard';
 import { computeRetryDelayMs, readServerDelayMs } from './retry-delay';
 import {
   ZGlBridge,
@@ -44,6 +46,8 @@ export type TGitLabClientOptions = {
   userAgent?: string;
   /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY; without them requests go out directly. */
   proxy?: TProxyEnv;
+  /** Hosts (`host` or `host:port`) besides GitLab's own that redirects may lead to (object storage). */
+  redirectHosts?: readonly string[];
   onRetry?: (event: TGitLabRetryEvent) => void;
 };
 
@@ -102,12 +106,15 @@ function discardBody(response: AxiosResponse | undefined): void {
 export class GitLabClient {
   private readonly http: AxiosInstance;
   private readonly limit: ReturnType<typeof pLimit>;
-  private readonly options: Required<Omit<TGitLabClientOptions, 'token' | 'onRetry' | 'proxy'>> & Pick<TGitLabClientOptions, 'token' | 'onRetry' | 'proxy'>;
+  private readonly options: Required<Omit<TGitLabClientOptions, 'token' | 'onRetry' | 'proxy' | 'redirectHosts'>> & Pick<TGitLabClientOptions, 'token' | 'onRetry' | 'proxy'>;
   readonly apiBase: string;
+  /** The instance's web URL (`apiBase` without `/api/v4`): project pages live under it. */
+  readonly webBase: string;
 
   constructor(options: TGitLabClientOptions) {
     this.options = { ...DEFAULTS, ...stripUndefined(options), baseUrl: options.baseUrl };
     this.apiBase = resolveApiBase(options.baseUrl);
+    this.webBase = this.apiBase.replace(/\/api\/v4$/, '');
     this.limit = pLimit(this.options.maxConcurrency);
     const headers: Record<string, string> = { 'User-Agent': this.options.userAgent, Accept: 'application/json' };
     if (options.token) headers['PRIVATE-TOKEN'] = options.token;
@@ -120,16 +127,10 @@ export class GitLabClient {
       adapter: createUndiciAdapter(createKeepAliveDispatcher({ connections: this.options.maxConcurrency, timeoutMs: this.options.timeoutMs, proxy: options.proxy })),
       maxRedirects: 5,
       maxContentLength: this.options.maxJsonBytes,
-      // GitLab answers 302 to object storage for artifacts and traces; the token must not follow it there.
-      beforeRedirect: (redirect) => {
-        const target = redirect as { protocol?: string; hostname?: string; host?: string; port?: string | number; headers?: Record<string, unknown> };
-        const api = new URL(this.apiBase);
-        const host = target.hostname ?? target.host ?? '';
-        const port = String(target.port ?? '') || (target.protocol === 'https:' ? '443' : '80');
-        const sameOrigin = target.protocol === api.protocol && host === api.hostname && port === (api.port || (api.protocol === 'https:' ? '443' : '80'));
-        if (sameOrigin || !target.headers) return;
-        for (const key of Object.keys(target.headers)) if (key.toLowerCase() === 'private-token') delete target.headers[key];
-      },
+      // GitLab answers 302 to object storage for artifacts and traces: followed only to allowed hosts
+      // (the redirect's body becomes log text), and the token never goes along to another origin.
+      beforeRedirect: createRedirectGuard(this.apiBase, options.redirectHosts ?? []),
+      sensitiveHeaders: ['PRIVATE-TOKEN'],
       validateStatus: (status) => status >= 200 && status < 300,
     });
     axiosRetry(this.http, {
@@ -180,6 +181,8 @@ export class GitLabClient {
     if (!axios.isAxiosError(err)) {
       return new GitLabError({ code: 'network', method, endpoint, status: null, detail: this.scrub(String((err as Error)?.message ?? err)) });
     }
+    const refused = findRedirectRefusal(err);
+    if (refused) return new GitLabError({ code: 'redirect_refused', method, endpoint, status: null, detail: refused.message });
     const response = err.response;
     if (!response && /maxContentLength/.test(err.message)) {
       return new GitLabError({ code: 'invalid_response', method, endpoint, status: null, detail: 'answer larger than maxJsonBytes' });
@@ -313,10 +316,17 @@ export class GitLabClient {
     return this.readText(`/projects/${encodeProject(project)}/jobs/${jobId}/trace`, limits);
   }
 
-  /** One file out of a job's artifacts archive; null when the job has no such file. */
+  /**
+   * One file out of a job's artifacts archive; null when the job has no such file. The path comes
+   * from a CI config anyone with push rights writes: `..` or an absolute path is refused, never sent.
+   */
   readJobArtifactFile(project: TProjectKey, jobId: number, artifactPath: string, limits: TBoundedTextLimits) {
-    const encoded = artifactPath.split('/').map(encodeURIComponent).join('/');
-    return this.optional(() => this.readText(`/projects/${encodeProject(project)}/jobs/${jobId}/artifacts/${encoded}`, limits));
+    const base = `/projects/${encodeProject(project)}/jobs/${jobId}/artifacts`;
+    const encoded = encodeArtifactPath(artifactPath);
+    if (encoded === undefined) {
+      return Promise.reject(new GitLabError({ code: 'client_error', method: 'GET', endpoint: `${base}/*`, status: null, detail: 'artifact path outside the archive (absolute or with ..)' }));
+    }
+    return this.optional(() => this.readText(`${base}/${encoded}`, limits));
   }
 
   // Repository

@@ -8,6 +8,8 @@ export const GITLAB_ERROR_CODES = [
   'timeout',
   'network',
   'invalid_response',
+  /** GitLab redirected to a host that is neither its own nor in GITLAB_REDIRECT_HOSTS. */
+  'redirect_refused',
 ] as const;
 export type TGitLabErrorCode = (typeof GITLAB_ERROR_CODES)[number];
 

@@ -84,14 +84,15 @@ export function resolveFetchSettings(settings: TFetchSettings): TResolvedFetchSe
 }
 
 /** Client options from GITLAB_* settings (and the proxy settings). */
-export type TGitLabClientEnv = TProxyEnv & { GITLAB_BASE_URL: string; GITLAB_API_TOKEN?: string; GITLAB_TIMEOUT_MS: number; GITLAB_MAX_CONCURRENCY: number };
+export type TGitLabClientEnv = TProxyEnv & { GITLAB_BASE_URL: string; GITLAB_API_TOKEN?: string; GITLAB_TIMEOUT_MS: number; GITLAB_MAX_CONCURRENCY: number; GITLAB_REDIRECT_HOSTS?: readonly string[] };
 
-export function pickClientOptions(env: TGitLabClientEnv): { baseUrl: string; token?: string; timeoutMs: number; maxConcurrency: number; proxy: TProxyEnv } {
+export function pickClientOptions(env: TGitLabClientEnv): { baseUrl: string; token?: string; timeoutMs: number; maxConcurrency: number; proxy: TProxyEnv; redirectHosts: readonly string[] } {
   return {
     baseUrl: env.GITLAB_BASE_URL,
     token: env.GITLAB_API_TOKEN,
     timeoutMs: env.GITLAB_TIMEOUT_MS,
     maxConcurrency: env.GITLAB_MAX_CONCURRENCY,
     proxy: { HTTP_PROXY: env.HTTP_PROXY, HTTPS_PROXY: env.HTTPS_PROXY, NO_PROXY: env.NO_PROXY },
+    redirectHosts: env.GITLAB_REDIRECT_HOSTS ?? [],
   };
 }

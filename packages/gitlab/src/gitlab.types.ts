@@ -30,6 +30,8 @@ export const ZGlPipeline = z.looseObject({
   before_sha: str,
   status: z.string(),
   source: str,
+  /** True for tag pipelines (single-pipeline answers; lists may leave it out). */
+  tag: z.boolean().nullish(),
   web_url: str,
   created_at: str,
   finished_at: str,

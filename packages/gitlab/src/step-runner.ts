@@ -8,7 +8,7 @@ export type TStepResult<T> = { data: T; bytes?: number; count?: number; truncate
 export type TStepCache<T> = { store?: TGatherCache; key: string; ttlMs: number; bytes?: (data: T) => number };
 
 /** Codes that will not change on a retry: the step is recorded as done (with no data) and not tried again. */
-const PERMANENT = new Set(['not_found', 'unauthorized', 'forbidden', 'client_error', 'invalid_response']);
+const PERMANENT = new Set(['not_found', 'unauthorized', 'forbidden', 'client_error', 'invalid_response', 'redirect_refused']);
 
 function jsonBytes(value: unknown): number {
   return value === undefined || value === null ? 0 : Buffer.byteLength(JSON.stringify(value));

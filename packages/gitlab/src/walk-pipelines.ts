@@ -1,5 +1,6 @@
 import type { TProjectKey } from './gitlab.client';
 import { summarizeJob } from './context-mappers';
+import { GATHER_CACHE_TTL } from './gather-cache';
 import type { TGatherScope } from './gather-scope';
 import type { TDownstreamPipeline, TJobSummary } from './pipeline-context.types';
 
@@ -49,7 +50,9 @@ export async function walkDownstreamPipelines(scope: TGatherScope): Promise<{ do
       if (!d || visited.has(d.id) || downstream.length >= settings.maxDownstreamPipelines) continue;
       if (!settings.fetchFullPipeline && d.status === 'success') continue;
       visited.add(d.id);
-      const projectId = d.project_id ?? current.projectId;
+      const projectId = await downstreamProjectId(scope, d);
+      // A multi-project pipeline is never read from the parent's project: unknown project, not read.
+      if (projectId === null) continue;
       const depth = current.depth + 1;
       downstream.push({ id: d.id, project_id: projectId, status: d.status, web_url: d.web_url, bridge_name: bridge.name, depth });
       const listed = await listJobsStep(scope, projectId, projectId, d.id);
@@ -58,4 +61,37 @@ export async function walkDownstreamPipelines(scope: TGatherScope): Promise<{ do
     }
   }
   return { downstream, jobs };
+}
+
+/**
+ * The project of a downstream pipeline: GitLab's answer names it, or (older versions leave
+ * `project_id` out) its web URL under this instance does, and the API confirms the id.
+ */
+async function downstreamProjectId(scope: TGatherScope, d: { id: number; project_id: number | null; web_url: string | null }): Promise<number | null> {
+  if (d.project_id) return d.project_id;
+  const path = projectPathOfPipelineUrl(scope.client.webBase, d.web_url, d.id);
+  if (!path) return null;
+  return scope.run.cached(`downstream_project:${d.id}`, { store: scope.cache, key: `project-id:${path}`, ttlMs: GATHER_CACHE_TTL.project }, async () => {
+    const project = await scope.client.getProject(path);
+    return { data: project.id, count: 1 };
+  });
+}
+
+/** `https://host/gitlab/group/app/-/pipelines/5` → `group/app`, only under this instance's web URL. */
+export function projectPathOfPipelineUrl(webBase: string, url: string | null, pipelineId: number): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const base = new URL(webBase);
+  const prefix = `${base.pathname.replace(/\/+$/, '')}/`;
+  if (parsed.origin !== base.origin || !parsed.pathname.startsWith(prefix)) return null;
+  const match = /^(.+)\/-\/pipelines\/(\d+)\/?$/.exec(parsed.pathname.slice(prefix.length));
+  if (!match || Number(match[2]) !== pipelineId) return null;
+  // GitLab paths are letters, digits, `_`, `-`, `.` (and `+` in older groups); anything else is not ours.
+  const segments = (match[1] as string).split('/');
+  return segments.every((s) => /^[\w.+-]+$/.test(s) && s !== '.' && s !== '..') ? segments.join('/') : null;
 }

@@ -1,7 +1,9 @@
-export { pickPostbackSettings, isProjectAllowed, pickChannels, resultsPageUrl, type TPostbackSettings } from './postback.settings';
+export { pickPostbackSettings, isProjectAllowed, pickChannels, resultsPageUrl, linkPolicyOf, type TPostbackSettings } from './postback.settings';
 export { renderFailureNote, renderFixedNote, renderAnalysisSections, NOTE_MAX_CHARS, type TNoteInput, type TNoteJob } from './render-note';
 export { noteMarker, targetKey, withMarker, hasMarker, slackTargetKey, type TNoteTarget } from './note-marker';
-export { resolveNoteTarget, findOpenMergeRequests } from './note-target';
+export { resolveNoteTarget, pipelineMergeRequests, confirmPipeline, type TConfirmedPipeline } from './note-target';
+export { confirmProject, checkPostPermission, type TConfirmedProject, type TPostPermission } from './project-lookup';
+export { isAllowedLink, isDocumentationLink, allowedDocumentationLinks, gitlabPageUrl, type TLinkPolicy } from './link-policy';
 export { postAnalysisNote, markNoteFixed, NoteBusyError, type TNoteDeps, type TNoteOutcome } from './post-note';
 export { deliverAnalysis, PostbackSkipError, type TPostbackDeps } from './deliver-analysis';
 export { enqueuePostbackJobs, notifyPipelineSucceeded } from './enqueue-postback';

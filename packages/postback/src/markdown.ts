@@ -1,18 +1,40 @@
 /**
- * Text from logs and from a model goes into GitLab Markdown, where `@name` notifies people, a line
- * starting with `/` is a quick action executed on creation, and HTML comments could fake our marker.
- * These helpers keep such text inert.
+ * Text from logs and from a model goes into GitLab Markdown, where `@name` notifies people, `#1`,
+ * `!2`, `~bug`, `%v1`, `&3`, `$4` and `[vulnerability:5]` become references (and "mentioned in"
+ * notes on the issue or merge request named), a line starting with `/` is a quick action executed
+ * on creation, `![](url)` loads an image from anywhere (a tracking pixel), `[text](url)` and bare
+ * URLs become links, and HTML comments could fake our marker. These helpers keep such text inert:
+ * URLs in text are shown as code (never links), brackets and HTML are escaped, and a zero-width
+ * space after each sigil stops mentions and references.
  */
 
 const ZERO_WIDTH_SPACE = '\u200b';
+/** What GitLab autolinks: any `scheme://` and `www.` (the GFM extension). */
+const URL_IN_TEXT = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>]*/gi;
+/** Reference and mention sigils followed by what GitLab would read as a name or number. */
+const SIGIL = /([@#!~%&$*[])(?=[\w."-])/g;
+/** Inside a link GitLab resolves no references, but still notifies nobody only without `@`. */
+const MENTION = /(@)(?=[\w."-])/g;
 
-/** Plain text for a paragraph or list item: no mentions, no quick actions, no HTML. */
-export function escapeText(text: string): string {
+function escapePlain(text: string, sigils: RegExp): string {
   return text
+    .replace(sigils, `$1${ZERO_WIDTH_SPACE}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/@(?=[\w.-])/g, `@${ZERO_WIDTH_SPACE}`)
+    .replace(/([[\]])/g, '\\$1');
+}
+
+/** Plain text for a paragraph or list item: no mentions, references, links, images, quick actions or HTML. */
+export function escapeText(text: string, sigils: RegExp = SIGIL): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    out += escapePlain(text.slice(last, match.index), sigils) + code(match[0]);
+    last = match.index + match[0].length;
+  }
+  out += escapePlain(text.slice(last), sigils);
+  return out
     .split('\n')
     .map((line) => (/^\s*\//.test(line) ? line.replace('/', '\\/') : line))
     .join('\n');
@@ -23,8 +45,9 @@ export function escapeInline(text: string, maxChars = 300): string {
   return escapeText(truncate(text.replace(/\s*\n\s*/g, ' '), maxChars));
 }
 
+/** The text of a link: GitLab's reference filters skip links, so `pipeline #77` stays as written. */
 export function escapeLinkText(text: string): string {
-  return escapeInline(text, 120).replace(/([[\]])/g, '\\$1');
+  return escapeText(truncate(text.replace(/\s*\n\s*/g, ' '), 120), MENTION);
 }
 
 /** Inline code that survives backticks inside it. */
@@ -54,8 +77,9 @@ export function safeUrl(url: string | null | undefined): string | undefined {
   }
 }
 
-export function link(text: string, url: string | null | undefined): string {
-  const href = safeUrl(url);
+/** A link when the URL is allowed (see link-policy.ts), else the text alone. */
+export function link(text: string, url: string | null | undefined, allowed: (url: string) => boolean): string {
+  const href = url && allowed(url) ? safeUrl(url) : undefined;
   return href ? `[${escapeLinkText(text)}](${href})` : escapeLinkText(text);
 }
 

@@ -1,11 +1,13 @@
 import { claimPostedNote, findPostedNote, savePostedNote, setPostedNoteState, type TAnalysisRow, type TDb, type TPostedNote, type TPostedNoteKey } from '@cia/db';
 import { isGitLabError, type GitLabClient } from '@cia/gitlab';
 import type { TPipelineFixedPayload } from '@cia/queue';
+import { gitlabPageUrl } from './link-policy';
 import { maskText } from './mask-outgoing';
 import { hasResult, buildNoteInput } from './note-input';
 import { hasMarker, slackTargetKey, targetKey, withMarker, type TNoteTarget } from './note-marker';
-import { findOpenMergeRequests, resolveNoteTarget } from './note-target';
+import { confirmPipeline, pipelineMergeRequests, resolveNoteTarget } from './note-target';
 import type { TPostbackSettings } from './postback.settings';
+import { checkPostPermission, type TConfirmedProject } from './project-lookup';
 import { renderFailureNote, renderFixedNote } from './render-note';
 
 export type TNoteDeps = { db: TDb; gitlab: GitLabClient; settings: TPostbackSettings };
@@ -46,11 +48,16 @@ async function claimTarget(db: TDb, key: TPostedNoteKey, row: TAnalysisRow): Pro
 /**
  * One note per merge request: edited in place on every new failure of its pipelines (found through
  * the database, else by its hidden marker), created only when none exists. Commit comments cannot
- * be edited through the API, so a commit gets one and keeps it.
+ * be edited through the API, so a commit gets one and keeps it. Where it goes is decided by what
+ * GitLab says about the project and the pipeline, never by what the trigger claimed.
  */
 export async function postAnalysisNote(deps: TNoteDeps, row: TAnalysisRow): Promise<TNoteOutcome> {
   if (!hasResult(row)) return skipped('the analysis has no result');
-  const target = await resolveNoteTarget(deps.gitlab, row.projectId, row.pipeline);
+  const permission = await checkPostPermission(deps.settings, deps.gitlab, row.projectId);
+  if (!permission.allowed) return skipped(permission.reason);
+  const pipeline = await confirmPipeline(deps.gitlab, row.projectId, row.pipelineId);
+  if (!pipeline) return skipped(`pipeline ${row.pipelineId} is unknown to GitLab`);
+  const target = await resolveNoteTarget(deps.gitlab, row.projectId, pipeline);
   if (!target) return skipped('no merge request and no commit sha');
   const key = { projectId: row.projectId, target: targetKey(target) };
   const posted = await claimTarget(deps.db, key, row);
@@ -58,7 +65,7 @@ export async function postAnalysisNote(deps: TNoteDeps, row: TAnalysisRow): Prom
   if (posted && posted.analysisId !== row.id && shown !== undefined && shown > row.pipelineId) {
     return skipped(`the note already shows the newer pipeline ${shown}`, key.target);
   }
-  const input = await buildNoteInput(deps.db, deps.settings, row);
+  const input = await buildNoteInput(deps.db, deps.settings, row, permission.project);
   const body = withMarker(target, maskText(renderFailureNote(input), deps.settings.maskValues));
   const save = (noteId: number) =>
     savePostedNote(deps.db, { ...key, noteId, analysisId: row.id, fingerprint: row.fingerprint, state: 'failing', pipelineId: row.pipelineId });
@@ -109,13 +116,26 @@ async function createOrAdopt(
  * Slack may announce the next failure there again. Without a GitLab client only the latter happens.
  */
 export async function markNoteFixed(deps: Omit<TNoteDeps, 'gitlab'> & { gitlab?: GitLabClient }, event: TPipelineFixedPayload): Promise<TNoteOutcome[]> {
-  const lookup = deps.gitlab && !event.merge_request_iid && event.sha ? await findOpenMergeRequests(deps.gitlab, event.project_id, event.sha) : [];
-  const iids = event.merge_request_iid ? [event.merge_request_iid] : lookup;
-  const slackTargets = [...iids.map((iid) => slackTargetKey({ merge_request_iid: iid })), ...(event.ref ? [slackTargetKey({ ref: event.ref })] : [])];
-  for (const target of slackTargets) await setPostedNoteState(deps.db, { projectId: event.project_id, target }, 'fixed');
   const gitlab = deps.gitlab;
-  if (!gitlab) return [skipped('GitLab post-back is off')];
+  const permission = await checkPostPermission(deps.settings, gitlab, event.project_id);
+  if (!permission.allowed) return [skipped(permission.reason)];
+  if (!gitlab) {
+    // Nothing to edit; Slack may announce the next failure on this merge request or branch again.
+    const slackTargets = [...(event.merge_request_iid ? [slackTargetKey({ merge_request_iid: event.merge_request_iid })] : []), ...(event.ref ? [slackTargetKey({ ref: event.ref })] : [])];
+    for (const target of slackTargets) await setPostedNoteState(deps.db, { projectId: event.project_id, target }, 'fixed');
+    return [skipped('GitLab post-back is off')];
+  }
+  const pipeline = await confirmPipeline(gitlab, event.project_id, event.pipeline_id);
+  if (!pipeline) return [skipped(`pipeline ${event.pipeline_id} is unknown to GitLab`)];
+  const iids = await pipelineMergeRequests(gitlab, event.project_id, pipeline);
+  const slackTargets = [...iids.map((iid) => slackTargetKey({ merge_request_iid: iid })), ...(pipeline.ref ? [slackTargetKey({ ref: pipeline.ref })] : [])];
+  for (const target of slackTargets) await setPostedNoteState(deps.db, { projectId: event.project_id, target }, 'fixed');
   if (iids.length === 0) return [skipped('no merge request for this pipeline')];
+  return markMergeRequestsFixed({ ...deps, gitlab }, event, iids, permission.project);
+}
+
+async function markMergeRequestsFixed(deps: TNoteDeps, event: TPipelineFixedPayload, iids: number[], project: TConfirmedProject | null): Promise<TNoteOutcome[]> {
+  const { gitlab } = deps;
   const outcomes: TNoteOutcome[] = [];
   for (const iid of iids) {
     const target: TNoteTarget = { kind: 'mr', iid };
@@ -130,10 +150,10 @@ export async function markNoteFixed(deps: Omit<TNoteDeps, 'gitlab'> & { gitlab?:
       outcomes.push(skipped(`the note shows the newer pipeline ${shown}`, key.target));
       continue;
     }
-    const fixedBy = { pipelineId: event.pipeline_id, url: event.pipeline_url ?? pipelineUrl(posted, event.pipeline_id) };
+    const fixedBy = { pipelineId: event.pipeline_id, url: gitlabPageUrl(deps.settings.gitlabBaseUrl, project?.path, 'pipelines', event.pipeline_id) };
     const rendered =
       posted.analysis && hasResult(posted.analysis)
-        ? renderFixedNote(await buildNoteInput(deps.db, deps.settings, posted.analysis), fixedBy)
+        ? renderFixedNote(await buildNoteInput(deps.db, deps.settings, posted.analysis, project), fixedBy)
         : `### :white_check_mark: Fixed: pipeline #${event.pipeline_id} passed`;
     try {
       await gitlab.updateMergeRequestNote(event.project_id, iid, posted.noteId, withMarker(target, maskText(rendered, deps.settings.maskValues)));
@@ -149,9 +169,4 @@ export async function markNoteFixed(deps: Omit<TNoteDeps, 'gitlab'> & { gitlab?:
 /** The newest pipeline the note reflects: the one that fixed it, else the failure it shows. */
 function shownPipeline(posted: TPostedNote): number | undefined {
   return posted.pipelineId ?? posted.analysis?.pipelineId ?? undefined;
-}
-
-function pipelineUrl(posted: TPostedNote, pipelineId: number): string | undefined {
-  const web = posted.analysis?.project.web_url;
-  return web ? `${web.replace(/\/+$/, '')}/-/pipelines/${pipelineId}` : undefined;
 }

@@ -28,7 +28,9 @@ test('the results link points at the results page of the analysis', () => {
   expect(resultsPageUrl({}, 'req-1')).toBeUndefined();
 });
 
-test('only http(s) links are rendered as links', () => {
-  expect(link('job', 'javascript:alert(1)')).toBe('job');
-  expect(link('job [1]', 'https://gitlab.example/jobs/1')).toBe('[job \\[1\\]](https://gitlab.example/jobs/1)');
+test('only allowed http(s) links are rendered as links', () => {
+  const any = () => true;
+  expect(link('job', 'javascript:alert(1)', any)).toBe('job');
+  expect(link('job [1]', 'https://gitlab.example/jobs/1', any)).toBe('[job \\[1\\]](https://gitlab.example/jobs/1)');
+  expect(link('job', 'https://gitlab.example/jobs/1', () => false)).toBe('job');
 });

@@ -1,11 +1,19 @@
 import type { TConfig } from '@cia/config';
 import type { TPostbackChannel } from '@cia/queue';
+import type { TLinkPolicy } from './link-policy';
 
 export type TPostbackSettings = {
   /** GitLab notes (POSTBACK_ENABLED); Slack and the webhook are on when their URL is set. */
   enabled: boolean;
-  /** Project ids or paths; empty allows every project. Applies to every channel. */
+  /**
+   * Project ids or paths; empty allows every project. Applies to every channel, and is checked
+   * against the project as the GitLab API names it (a path a payload claims is never trusted).
+   */
   projects: string[];
+  /** GITLAB_BASE_URL: every GitLab link we post is built from it and ids. */
+  gitlabBaseUrl: string;
+  /** POSTBACK_LINK_HOSTS: documentation hosts an analysis may link to. */
+  linkHosts: string[];
   /** Results page base; the note links `<publicUrl>/ui/analyses/<request_id>` when set. */
   publicUrl?: string;
   slackWebhookUrl?: string;
@@ -23,6 +31,8 @@ export function pickPostbackSettings(config: TConfig): TPostbackSettings {
   return {
     enabled: config.POSTBACK_ENABLED,
     projects: config.POSTBACK_PROJECTS,
+    gitlabBaseUrl: config.GITLAB_BASE_URL,
+    linkHosts: config.POSTBACK_LINK_HOSTS,
     publicUrl: config.PUBLIC_URL,
     slackWebhookUrl: config.SLACK_WEBHOOK_URL,
     notifyWebhookUrl: config.NOTIFY_WEBHOOK_URL,
@@ -52,4 +62,8 @@ export function pickChannels(settings: TPostbackSettings, project: { id: number;
 export function resultsPageUrl(settings: Pick<TPostbackSettings, 'publicUrl'>, requestId: string): string | undefined {
   if (!settings.publicUrl) return undefined;
   return `${settings.publicUrl.replace(/\/+$/, '')}/ui/analyses/${encodeURIComponent(requestId)}`;
+}
+
+export function linkPolicyOf(settings: Pick<TPostbackSettings, 'gitlabBaseUrl' | 'linkHosts' | 'publicUrl'>): TLinkPolicy {
+  return { gitlabBaseUrl: settings.gitlabBaseUrl, docHosts: settings.linkHosts, publicUrl: settings.publicUrl };
 }

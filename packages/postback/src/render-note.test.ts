@@ -11,6 +11,7 @@ function input(overrides: Partial<TNoteInput> = {}): TNoteInput {
     result: sampleResult(),
     jobs: [{ id: 380, name: 'install', stage: 'build', webUrl: 'http://gitlab.example/jobs/380', failureReason: 'script_failure' }],
     resultsUrl: 'https://ci.example/ui/analyses/req-1',
+    links: { gitlabBaseUrl: 'http://gitlab.example', docHosts: ['docs.gitlab.com', 'nodejs.org'], publicUrl: 'https://ci.example' },
     ...overrides,
   };
 }
@@ -37,6 +38,66 @@ test('text from logs and models cannot mention people, run quick actions or fake
   expect(note).not.toContain('<!--');
   // The fence is longer than the backticks inside the command.
   expect(note).toContain('````shell');
+});
+
+/** The note without its code (fenced blocks, inline code): GitLab renders nothing inside. */
+function withoutCode(note: string): string {
+  return note.replace(/^[ \t]*(`{3,})[^\n]*\n[\s\S]*?\n[ \t]*\1[ \t]*$/gm, '').replace(/(`+)[\s\S]*?\1/g, '');
+}
+
+/** Targets of the Markdown links GitLab would render (an escaped `\]` opens none). */
+function linkTargets(note: string): string[] {
+  return [...withoutCode(note).matchAll(/(?<!\\)\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '');
+}
+
+/** What GitLab shows as plain text (references are not resolved inside links): no code, no links, no HTML entities. */
+function renderedText(note: string): string {
+  return withoutCode(note).replace(/(?<!\\)\[(?:\\.|[^\]\\])*\]\([^)\s]*\)/g, '').replace(/&(amp|lt|gt);/g, '');
+}
+
+test('log text and the AI answer render no images, no links to other hosts and no GitLab references', () => {
+  const result = sampleResult({
+    root_cause: 'see ![pixel](https://track.example/p.png?u=1) or [log in](https://phish.example/login), https://phish.example/raw and www.phish.example',
+    summary: 'closes #1 and !2, label ~bug ~"needs review", milestone %v1, epic &3, snippet $4, [vulnerability:5], group/other#6',
+    solutions: [{ title: 'Read <img src=https://track.example/p.gif>', steps: ['ask http://169.254.169.254/latest/meta-data', '[ref]: https://phish.example/def'], commands: ['curl https://phish.example/ok-in-code'] }],
+    failed_jobs: [{ job_id: 380, name: 'install', stage: 'build', excerpt: [{ line: 1, text: '![x](https://track.example/in-log.png)' }], findings: ['see [here](https://phish.example/f)'] }],
+  });
+  const note = renderFailureNote(input({ result }));
+  const hosts = linkTargets(note).map((href) => new URL(href).host);
+  expect(new Set(hosts)).toEqual(new Set(['gitlab.example', 'ci.example']));
+  const text = renderedText(note);
+  expect(text).not.toMatch(/!\[|<img/i);
+  expect(text).not.toMatch(/[a-z]+:\/\/|www\./i);
+  expect(text).not.toMatch(/\[vulnerability:/);
+  expect(text).not.toMatch(/[#!~%&$@][\w"]/);
+  // Still readable: the URLs are there as code, the references as text.
+  expect(note).toContain('`https://phish.example/raw`');
+  expect(note).toContain('#\u200b1');
+});
+
+test('documentation links are rendered only for https documentation hosts', () => {
+  const result = sampleResult({
+    documentation_links: [
+      'https://nodejs.org/api/errors.html',
+      'https://docs.gitlab.com/ee/ci/yaml/',
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'http://169.254.169.254/latest/meta-data',
+      'https://gitlab.internal/admin',
+      'http://nodejs.org/api/http.html',
+      'https://nodejs.org.phish.example/x',
+      'https://user:pw@nodejs.org/x',
+    ],
+  });
+  const note = renderFailureNote(input({ result }));
+  expect(note).toContain('Documentation: [nodejs.org/api/errors.html](https://nodejs.org/api/errors.html) · [docs.gitlab.com/ee/ci/yaml/](https://docs.gitlab.com/ee/ci/yaml/)');
+  for (const bad of ['javascript:', 'data:', '169.254.169.254', 'gitlab.internal', 'http://nodejs.org', 'phish.example', 'user:pw']) expect(note).not.toContain(bad);
+});
+
+test('links a trigger carried to other hosts are dropped, their text kept', () => {
+  const note = renderFailureNote(input({ pipeline: { id: 77, ref: 'feature', sha: 'abc', url: 'https://phish.example/-/pipelines/77' }, jobs: [{ id: 380, name: 'install', stage: 'build', webUrl: 'https://phish.example/jobs/380' }] }));
+  expect(note).not.toContain('phish.example');
+  expect(note).toContain('- install (stage `build`)');
 });
 
 test('a huge analysis still fits well under the note size limit', () => {

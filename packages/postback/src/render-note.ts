@@ -1,4 +1,5 @@
 import type { TAnalysisResult, TPipelineRef, TProjectRef } from '@cia/contracts';
+import { allowedDocumentationLinks, isAllowedLink, type TLinkPolicy } from './link-policy';
 import { code, codeBlock, escapeInline, link, truncate } from './markdown';
 
 /** GitLab refuses notes over 1,000,000 characters; a note people read should be far shorter. */
@@ -20,12 +21,24 @@ export type TNoteInput = {
   resultsUrl?: string;
   provider?: string | null;
   model?: string | null;
+  /** Which URLs may become links (GitLab, the results page, documentation hosts). */
+  links: TLinkPolicy;
 };
 
 const SEVERITY_ICON: Record<TAnalysisResult['severity'], string> = { critical: ':rotating_light:', high: ':x:', medium: ':warning:', low: ':information_source:' };
 
-function pipelineLabel(pipeline: TPipelineRef): string {
-  return link(`pipeline #${pipeline.id}`, pipeline.url);
+function linkTo(input: Pick<TNoteInput, 'links'>, text: string, url: string | null | undefined): string {
+  return link(text, url, (candidate) => isAllowedLink(input.links, candidate));
+}
+
+function pipelineLabel(input: Pick<TNoteInput, 'links'>, pipeline: TPipelineRef): string {
+  return linkTo(input, `pipeline #${pipeline.id}`, pipeline.url);
+}
+
+/** `nodejs.org/api/errors.html` for a documentation link. */
+function docLabel(url: string): string {
+  const u = new URL(url);
+  return `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
 }
 
 function sourceLabel(input: TNoteInput): string {
@@ -41,7 +54,7 @@ function renderJobs(input: TNoteInput): string[] {
   const lines = ['#### Failed jobs', ''];
   for (const job of jobs.slice(0, MAX_JOBS)) {
     const reason = job.failureReason ? ` — ${escapeInline(job.failureReason.replace(/_/g, ' '), 80)}` : '';
-    lines.push(`- ${link(job.name, job.webUrl)} (stage ${code(truncate(job.stage, 60))})${reason}`);
+    lines.push(`- ${linkTo(input, job.name, job.webUrl)} (stage ${code(truncate(job.stage, 60))})${reason}`);
     const finding = byId.get(job.id)?.findings[0];
     if (finding) lines.push(`  - ${escapeInline(finding, 240)}`);
   }
@@ -94,7 +107,9 @@ export function renderAnalysisSections(input: TNoteInput, detail: TDetail = 'ful
     `analysed by ${escapeInline(sourceLabel(input), 80)}`,
   ];
   lines.push(facts.join(' · '));
-  const links = [input.resultsUrl ? link('Full analysis', input.resultsUrl) : undefined, pipelineLabel(input.pipeline)].filter(Boolean);
+  const docs = allowedDocumentationLinks(result.documentation_links, input.links.docHosts);
+  if (detail !== 'minimal' && docs.length > 0) lines.push('', `Documentation: ${docs.map((url) => linkTo(input, docLabel(url), url)).join(' · ')}`);
+  const links = [input.resultsUrl ? linkTo(input, 'Full analysis', input.resultsUrl) : undefined, pipelineLabel(input, input.pipeline)].filter(Boolean);
   lines.push('', links.join(' · '));
   return lines.join('\n');
 }
@@ -112,7 +127,7 @@ export function renderFailureNote(input: TNoteInput): string {
   const { result, pipeline } = input;
   return fitting((detail) =>
     [
-      `### ${SEVERITY_ICON[result.severity]} ${pipelineLabel(pipeline)} failed: ${escapeInline(result.summary, 160)}`,
+      `### ${SEVERITY_ICON[result.severity]} ${pipelineLabel(input, pipeline)} failed: ${escapeInline(result.summary, 160)}`,
       '',
       // The heading carries the summary already.
       renderAnalysisSections(input, detail, input.result.summary.length > 160),
@@ -126,9 +141,9 @@ export function renderFailureNote(input: TNoteInput): string {
 export function renderFixedNote(input: TNoteInput, fixedBy: { pipelineId: number; url?: string | null }): string {
   return fitting((detail) =>
     [
-      `### :white_check_mark: Fixed: ${link(`pipeline #${fixedBy.pipelineId}`, fixedBy.url)} passed`,
+      `### :white_check_mark: Fixed: ${linkTo(input, `pipeline #${fixedBy.pipelineId}`, fixedBy.url)} passed`,
       '',
-      `The failure reported here (${pipelineLabel(input.pipeline)}, ${code(input.result.category)}) no longer occurs.`,
+      `The failure reported here (${pipelineLabel(input, input.pipeline)}, ${code(input.result.category)}) no longer occurs.`,
       '',
       '<details><summary>Previous analysis</summary>',
       '',

@@ -3,6 +3,7 @@ import { enabledTriggers } from '@cia/config';
 import { notifyPipelineSucceeded, pickPostbackSettings } from '@cia/postback';
 import { AppError, errorHandler } from './http/app-error';
 import { requireApiToken } from './http/auth';
+import { securityHeaders } from './http/security-headers';
 import type { TIngestDeps } from './ingest-deps';
 import type { TPipelineSucceeded } from './webhooks/normalize-event';
 import { createIngestMetrics } from './metrics/ingest-metrics';
@@ -23,6 +24,7 @@ export function createApp(deps: TIngestDeps): Express {
   app.set('trust proxy', true);
   const metrics = createIngestMetrics(deps);
   app.use(metrics.httpMiddleware);
+  app.use(securityHeaders());
 
   const postbackSettings = pickPostbackSettings(config);
   const delivery = {
@@ -43,7 +45,7 @@ export function createApp(deps: TIngestDeps): Express {
   app.use(analysisRoutes(deps));
   app.use(resultsRoutes(deps));
   app.use(metricsRoutes(metrics, config.API_TOKEN));
-  app.use(adminRoutes(deps.queues, config.API_TOKEN));
+  app.use(adminRoutes(deps.queues, config.API_TOKEN, config.PUBLIC_URL));
   app.use(docsRoutes());
 
   app.use((req, _res, next) => next(new AppError('not_found', `no route for ${req.method} ${req.path}`)));

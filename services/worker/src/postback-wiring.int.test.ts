@@ -39,7 +39,10 @@ beforeAll(async () => {
         path_with_namespace: 'team/service',
         mergeRequests: [{ iid: 30, shas: [SHA] }],
         commits: [{ id: SHA }],
-        pipelines: [{ id: 9100, ref: 'feature', sha: SHA, status: 'failed', source: 'merge_request_event', jobs: [{ id: 91001, name: 'install', stage: 'build', status: 'failed', trace: TRACE }] }],
+        pipelines: [
+          { id: 9100, ref: 'refs/merge-requests/30/head', sha: SHA, status: 'failed', source: 'merge_request_event', jobs: [{ id: 91001, name: 'install', stage: 'build', status: 'failed', trace: TRACE }] },
+          { id: 9101, ref: 'refs/merge-requests/30/head', sha: SHA, status: 'success', source: 'merge_request_event' },
+        ],
       },
     ],
   });

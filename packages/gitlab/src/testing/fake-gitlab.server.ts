@@ -20,7 +20,8 @@ export type TFakeJob = {
   retried?: boolean;
   duration?: number | null;
   artifacts?: Array<{ file_type: string; size: number; filename: string; file_format?: string | null }>;
-  trace?: TFakeTrace;
+  /** `redirectTo`: answered with a 302 there, as an instance keeping traces in object storage may. */
+  trace?: TFakeTrace | { redirectTo: string };
   /** Files inside the artifacts archive, by path; `redirectTo` answers 302 like object storage does. */
   artifactFiles?: Record<string, string | { redirectTo: string }>;
 };
@@ -31,7 +32,8 @@ export type TFakeBridge = {
   stage?: string;
   status?: string;
   allow_failure?: boolean;
-  downstream?: { projectId: number; pipelineId: number };
+  /** `omitProjectId`: the answer leaves `project_id` out, as older GitLab versions (and the docs' example) do. */
+  downstream?: { projectId: number; pipelineId: number; omitProjectId?: boolean };
 };
 
 export type TFakeTestCase = { status: string; name: string; classname?: string; file?: string | null; execution_time?: number; system_output?: string | null; stack_trace?: string | null };
@@ -44,6 +46,8 @@ export type TFakePipeline = {
   sha?: string;
   status?: string;
   source?: string;
+  /** A tag pipeline (`ref` is then the tag's name). */
+  tag?: boolean;
   jobs?: TFakeJob[];
   bridges?: TFakeBridge[];
   /** Absent: 404 like an instance without the report; null: same. */
@@ -124,6 +128,12 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+function withoutProjectId<T extends { project_id?: number }>(pipeline: T, omit = false): T {
+  if (!omit) return pipeline;
+  const { project_id: _omitted, ...rest } = pipeline;
+  return rest as T;
 }
 
 function notFound(res: http.ServerResponse, what = '404 Not found'): void {
@@ -243,6 +253,7 @@ export async function createFakeGitLab(options: TFakeGitLabOptions = {}): Promis
     sha: p.sha ?? 'a'.repeat(40),
     status: p.status ?? 'failed',
     source: p.source ?? 'push',
+    tag: p.tag ?? false,
     web_url: `${webBase()}/${project.path_with_namespace}/-/pipelines/${p.id}`,
     created_at: '2026-11-20T10:00:00.000Z',
     updated_at: '2026-11-20T10:05:00.000Z',
@@ -379,7 +390,7 @@ export async function createFakeGitLab(options: TFakeGitLabOptions = {}): Promis
             allow_failure: b.allow_failure ?? false,
             web_url: `${webBase()}/${project.path_with_namespace}/-/jobs/${b.id}`,
             pipeline: renderPipeline(project, pipeline),
-            downstream_pipeline: downstream && downstreamProject ? renderPipeline(downstreamProject, downstream) : null,
+            downstream_pipeline: downstream && downstreamProject ? withoutProjectId(renderPipeline(downstreamProject, downstream), b.downstream?.omitProjectId) : null,
           };
         });
         return paginate(fake, res, bridges, maxPerPage);
@@ -423,7 +434,13 @@ export async function createFakeGitLab(options: TFakeGitLabOptions = {}): Promis
           res.end('');
           return;
         }
-        return writeTrace(res, found.job.trace);
+        const trace = found.job.trace;
+        if (typeof trace === 'object' && 'redirectTo' in trace) {
+          res.writeHead(302, { location: trace.redirectTo });
+          res.end();
+          return;
+        }
+        return writeTrace(res, trace);
       }
       if (at(2) === 'artifacts' && rest.length > 3) {
         const file = found.job.artifactFiles?.[rest.slice(3).join('/')];

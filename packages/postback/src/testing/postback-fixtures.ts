@@ -49,6 +49,8 @@ export function postbackSettings(overrides: Partial<TPostbackSettings> = {}): TP
   return {
     enabled: true,
     projects: [],
+    gitlabBaseUrl: 'http://gitlab.example',
+    linkHosts: ['docs.gitlab.com', 'nodejs.org'],
     publicUrl: 'https://ci-analyst.example',
     gitlabConfigured: true,
     timeoutMs: 2000,

@@ -1,14 +1,19 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { Router } from 'express';
+import { Router, type Express } from 'express';
 import type { TQueues } from '@cia/queue';
 import { requireApiToken } from '../http/auth';
+import { requireSameOriginWrites } from '../http/security-headers';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
-/** Bull Board for every queue, behind the API token (bearer, or basic for browsers) when one is set. */
-export function adminRoutes(queues: TQueues, apiToken: string | undefined): Router {
+/**
+ * Bull Board for every queue, behind the API token (bearer, or basic for browsers) when one is set.
+ * Its retry, clean, pause and add actions are refused to other sites' pages (Bull Board has no
+ * CSRF protection of its own, and a browser replays cached basic auth on a cross-site form).
+ */
+export function adminRoutes(queues: TQueues, apiToken: string | undefined, publicUrl?: string): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
@@ -16,7 +21,10 @@ export function adminRoutes(queues: TQueues, apiToken: string | undefined): Rout
     serverAdapter,
     options: { uiConfig: { boardTitle: 'ci-analyst queues' } },
   });
+  // The adapter is an Express app of its own, which would announce itself in X-Powered-By.
+  const board = serverAdapter.getRouter() as Express;
+  board.disable('x-powered-by');
   const router = Router();
-  router.use(BULL_BOARD_PATH, requireApiToken(apiToken, { allowBasic: true, realm: 'ci-analyst queues' }), serverAdapter.getRouter() as Router);
+  router.use(BULL_BOARD_PATH, requireApiToken(apiToken, { allowBasic: true, realm: 'ci-analyst queues' }), requireSameOriginWrites(publicUrl), board);
   return router;
 }

@@ -66,6 +66,9 @@ test('the list shows recent failed pipelines and leads to an analysis with root 
   expect(await page.getByRole('link', { name: /pipeline #504/ }).getAttribute('href')).toBe('https://gitlab.example.com/acme/payments/-/pipelines/504');
   expect(await page.getByRole('link', { name: /Open job in GitLab/ }).getAttribute('href')).toBe('https://gitlab.example.com/acme/payments/-/jobs/7000');
   expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+  // Documentation links only to documentation hosts: no metadata endpoint, no intranet, no data: URL.
+  const docs = page.locator('.card', { has: page.locator('h2', { hasText: 'Documentation' }) }).locator('a');
+  expect(await docs.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['https://docs.gitlab.com/ee/ci/testing/']);
   expect(await page.locator('dl.kv').innerText()).toMatch(/5,321 in · 812 out/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'results-detail.png'), fullPage: true });
   await page.close();
@@ -113,6 +116,32 @@ test('Bull Board shows every queue', async () => {
   await page.getByText('Loading...').waitFor({ state: 'detached' });
   await page.screenshot({ path: path.join(ARTIFACTS, 'bull-board.png') });
   await page.close();
+});
+
+test('a page of another site cannot frame Bull Board, the API docs or the results page', async () => {
+  const framed = ['/admin/queues', '/docs/', '/'];
+  const framer = http.createServer((_req, res) => {
+    res.setHeader('Content-Type', 'text/html');
+    res.end(`<!doctype html><script>window.loaded = 0</script>${framed.map((p) => `<iframe src="${base}${p}" onload="window.loaded++"></iframe>`).join('')}`);
+  });
+  await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
+  // localhost and 127.0.0.1 are two sites to the browser.
+  const evil = `http://localhost:${(framer.address() as AddressInfo).port}/`;
+  const page = await context.newPage();
+  try {
+    await page.goto(evil);
+    // The callbacks run in the browser (this file is typed without the DOM library).
+    await page.waitForFunction((n) => (globalThis as unknown as { loaded: number }).loaded === n, framed.length);
+    const children = page.frames().filter((f) => f !== page.mainFrame());
+    expect(children).toHaveLength(framed.length);
+    for (const frame of children) {
+      const shown = await frame.content().catch(() => '');
+      expect(shown).not.toMatch(/ci-analyst queues|swagger|Failed pipelines/i);
+    }
+  } finally {
+    await page.close();
+    await new Promise((resolve) => framer.close(resolve));
+  }
 });
 
 test('without the token the browser is challenged for credentials and shows no data', async () => {

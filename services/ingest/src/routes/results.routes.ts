@@ -37,6 +37,7 @@ function withoutEmpty(query: Record<string, unknown>): Record<string, unknown> {
 export function resultsRoutes(deps: TIngestDeps): Router {
   const router = Router();
   const guard = requireApiToken(deps.config.API_TOKEN, { allowBasic: true, realm: 'ci-analyst results' });
+  const links = { gitlabBaseUrl: deps.config.GITLAB_BASE_URL, docHosts: deps.config.POSTBACK_LINK_HOSTS };
 
   router.get(`${UI_ASSETS_PATH}/results.css`, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -86,7 +87,7 @@ export function resultsRoutes(deps: TIngestDeps): Router {
     const requestId = String(req.params.request_id);
     const row = await findAnalysisByRequestId(deps.db, requestId);
     if (!row) return sendPage(res, 404, renderNotFound(requestId));
-    sendPage(res, 200, renderAnalysisDetail(toAnalysisView(row), { refreshSeconds: REFRESH_SECONDS }));
+    sendPage(res, 200, renderAnalysisDetail(toAnalysisView(row), { refreshSeconds: REFRESH_SECONDS, links }));
   });
   return router;
 }

@@ -63,7 +63,7 @@ export function sampleResult(overrides: Partial<TAnalysisResult> = {}): TAnalysi
     prevention: ['Run the payment specs in the merge request pipeline'],
     flaky_suspected: { suspected: false, reason: 'The same assertion fails on every retry.' },
     fingerprint: 'fp-test-payment-refund',
-    documentation_links: ['https://docs.gitlab.com/ee/ci/testing/', 'javascript:alert(1)'],
+    documentation_links: ['https://docs.gitlab.com/ee/ci/testing/', 'javascript:alert(1)', 'http://169.254.169.254/latest/meta-data', 'https://intranet.corp/admin', 'data:text/html,<b>x</b>'],
     source: { kind: 'ai', detail: 'openai gpt-4o-mini' },
     ...overrides,
   };

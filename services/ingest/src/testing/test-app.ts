@@ -18,7 +18,8 @@ export type TTestApp = {
 
 /** The real ingest app over a test backend, with settings overridden for the test. */
 export function buildTestApp(backend: TTestBackend, overrides: Record<string, string | undefined> = {}): Express {
-  const config = testConfig({ REDIS_URL: backend.redisUrl, QUEUE_PREFIX: backend.prefix, ...overrides });
+  // The fixtures' GitLab: links to it are the only GitLab links the results page renders.
+  const config = testConfig({ REDIS_URL: backend.redisUrl, QUEUE_PREFIX: backend.prefix, GITLAB_BASE_URL: 'https://gitlab.example.com', ...overrides });
   const logger = createLogger({ service: 'test', silent: true });
   return createApp({ config, db: backend.database.db, queues: backend.queues, logger, health: createHealthCheck(config, backend.database, backend.redis, backend.queues) });
 }

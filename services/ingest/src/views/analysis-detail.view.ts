@@ -1,4 +1,5 @@
 import type { TAnalysisView, TExcerptLine, TJobFinding, TSolution } from '@cia/contracts';
+import { allowedDocumentationLinks, isAllowedLink, type TLinkPolicy } from '@cia/postback';
 import { formatAgo, formatInt, formatSeconds, formatUsd, formatUtc, plural, shortSha } from './format';
 import { html, safeUrl, type SafeHtml } from './html';
 import { renderLayout } from './layout.view';
@@ -8,8 +9,12 @@ import { isInProgress, statusBadge } from './analysis-list.view';
 const STEP_ORDER = ['queue_wait_ms', 'fetch_ms', 'excerpt_ms', 'classify_ms', 'cache_ms', 'analyze_ms', 'persist_ms', 'postback_ms', 'total_ms'];
 const stepRank = (key: string) => (STEP_ORDER.includes(key) ? STEP_ORDER.indexOf(key) : STEP_ORDER.length - 0.5);
 
-function link(url: string | null | undefined, text: string): SafeHtml {
-  const safe = safeUrl(url);
+/**
+ * A link only where notes may link too (link-policy.ts in @cia/postback): GitLab under
+ * GITLAB_BASE_URL and documentation hosts. Stored URLs came from triggers and AI answers.
+ */
+function link(links: TLinkPolicy, url: string | null | undefined, text: string): SafeHtml {
+  const safe = url && isAllowedLink(links, url) ? safeUrl(url) : undefined;
   return safe ? html`<a href="${safe}" rel="noopener noreferrer" target="_blank">${text}</a>` : html`${text}`;
 }
 
@@ -33,25 +38,26 @@ function solution(s: TSolution): SafeHtml {
 </li>`;
 }
 
-function jobCard(a: TAnalysisView, job: TJobFinding): SafeHtml {
+function jobCard(a: TAnalysisView, job: TJobFinding, links: TLinkPolicy): SafeHtml {
   const ref = a.failed_jobs.find((j) => j.id === job.job_id);
   return html`<div class="job">
   <div class="job-head"><span><strong>${job.name}</strong> <span class="muted small">stage ${job.stage} · job #${job.job_id}${ref?.failure_reason ? ` · ${ref.failure_reason}` : ''}</span></span>
-  ${link(ref?.web_url, 'Open job in GitLab ↗')}</div>
+  ${link(links, ref?.web_url, 'Open job in GitLab ↗')}</div>
   ${job.findings.length > 0 ? html`<ul class="findings">${job.findings.map((f) => html`<li>${f}</li>`)}</ul>` : ''}
   ${excerptTable(job.excerpt)}
 </div>`;
 }
 
-function pendingJobs(a: TAnalysisView): SafeHtml {
+function pendingJobs(a: TAnalysisView, links: TLinkPolicy): SafeHtml {
   if (a.failed_jobs.length === 0) return html``;
   return html`<div class="card"><h2>Failed jobs</h2><ul class="plain">${a.failed_jobs.map(
-    (j) => html`<li>${link(j.web_url, j.name)} <span class="muted small">stage ${j.stage}${j.failure_reason ? ` · ${j.failure_reason}` : ''}</span></li>`,
+    (j) => html`<li>${link(links, j.web_url, j.name)} <span class="muted small">stage ${j.stage}${j.failure_reason ? ` · ${j.failure_reason}` : ''}</span></li>`,
   )}</ul></div>`;
 }
 
-function sidePanel(a: TAnalysisView): SafeHtml {
+function sidePanel(a: TAnalysisView, links: TLinkPolicy): SafeHtml {
   const r = a.result;
+  const docs = r ? allowedDocumentationLinks(r.documentation_links, links.docHosts, 10) : [];
   const took = a.completed_at ? (Date.parse(a.completed_at) - Date.parse(a.created_at)) / 1000 : null;
   const timings = Object.entries(a.timings)
     .filter(([k]) => k.endsWith('_ms'))
@@ -72,28 +78,25 @@ function sidePanel(a: TAnalysisView): SafeHtml {
 </dl></div>
 ${r && r.flaky_suspected.suspected ? html`<div class="card"><h2>Flaky?</h2><p>${r.flaky_suspected.reason}</p></div>` : ''}
 ${r && r.prevention.length > 0 ? html`<div class="card"><h2>Prevention</h2><ul class="plain">${r.prevention.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
-${
-  r && r.documentation_links.some((l) => safeUrl(l))
-    ? html`<div class="card"><h2>Documentation</h2><ul class="plain">${r.documentation_links.filter((l) => safeUrl(l)).map((l) => html`<li>${link(l, l)}</li>`)}</ul></div>`
-    : ''
-}`;
+${docs.length > 0 ? html`<div class="card"><h2>Documentation</h2><ul class="plain">${docs.map((l) => html`<li>${link(links, l, l)}</li>`)}</ul></div>` : ''}`;
 }
 
 /** One analysis for people: what broke, why, how to fix it, and the log lines that show it. */
-export function renderAnalysisDetail(a: TAnalysisView, options: { refreshSeconds: number }): string {
+export function renderAnalysisDetail(a: TAnalysisView, options: { refreshSeconds: number; links: TLinkPolicy }): string {
+  const { links } = options;
   const r = a.result;
   const p = a.pipeline;
   const live = isInProgress(a.status);
   const title = `${a.project.path ?? `project ${a.project.id}`} · pipeline #${p.id}`;
   const body = html`
 <p class="small"><a href="/">← All failed pipelines</a></p>
-<h1>${a.project.path ?? `project ${a.project.id}`} ${link(p.url, `pipeline #${p.id}`)}</h1>
+<h1>${a.project.path ?? `project ${a.project.id}`} ${link(links, p.url, `pipeline #${p.id}`)}</h1>
 <div class="meta">
   ${statusBadge(a.status)}
   <span>ref <strong>${p.ref ?? '–'}</strong></span>
   ${p.sha ? html`<span>commit <code>${shortSha(p.sha)}</code>${p.commit_title ? ` ${p.commit_title}` : ''}</span>` : ''}
   ${p.commit_author ? html`<span>by ${p.commit_author}</span>` : ''}
-  ${safeUrl(p.url) ? link(p.url, 'Open pipeline in GitLab ↗') : ''}
+  ${p.url && isAllowedLink(links, p.url) ? link(links, p.url, 'Open pipeline in GitLab ↗') : ''}
 </div>
 ${live ? html`<div class="notice">The analysis is ${a.status === 'queued' ? 'waiting for a worker' : 'running'}. This page refreshes every ${options.refreshSeconds} s.</div>` : ''}
 ${a.status === 'failed' ? html`<div class="notice error"><strong>The analysis could not finish</strong> (${a.error?.code ?? 'error'}): ${a.error?.message ?? 'no message'}</div>` : ''}
@@ -105,11 +108,11 @@ ${
 <div class="card"><h2>How to fix it</h2>${
         r.solutions.length > 0 ? html`<ol class="solutions">${r.solutions.map(solution)}</ol>` : html`<p class="muted">No solution proposed.</p>`
       }</div>
-<div class="card"><h2>Failed jobs and the log lines that matter</h2>${r.failed_jobs.map((j) => jobCard(a, j))}</div>`
-    : pendingJobs(a)
+<div class="card"><h2>Failed jobs and the log lines that matter</h2>${r.failed_jobs.map((j) => jobCard(a, j, links))}</div>`
+    : pendingJobs(a, links)
 }
 </div>
-<div>${sidePanel(a)}</div>
+<div>${sidePanel(a, links)}</div>
 </div>`;
   return renderLayout({ title, body, refreshSeconds: live ? options.refreshSeconds : undefined });
 }

@@ -4,7 +4,7 @@ import { createGitLabClient } from '@cia/gitlab';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
 import { createLogger } from '@cia/logger';
 import { enqueuePostbackJobs, verifySignature, SIGNATURE_HEADER, type TPostbackSettings } from '@cia/postback';
-import { PROJECT, postbackSettings, sampleResult, seedAnalysis, startFakeReceiver, type TFakeReceiver } from '@cia/postback/testing';
+import { PROJECT, SHA_MR, postbackSettings, sampleResult, seedAnalysis, startFakeReceiver, type TFakeReceiver } from '@cia/postback/testing';
 import { QUEUE_NAMES, closeRedis, createRedisConnection, enqueuePipelineFixed, enqueuePostAnalysis } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
 import { createPostAnalysisProcessor } from './post-analysis.processor';
@@ -53,6 +53,13 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** A merge request pipeline GitLab knows (its ref names the merge request) and its completed analysis. */
+function mrAnalysis(iid: number, options: Parameters<typeof seedAnalysis>[2] = {}) {
+  const id = nextPipeline++;
+  fake.addPipeline(PROJECT.id, { id, ref: `refs/merge-requests/${iid}/head`, sha: SHA_MR, status: 'failed', source: 'merge_request_event' });
+  return seedAnalysis(database.db, { id, merge_request_iid: iid }, options);
+}
+
 const counts = (queue: Queue) => queue.getJobCounts('completed', 'failed', 'wait', 'delayed', 'active', 'prioritized');
 const notesOf = (iid: number) => fake.notes.get(`${PROJECT.id}:${iid}`) ?? [];
 
@@ -75,7 +82,7 @@ afterAll(async () => {
 test('a burst of posts is held to the rate limit: only `max` notes are created per window, the rest wait', async () => {
   const { queue } = startRig(postbackSettings(), { limiter: { max: 3, duration: 60_000 } });
   for (let iid = 11; iid <= 16; iid++) {
-    const row = await seedAnalysis(database.db, { id: nextPipeline++, merge_request_iid: iid });
+    const row = await mrAnalysis(iid);
     await enqueuePostAnalysis({ postback: queue }, { request_id: row.requestId, channel: 'gitlab' });
   }
   await waitFor(async () => (await counts(queue)).completed === 3, 'three posts');
@@ -91,7 +98,7 @@ test('a burst of posts is held to the rate limit: only `max` notes are created p
 test('a 5xx from GitLab on the note POST is retried by the queue and ends in exactly one note', async () => {
   const { queue } = startRig(postbackSettings());
   fake.fail({ method: 'POST', path: '/projects/1/merge_requests/20/notes', status: 502, times: 2 });
-  const row = await seedAnalysis(database.db, { id: nextPipeline++, merge_request_iid: 20 });
+  const row = await mrAnalysis(20);
   await enqueuePostAnalysis({ postback: queue }, { request_id: row.requestId, channel: 'gitlab' }, FAST);
   await waitFor(async () => (await counts(queue)).completed === 1, 'the post');
   const [job] = await queue.getJobs(['completed']);
@@ -103,7 +110,7 @@ test('a 5xx from GitLab on the note POST is retried by the queue and ends in exa
 test('a 429 asking to wait pauses the whole queue for that long, then the note is posted', async () => {
   const { queue } = startRig(postbackSettings());
   fake.fail({ method: 'POST', path: '/projects/1/merge_requests/21/notes', status: 429, headers: { 'Retry-After': '1' }, body: 'Retry later', times: 1 });
-  const row = await seedAnalysis(database.db, { id: nextPipeline++, merge_request_iid: 21 });
+  const row = await mrAnalysis(21);
   await enqueuePostAnalysis({ postback: queue }, { request_id: row.requestId, channel: 'gitlab' }, FAST);
   await waitFor(async () => fake.countRequests('/projects/1/merge_requests/21/notes', 'POST') >= 1, 'the first POST');
   await waitFor(async () => (await queue.getRateLimitTtl()) > 0, 'the queue rate limit');
@@ -116,8 +123,9 @@ test('a 429 asking to wait pauses the whole queue for that long, then the note i
 
 test('projects outside POSTBACK_PROJECTS and a disabled post-back are left untouched', async () => {
   const { queue } = startRig(postbackSettings({ projects: ['other/group', '999'], slackWebhookUrl: slack.url }));
-  const row = await seedAnalysis(database.db, { id: nextPipeline++, merge_request_iid: 22 });
-  const before = fake.requests.length;
+  const row = await mrAnalysis(22);
+  const writes = () => fake.requests.filter((r) => r.method !== 'GET').length;
+  const before = writes();
   expect(await enqueuePostbackJobs({ postback: queue }, postbackSettings({ projects: ['other/group', '999'], slackWebhookUrl: slack.url }), row)).toEqual([]);
   expect(await enqueuePostbackJobs({ postback: queue }, postbackSettings({ enabled: false }), row)).toEqual([]);
   // A job queued before the project left the allow list is skipped when it runs.
@@ -125,7 +133,7 @@ test('projects outside POSTBACK_PROJECTS and a disabled post-back are left untou
   await waitFor(async () => (await counts(queue)).completed === 1, 'the skipped job');
   const [job] = await queue.getJobs(['completed']);
   expect(job?.returnvalue).toEqual({ outcomes: [{ action: 'skipped', reason: 'project not in POSTBACK_PROJECTS' }] });
-  expect(fake.requests.length).toBe(before);
+  expect(writes()).toBe(before);
   expect(slack.requests).toHaveLength(0);
   // Allowed by path, case-insensitively.
   expect(await enqueuePostbackJobs({ postback: queue }, postbackSettings({ projects: ['GROUP/app'] }), row)).toEqual(['gitlab']);
@@ -135,7 +143,7 @@ test('Slack and the signed webhook receive the masked analysis; the signature ve
   const planted = 'AKIAIOSFODNN7EXAMPLE';
   const settings = postbackSettings({ enabled: false, slackWebhookUrl: slack.url, notifyWebhookUrl: hook.url, secretKey: SECRET });
   const { queue } = startRig(settings);
-  const row = await seedAnalysis(database.db, { id: nextPipeline++, merge_request_iid: 23 }, { result: sampleResult({ root_cause: `leaked ${planted} in the log` }) });
+  const row = await mrAnalysis(23, { result: sampleResult({ root_cause: `leaked ${planted} in the log` }) });
   slack.fail(500, 1);
   expect(await enqueuePostbackJobs({ postback: queue }, settings, row, FAST)).toEqual(['slack', 'webhook']);
   await waitFor(async () => (await counts(queue)).completed === 2, 'both notifications');
@@ -161,7 +169,7 @@ test('Slack and the signed webhook receive the masked analysis; the signature ve
 test('an endpoint refusing the request for good (404) fails the job without retrying', async () => {
   const settings = postbackSettings({ enabled: false, slackWebhookUrl: slack.url });
   const { queue } = startRig(settings);
-  const row = await seedAnalysis(database.db, { id: nextPipeline++, merge_request_iid: 24 });
+  const row = await mrAnalysis(24);
   const before = slack.requests.length;
   slack.fail(404, 1);
   await enqueuePostbackJobs({ postback: queue }, settings, row, FAST);
@@ -177,7 +185,7 @@ test('Slack hears about a failure of a merge request once, and again only after 
   const { queue } = startRig(settings);
   const before = slack.requests.length;
   const post = async () => {
-    const row = await seedAnalysis(database.db, { id: nextPipeline++, merge_request_iid: 25 });
+    const row = await mrAnalysis(25);
     await enqueuePostbackJobs({ postback: queue }, settings, row, FAST);
     return row;
   };
