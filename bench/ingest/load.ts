@@ -1,12 +1,12 @@
 /**
  * Load generator, run as its own process so it does not share the server's event loop:
- *   node --import tsx bench/ingest/load.ts <url> <seconds> <rate|0> <first pipeline id>
+ *   node --import tsx bench/ingest/load.ts <url> <seconds> <rate|0> <first pipeline id> [webhook token]
  * Prints autocannon's figures as one JSON line.
  */
 import autocannon from 'autocannon';
 import { pipelineHook } from '../../tests/fixtures/gitlab-payloads';
 
-const [url = '', seconds = '10', rate = '0', firstId = '10000000'] = process.argv.slice(2);
+const [url = '', seconds = '10', rate = '0', firstId = '10000000', token = ''] = process.argv.slice(2);
 const template = pipelineHook({ pipelineId: 0 });
 let nextId = Number(firstId);
 
@@ -24,7 +24,7 @@ autocannon(
     connections: Number(rate) > 0 ? 50 : 64,
     duration: Number(seconds),
     overallRate: Number(rate) > 0 ? Number(rate) : undefined,
-    headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook' },
+    headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', ...(token ? { 'x-gitlab-token': token } : {}) },
     requests: [{ setupRequest: (req) => freshRequest(req as { headers?: Record<string, string> }) }],
   },
   (err, result) => {
