@@ -37,7 +37,7 @@ export async function attachBaselines(scope: TGatherScope, failedJobs: TContextJ
           { store: scope.cache, key: `trace:${scope.projectId}:${match.id}`, ttlMs: GATHER_CACHE_TTL.finished, bytes: (l) => l.text.length },
           async () => {
             const trace = await scope.client.readJobTrace(scope.project, match.id, scope.logLimits);
-            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated };
+            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated, readStop: trace.stoppedBy };
           },
         );
         if (log) job.baseline = { job_id: match.id, pipeline_id: green.id, web_url: match.web_url, log };

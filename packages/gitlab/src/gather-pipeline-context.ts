@@ -55,7 +55,7 @@ export async function gatherPipelineContext(
     project: project?.id ?? projectKey,
     projectId: project?.id ?? (typeof projectKey === 'number' ? projectKey : (known.project?.id ?? 0)),
     pipelineId: input.pipelineId,
-    logLimits: { maxBytes: settings.maxLogSizeMb * MB, maxLines: settings.logLinesLimit },
+    logLimits: { maxBytes: settings.maxLogSizeMb * MB, maxLines: settings.logLinesLimit, maxReadBytes: settings.maxLogReadMb * MB, maxReadMs: settings.logReadTimeoutS * 1000 },
   };
   const pid = scope.project;
 
@@ -145,7 +145,7 @@ export async function gatherPipelineContext(
       const fetched = settings.autoFetchLogs && reachable
         ? await run.step(`trace:${job.id}`, async () => {
             const trace = await client.readJobTrace(job.project_id || pid, job.id, scope.logLimits);
-            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated };
+            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated, readStop: trace.stoppedBy };
           })
         : null;
       // An empty or unreadable trace (erased, expired) falls back to what the trigger carried.
