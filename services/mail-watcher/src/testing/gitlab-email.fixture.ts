@@ -22,12 +22,37 @@ export type TGitLabEmailOptions = {
   jobs?: TFixtureJob[];
   /** Header names to leave out (e.g. X-GitLab-Project-Id and List-Id to test path-only mails). */
   omitHeaders?: string[];
+  /** How headers with non-ASCII text are written: RFC 2047 encoded words, base64 (B, the default) or quoted-printable (Q). */
+  headerEncoding?: 'B' | 'Q';
 };
 
 const CRLF = '\r\n';
 
 function base64Lines(s: string): string {
   return (Buffer.from(s, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
+}
+
+/**
+ * A header value as a mailer writes it (RFC 2047, as the Mail gem GitLab uses does): ASCII as it
+ * is, anything else as UTF-8 encoded words of at most 75 characters, folded onto several lines.
+ */
+function encodeHeaderValue(value: string, encoding: 'B' | 'Q'): string {
+  if (/^[\t\r\n\x20-\x7e]*$/.test(value)) return value;
+  const encode = (text: string) =>
+    encoding === 'B'
+      ? Buffer.from(text, 'utf8').toString('base64')
+      : [...Buffer.from(text, 'utf8')].map((b) => (b === 0x20 ? '_' : /[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const words: string[] = [];
+  let part = '';
+  for (const char of value) {
+    if (`=?UTF-8?${encoding}?${encode(part + char)}?=`.length > 75) {
+      words.push(`=?UTF-8?${encoding}?${encode(part)}?=`);
+      part = '';
+    }
+    part += char;
+  }
+  words.push(`=?UTF-8?${encoding}?${encode(part)}?=`);
+  return words.join(`${CRLF} `);
 }
 
 function escapeHtml(s: string): string {
@@ -183,7 +208,10 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
     ['X-Auto-Response-Suppress', 'All'],
   ];
   const omit = new Set((options.omitHeaders ?? []).map((h) => h.toLowerCase()));
-  const head = headers.filter(([k]) => !omit.has(k.toLowerCase())).map(([k, v]) => `${k}: ${v}`).join(CRLF);
+  const head = headers
+    .filter(([k]) => !omit.has(k.toLowerCase()))
+    .map(([k, v]) => `${k}: ${encodeHeaderValue(v, options.headerEncoding ?? 'B')}`)
+    .join(CRLF);
   const part = (type: string, content: string) =>
     [`--${boundary}`, `Content-Type: ${type};${CRLF} charset=UTF-8`, 'Content-Transfer-Encoding: base64', '', base64Lines(content)].join(CRLF);
   return [head, '', '', part('text/plain', renderText(o, projectUrl)), '', part('text/html', renderHtml(o, projectUrl, subject)), '', `--${boundary}--`, ''].join(CRLF);
