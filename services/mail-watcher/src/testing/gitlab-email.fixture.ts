@@ -28,6 +28,9 @@ export type TGitLabEmailOptions = {
 
 const CRLF = '\r\n';
 
+/** The options the bodies are rendered from, defaults filled in. */
+type TRendered = Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to' | 'headerEncoding'>>;
+
 function base64Lines(s: string): string {
   return (Buffer.from(s, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
 }
@@ -65,7 +68,7 @@ function listId(path: string, id: number, host: string): string {
   return `${path} <${id}.${domain}.${host}>`;
 }
 
-function renderText(o: Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to'>>, projectUrl: string): string {
+function renderText(o: TRendered, projectUrl: string): string {
   const failed = o.status === 'failed';
   const lines = [
     failed ? `Pipeline #${o.pipelineId} has failed!` : `Pipeline #${o.pipelineId} has passed!`,
@@ -88,7 +91,7 @@ function renderText(o: Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messa
   return lines.join(CRLF);
 }
 
-function renderHtml(o: Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to'>>, projectUrl: string, subject: string): string {
+function renderHtml(o: TRendered, projectUrl: string, subject: string): string {
   const rows = o.jobs
     .map(
       (j) => `<tr class="build-state">
