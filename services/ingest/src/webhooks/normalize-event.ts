@@ -52,6 +52,15 @@ function pathFromUrl(url: string | null | undefined): string | null {
 }
 
 /**
+ * The project path in an SSH clone URL (`git@host:group/proj.git`, `ssh://git@host:2222/group/proj.git`):
+ * unlike a web URL, it never carries the instance's relative URL root.
+ */
+function pathFromSshUrl(url: string | null | undefined): string | null {
+  const match = /^(?:ssh:\/\/[^/]+\/|[^:/\s]+@[^:/\s]+:)(.+?)(?:\.git)?\/?$/.exec(url ?? '');
+  return match?.[1] ?? null;
+}
+
+/**
  * The pipeline's jobs as the hook lists them, one per name: GitLab lists only the latest run of each
  * job, older versions listed retried runs too (the retry has the higher id).
  */
@@ -128,12 +137,24 @@ function fromJobHook(hook: TJobHook): TNormalizedEvent {
   if (hook.build_allow_failure) {
     return { kind: 'ignored', objectKind: 'build', projectId: hook.project_id, pipelineId: hook.pipeline_id, reason: 'job is allowed to fail' };
   }
-  const projectUrl = hook.repository?.homepage ?? null;
+  // The documented `project` object first (when it is the job's project); older payloads only had
+  // `repository` (whose homepage, a web URL, starts with the relative URL root, if any) and
+  // `project_name` (the full name, with the namespace's).
+  const project = hook.project?.id === hook.project_id ? hook.project : undefined;
+  const repo = hook.repository;
+  const projectUrl = project?.web_url ?? repo?.homepage ?? null;
+  const path = project?.path_with_namespace ?? pathFromSshUrl(repo?.git_ssh_url ?? repo?.url) ?? pathFromUrl(projectUrl);
   return {
     kind: 'failure',
     objectKind: 'build',
     fromJobHook: true,
-    project: { id: hook.project_id, path: pathFromUrl(projectUrl), name: hook.project_name ?? null, web_url: projectUrl },
+    project: {
+      id: hook.project_id,
+      path,
+      name: project?.name ?? repo?.name ?? hook.project_name ?? null,
+      web_url: projectUrl,
+      default_branch: project?.default_branch ?? null,
+    },
     pipeline: {
       id: hook.pipeline_id,
       ref: hook.ref ?? null,
