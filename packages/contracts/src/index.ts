@@ -3,3 +3,4 @@ export * from './analysis.schema';
 export * from './jobs.schema';
 export * from './api-error.schema';
 export * from './gitlab-webhook.schema';
+export * from './pipeline-ref';

@@ -1,4 +1,5 @@
 import {
+  canonicalPipelineRef,
   GITLAB_EVENTS,
   ZJobHook,
   ZPipelineHook,
@@ -82,6 +83,8 @@ function mergeRequestOf(hook: TPipelineHook): TMergeRequestRef | null {
 
 function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
   const attrs = hook.object_attributes;
+  // GitLab sends the source branch (source_ref) as the ref of a merge request pipeline; the same rule as every trigger.
+  const { ref, merge_request_iid } = canonicalPipelineRef({ ref: attrs.ref, sourceBranch: hook.merge_request?.source_branch, mergeRequestIid: hook.merge_request?.iid });
   if (attrs.status !== 'failed') {
     const succeeded: TPipelineSucceeded | undefined =
       attrs.status === 'success'
@@ -89,9 +92,9 @@ function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
             project_id: hook.project.id,
             project_path: hook.project.path_with_namespace ?? null,
             pipeline_id: attrs.id,
-            ref: attrs.ref ?? null,
+            ref,
             sha: attrs.sha ?? null,
-            merge_request_iid: hook.merge_request?.iid ?? null,
+            merge_request_iid,
             pipeline_url: attrs.url ?? null,
           }
         : undefined;
@@ -115,12 +118,12 @@ function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
     pipeline: {
       id: attrs.id,
       iid: attrs.iid ?? null,
-      ref: attrs.ref ?? null,
+      ref,
       sha: attrs.sha ?? null,
       url: attrs.url ?? (projectUrl ? `${projectUrl}/-/pipelines/${attrs.id}` : null),
       status: attrs.status,
       source: attrs.source ?? null,
-      merge_request_iid: hook.merge_request?.iid ?? null,
+      merge_request_iid,
       commit_title: hook.commit?.title ?? null,
       commit_author: hook.commit?.author?.name ?? null,
       merge_request: mergeRequestOf(hook),
@@ -157,7 +160,8 @@ function fromJobHook(hook: TJobHook): TNormalizedEvent {
     },
     pipeline: {
       id: hook.pipeline_id,
-      ref: hook.ref ?? null,
+      // A merge request pipeline's job names refs/merge-requests/<iid>/head: the iid is kept, the branch is not said.
+      ...canonicalPipelineRef({ ref: hook.ref }),
       sha: hook.sha ?? hook.commit?.sha ?? null,
       url: projectUrl ? `${projectUrl}/-/pipelines/${hook.pipeline_id}` : null,
       commit_author: hook.commit?.author_name ?? null,

@@ -69,6 +69,11 @@ test.each(['B', 'Q'] as const)('RFC 2047 encoded headers (%s) are decoded: proje
   expect(c).toMatchObject({ kind: 'accept', facts: { ref }, project: { name: 'Café Ünïcode ✓' }, pipeline: { ref } });
 });
 
+test('a merge request pipeline email (X-GitLab-Pipeline-Ref: refs/merge-requests/7/head) has the source branch as ref and the MR iid', async () => {
+  const c = await classify(buildGitLabPipelineEmail({ ref: 'feature/login', mergeRequestIid: 7 }));
+  expect(c).toMatchObject({ kind: 'accept', facts: { ref: 'feature/login' }, pipeline: { ref: 'feature/login', merge_request_iid: 7 } });
+});
+
 test('without the status header the failure keywords decide, and they are configurable', async () => {
   const raw = buildGitLabPipelineEmail({ omitHeaders: ['X-GitLab-Pipeline-Status'] });
   expect((await classify(raw)).kind).toBe('accept');

@@ -12,7 +12,13 @@ export type TGitLabEmailOptions = {
   projectPath?: string;
   projectName?: string;
   pipelineId?: number;
+  /** The branch (GitLab's source_ref: a merge request pipeline's source branch). */
   ref?: string;
+  /**
+   * A merge request pipeline: X-GitLab-Pipeline-Ref is then `refs/merge-requests/<iid>/head` (the
+   * ref it ran on) and the text body names the merge request, as pipeline_failed_email.text.erb does.
+   */
+  mergeRequestIid?: number;
   sha?: string;
   status?: 'failed' | 'success';
   /** 'current' = "<project> | Failed pipeline for <ref> | <sha>", 'legacy' = "Pipeline #<id> has failed for ...". */
@@ -29,7 +35,7 @@ export type TGitLabEmailOptions = {
 const CRLF = '\r\n';
 
 /** The options the bodies are rendered from, defaults filled in. */
-type TRendered = Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to' | 'headerEncoding'>>;
+type TRendered = Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to' | 'headerEncoding' | 'mergeRequestIid'>> & { mergeRequestIid?: number };
 
 function base64Lines(s: string): string {
   return (Buffer.from(s, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
@@ -75,6 +81,7 @@ function renderText(o: TRendered, projectUrl: string): string {
     '',
     `Project: ${o.projectName} ( ${projectUrl} )`,
     `Branch: ${o.ref} ( ${projectUrl}/-/commits/${o.ref} )`,
+    ...(o.mergeRequestIid ? [`Merge request: !${o.mergeRequestIid} ( ${projectUrl}/-/merge_requests/${o.mergeRequestIid} )`] : []),
     '',
     `Commit: ${o.sha.slice(0, 8)} ( ${projectUrl}/-/commit/${o.sha} )`,
     `Commit Message: ${o.commitTitle}`,
@@ -176,6 +183,7 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
     projectName: options.projectName ?? 'shop',
     pipelineId: options.pipelineId ?? 1001,
     ref: options.ref ?? 'main',
+    mergeRequestIid: options.mergeRequestIid,
     sha: options.sha ?? crypto.createHash('sha1').update(String(options.pipelineId ?? 1001)).digest('hex'),
     status: options.status ?? 'failed',
     subjectStyle: options.subjectStyle ?? 'current',
@@ -185,9 +193,10 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
   };
   const projectUrl = `https://${o.host}/${o.projectPath}`;
   const shortSha = o.sha.slice(0, 8);
+  const pipelineRef = o.mergeRequestIid ? `refs/merge-requests/${o.mergeRequestIid}/head` : o.ref;
   const subject =
     o.subjectStyle === 'legacy'
-      ? `${o.projectName} | Pipeline #${o.pipelineId} has ${o.status === 'failed' ? 'failed' : 'succeeded'} for ${o.ref} | ${shortSha}`
+      ? `${o.projectName} | Pipeline #${o.pipelineId} has ${o.status === 'failed' ? 'failed' : 'succeeded'} for ${pipelineRef} | ${shortSha}`
       : `${o.projectName} | ${o.status === 'failed' ? 'Failed' : 'Successful'} pipeline for ${o.ref} | ${shortSha}`;
   const boundary = `--==_mimepart_${crypto.randomBytes(8).toString('hex')}`;
   const headers: [string, string][] = [
@@ -205,7 +214,7 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
     ['X-GitLab-Project-Path', o.projectPath],
     ['List-Id', listId(o.projectPath, o.projectId, o.host)],
     ['X-GitLab-Pipeline-Id', String(o.pipelineId)],
-    ['X-GitLab-Pipeline-Ref', o.ref],
+    ['X-GitLab-Pipeline-Ref', pipelineRef],
     ['X-GitLab-Pipeline-Status', o.status],
     ['Auto-Submitted', 'auto-generated'],
     ['X-Auto-Response-Suppress', 'All'],
