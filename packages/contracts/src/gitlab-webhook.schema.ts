@@ -75,7 +75,9 @@ export const ZJobHook = z.looseObject({
   project_name: nullableString,
   retries_count: z.number().int().optional(),
   commit: z.looseObject({ id: z.number().int().optional(), sha: nullableString, message: nullableString, author_name: nullableString }).nullable().optional(),
-  repository: z.looseObject({ name: nullableString, homepage: nullableString }).nullable().optional(),
+  repository: z.looseObject({ name: nullableString, homepage: nullableString, url: nullableString, git_ssh_url: nullableString }).nullable().optional(),
+  /** The project as every hook documents it (older GitLab sent only project_id, project_name and repository). */
+  project: ZHookProject.nullable().optional(),
 });
 export type TJobHook = z.infer<typeof ZJobHook>;
 

@@ -4,3 +4,4 @@ export * from './jobs.schema';
 export * from './api-error.schema';
 export * from './gitlab-webhook.schema';
 export * from './gitlab-job-name';
+export * from './pipeline-ref';

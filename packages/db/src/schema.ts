@@ -92,7 +92,8 @@ export const analysisJobs = pgTable(
     webUrl: text('web_url'),
     excerpt: jsonb('excerpt').$type<TExcerptLine[]>(),
     findings: jsonb('findings').$type<string[]>(),
-    logBytes: integer('log_bytes'),
+    /** The log's size in bytes: 64-bit, a job log can pass 2 GB. */
+    logBytes: bigint('log_bytes', { mode: 'number' }),
     logTruncated: boolean('log_truncated').notNull().default(false),
     createdAt: createdAt(),
   },

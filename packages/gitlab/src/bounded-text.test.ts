@@ -19,7 +19,7 @@ describe('readBoundedText', () => {
     ['héllo ✓\nwörld\n', 'héllo ✓\nwörld', 2],
   ])('keeps a text within the limits as it is, without its last line end (%j)', async (source, text, totalLines) => {
     const out = await readBoundedText(Readable.from([Buffer.from(source)]), { maxBytes: 1000, maxLines: 10 });
-    expect(out).toEqual({ text, totalBytes: Buffer.byteLength(source), totalLines, keptBytes: Buffer.byteLength(text), keptLines: totalLines, truncated: false, omittedBytes: 0, omittedLines: 0, peakRetainedBytes: Buffer.byteLength(source) });
+    expect(out).toEqual({ text, totalBytes: Buffer.byteLength(source), totalLines, keptBytes: Buffer.byteLength(text), keptLines: totalLines, truncated: false, omittedBytes: 0, omittedLines: 0, peakRetainedBytes: Buffer.byteLength(source), readBytes: Buffer.byteLength(source), stoppedBy: null, sizeKnown: true });
   });
 
   it('counts a text whose bytes are not valid UTF-8 as altered', async () => {
@@ -77,5 +77,36 @@ describe('readBoundedText', () => {
     expect(out.truncated).toBe(true);
     expect(out.keptBytes).toBeLessThan(4_200);
     expect(out.peakRetainedBytes).toBeLessThanOrEqual(4_000 * 2);
+  });
+
+  it('stops at the byte budget mid-line, keeps whole lines only and ends with a marker', async () => {
+    const source = lines(100);
+    const size = Buffer.byteLength(source);
+    const out = await readBoundedText(Readable.from([source]), { maxBytes: 10_000, maxLines: 0, maxReadBytes: 50 }, { announcedBytes: size });
+    expect(out).toMatchObject({ readBytes: 50, totalBytes: size, sizeKnown: true, stoppedBy: 'byte_budget', truncated: true, keptLines: 7 });
+    expect(out.text.split('\n')).toEqual([...lines(7).trimEnd().split('\n'), `[... ci-analyst: stopped reading this log after 50 of ${size} bytes (byte budget) ...]`]);
+    expect(out.omittedBytes).toBe(size - 49);
+  });
+
+  it('reads a source exactly as long as the byte budget whole', async () => {
+    const out = await readBoundedText(Readable.from([lines(3)]), { maxBytes: 1000, maxLines: 0, maxReadBytes: 21 });
+    expect(out).toMatchObject({ text: 'line 1\nline 2\nline 3', stoppedBy: null, truncated: false, totalBytes: 21 });
+  });
+
+  it('ends the read when the signal aborts the source, keeping what was read', async () => {
+    const controller = new AbortController();
+    async function* endless() {
+      for (let i = 1; ; i++) {
+        if (i === 500) controller.abort();
+        if (controller.signal.aborted) throw controller.signal.reason;
+        yield Buffer.from(`line ${i}\n`);
+      }
+    }
+    const out = await readBoundedText(endless(), { maxBytes: 200, maxLines: 0 }, { signal: controller.signal });
+    expect(out).toMatchObject({ stoppedBy: 'time_budget', sizeKnown: false, truncated: true, totalLines: 499 });
+    const kept = out.text.split('\n');
+    expect(kept[0]).toBe('line 1');
+    expect(kept.at(-2)).toBe('line 499');
+    expect(kept.at(-1)).toMatch(/stopped reading this log after \d+ bytes \(time budget\); it had not ended/);
   });
 });

@@ -16,6 +16,7 @@ export function toLogText(text: TBoundedText): TLogText {
     kept_lines: text.keptLines,
     truncated: text.truncated,
     omitted_lines: text.omittedLines,
+    ...(text.stoppedBy ? { read_stop: text.stoppedBy, read_bytes: text.readBytes, size_known: text.sizeKnown } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { GATHER_CACHE_TTL } from './gather-cache';
 import type { TGatherScope } from './gather-scope';
-import { MR_REF } from './gather-scope';
+import { MERGE_REQUEST_REF } from '@cia/contracts';
 import { toLogText } from './context-mappers';
 import type { TContextJob } from './pipeline-context.types';
 import { listJobsStep } from './walk-pipelines';
@@ -14,7 +14,7 @@ import { listJobsStep } from './walk-pipelines';
 export async function attachBaselines(scope: TGatherScope, failedJobs: TContextJob[], refs: Array<string | null | undefined>): Promise<void> {
   const wanted = failedJobs.filter((j) => j.depth === 0 && !j.allow_failure).slice(0, scope.settings.maxBaselineJobs);
   if (wanted.length === 0) return;
-  const candidates = [...new Set(refs.filter((r): r is string => !!r && !MR_REF.test(r)))];
+  const candidates = [...new Set(refs.filter((r): r is string => !!r && !MERGE_REQUEST_REF.test(r)))];
   for (const ref of candidates) {
     const greenIds = await scope.run.cached(
       `baseline_pipelines:${ref}`,
@@ -37,7 +37,7 @@ export async function attachBaselines(scope: TGatherScope, failedJobs: TContextJ
           { store: scope.cache, key: `trace:${scope.projectId}:${match.id}`, ttlMs: GATHER_CACHE_TTL.finished, bytes: (l) => l.text.length },
           async () => {
             const trace = await scope.client.readJobTrace(scope.project, match.id, scope.logLimits);
-            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated };
+            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated, readStop: trace.stoppedBy };
           },
         );
         if (log) job.baseline = { job_id: match.id, pipeline_id: green.id, web_url: match.web_url, log };

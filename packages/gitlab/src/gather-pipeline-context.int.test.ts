@@ -131,6 +131,16 @@ describe('gatherPipelineContext against a fake GitLab', () => {
     expect(ctx.log_context_lines).toBe(50);
   });
 
+  it('gives a merge request pipeline, which the API says ran on refs/merge-requests/17/head, the source branch as its ref', async () => {
+    gitlab.addPipeline(42, { id: 910, ref: 'refs/merge-requests/17/head', sha: SHA, status: 'failed', source: 'merge_request_event', jobs: [{ id: 9102, name: 'unit', stage: 'test', status: 'failed', trace: UNIT_LOG }] });
+    // A Job Hook or an email told only the MR iid (or nothing): the pipeline and its MR are read.
+    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 910, known: { pipeline: { merge_request_iid: 17 } } }, SETTINGS);
+    expect(ctx.pipeline).toMatchObject({ id: 910, ref: 'feature/discount', sha: SHA });
+    expect(ctx.merge_request).toMatchObject({ iid: 17, source_branch: 'feature/discount' });
+    const green = gitlab.requests.filter((r) => r.path === '/projects/42/pipelines' && r.query.status === 'success').map((r) => r.query.ref);
+    expect(green[0]).toBe('feature/discount');
+  });
+
   it('follows child pipelines so their failed jobs join the analysis, breaking jobs first', async () => {
     const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS);
     expect(ctx.downstream_pipelines).toEqual([

@@ -1,10 +1,11 @@
+import { canonicalPipelineRef, MERGE_REQUEST_REF } from '@cia/contracts';
 import { extractJobDefinition, parseCiConfig } from './ci-config';
 import { configScope, testReportPossible } from './config-scope';
 import { logFromTrigger, mergeRequestFromTrigger, summarizeKnownJob, toLogText } from './context-mappers';
 import { attachBaselines } from './fetch-baselines';
 import { attachReportFiles, gatherTestReports } from './fetch-reports';
 import { GATHER_CACHE_TTL } from './gather-cache';
-import { FAILED_STATUSES, MR_REF, type TGatherScope } from './gather-scope';
+import { FAILED_STATUSES, type TGatherScope } from './gather-scope';
 import type { GitLabClient, TProjectKey } from './gitlab.client';
 import { resolveFetchSettings, type TFetchSettings } from './gitlab.settings';
 import type { TContextJob, TGatherInput, TGatherOptions, TJobSummary, TPipelineContext } from './pipeline-context.types';
@@ -55,7 +56,7 @@ export async function gatherPipelineContext(
     project: project?.id ?? projectKey,
     projectId: project?.id ?? (typeof projectKey === 'number' ? projectKey : (known.project?.id ?? 0)),
     pipelineId: input.pipelineId,
-    logLimits: { maxBytes: settings.maxLogSizeMb * MB, maxLines: settings.logLinesLimit },
+    logLimits: { maxBytes: settings.maxLogSizeMb * MB, maxLines: settings.logLinesLimit, maxReadBytes: settings.maxLogReadMb * MB, maxReadMs: settings.logReadTimeoutS * 1000 },
   };
   const pid = scope.project;
 
@@ -71,7 +72,7 @@ export async function gatherPipelineContext(
   const ref = pipeline?.ref ?? kp?.ref ?? null;
   const knownFailed = (known.failedJobs ?? []).filter((j) => FAILED_STATUSES.has(j.status));
   const ciConfigPath = project?.ci_config_path || known.project?.ci_config_path || '.gitlab-ci.yml';
-  const mrIid = kp?.merge_request_iid ?? Number(MR_REF.exec(ref ?? '')?.[1] ?? NaN);
+  const mrIid = kp?.merge_request_iid ?? Number(MERGE_REQUEST_REF.exec(ref ?? '')?.[1] ?? NaN);
   const triggerMergeRequest = mergeRequestFromTrigger(kp?.merge_request);
 
   // A config kept in another project (`path@group/project`) or at a URL is not read.
@@ -127,6 +128,9 @@ export async function gatherPipelineContext(
       : null,
     reachable ? scoped.then((s) => (s.mayTrigger ? walkDownstreamPipelines(scope) : noDownstream)) : noDownstream,
   ]);
+  // The API names a merge request pipeline's ref refs/merge-requests/<iid>/head; the analysis
+  // uses the source branch, as the triggers do (GitLab's ref when the branch is not known).
+  const branchRef = canonicalPipelineRef({ ref, sourceBranch: mergeRequest?.source_branch }).ref ?? ref;
   const mayReportTests = testReportPossible(mainJobs, await scoped);
   const parsedCi = ciConfig && !ciConfig.truncated ? parseCiConfig(ciConfig.text) : null;
 
@@ -145,7 +149,7 @@ export async function gatherPipelineContext(
       const fetched = settings.autoFetchLogs && reachable
         ? await run.step(`trace:${job.id}`, async () => {
             const trace = await client.readJobTrace(job.project_id || pid, job.id, scope.logLimits);
-            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated };
+            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated, readStop: trace.stoppedBy };
           })
         : null;
       // An empty or unreadable trace (erased, expired) falls back to what the trigger carried.
@@ -164,8 +168,8 @@ export async function gatherPipelineContext(
       ])
     : null;
 
-  if (settings.autoFetchLogs && settings.fetchBaseline && reachable && ref) {
-    await attachBaselines(scope, failedJobs, [ref, mergeRequest?.target_branch, project?.default_branch ?? known.project?.default_branch]);
+  if (settings.autoFetchLogs && settings.fetchBaseline && reachable && branchRef) {
+    await attachBaselines(scope, failedJobs, [branchRef, mergeRequest?.target_branch, project?.default_branch ?? known.project?.default_branch]);
   }
 
   const kproj = known.project;
@@ -179,7 +183,7 @@ export async function gatherPipelineContext(
       ci_config_path: project?.ci_config_path ?? kproj?.ci_config_path ?? null,
       languages: languages ?? null,
     },
-    pipeline: pipeline ?? { id: input.pipelineId, iid: kp?.iid ?? null, ref, sha, status: kp?.status ?? null, source: kp?.source ?? null, web_url: kp?.url ?? null },
+    pipeline: { ...(pipeline ?? { id: input.pipelineId, iid: kp?.iid ?? null, sha, status: kp?.status ?? null, source: kp?.source ?? null, web_url: kp?.url ?? null }), ref: branchRef },
     commit: commit ?? null,
     merge_request: mergeRequest ?? null,
     ci_config: ciConfig ?? null,

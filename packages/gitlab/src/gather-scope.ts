@@ -19,4 +19,3 @@ export type TGatherScope = {
 };
 
 export const FAILED_STATUSES = new Set(['failed']);
-export const MR_REF = /^refs\/merge-requests\/(\d+)\/(?:head|merge|train)$/;

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { addAbortSignal, type Readable } from 'node:stream';
 import axios, { AxiosHeaders, type AxiosError, type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import axiosRetry from 'axios-retry';
 import pLimit from 'p-limit';
@@ -260,15 +260,23 @@ export class GitLabClient {
     }
   }
 
-  /** Reads a text body as a stream, keeping head and tail within the limits. */
+  /**
+   * Reads a text body as a stream, keeping head and tail within the limits. `maxReadMs` bounds the
+   * time spent on the body: when it runs out the stream is aborted and what was read is kept.
+   */
   async readText(path: string, limits: TBoundedTextLimits, params?: Record<string, unknown>): Promise<TBoundedText> {
     return this.limit(async () => {
       const response = await this.send<Readable>('get', path, { params, responseType: 'stream' });
+      const budget = limits.maxReadMs === undefined ? undefined : new AbortController();
+      const timer = budget && setTimeout(() => budget.abort(), limits.maxReadMs);
+      if (budget) addAbortSignal(budget.signal, response.data);
       try {
-        return await readBoundedText(response.data, limits);
+        return await readBoundedText(response.data, limits, { signal: budget?.signal, announcedBytes: announcedLength(response) });
       } catch (err) {
         response.data.destroy();
         throw this.toError('GET', path, err);
+      } finally {
+        clearTimeout(timer);
       }
     });
   }
@@ -311,7 +319,7 @@ export class GitLabClient {
     return this.request('get', `/projects/${encodeProject(project)}/jobs/${jobId}`, ZGlJob);
   }
 
-  /** The raw job log (GitLab sends it whole, no ranges), streamed and cut to the limits. */
+  /** The raw job log (GitLab sends it whole, no ranges), streamed and cut to the limits and read budget. */
   readJobTrace(project: TProjectKey, jobId: number, limits: TBoundedTextLimits): Promise<TTrace> {
     return this.readText(`/projects/${encodeProject(project)}/jobs/${jobId}/trace`, limits);
   }
@@ -391,6 +399,13 @@ function headerOf(response: AxiosResponse, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   const text = String(value).trim();
   return text === '' ? undefined : text;
+}
+
+/** The body size a response announced (Content-Length), when it did. */
+function announcedLength(response: AxiosResponse): number | null {
+  const value = headerOf(response, 'content-length');
+  const bytes = value === undefined ? NaN : Number(value);
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : null;
 }
 
 function describeBody(data: unknown): string | undefined {

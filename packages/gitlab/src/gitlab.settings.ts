@@ -10,8 +10,12 @@ export type TFetchSettings = {
   fetchTestReports: boolean;
   /** GITLAB_FETCH_ARTIFACTS: artifact metadata and small report files (JUnit XML). */
   fetchArtifacts: boolean;
-  /** GITLAB_MAX_LOG_SIZE_MB */
+  /** GITLAB_MAX_LOG_SIZE_MB: the part of a log kept (head + tail). */
   maxLogSizeMb: number;
+  /** GITLAB_MAX_LOG_READ_MB: the most bytes of one log downloaded. */
+  maxLogReadMb?: number;
+  /** GITLAB_LOG_READ_TIMEOUT_S: the most time spent downloading one log. */
+  logReadTimeoutS?: number;
   /** GITLAB_LOG_LINES_LIMIT */
   logLinesLimit: number;
   /** GITLAB_LOG_CONTEXT_LINES: lines kept around failures; handed on to excerpting. */
@@ -39,6 +43,8 @@ export type TFetchSettings = {
 export type TResolvedFetchSettings = Required<TFetchSettings>;
 
 export const FETCH_DEFAULTS = {
+  maxLogReadMb: 256,
+  logReadTimeoutS: 120,
   maxPipelineDepth: 3,
   maxDownstreamPipelines: 20,
   maxFailedJobs: 20,
@@ -57,6 +63,8 @@ export type TGitLabEnv = {
   GITLAB_FETCH_TEST_REPORTS: boolean;
   GITLAB_FETCH_ARTIFACTS: boolean;
   GITLAB_MAX_LOG_SIZE_MB: number;
+  GITLAB_MAX_LOG_READ_MB: number;
+  GITLAB_LOG_READ_TIMEOUT_S: number;
   GITLAB_LOG_LINES_LIMIT: number;
   GITLAB_LOG_CONTEXT_LINES: number;
 };
@@ -68,6 +76,8 @@ export function pickFetchSettings(env: TGitLabEnv): TFetchSettings {
     fetchTestReports: env.GITLAB_FETCH_TEST_REPORTS,
     fetchArtifacts: env.GITLAB_FETCH_ARTIFACTS,
     maxLogSizeMb: env.GITLAB_MAX_LOG_SIZE_MB,
+    maxLogReadMb: env.GITLAB_MAX_LOG_READ_MB,
+    logReadTimeoutS: env.GITLAB_LOG_READ_TIMEOUT_S,
     logLinesLimit: env.GITLAB_LOG_LINES_LIMIT,
     logContextLines: env.GITLAB_LOG_CONTEXT_LINES,
   };

@@ -1,11 +1,12 @@
 export { GitLabClient, createGitLabClient, resolveApiBase, encodeProject, type TGitLabClientOptions, type TGitLabRetryEvent, type TProjectKey, type TTrace } from './gitlab.client';
 export { GitLabError, isGitLabError, GITLAB_ERROR_CODES, type TGitLabErrorCode } from './gitlab.errors';
 export { computeRetryDelayMs, readServerDelayMs } from './retry-delay';
-export { readBoundedText, type TBoundedText, type TBoundedTextLimits } from './bounded-text';
+export { readBoundedText, type TBoundedText, type TBoundedTextLimits, type TReadStop } from './bounded-text';
 export { parseCiConfig, extractJobDefinition, extractGlobalKeywords, junitReportPaths, baseJobName, type TCiConfig } from './ci-config';
 export { pickFetchSettings, pickClientOptions, resolveFetchSettings, FETCH_DEFAULTS, type TFetchSettings, type TResolvedFetchSettings, type TGitLabEnv, type TGitLabClientEnv } from './gitlab.settings';
 export { gatherPipelineContext } from './gather-pipeline-context';
 export { createFetchState } from './step-runner';
+export { toStoredStep, shrinkLogText, STORED_CUT_LOG_BYTES } from './stored-steps';
 export { createGatherCache, GATHER_CACHE_TTL, type TGatherCache } from './gather-cache';
 export { contextFromTrigger } from './trigger-context';
 export type * from './pipeline-context.types';

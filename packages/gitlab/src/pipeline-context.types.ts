@@ -1,3 +1,4 @@
+import type { TReadStop } from './bounded-text';
 import type { TGatherCache } from './gather-cache';
 import type { TFailedJobRef, TPipelineRef, TProjectRef } from '@cia/contracts';
 
@@ -15,6 +16,8 @@ export type TFetchStepRecord = {
   /** Where the data came from: `cache` is another analysis's recent answer (gather-cache.ts). */
   source?: 'api' | 'trigger' | 'previous' | 'cache';
   truncated?: boolean;
+  /** A log whose download a budget stopped (GITLAB_MAX_LOG_READ_MB, GITLAB_LOG_READ_TIMEOUT_S): a retry reuses it. */
+  read_stop?: TReadStop;
 };
 
 /** A step's record and, once it succeeded (or failed for good), its JSON result, so a retry reuses it. */
@@ -30,6 +33,10 @@ export type TLogText = {
   kept_lines: number;
   truncated: boolean;
   omitted_lines: number;
+  /** Set when a read budget stopped the download: `total_bytes` is then the size GitLab announced, else what was read. */
+  read_stop?: TReadStop;
+  read_bytes?: number;
+  size_known?: boolean;
 };
 
 export type TJobSummary = {

@@ -1,8 +1,9 @@
+import type { TReadStop } from './bounded-text';
 import type { TGatherCache } from './gather-cache';
 import { isGitLabError } from './gitlab.errors';
 import type { TFetchState, TFetchStateEntry, TFetchStepRecord, TGatherOptions } from './pipeline-context.types';
 
-export type TStepResult<T> = { data: T; bytes?: number; count?: number; truncated?: boolean };
+export type TStepResult<T> = { data: T; bytes?: number; count?: number; truncated?: boolean; readStop?: TReadStop | null };
 
 /** Where a step's answer may be shared between analyses (see gather-cache.ts). */
 export type TStepCache<T> = { store?: TGatherCache; key: string; ttlMs: number; bytes?: (data: T) => number };
@@ -62,6 +63,7 @@ export function createStepRunner(options: TGatherOptions) {
             ms: Date.now() - started,
             source: 'api',
             ...(result.truncated ? { truncated: true } : {}),
+            ...(result.readStop ? { read_stop: result.readStop } : {}),
           },
           data: result.data ?? null,
         });

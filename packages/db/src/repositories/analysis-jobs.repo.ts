@@ -55,7 +55,7 @@ export function upsertJobsStatement(records: ReturnType<typeof jobRecord>[]): SQ
   return sql`insert into analysis_jobs (analysis_id, job_id, name, stage, status, failure_reason, allow_failure, web_url, excerpt, log_bytes, log_truncated)
     select t.analysis_id, t.job_id, t.name, t.stage, t.status, t.failure_reason, t.allow_failure, t.web_url, t.excerpt, t.log_bytes, t.log_truncated
     from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as t(analysis_id bigint, job_id bigint, name text, stage text, status text,
-      failure_reason text, allow_failure boolean, web_url text, excerpt jsonb, log_bytes integer, log_truncated boolean)
+      failure_reason text, allow_failure boolean, web_url text, excerpt jsonb, log_bytes bigint, log_truncated boolean)
     on conflict (analysis_id, job_id) do update set name = excluded.name, stage = excluded.stage, status = excluded.status,
       failure_reason = excluded.failure_reason, allow_failure = excluded.allow_failure, web_url = excluded.web_url,
       excerpt = excluded.excerpt, log_bytes = excluded.log_bytes, log_truncated = excluded.log_truncated`;

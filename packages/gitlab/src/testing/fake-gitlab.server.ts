@@ -7,8 +7,13 @@ import type { AddressInfo } from 'node:net';
  * `Retry later` 429s. Tests reach it through the real client via its base URL.
  */
 
-/** A trace as text, or generated on the fly (a 50 MB log without 50 MB in the test's memory). */
-export type TFakeTrace = string | Buffer | { head?: string; repeat: string; bytes: number; tail?: string };
+/**
+ * A trace as text, or generated on the fly (a 50 MB log without 50 MB in the test's memory):
+ * `bytes` of `repeat` between `head` and `tail`, with its Content-Length announced as GitLab does;
+ * `bytes: Infinity` is a log that never ends (no Content-Length); `chunkDelayMs` paces it like a
+ * job that is still running.
+ */
+export type TFakeTrace = string | Buffer | { head?: string; repeat: string; bytes: number; tail?: string; chunkDelayMs?: number };
 
 export type TFakeJob = {
   id: number;
@@ -141,11 +146,13 @@ function notFound(res: http.ServerResponse, what = '404 Not found'): void {
 }
 
 async function writeTrace(res: http.ServerResponse, trace: TFakeTrace): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
   if (typeof trace === 'string' || Buffer.isBuffer(trace)) {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(trace);
     return;
   }
+  const length = Buffer.byteLength(trace.head ?? '') + trace.bytes + Buffer.byteLength(trace.tail ?? '');
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', ...(Number.isFinite(length) ? { 'content-length': String(length) } : {}) });
   const write = (chunk: string | Buffer) =>
     new Promise<void>((resolve, reject) => {
       if (res.destroyed) return reject(new Error('client went away'));
@@ -165,6 +172,7 @@ async function writeTrace(res: http.ServerResponse, trace: TFakeTrace): Promise<
       const piece = left >= block.length ? block : block.subarray(0, left);
       await write(piece);
       left -= piece.length;
+      if (trace.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, trace.chunkDelayMs));
     }
     if (trace.tail) await write(trace.tail);
     res.end();

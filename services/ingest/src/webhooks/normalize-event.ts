@@ -1,4 +1,5 @@
 import {
+  canonicalPipelineRef,
   GITLAB_EVENTS,
   ZJobHook,
   ZPipelineHook,
@@ -52,6 +53,15 @@ function pathFromUrl(url: string | null | undefined): string | null {
 }
 
 /**
+ * The project path in an SSH clone URL (`git@host:group/proj.git`, `ssh://git@host:2222/group/proj.git`):
+ * unlike a web URL, it never carries the instance's relative URL root.
+ */
+function pathFromSshUrl(url: string | null | undefined): string | null {
+  const match = /^(?:ssh:\/\/[^/]+\/|[^:/\s]+@[^:/\s]+:)(.+?)(?:\.git)?\/?$/.exec(url ?? '');
+  return match?.[1] ?? null;
+}
+
+/**
  * The pipeline's jobs as the hook lists them, one per name: GitLab lists only the latest run of each
  * job, older versions listed retried runs too (the retry has the higher id).
  */
@@ -73,6 +83,8 @@ function mergeRequestOf(hook: TPipelineHook): TMergeRequestRef | null {
 
 function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
   const attrs = hook.object_attributes;
+  // GitLab sends the source branch (source_ref) as the ref of a merge request pipeline; the same rule as every trigger.
+  const { ref, merge_request_iid } = canonicalPipelineRef({ ref: attrs.ref, sourceBranch: hook.merge_request?.source_branch, mergeRequestIid: hook.merge_request?.iid });
   if (attrs.status !== 'failed') {
     const succeeded: TPipelineSucceeded | undefined =
       attrs.status === 'success'
@@ -80,9 +92,9 @@ function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
             project_id: hook.project.id,
             project_path: hook.project.path_with_namespace ?? null,
             pipeline_id: attrs.id,
-            ref: attrs.ref ?? null,
+            ref,
             sha: attrs.sha ?? null,
-            merge_request_iid: hook.merge_request?.iid ?? null,
+            merge_request_iid,
             pipeline_url: attrs.url ?? null,
           }
         : undefined;
@@ -106,12 +118,12 @@ function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
     pipeline: {
       id: attrs.id,
       iid: attrs.iid ?? null,
-      ref: attrs.ref ?? null,
+      ref,
       sha: attrs.sha ?? null,
       url: attrs.url ?? (projectUrl ? `${projectUrl}/-/pipelines/${attrs.id}` : null),
       status: attrs.status,
       source: attrs.source ?? null,
-      merge_request_iid: hook.merge_request?.iid ?? null,
+      merge_request_iid,
       commit_title: hook.commit?.title ?? null,
       commit_author: hook.commit?.author?.name ?? null,
       merge_request: mergeRequestOf(hook),
@@ -128,15 +140,28 @@ function fromJobHook(hook: TJobHook): TNormalizedEvent {
   if (hook.build_allow_failure) {
     return { kind: 'ignored', objectKind: 'build', projectId: hook.project_id, pipelineId: hook.pipeline_id, reason: 'job is allowed to fail' };
   }
-  const projectUrl = hook.repository?.homepage ?? null;
+  // The documented `project` object first (when it is the job's project); older payloads only had
+  // `repository` (whose homepage, a web URL, starts with the relative URL root, if any) and
+  // `project_name` (the full name, with the namespace's).
+  const project = hook.project?.id === hook.project_id ? hook.project : undefined;
+  const repo = hook.repository;
+  const projectUrl = project?.web_url ?? repo?.homepage ?? null;
+  const path = project?.path_with_namespace ?? pathFromSshUrl(repo?.git_ssh_url ?? repo?.url) ?? pathFromUrl(projectUrl);
   return {
     kind: 'failure',
     objectKind: 'build',
     fromJobHook: true,
-    project: { id: hook.project_id, path: pathFromUrl(projectUrl), name: hook.project_name ?? null, web_url: projectUrl },
+    project: {
+      id: hook.project_id,
+      path,
+      name: project?.name ?? repo?.name ?? hook.project_name ?? null,
+      web_url: projectUrl,
+      default_branch: project?.default_branch ?? null,
+    },
     pipeline: {
       id: hook.pipeline_id,
-      ref: hook.ref ?? null,
+      // A merge request pipeline's job names refs/merge-requests/<iid>/head: the iid is kept, the branch is not said.
+      ...canonicalPipelineRef({ ref: hook.ref }),
       sha: hook.sha ?? hook.commit?.sha ?? null,
       url: projectUrl ? `${projectUrl}/-/pipelines/${hook.pipeline_id}` : null,
       commit_author: hook.commit?.author_name ?? null,

@@ -58,6 +58,22 @@ test('without X-GitLab headers the subject gives pipeline, ref and status (legac
   expect(c).toMatchObject({ kind: 'accept', facts: { pipelineId: 77, ref: 'main', projectId: 42 } });
 });
 
+test.each(['B', 'Q'] as const)('RFC 2047 encoded headers (%s) are decoded: project name, pipeline ref and subject', async (headerEncoding) => {
+  const ref = 'feature/straße-ünïcode-✓-with-a-name-long-enough-to-fold-over-several-encoded-words';
+  const raw = buildGitLabPipelineEmail({ projectName: 'Café Ünïcode ✓', ref, headerEncoding });
+  expect(raw).toContain(`X-GitLab-Pipeline-Ref: =?UTF-8?${headerEncoding}?`);
+  const mail = await readMessage(Buffer.from(raw));
+  expect(mail.headers).toMatchObject({ 'x-gitlab-project': 'Café Ünïcode ✓', 'x-gitlab-pipeline-ref': ref, 'x-gitlab-project-path': 'acme/shop' });
+  expect(mail.subject).toBe(`Café Ünïcode ✓ | Failed pipeline for ${ref} | ${mail.subject.split(' | ').pop()}`);
+  const c = classifyGitLabEmail(mail, RULES);
+  expect(c).toMatchObject({ kind: 'accept', facts: { ref }, project: { name: 'Café Ünïcode ✓' }, pipeline: { ref } });
+});
+
+test('a merge request pipeline email (X-GitLab-Pipeline-Ref: refs/merge-requests/7/head) has the source branch as ref and the MR iid', async () => {
+  const c = await classify(buildGitLabPipelineEmail({ ref: 'feature/login', mergeRequestIid: 7 }));
+  expect(c).toMatchObject({ kind: 'accept', facts: { ref: 'feature/login' }, pipeline: { ref: 'feature/login', merge_request_iid: 7 } });
+});
+
 test('without the status header the failure keywords decide, and they are configurable', async () => {
   const raw = buildGitLabPipelineEmail({ omitHeaders: ['X-GitLab-Pipeline-Status'] });
   expect((await classify(raw)).kind).toBe('accept');

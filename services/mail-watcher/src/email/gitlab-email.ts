@@ -1,4 +1,4 @@
-import type { TFailedJobRef, TPipelineRef, TProjectRef } from '@cia/contracts';
+import { canonicalPipelineRef, type TFailedJobRef, type TPipelineRef, type TProjectRef } from '@cia/contracts';
 import { matchesSender } from './sender-match';
 import { mergeEmailJobs, parseFailedJobsFromHtml, parseFailedJobsFromText } from './failed-jobs';
 import type { TMailFacts } from './read-message';
@@ -88,11 +88,19 @@ export function classifyGitLabEmail(mail: TMailFacts, rules: TMailRules, known: 
   const listId = parseListId(h['list-id']);
 
   const projectPath = h['x-gitlab-project-path'] || listId.path || pathFromUrl(body.projectUrl);
+  // X-GitLab-Pipeline-Ref (and an older subject) name the ref the pipeline ran on, for a merge
+  // request pipeline refs/merge-requests/<iid>/head; the current subject and the body's Branch:
+  // line name GitLab's source_ref, the source branch. One canonical ref, the MR iid kept.
+  const canonical = canonicalPipelineRef({
+    ref: h['x-gitlab-pipeline-ref'] || subject?.ref || body.ref,
+    sourceBranch: body.ref ?? subjectNew?.ref,
+    mergeRequestIid: body.mergeRequestIid ?? toId(subject?.mr),
+  });
   const facts: TEmailFacts = {
     projectId: toId(h['x-gitlab-project-id']) ?? listId.projectId ?? known.projectId,
     projectPath,
     pipelineId: toId(h['x-gitlab-pipeline-id']) ?? toId(subjectOld?.id) ?? body.pipelineId,
-    ref: h['x-gitlab-pipeline-ref'] || subject?.ref || body.ref,
+    ref: canonical.ref ?? undefined,
   };
   const skip = (reason: string, recognized = true, missingProjectId?: true): TClassification => ({ kind: 'skip', facts, reason, recognized, ...(missingProjectId ? { missingProjectId } : {}) });
 
@@ -129,7 +137,7 @@ export function classifyGitLabEmail(mail: TMailFacts, rules: TMailRules, known: 
       sha,
       url: body.pipelineUrl ?? (projectUrl ? `${projectUrl}/-/pipelines/${facts.pipelineId}` : null),
       status: 'failed',
-      merge_request_iid: body.mergeRequestIid ?? toId(subject?.mr) ?? null,
+      merge_request_iid: canonical.merge_request_iid,
       commit_title: body.commitTitle ?? null,
       commit_author: body.commitAuthor ?? null,
     },

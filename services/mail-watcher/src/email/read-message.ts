@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import libmime from 'libmime';
 import { simpleParser, type AddressObject } from 'mailparser';
 
 /** What the classifier needs from one message, independent of the MIME library. */
@@ -8,7 +9,7 @@ export type TMailFacts = {
   hasMessageId: boolean;
   from: string[];
   subject: string;
-  /** Raw header values by lower-cased name (first occurrence). */
+  /** Header values by lower-cased name (first occurrence), unfolded and with encoded words decoded. */
   headers: Record<string, string>;
   text: string;
   html: string;
@@ -35,13 +36,22 @@ function addressesOf(from: AddressObject | AddressObject[] | undefined): string[
   return out;
 }
 
+/**
+ * Custom `X-` headers are unstructured text (RFC 5322 optional fields) that mailparser hands on as
+ * sent: a value with non-ASCII text (a project name, a branch) arrives as RFC 2047 encoded words
+ * (`=?UTF-8?Q?caf=C3=A9?=`), which libmime decodes. Headers mailparser knows it decodes itself.
+ */
+function decodeUnstructured(key: string, value: string): string {
+  return key.startsWith('x-') ? libmime.decodeWords(value) : value;
+}
+
 function headerMap(lines: readonly { key: string; line: string }[], decoded: Map<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { key, line } of lines) {
     if (out[key] !== undefined) continue;
     const value = decoded.get(key);
-    // mailparser decodes encoded words in unstructured headers; structured ones (List-Id) stay raw.
-    out[key] = typeof value === 'string' ? value : line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    // Structured headers mailparser parses into objects (List-Id) are kept as their raw text.
+    out[key] = typeof value === 'string' ? decodeUnstructured(key, value) : line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
   }
   return out;
 }

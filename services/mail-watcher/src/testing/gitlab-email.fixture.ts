@@ -12,7 +12,13 @@ export type TGitLabEmailOptions = {
   projectPath?: string;
   projectName?: string;
   pipelineId?: number;
+  /** The branch (GitLab's source_ref: a merge request pipeline's source branch). */
   ref?: string;
+  /**
+   * A merge request pipeline: X-GitLab-Pipeline-Ref is then `refs/merge-requests/<iid>/head` (the
+   * ref it ran on) and the text body names the merge request, as pipeline_failed_email.text.erb does.
+   */
+  mergeRequestIid?: number;
   sha?: string;
   status?: 'failed' | 'success';
   /** 'current' = "<project> | Failed pipeline for <ref> | <sha>", 'legacy' = "Pipeline #<id> has failed for ...". */
@@ -22,12 +28,40 @@ export type TGitLabEmailOptions = {
   jobs?: TFixtureJob[];
   /** Header names to leave out (e.g. X-GitLab-Project-Id and List-Id to test path-only mails). */
   omitHeaders?: string[];
+  /** How headers with non-ASCII text are written: RFC 2047 encoded words, base64 (B, the default) or quoted-printable (Q). */
+  headerEncoding?: 'B' | 'Q';
 };
 
 const CRLF = '\r\n';
 
+/** The options the bodies are rendered from, defaults filled in. */
+type TRendered = Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to' | 'headerEncoding' | 'mergeRequestIid'>> & { mergeRequestIid?: number };
+
 function base64Lines(s: string): string {
   return (Buffer.from(s, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
+}
+
+/**
+ * A header value as a mailer writes it (RFC 2047, as the Mail gem GitLab uses does): ASCII as it
+ * is, anything else as UTF-8 encoded words of at most 75 characters, folded onto several lines.
+ */
+function encodeHeaderValue(value: string, encoding: 'B' | 'Q'): string {
+  if (/^[\t\r\n\x20-\x7e]*$/.test(value)) return value;
+  const encode = (text: string) =>
+    encoding === 'B'
+      ? Buffer.from(text, 'utf8').toString('base64')
+      : [...Buffer.from(text, 'utf8')].map((b) => (b === 0x20 ? '_' : /[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const words: string[] = [];
+  let part = '';
+  for (const char of value) {
+    if (`=?UTF-8?${encoding}?${encode(part + char)}?=`.length > 75) {
+      words.push(`=?UTF-8?${encoding}?${encode(part)}?=`);
+      part = '';
+    }
+    part += char;
+  }
+  words.push(`=?UTF-8?${encoding}?${encode(part)}?=`);
+  return words.join(`${CRLF} `);
 }
 
 function escapeHtml(s: string): string {
@@ -40,13 +74,14 @@ function listId(path: string, id: number, host: string): string {
   return `${path} <${id}.${domain}.${host}>`;
 }
 
-function renderText(o: Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to'>>, projectUrl: string): string {
+function renderText(o: TRendered, projectUrl: string): string {
   const failed = o.status === 'failed';
   const lines = [
     failed ? `Pipeline #${o.pipelineId} has failed!` : `Pipeline #${o.pipelineId} has passed!`,
     '',
     `Project: ${o.projectName} ( ${projectUrl} )`,
     `Branch: ${o.ref} ( ${projectUrl}/-/commits/${o.ref} )`,
+    ...(o.mergeRequestIid ? [`Merge request: !${o.mergeRequestIid} ( ${projectUrl}/-/merge_requests/${o.mergeRequestIid} )`] : []),
     '',
     `Commit: ${o.sha.slice(0, 8)} ( ${projectUrl}/-/commit/${o.sha} )`,
     `Commit Message: ${o.commitTitle}`,
@@ -63,7 +98,7 @@ function renderText(o: Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messa
   return lines.join(CRLF);
 }
 
-function renderHtml(o: Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to'>>, projectUrl: string, subject: string): string {
+function renderHtml(o: TRendered, projectUrl: string, subject: string): string {
   const rows = o.jobs
     .map(
       (j) => `<tr class="build-state">
@@ -148,6 +183,7 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
     projectName: options.projectName ?? 'shop',
     pipelineId: options.pipelineId ?? 1001,
     ref: options.ref ?? 'main',
+    mergeRequestIid: options.mergeRequestIid,
     sha: options.sha ?? crypto.createHash('sha1').update(String(options.pipelineId ?? 1001)).digest('hex'),
     status: options.status ?? 'failed',
     subjectStyle: options.subjectStyle ?? 'current',
@@ -157,9 +193,10 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
   };
   const projectUrl = `https://${o.host}/${o.projectPath}`;
   const shortSha = o.sha.slice(0, 8);
+  const pipelineRef = o.mergeRequestIid ? `refs/merge-requests/${o.mergeRequestIid}/head` : o.ref;
   const subject =
     o.subjectStyle === 'legacy'
-      ? `${o.projectName} | Pipeline #${o.pipelineId} has ${o.status === 'failed' ? 'failed' : 'succeeded'} for ${o.ref} | ${shortSha}`
+      ? `${o.projectName} | Pipeline #${o.pipelineId} has ${o.status === 'failed' ? 'failed' : 'succeeded'} for ${pipelineRef} | ${shortSha}`
       : `${o.projectName} | ${o.status === 'failed' ? 'Failed' : 'Successful'} pipeline for ${o.ref} | ${shortSha}`;
   const boundary = `--==_mimepart_${crypto.randomBytes(8).toString('hex')}`;
   const headers: [string, string][] = [
@@ -177,13 +214,16 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
     ['X-GitLab-Project-Path', o.projectPath],
     ['List-Id', listId(o.projectPath, o.projectId, o.host)],
     ['X-GitLab-Pipeline-Id', String(o.pipelineId)],
-    ['X-GitLab-Pipeline-Ref', o.ref],
+    ['X-GitLab-Pipeline-Ref', pipelineRef],
     ['X-GitLab-Pipeline-Status', o.status],
     ['Auto-Submitted', 'auto-generated'],
     ['X-Auto-Response-Suppress', 'All'],
   ];
   const omit = new Set((options.omitHeaders ?? []).map((h) => h.toLowerCase()));
-  const head = headers.filter(([k]) => !omit.has(k.toLowerCase())).map(([k, v]) => `${k}: ${v}`).join(CRLF);
+  const head = headers
+    .filter(([k]) => !omit.has(k.toLowerCase()))
+    .map(([k, v]) => `${k}: ${encodeHeaderValue(v, options.headerEncoding ?? 'B')}`)
+    .join(CRLF);
   const part = (type: string, content: string) =>
     [`--${boundary}`, `Content-Type: ${type};${CRLF} charset=UTF-8`, 'Content-Transfer-Encoding: base64', '', base64Lines(content)].join(CRLF);
   return [head, '', '', part('text/plain', renderText(o, projectUrl)), '', part('text/html', renderHtml(o, projectUrl, subject)), '', `--${boundary}--`, ''].join(CRLF);

@@ -98,6 +98,20 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
     await waitFor('\\Seen flag', async () => (await dovecot.listMessages()).find((m) => m.uid === uid)?.flags.includes('\\Seen'));
   });
 
+  test('RFC 2047 encoded headers (UTF-8, B and Q) are stored and queued decoded, never as encoded words', async () => {
+    const ref = 'feature/straße-ünïcode-✓-with-a-name-long-enough-to-fold-over-several-encoded-words';
+    await dovecot.append(buildGitLabPipelineEmail({ projectId: 42, pipelineId: 2002, ref, projectName: 'Café Ünïcode ✓', headerEncoding: 'Q', messageId: '<encoded-q@x>' }));
+    await dovecot.append(buildGitLabPipelineEmail({ projectId: 42, pipelineId: 2003, ref, projectName: 'Café Ünïcode ✓', headerEncoding: 'B', messageId: '<encoded-b@x>' }));
+    for (const [messageId, pipelineId] of [['<encoded-q@x>', 2002], ['<encoded-b@x>', 2003]] as const) {
+      const row = await emailRow(messageId);
+      expect(row).toMatchObject({ outcome: 'accepted', ref, subject: expect.stringMatching(/^Café Ünïcode ✓ \| Failed pipeline for feature\/straße-ünïcode-✓-/) });
+      const [analysis] = await analysesFor(42, pipelineId);
+      expect(analysis?.project).toMatchObject({ id: 42, name: 'Café Ünïcode ✓' });
+      expect(analysis?.pipeline).toMatchObject({ id: pipelineId, ref });
+      expect(JSON.stringify([row, analysis])).not.toContain('=?UTF-8?');
+    }
+  });
+
   test('wrong sender, successful pipeline and unrelated mail are recorded as skipped; only the GitLab notification is marked seen', async () => {
     const wrong = await dovecot.append(buildGitLabPipelineEmail({ from: 'GitLab <gitlab@evil.test>', pipelineId: 2101, messageId: '<skip-sender@x>' }));
     const success = await dovecot.append(buildGitLabPipelineEmail({ status: 'success', pipelineId: 2102, messageId: '<skip-success@x>' }));

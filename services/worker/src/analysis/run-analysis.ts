@@ -1,7 +1,7 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import type { TConfig } from '@cia/config';
 import { completeAnalysisWithJobs, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
-import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
+import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchSettings, toStoredStep, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
@@ -20,8 +20,6 @@ export type TRunDeps = {
 
 export type TRunOutcome = { provider: TProviderName | 'cache'; category: string; cacheHit: boolean };
 
-const LOG_STEP = /^(baseline_)?trace/;
-
 /** What goes into analyses.fetch_state: fetch steps, and failed provider calls (for the provider-error metrics). */
 type TStateToSave = Record<string, TFetchStateEntry | Array<{ provider: string; code: string }>>;
 
@@ -35,7 +33,7 @@ function withProviderErrors(deps: TRunDeps, steps: TStateToSave, attempts: TProv
 /**
  * The context, and its fetch steps to persist. Steps are written once, with the analysis's last
  * write (or here when the fetch fails); a retry then skips them. Logs are too big for a jsonb
- * column: a retry reads them again.
+ * column: a retry reads them again, unless a read budget stopped them (see toStoredStep).
  */
 async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipelineContext; steps: Record<string, TFetchStateEntry> }> {
   const { config } = deps;
@@ -47,7 +45,7 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipeli
       previous: row.fetchState as TFetchState,
       cache: deps.gitlabCache,
       onStep: (key, entry) => {
-        steps[key] = LOG_STEP.test(key) ? { record: entry.record } : entry;
+        steps[key] = toStoredStep(key, entry);
       },
     });
     return { ctx, steps };

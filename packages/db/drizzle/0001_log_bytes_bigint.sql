@@ -1,0 +1,1 @@
+ALTER TABLE "analysis_jobs" ALTER COLUMN "log_bytes" SET DATA TYPE bigint;
