@@ -18,6 +18,16 @@ const pct = (c: number) => c.toFixed(2);
 /** Matches this close to the best one are reported beside it. */
 const LEADER_MARGIN = 0.1;
 
+/** The rule's specific finding, as one sentence without a doubled full stop. */
+function sentence(text: string): string {
+  return `${text.replace(/[.\s]+$/, '')}.`;
+}
+
+/** What the rule found in this log, then what the failure is in general. */
+function causeOf(match: TRuleHint['match']): string {
+  return match.cause === undefined ? match.rootCause : `${sentence(match.cause)} ${match.rootCause}`;
+}
+
 function describeEvidence(lines: TExcerptLine[]): string[] {
   return lines.slice(0, 3).map((l) => `line ${l.line}: ${l.text.trim().slice(0, 200)}`);
 }
@@ -53,7 +63,7 @@ export function analyzeOffline(jobs: TInputFailedJob[], matches: TRuleHint[], ex
     return {
       job_id: job.id,
       findings: own.flatMap(({ match }) => [
-        `Rule "${match.ruleId}" (${match.title}) matched with confidence ${pct(match.confidence)}: ${match.rootCause}`,
+        `Rule "${match.ruleId}" (${match.title}) matched with confidence ${pct(match.confidence)}: ${causeOf(match)}`,
         ...describeEvidence(match.evidence),
       ]),
     };
@@ -102,8 +112,8 @@ export function analyzeOffline(jobs: TInputFailedJob[], matches: TRuleHint[], ex
   return {
     detail: `rule ${match.ruleId} matched job ${nameOf(best.jobId)} with confidence ${pct(match.confidence)}`,
     answer: {
-      summary: `${match.title} in job ${nameOf(best.jobId)} (knowledge-base rule "${match.ruleId}", confidence ${pct(match.confidence)}).${otherRules.length > 0 ? ` Other rules matched: ${otherRules.join(', ')}.` : ''}${caveat}`,
-      root_cause: `${match.rootCause} (Offline analysis: rule "${match.ruleId}" matched with confidence ${pct(match.confidence)}; no AI model was asked.)`,
+      summary: `${match.title} in job ${nameOf(best.jobId)}${match.cause === undefined ? '' : `: ${match.cause.replace(/[.\s]+$/, '')}`} (knowledge-base rule "${match.ruleId}", confidence ${pct(match.confidence)}).${otherRules.length > 0 ? ` Other rules matched: ${otherRules.join(', ')}.` : ''}${caveat}`,
+      root_cause: `${causeOf(match)} (Offline analysis: rule "${match.ruleId}" matched with confidence ${pct(match.confidence)}; no AI model was asked.)`,
       category: match.category,
       severity: match.severity,
       confidence: Math.round(match.confidence * ((jobs.length - unexplained.length) / Math.max(1, jobs.length)) * 100) / 100,
