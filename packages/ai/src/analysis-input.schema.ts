@@ -15,6 +15,19 @@ export const ZTestFailure = z.object({
 });
 export type TTestFailure = z.infer<typeof ZTestFailure>;
 
+/**
+ * Whether the job's log reached the analysis: `read`, `empty` (GitLab gave a log without lines),
+ * or `missing` with why: no GITLAB_API_TOKEN, GITLAB_AUTO_FETCH_LOGS off, or GitLab's refusal
+ * (401, 403, 404: erased, expired or not visible) or another failure.
+ */
+export const LOG_MISSING_REASONS = ['no_token', 'auto_fetch_disabled', 'unauthorized', 'forbidden', 'not_found', 'error'] as const;
+export const ZLogState = z.object({
+  state: z.enum(['read', 'empty', 'missing']),
+  reason: z.enum(LOG_MISSING_REASONS).optional(),
+});
+export type TLogState = z.infer<typeof ZLogState>;
+export type TLogMissingReason = (typeof LOG_MISSING_REASONS)[number];
+
 export const ZInputFailedJob = z.object({
   id: z.number().int(),
   name: z.string(),
@@ -32,6 +45,8 @@ export const ZInputFailedJob = z.object({
   excerpt: z.array(ZExcerptLine),
   /** Whether the fetch step cut the log (size limit) before excerpting. */
   log_truncated: z.boolean().optional(),
+  /** Whether the log was read at all (absent: not said; an empty excerpt then means an empty log). */
+  log_state: ZLogState.optional(),
   /** Set when this job ran in a child / downstream pipeline. */
   pipeline_id: z.number().int().optional(),
   test_failures: z.array(ZTestFailure).optional(),

@@ -65,3 +65,26 @@ test('with no provider key at all the offline analyzer is the default', async ()
   expect(outcome.provider).toBe('offline');
   expect(outcome.attempts).toEqual([expect.objectContaining({ provider: 'offline', ok: true })]);
 });
+
+test('offline: a job whose log GitLab no longer has is named with why, beside the verdict for the job whose log matched', async () => {
+  const input = buildSampleInput([
+    { id: 6, name: 'install', stage: 'build', log: SAMPLE_LOGS.npmDependency },
+    { id: 7, name: 'e2e', stage: 'test', log: '' },
+  ]);
+  input.failed_jobs[1]!.log_state = { state: 'missing', reason: 'not_found' };
+  const result = (await analyzePipeline(input, { settings: offline })).result;
+
+  expect(result.category).toBe('dependency');
+  expect(result.summary).toContain('No rule matched job(s) e2e (GitLab has no log for it (404: erased, expired, or not visible to the token))');
+  expect(result.failed_jobs[1]!.findings.join(' ')).toContain('GitLab answered 404 Not Found');
+  expect(result.solutions.map((s) => s.title)).toContain('Check the job in GitLab');
+});
+
+test('offline: with GITLAB_AUTO_FETCH_LOGS off the answer says so and how to turn it on', async () => {
+  const input = buildSampleInput([{ id: 8, name: 'build', stage: 'build', log: '' }]);
+  input.failed_jobs[0]!.log_state = { state: 'missing', reason: 'auto_fetch_disabled' };
+  const result = (await analyzePipeline(input, { settings: offline })).result;
+
+  expect(result.summary).toBe('The offline analyzer could not tell why the pipeline failed: for job build, its log was not read because GITLAB_AUTO_FETCH_LOGS is false.');
+  expect(result.solutions.flatMap((s) => s.steps).join(' ')).toContain('Set GITLAB_AUTO_FETCH_LOGS=true');
+});

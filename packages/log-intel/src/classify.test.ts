@@ -10,11 +10,12 @@ describe('classify', () => {
     [['ERROR: Job failed: execution took longer than 1h0m0s seconds'], 'job-timeout', 'timeout'],
     [["src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."], 'typescript-compile-error', 'build'],
     [['--- FAIL: TestParse (0.00s)', 'FAIL\tgithub.com/acme/x\t0.01s'], 'go-test-failure', 'test'],
-    [["ModuleNotFoundError: No module named 'yaml'"], 'module-not-found', 'dependency'],
+    [["ModuleNotFoundError: No module named 'yaml'"], 'python-module-not-found', 'dependency'],
     [['/bin/sh: 1: shellcheck: command not found'], 'command-not-found', 'configuration'],
     [['write /var/lib/docker/tmp/x: no space left on device'], 'disk-full', 'infrastructure'],
     [['1 problem (1 error, 0 warnings)', '✖ 1 problem (1 error, 0 warnings)'], 'eslint-errors', 'lint'],
-    [['  41 passing (2s)', '  3 failing', '  1) Cart adds items:'], 'generic-test-failure', 'test'],
+    [['  41 passing (2s)', '  3 failing', '  1) Cart adds items:'], 'mocha-test-failure', 'test'],
+    [['not ok 3 - parses empty input', '# tests 12', '# fail 1'], 'generic-test-failure', 'test'],
   ])('matches %j to %s', (lines, ruleId, category) => {
     const [top] = classify(lines);
     expect(top?.ruleId).toBe(ruleId);

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { ZCategory, ZSeverity, ZSolution, type TExcerptLine } from '@cia/contracts';
 import { BUILTIN_RULE_FILES } from './rules';
 import { normalizeLine } from './normalize';
+import { buildLineMatcher, type TLineMatcher } from './rule-matcher';
+import { collectCaptures, fillSolutions, placeholdersOf, specificCause, type TCaptures } from './rule-template';
 import type { TRuleMatch } from './types';
 
 /**
@@ -21,10 +23,23 @@ export const ZRule = z.object({
   requires: z.array(z.string().min(1)).default([]),
   /** Regular expressions that, when any matches some line, rule this out. */
   excludes: z.array(z.string().min(1)).default([]),
+  /**
+   * Regular expressions whose named groups (`(?<name>...)`) fill placeholders, like the named
+   * groups of `patterns`, but which never make the rule match on their own (an assertion message,
+   * a location line).
+   */
+  details: z.array(z.string().min(1)).default([]),
   flags: z.string().regex(/^[imsu]*$/).default('i'),
   /** Confidence when the rule matches once; more evidence raises it a little. */
   confidence: z.number().min(0).max(1).default(0.8),
+  /** What this failure is, in general; always shown. */
   rootCause: z.string().min(1),
+  /**
+   * The specific cause, with `<name>` placeholders filled from the named groups that matched: the
+   * first template whose placeholders all have values leads the root cause.
+   */
+  causes: z.array(z.string().min(1)).default([]),
+  /** Steps and commands may use `<name>` placeholders too; what the log cannot fill is left out. */
   solutions: z.array(ZSolution).min(1),
   documentationLinks: z.array(z.string()).default([]),
   flaky: z.object({ suspected: z.boolean(), reason: z.string() }).optional(),
@@ -32,48 +47,101 @@ export const ZRule = z.object({
 export type TRule = z.infer<typeof ZRule>;
 export type TRuleInput = z.input<typeof ZRule>;
 
-type TCompiled = { rule: TRule; patterns: RegExp[]; requires: RegExp[]; excludes: RegExp[]; anyPattern: (text: string) => boolean };
+type TCompiled = {
+  rule: TRule;
+  patterns: RegExp[];
+  requires: RegExp[];
+  excludes: RegExp[];
+  /** Patterns and details with named groups: what fills the placeholders. */
+  capturing: RegExp[];
+  details: RegExp[];
+};
 
 const SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 } as const;
 
 /**
- * The CI runner's closing line ("ERROR: Job failed: exit code 1", Travis' "The command ... exited
- * with 1.", GitHub's "Process completed with exit code 1.") ends every failed job and says
- * nothing about why: it is never evidence. Exit code 137 (SIGKILL, usually the OOM killer) does
- * say something and stays.
+ * The CI runner's own lines around a failed job ("ERROR: Job failed: exit code 1", "Cleaning up
+ * project directory", Travis' "The command ... exited with 1." and its retries, GitHub's "Process
+ * completed with exit code 1.") end every failed job and say nothing about why: they are never
+ * evidence. Exit code 137 (SIGKILL, usually the OOM killer) does say something and stays.
  */
-const RUNNER_TRAILER =
-  /^(?:ERROR: (?:Job|Build) failed: (?:command terminated with )?exit (?:code|status) (?!137\b)\d+|The command ".*" exited with (?!137\b)\d+\.|Done\. Your build exited with \d+\.|##\[error\]Process completed with exit code (?!137\b)\d+\.|Process completed with exit code (?!137\b)\d+\.)\s*$/i;
+const RUNNER_LINES = [
+  /^ERROR: (?:Job|Build) failed: (?:command terminated with )?exit (?:code|status) (?!137\b)\d+\s*$/,
+  /^(?:Cleaning up (?:project directory and )?file based variables|Cleaning up project directory)\b/,
+  /^The command ".*" (?:exited with (?!137\b|124\b)\d+\.|failed and exited with (?!137\b|124\b)\d+ during .*|failed\. Retrying, \d+ of \d+\.|failed \d+ times\.)\s*$/,
+  /^(?:Done\. Your build exited with \d+\.|Your build has been stopped\.)\s*$/,
+  /^(?:##\[error\])?Process completed with exit code (?!137\b)\d+\.\s*$/,
+  // Travis' macOS images print this from their own shell set-up in every job.
+  /: shell_session_update: command not found$/,
+];
+const isRunnerLine = (text: string) => RUNNER_LINES.some((re) => re.test(text));
 const MAX_EVIDENCE = 8;
 const MIN_CONFIDENCE = 0.3;
+
+const NAMED_GROUP = /\(\?<[A-Za-z_$]/;
 
 function compile(rule: TRule): TCompiled {
   const re = (s: string) => new RegExp(s, rule.flags);
   const patterns = rule.patterns.map(re);
-  return { rule, patterns, requires: rule.requires.map(re), excludes: rule.excludes.map(re), anyPattern: anyOf(rule.patterns, rule.flags, patterns) };
+  const details = rule.details.map(re);
+  return {
+    rule,
+    patterns,
+    requires: rule.requires.map(re),
+    excludes: rule.excludes.map(re),
+    capturing: patterns.filter((p) => NAMED_GROUP.test(p.source)),
+    details,
+  };
+}
+
+/** A rule must always have something to say: its title and generic texts take no placeholders. */
+function checkPlaceholders(rule: TRule): void {
+  const fixed = [rule.title, rule.rootCause, ...rule.solutions.map((s) => s.title)];
+  if (fixed.some((t) => placeholdersOf(t).length > 0)) throw new Error(`rule ${rule.id}: placeholders belong in causes, steps and commands only`);
+  if (!rule.solutions.some((s) => s.steps.some((step) => placeholdersOf(step).length === 0))) {
+    throw new Error(`rule ${rule.id}: at least one step must read without placeholders`);
+  }
+}
+
+/** Excerpt positions from `anchor` outwards (after before before at equal distance): the nearest context first. */
+function outwardFrom(anchor: number, length: number): number[] {
+  const order: number[] = [];
+  for (let d = 0; order.length < length; d++) {
+    if (anchor + d < length) order.push(anchor + d);
+    if (d > 0 && anchor - d >= 0) order.push(anchor - d);
+  }
+  return order;
 }
 
 /**
- * "Some pattern matches" as ONE regular expression (an alternation finds a match exactly when one
- * of its parts does), tested once per line instead of once per pattern. Patterns with
- * back-references or named groups, whose meaning depends on their own numbering, stay separate.
+ * The values the rule's named groups found: its evidence lines first (log order), then its
+ * details on the lines nearest the first evidence (an assertion just under a failing test's
+ * header, the traceback frame just above a syntax error).
  */
-function anyOf(sources: string[], flags: string, compiled: RegExp[]): (text: string) => boolean {
-  const separate = (text: string) => compiled.some((re) => re.test(text));
-  if (sources.length < 2 || sources.some((p) => /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/.test(p))) return separate;
-  try {
-    const combined = new RegExp(sources.map((p) => `(?:${p})`).join('|'), flags);
-    return (text) => combined.test(text);
-  } catch {
-    return separate;
+function captureValues(c: TCompiled, evidence: TExcerptLine[], excerpt: TExcerptLine[]): TCaptures {
+  const captures: TCaptures = {};
+  for (const l of evidence) for (const re of c.capturing) collectCaptures(captures, re.exec(l.text)?.groups);
+  if (c.details.length === 0) return captures;
+  const anchor = Math.max(0, excerpt.indexOf(evidence[0] as TExcerptLine));
+  for (const i of outwardFrom(anchor, excerpt.length)) {
+    const text = (excerpt[i] as TExcerptLine).text;
+    for (const re of c.details) collectCaptures(captures, re.exec(text)?.groups);
   }
+  return captures;
 }
 
 /** Parses rule files (a JSON array of rules each); throws naming the file and the bad rule. */
 export function parseRules(source: string, data: unknown): TRule[] {
   const parsed = z.array(ZRule).safeParse(data);
   if (!parsed.success) throw new Error(`invalid rules in ${source}: ${parsed.error.message}`);
-  for (const r of parsed.data) compile(r);
+  for (const r of parsed.data) {
+    try {
+      compile(r);
+      checkPlaceholders(r);
+    } catch (err) {
+      throw new Error(`invalid rules in ${source}: ${(err as Error).message}`);
+    }
+  }
   return parsed.data;
 }
 
@@ -90,20 +158,11 @@ export function loadRules(dir?: string): TRule[] {
   return [...new Map(rules.map((r) => [r.id, r])).values()];
 }
 
-/** A knowledge base ready to match: its rules compiled, and "some pattern of some rule matches". */
-type TCompiledRules = { rules: TCompiled[]; anyRule: (text: string) => boolean };
+/** A knowledge base ready to match: its rules compiled, and which rules' patterns a line matches. */
+type TCompiledRules = { rules: TCompiled[]; matchLine: TLineMatcher };
 
 function compileAll(rules: TRule[]): TCompiledRules {
-  const compiled = rules.map(compile);
-  // One alternation per flag set: most lines of an excerpt match no rule, and one test says so.
-  const byFlags = new Map<string, TCompiled[]>();
-  for (const c of compiled) {
-    const group = byFlags.get(c.rule.flags);
-    if (group) group.push(c);
-    else byFlags.set(c.rule.flags, [c]);
-  }
-  const tests = [...byFlags].map(([flags, group]) => anyOf(group.flatMap((c) => c.rule.patterns), flags, group.flatMap((c) => c.patterns)));
-  return { rules: compiled, anyRule: (text) => tests.some((t) => t(text)) };
+  return { rules: rules.map(compile), matchLine: buildLineMatcher(rules) };
 }
 
 let builtinCompiled: TCompiledRules | undefined;
@@ -124,18 +183,21 @@ function compiledFor(rules: TRule[]): TCompiledRules {
  * that matched as evidence, ranked by confidence then severity.
  */
 export function classify(lines: TExcerptLine[] | string[], options: { rules?: TRule[] } = {}): TRuleMatch[] {
-  const { rules: compiled, anyRule } = options.rules === undefined ? (builtinCompiled ??= compileAll(loadRules())) : compiledFor(options.rules);
+  const { rules: compiled, matchLine } = options.rules === undefined ? (builtinCompiled ??= compileAll(loadRules())) : compiledFor(options.rules);
   const excerpt: TExcerptLine[] = lines.map((l, i) =>
     typeof l === 'string' ? { line: i + 1, text: normalizeLine(l).text } : { line: l.line, text: normalizeLine(l.text).text },
   );
-  // The lines that can be evidence at all, decided once rather than once per rule.
-  const candidates = excerpt.filter((l) => !RUNNER_TRAILER.test(l.text.trim()) && anyRule(l.text));
+  // Each line is matched once against the whole knowledge base; only rules that matched go on.
+  const evidenceOf = new Map<number, TExcerptLine[]>();
+  for (const l of excerpt) {
+    if (isRunnerLine(l.text.trim())) continue;
+    for (const rule of matchLine(l.text)) evidenceOf.set(rule, [...(evidenceOf.get(rule) ?? []), l]);
+  }
   const matches: TRuleMatch[] = [];
-  for (const c of compiled) {
+  for (const [index, evidence] of [...evidenceOf].sort((a, b) => a[0] - b[0])) {
+    const c = compiled[index] as TCompiled;
     if (c.excludes.some((re) => excerpt.some((l) => re.test(l.text)))) continue;
     if (!c.requires.every((re) => excerpt.some((l) => re.test(l.text)))) continue;
-    const evidence = candidates.filter((l) => c.anyPattern(l.text));
-    if (evidence.length === 0) continue;
     const r = c.rule;
     // Evidence near the end of the excerpt is closer to what stopped the job.
     const last = evidence.at(-1) as TExcerptLine;
@@ -143,6 +205,8 @@ export function classify(lines: TExcerptLine[] | string[], options: { rules?: TR
     const position = excerpt.length > 1 ? lastIndex / (excerpt.length - 1) : 1;
     const confidence = Math.min(0.99, r.confidence + 0.03 * Math.min(3, evidence.length - 1) + 0.04 * position);
     if (confidence < MIN_CONFIDENCE) continue;
+    const captures = captureValues(c, evidence, excerpt);
+    const cause = specificCause(r.causes, captures);
     matches.push({
       ruleId: r.id,
       title: r.title,
@@ -150,7 +214,9 @@ export function classify(lines: TExcerptLine[] | string[], options: { rules?: TR
       severity: r.severity,
       confidence: Math.round(confidence * 100) / 100,
       rootCause: r.rootCause,
-      solutions: r.solutions,
+      ...(cause === undefined ? {} : { cause }),
+      captures,
+      solutions: fillSolutions(r.solutions, captures),
       documentationLinks: r.documentationLinks,
       evidence: evidence.slice(0, MAX_EVIDENCE),
       ...(r.flaky === undefined ? {} : { flaky: r.flaky }),

@@ -36,7 +36,13 @@ export type TRuleMatch = {
   category: TCategory;
   severity: TSeverity;
   confidence: number;
+  /** What this kind of failure is, in general. */
   rootCause: string;
+  /** The specific cause as the log states it (failing test and assertion, file:line and message...). */
+  cause?: string;
+  /** Values the rule's named groups found in the excerpt. */
+  captures: Record<string, string>;
+  /** The rule's solutions with placeholders filled from the log; what could not be filled is left out. */
   solutions: TSolution[];
   documentationLinks: string[];
   evidence: TExcerptLine[];

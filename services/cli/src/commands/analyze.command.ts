@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
@@ -6,19 +5,29 @@ import type { Command } from 'commander';
 import { analyzePipeline } from '@cia/ai';
 import { loadConfig } from '@cia/config';
 import type { TAnalysisResult } from '@cia/contracts';
-import { excerptLog, loadRules, type TExcerpt, type TRule } from '@cia/log-intel';
-import { excerptOptionsFrom, exitOnUsageError, exitQuietlyOnClosedStdout, parsePositiveInt, resolveUserPath } from './excerpt.command';
+import { loadRules, type TExcerpt, type TRule } from '@cia/log-intel';
+import {
+  collectInputsOrExit,
+  excerptFile,
+  excerptOptionsFrom,
+  exitOnUsageError,
+  exitQuietlyOnClosedStdout,
+  FILE_CONCURRENCY,
+  parsePositiveInt,
+  readSharedBaseline,
+} from './excerpt.command';
+import { mapOrdered, resolveUserPath, type TLogInputFile } from './log-inputs';
 
 /** Files above this size report progress on stderr while they are read. */
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 
-type TAnalyzeOptions = { json?: boolean; baseline?: string; rules?: string; maxLines?: number; maxChars?: number; contextLines?: number };
+type TAnalyzeOptions = { json?: boolean; jsonl?: boolean; baseline?: string; pairs?: string; rules?: string; maxLines?: number; maxChars?: number; contextLines?: number };
 
-/** Counts bytes going through and reports every 10% on stderr. */
-function createProgress(totalBytes: number, label: string): Transform {
+/** Counts bytes going through and reports every 10% on stderr; a read error ends it too. */
+function createProgress(source: NodeJS.ReadableStream, totalBytes: number, label: string): NodeJS.ReadableStream {
   let seen = 0;
   let nextReport = 0.1;
-  return new Transform({
+  const progress = new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
       if (seen / totalBytes >= nextReport) {
@@ -28,6 +37,14 @@ function createProgress(totalBytes: number, label: string): Transform {
       done(null, chunk);
     },
   });
+  source.on('error', (err: Error) => progress.destroy(err));
+  return source.pipe(progress);
+}
+
+/** A person waiting on one big file sees how far the read got; many files or JSON output stay quiet. */
+async function progressFor(file: string): Promise<((log: NodeJS.ReadableStream) => NodeJS.ReadableStream) | undefined> {
+  const size = (await stat(resolveUserPath(file))).size;
+  return size >= PROGRESS_MIN_BYTES ? (log) => createProgress(log, size, path.basename(file)) : undefined;
 }
 
 /**
@@ -73,31 +90,49 @@ function printForPerson(file: string, excerpt: TExcerpt, result: TAnalysisResult
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+type TFileAnalysis = { excerpt: TExcerpt; result: TAnalysisResult } | { error: string };
+
 export function registerAnalyzeCommand(program: Command): void {
   exitOnUsageError(
     program
       .command('analyze')
-      .description('offline analysis of a local job log: excerpt, matched rule, root cause and fixes')
-      .argument('<file>', 'job log file')
-      .option('--json', 'print the analysis result as JSON')
+      .description('offline analysis of local job logs: excerpt, matched rule, root cause and fixes')
+      .argument('[files...]', 'job log files')
+      .option('--json', 'print the analysis result of one file as JSON')
+      .option('--jsonl', 'one JSON line per file: {"file": ..., "result": {...}}')
       .option('--baseline <pass_log>', 'log of a passing run of the same job')
+      .option('--pairs <manifest>', 'JSON lines {"file": log, "baseline": pass_log}: more files, each with its own passing run')
       .option('--rules <dir>', 'directory of extra knowledge-base rule files (*.json)')
       .option('--max-lines <n>', 'most excerpt lines (default EXCERPT_MAX_LINES)', parsePositiveInt)
       .option('--max-chars <n>', 'most excerpt characters (default EXCERPT_MAX_CHARS)', parsePositiveInt)
       .option('--context-lines <n>', 'context lines around failure blocks', parsePositiveInt),
-  ).action(async (file: string, opts: TAnalyzeOptions) => {
+  ).action(async (files: string[], opts: TAnalyzeOptions, command: Command) => {
     exitQuietlyOnClosedStdout();
-    const full = resolveUserPath(file);
-    const size = (await stat(full)).size;
+    const inputs = await collectInputsOrExit(command, files, opts.pairs);
+    if (opts.json && inputs.length > 1) command.error('error: --json prints one result; use --jsonl for several files');
     const rules = loadRules(opts.rules === undefined ? undefined : resolveUserPath(opts.rules));
-    let input: NodeJS.ReadableStream = createReadStream(full, { highWaterMark: 256 * 1024 });
-    if (size >= PROGRESS_MIN_BYTES) input = input.pipe(createProgress(size, path.basename(file)));
-    const excerpt = await excerptLog(input, {
-      ...excerptOptionsFrom(opts),
-      baseline: opts.baseline === undefined ? undefined : createReadStream(resolveUserPath(opts.baseline)),
+    const base = { ...excerptOptionsFrom(opts), baseline: await readSharedBaseline(opts.baseline) };
+    const quiet = opts.json === true || opts.jsonl === true || inputs.length > 1;
+    const analyzeFile = async (input: TLogInputFile): Promise<TFileAnalysis> => {
+      try {
+        const through = quiet ? undefined : await progressFor(input.file);
+        const excerpt = await excerptFile(input, base, through);
+        return { excerpt, result: await analyzeLocalLog(path.basename(input.file), excerpt, rules) };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    };
+    let failed = 0;
+    let printed = 0;
+    await mapOrdered(inputs, FILE_CONCURRENCY, analyzeFile, (outcome, { file }) => {
+      if (printed++ > 0 && !quiet) process.stdout.write('\n');
+      if ('error' in outcome) {
+        failed++;
+        process.stderr.write(`${file}: ${outcome.error}\n`);
+      } else if (opts.jsonl) process.stdout.write(`${JSON.stringify({ file, result: outcome.result })}\n`);
+      else if (opts.json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
+      else printForPerson(file, outcome.excerpt, outcome.result);
     });
-    const result = await analyzeLocalLog(path.basename(file), excerpt, rules);
-    if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else printForPerson(file, excerpt, result);
+    if (failed > 0) process.exitCode = 1;
   });
 }

@@ -1,20 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '@cia/config';
 import { excerptLog, type TExcerpt, type TExcerptOptions } from '@cia/log-intel';
+import { collectLogInputs, mapOrdered, resolveUserPath, UsageError, type TLogInputFile } from './log-inputs';
 
 /** Files read at once: enough to keep the disk and the CPU busy, few enough for bounded memory. */
-const FILE_CONCURRENCY = 8;
-const READ_CHUNK_BYTES = 256 * 1024;
+export const FILE_CONCURRENCY = 8;
+export const READ_CHUNK_BYTES = 256 * 1024;
 
-type TExcerptCommandOptions = { jsonl?: boolean; baseline?: string; maxLines?: number; maxChars?: number; contextLines?: number };
-
-/** `npm run cli` runs from the repository root; npm keeps the user's directory in INIT_CWD. */
-export function resolveUserPath(file: string): string {
-  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
-}
+type TExcerptCommandOptions = { jsonl?: boolean; baseline?: string; pairs?: string; maxLines?: number; maxChars?: number; contextLines?: number };
 
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -44,26 +39,38 @@ export function excerptOptionsFrom(opts: TExcerptCommandOptions): TExcerptOption
   };
 }
 
-/** Runs `work` over `items` with at most `limit` in flight, handing results back in input order. */
-async function mapOrdered<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, emit: (r: R, item: T) => void): Promise<void> {
-  const results = new Map<number, R>();
-  let next = 0;
-  let emitted = 0;
-  const flush = () => {
-    while (results.has(emitted)) {
-      emit(results.get(emitted) as R, items[emitted] as T);
-      results.delete(emitted);
-      emitted++;
-    }
-  };
-  const runner = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results.set(i, await work(items[i] as T));
-      flush();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
+/**
+ * Excerpts one log file: against its own passing run when the manifest names one, else against
+ * the shared `--baseline` text (read once for all files).
+ */
+export async function excerptFile(
+  input: TLogInputFile,
+  options: TExcerptOptions & { baseline?: string },
+  through: (log: NodeJS.ReadableStream) => NodeJS.ReadableStream = (log) => log,
+): Promise<TExcerpt> {
+  const stream = createReadStream(resolveUserPath(input.file), { highWaterMark: READ_CHUNK_BYTES });
+  const own = input.baseline === undefined ? undefined : createReadStream(resolveUserPath(input.baseline), { highWaterMark: READ_CHUNK_BYTES });
+  try {
+    return await excerptLog(through(stream), own === undefined ? options : { ...options, baseline: own });
+  } finally {
+    stream.destroy();
+    own?.destroy();
+  }
+}
+
+/** Reads the one `--baseline` every file without its own is compared with. */
+export async function readSharedBaseline(file: string | undefined): Promise<string | undefined> {
+  return file === undefined ? undefined : readFile(resolveUserPath(file), 'utf8');
+}
+
+/** Turns a bad `--pairs` manifest (or no input at all) into commander's usage error, exit 2. */
+export async function collectInputsOrExit(command: Command, files: string[], pairs: string | undefined): Promise<TLogInputFile[]> {
+  try {
+    return await collectLogInputs(files, pairs);
+  } catch (err) {
+    if (err instanceof UsageError) command.error(`error: ${err.message}`);
+    throw err;
+  }
 }
 
 function formatExcerpt(excerpt: TExcerpt): string {
@@ -83,30 +90,30 @@ export function registerExcerptCommand(program: Command): void {
     program
       .command('excerpt')
       .description('print the masked excerpt of each job log the analyzer would use')
-      .argument('<files...>', 'job log files')
+      .argument('[files...]', 'job log files')
       .option('--jsonl', 'one JSON line per file: {"file": ..., "excerpt": [lines]}')
       .option('--baseline <pass_log>', 'log of a passing run of the same job: lines also found there rank last')
+      .option('--pairs <manifest>', 'JSON lines {"file": log, "baseline": pass_log}: more files, each with its own passing run')
       .option('--max-lines <n>', 'most lines per excerpt (default EXCERPT_MAX_LINES)', parsePositiveInt)
       .option('--max-chars <n>', 'most characters per excerpt (default EXCERPT_MAX_CHARS)', parsePositiveInt)
       .option('--context-lines <n>', 'context lines around failure blocks (default GITLAB_LOG_CONTEXT_LINES)', parsePositiveInt),
-  ).action(async (files: string[], opts: TExcerptCommandOptions) => {
+  ).action(async (files: string[], opts: TExcerptCommandOptions, command: Command) => {
     exitQuietlyOnClosedStdout();
-    // One passing log serves every file: read it once.
-    const baseline = opts.baseline === undefined ? undefined : await readFile(resolveUserPath(opts.baseline), 'utf8');
-    const base = { ...excerptOptionsFrom(opts), baseline };
+    const inputs = await collectInputsOrExit(command, files, opts.pairs);
+    // One passing log serves every file without its own: read it once.
+    const base = { ...excerptOptionsFrom(opts), baseline: await readSharedBaseline(opts.baseline) };
     let failed = 0;
     await mapOrdered(
-      files,
+      inputs,
       FILE_CONCURRENCY,
-      async (file) => {
+      async (input) => {
         try {
-          const stream = createReadStream(resolveUserPath(file), { highWaterMark: READ_CHUNK_BYTES });
-          return { excerpt: await excerptLog(stream, base) };
+          return { excerpt: await excerptFile(input, base) };
         } catch (err) {
           return { error: (err as Error).message };
         }
       },
-      (result, file) => {
+      (result, { file }) => {
         if ('error' in result) {
           failed++;
           process.stderr.write(`${file}: ${result.error}\n`);
@@ -116,7 +123,7 @@ export function registerExcerptCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify({ file, excerpt: result.excerpt.lines.map((l) => l.text) })}\n`);
           return;
         }
-        if (files.length > 1) process.stdout.write(`==> ${file} <==\n`);
+        if (inputs.length > 1) process.stdout.write(`==> ${file} <==\n`);
         process.stdout.write(formatExcerpt(result.excerpt));
       },
     );

@@ -2,6 +2,7 @@ import type { TAnalysisInput, TInputFailedJob, TTestFailure } from '@cia/ai';
 import type { TAnalysisRow } from '@cia/db';
 import { extractGlobalKeywords, parseCiConfig, type TContextJob, type TPipelineContext } from '@cia/gitlab';
 import type { TExcerpt } from '@cia/log-intel';
+import { logStateOf, type TLogSource } from './log-state';
 
 function testFailuresFor(job: TContextJob, ctx: TPipelineContext, isFirst: boolean): TTestFailure[] | undefined {
   const failures = ctx.test_report?.failures ?? [];
@@ -12,8 +13,11 @@ function testFailuresFor(job: TContextJob, ctx: TPipelineContext, isFirst: boole
   return mine.map((f) => ({ suite: f.suite, name: f.name, classname: f.classname, status: f.status, file: f.file, trace: f.stack_trace ?? f.system_output }));
 }
 
-/** Maps what the fetch and excerpt steps produced onto the analyzer's input. */
-export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, excerpts: Map<number, TExcerpt>): TAnalysisInput {
+/**
+ * Maps what the fetch and excerpt steps produced onto the analyzer's input; `logSource` says how
+ * logs were read, so a job without one says why.
+ */
+export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, excerpts: Map<number, TExcerpt>, logSource: TLogSource = 'api'): TAnalysisInput {
   const failedJobs: TInputFailedJob[] = ctx.failed_jobs.map((job, i) => ({
     id: job.id,
     name: job.name,
@@ -26,6 +30,7 @@ export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, exc
     definition: job.definition,
     excerpt: excerpts.get(job.id)?.lines ?? [],
     log_truncated: job.log?.truncated ?? false,
+    log_state: logStateOf(job, ctx, logSource),
     pipeline_id: job.pipeline_id !== ctx.pipeline.id ? job.pipeline_id : undefined,
     test_failures: testFailuresFor(job, ctx, i === 0),
   }));

@@ -5,6 +5,7 @@ import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchS
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
+import type { TLogSource } from './log-state';
 
 export type TRunDeps = {
   db: TDb;
@@ -108,7 +109,8 @@ export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TR
     const excerpt = await excerptJobs(deps, ctx);
     jobs = excerpt.jobs;
     excerpted = Date.now();
-    outcome = await analyzePipeline(buildAnalysisInput(row, ctx, excerpt.excerpts), {
+    const logSource: TLogSource = !deps.gitlab ? 'no_token' : !deps.config.GITLAB_AUTO_FETCH_LOGS ? 'auto_fetch_disabled' : 'api';
+    outcome = await analyzePipeline(buildAnalysisInput(row, ctx, excerpt.excerpts, logSource), {
       settings: deps.config,
       db: deps.db,
       analysisId: row.id,
