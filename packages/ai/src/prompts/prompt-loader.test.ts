@@ -129,7 +129,7 @@ test('knowledge-base hints: the two strongest of each failure, weak pattern matc
   const input = buildSampleInput([{ id: 1, name: 'unit', stage: 'test', log: SAMPLE_LOGS.jestTest }]);
   const hint = (ruleId: string, confidence: number): TRuleHint => ({
     jobId: 1,
-    match: { ruleId, title: ruleId, category: 'test', severity: 'medium', confidence, rootCause: `because ${ruleId}`, solutions: [], documentationLinks: [], evidence: [] },
+    match: { ruleId, title: ruleId, category: 'test', severity: 'medium', confidence, rootCause: `because ${ruleId}`, solutions: [], documentationLinks: [], evidence: [], captures: {} },
   });
   const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity, ruleHints: [hint('jest', 0.9), hint('node', 0.7), hint('generic', 0.6), hint('weak', 0.3)] });
 
