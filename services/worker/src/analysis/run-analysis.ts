@@ -1,10 +1,11 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
-import type { TConfig } from '@cia/config';
+import { secretValuesOf, type TConfig } from '@cia/config';
 import { completeAnalysisWithJobs, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
-import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchSettings, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
+import { contextFromTrigger, createFetchState, gatherPipelineContext, isLogStep, pickFetchSettings, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
+import { maskerOf } from './secret-masker';
 
 export type TRunDeps = {
   db: TDb;
@@ -19,8 +20,6 @@ export type TRunDeps = {
 };
 
 export type TRunOutcome = { provider: TProviderName | 'cache'; category: string; cacheHit: boolean };
-
-const LOG_STEP = /^(baseline_)?trace/;
 
 /** What goes into analyses.fetch_state: fetch steps, and failed provider calls (for the provider-error metrics). */
 type TStateToSave = Record<string, TFetchStateEntry | Array<{ provider: string; code: string }>>;
@@ -46,8 +45,9 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipeli
     const ctx = await gatherPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
       previous: row.fetchState as TFetchState,
       cache: deps.gitlabCache,
+      mask: maskerOf(config),
       onStep: (key, entry) => {
-        steps[key] = LOG_STEP.test(key) ? { record: entry.record } : entry;
+        steps[key] = isLogStep(key) ? { record: entry.record } : entry;
       },
     });
     return { ctx, steps };
@@ -57,16 +57,12 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipeli
   }
 }
 
-/** Exact values masked wherever they appear: the API token may show up in a log (a clone URL, a curl). */
-function secretValues(config: TConfig): string[] {
-  return config.GITLAB_API_TOKEN ? [config.GITLAB_API_TOKEN] : [];
-}
 
-/** Every failed job's log excerpted (and masked, the exact secret values too), as stored in analysis_jobs. */
+/** Every failed job's log excerpted (and masked, the configuration's secret values too), as stored in analysis_jobs. */
 async function excerptJobs(deps: TRunDeps, ctx: TPipelineContext): Promise<{ excerpts: Map<number, TExcerpt>; jobs: TFetchedJob[] }> {
   const excerpts = new Map<number, TExcerpt>();
   const jobs: TFetchedJob[] = [];
-  const extraSecrets = secretValues(deps.config);
+  const extraSecrets = secretValuesOf(deps.config);
   for (const job of ctx.failed_jobs) {
     const excerpt = job.log
       ? await excerptLog(job.log.text, {
@@ -114,7 +110,7 @@ export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TR
       settings: deps.config,
       db: deps.db,
       analysisId: row.id,
-      secretValues: secretValues(deps.config),
+      secretValues: secretValuesOf(deps.config),
       providers: deps.providers,
     });
   } catch (err) {
