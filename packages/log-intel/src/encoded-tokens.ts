@@ -21,49 +21,60 @@ function sextet(c: number): number {
   return c === 43 || c === 45 ? 62 : 63;
 }
 
+const isPrintable = (byte: number): boolean => byte >= 32 && byte <= 126;
+
+/** True when the 4 characters at `at` decode to 3 printable ASCII bytes. */
+function quadIsText(text: string, at: number): boolean {
+  const n = (sextet(text.charCodeAt(at)) << 18) | (sextet(text.charCodeAt(at + 1)) << 12) | (sextet(text.charCodeAt(at + 2)) << 6) | sextet(text.charCodeAt(at + 3));
+  return isPrintable(n >>> 16) && isPrintable((n >>> 8) & 255) && isPrintable(n & 255);
+}
+
 /**
- * True when the first 8 characters of the run (6 bytes) decode to printable ASCII, as the start of
- * an encoded token does. Paths and identifiers, most of the long runs in a log, fail within a
- * byte or two, without a decode of the whole run.
+ * True when somewhere in the run, 8 characters at a 4-character boundary (6 bytes) decode to
+ * printable ASCII, as an encoded token does. Paths and identifiers, most of the long runs in a
+ * log, never do, and are passed over without a decode of the whole run.
  */
-function startsAsText(run: string): boolean {
-  for (let g = 0; g < 8; g += 4) {
-    const n = (sextet(run.charCodeAt(g)) << 18) | (sextet(run.charCodeAt(g + 1)) << 12) | (sextet(run.charCodeAt(g + 2)) << 6) | sextet(run.charCodeAt(g + 3));
-    for (const byte of [n >>> 16, (n >>> 8) & 255, n & 255]) if (byte < 32 || byte > 126) return false;
-  }
-  return true;
+function holdsText(text: string, start: number, end: number): boolean {
+  for (let at = start; at + 8 <= end; at += 4) if (quadIsText(text, at) && quadIsText(text, at + 4)) return true;
+  return false;
 }
 
 /** True when the run decodes to text holding a known token shape. */
 function encodesToken(run: string): boolean {
-  if (!startsAsText(run) || HEX_RE.test(run)) return false;
-  return ANY_TOKEN_RE.test(Buffer.from(run, 'base64').toString('latin1'));
+  return !HEX_RE.test(run) && ANY_TOKEN_RE.test(Buffer.from(run, 'base64').toString('latin1'));
 }
 
 /**
  * Replaces each base64 run that encodes a known token shape (a token base64-encoded) with
- * `placeholder`. A character loop rather than a regular expression: it runs on every masked text
- * and most hold no long run, which the loop finds at a fraction of an expression's cost.
+ * `placeholder`. It runs on every masked text and most hold no long run, so it looks only at every
+ * MIN_RUN-th character: a run that long starting at or after `i` must cover `i + MIN_RUN - 1`, and
+ * when that character is not base64 the scan jumps past it; otherwise it reads that one word.
  */
 export function maskEncodedTokens(text: string, placeholder: string): string {
+  const n = text.length;
   let out = '';
   let copied = 0;
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && isBase64Char(text.charCodeAt(i))) {
-      if (start < 0) start = i;
+  // Invariant: the character before `i` is not base64 (or i is 0), so no run reaches back past i.
+  let i = 0;
+  while (i + MIN_RUN <= n) {
+    const probe = i + MIN_RUN - 1;
+    if (!isBase64Char(text.charCodeAt(probe))) {
+      i = probe + 1;
       continue;
     }
-    if (start >= 0 && i - start >= MIN_RUN) {
-      let end = i;
-      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++;
-      if (encodesToken(text.slice(start, end))) {
+    let start = probe;
+    while (start > i && isBase64Char(text.charCodeAt(start - 1))) start--;
+    let end = probe + 1;
+    while (end < n && isBase64Char(text.charCodeAt(end))) end++;
+    if (end - start >= MIN_RUN && holdsText(text, start, end)) {
+      let padded = end;
+      while (padded < n && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
+      if (encodesToken(text.slice(start, padded))) {
         out += text.slice(copied, start) + placeholder;
-        copied = end;
-        i = end - 1;
+        copied = padded;
       }
     }
-    start = -1;
+    i = end + 1;
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
