@@ -98,23 +98,25 @@ function valueOf(groups: string[]): { value: string; masked: (kind: string) => s
   return { value: bare, masked: (kind) => `${openQuote ?? ''}${placeholder(kind)}` };
 }
 
-/** A replacer for a rule `(kept head)VALUE`: the value masked unless it is a placeholder. */
-function maskValueAfterHead(kind: string) {
+/** A replacer for a rule `(kept head)VALUE`: the value masked (its kind told by the head) unless it is a placeholder. */
+function maskValueAfterHead(kindOf: (head: string) => string) {
   return (m: string, head: string, ...rest: unknown[]): string => {
     const v = valueOf(rest.slice(0, 4) as string[]);
-    return v === undefined || isPlaceholderValue(v.value) ? m : `${head}${v.masked(kind)}`;
+    return v === undefined || isPlaceholderValue(v.value) ? m : `${head}${v.masked(kindOf(head))}`;
   };
 }
 
-const maskFlagValue = (m: string, head: string, ...rest: unknown[]): string => maskValueAfterHead(kindOfName(nameOf(head)))(m, head, ...rest);
+const maskFlagValue = maskValueAfterHead((head) => kindOfName(nameOf(head)));
+const maskConfigValue = maskValueAfterHead((head) => kindOfName(head.toLowerCase()));
+const maskToolPassword = maskValueAfterHead(() => 'password');
 
 /** Secrets handed to command-line tools: flags, configuration commands, tool-specific short flags. */
 function maskCommandLine(input: string): string {
   let text = input;
   if (SECRET_FLAG_WORD_RE.test(text)) text = text.replace(SECRET_FLAG_RE, maskFlagValue);
-  if (/config/i.test(text)) text = text.replace(CONFIG_SET_RE, (m: string, head: string, ...rest: unknown[]) => maskValueAfterHead(kindOfName(head.toLowerCase()))(m, head, ...rest));
+  if (/config/i.test(text)) text = text.replace(CONFIG_SET_RE, maskConfigValue);
   if (!TOOL_FLAG_RE.test(text) || !TOOL_WORD_RE.test(text)) return text;
-  for (const re of TOOL_PASSWORD_RULES) text = text.replace(re, maskValueAfterHead('password'));
+  for (const re of TOOL_PASSWORD_RULES) text = text.replace(re, maskToolPassword);
   for (const re of CURL_USER_RULES) {
     text = text.replace(re, (m: string, head: string, _quote: string, password: string) => (isPlaceholderValue(password) ? m : `${head}${placeholder('password')}`));
   }
