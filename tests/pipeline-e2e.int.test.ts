@@ -168,7 +168,7 @@ test('a failed pipeline is analysed from the GitLab log by the AI provider, secr
   expect(stored).toContain('ERESOLVE');
   expect(stored).not.toContain(PLANTED);
   expect(stored).not.toContain(GITLAB_TOKEN);
-  expect(stored).toContain('[MASKED:ci_variable]');
+  expect(stored).toContain('[MASKED:secret_value]');
   expect(JSON.stringify(view)).not.toContain(PLANTED);
   expect(JSON.stringify(view)).not.toContain(GITLAB_TOKEN);
 

@@ -23,7 +23,7 @@ export type TAnalyzeDeps = {
   /** The analyses row, recorded with the cache entry. */
   analysisId?: number;
   /** Exact values to mask wherever they appear (masked CI variables, tokens). */
-  secretValues?: string[];
+  secretValues?: readonly string[];
   /** Prebuilt providers, to reuse SDK clients across analyses; missing ones are built from settings. */
   providers?: Partial<Record<TProviderName, TProvider>>;
   /** Overrides AI_TIMEOUT_MS / AI_MAX_RETRIES for the SDK clients built here. */
@@ -50,6 +50,8 @@ export type TAnalysisOutcome = {
 };
 
 const MAX_HINTS_PER_JOB = 3;
+/** Longest provider error message kept on an attempt; cut after masking, so no secret is cut in two. */
+const MAX_ERROR_CHARS = 500;
 
 /** The answer's JSON Schema never changes: converted from zod (costly) once per process, not per analysis. */
 let answerSchema: { schema: Record<string, unknown>; tokens: number } | undefined;
@@ -193,7 +195,10 @@ export async function analyzePipeline(parsed: TAnalysisInput, deps: TAnalyzeDeps
       success = { result: buildResult(input, run.answer, { excerpts, fingerprint: fp, source, groups: name === 'offline' ? undefined : groups }), model, kind: source.kind };
     } catch (err) {
       const e = toProviderError(name, err);
-      attempts.push({ provider: name, model: provider?.model ?? '', ok: false, calls: spent.calls, reason: e.reason, error: e.message, ...pick(spent), durationMs: Date.now() - started });
+      // The egress masking point of provider errors: a provider (or a proxy before it) may echo the
+      // key it was sent, and the attempts end up in logs, in analyses.error and in BullMQ's failedReason.
+      const error = masker(e.message).slice(0, MAX_ERROR_CHARS);
+      attempts.push({ provider: name, model: provider?.model ?? '', ok: false, calls: spent.calls, reason: e.reason, error, ...pick(spent), durationMs: Date.now() - started });
       continue;
     }
     attempts.push({ provider: name, model: success.model, ok: true, calls: spent.calls, ...pick(spent), durationMs: Date.now() - started });

@@ -13,7 +13,11 @@ export const PROVIDER_FAILURE_REASONS = [
 ] as const;
 export type TProviderFailureReason = (typeof PROVIDER_FAILURE_REASONS)[number];
 
-/** One provider call that did not give a usable answer, with a reason a person can act on. */
+/**
+ * One provider call that did not give a usable answer, with a reason a person can act on. The
+ * message is the SDK's, whole: it may echo the key that was sent, so it is masked (and then cut
+ * short) before it is logged or stored, which analyzePipeline does for every attempt.
+ */
 export class ProviderError extends Error {
   constructor(
     readonly provider: TProviderName,
@@ -65,7 +69,7 @@ export function toProviderError(provider: TProviderName, err: unknown, timing?: 
   const e = (typeof err === 'object' && err !== null ? err : {}) as TSdkError;
   const name = String(e.constructor?.name ?? e.name ?? '');
   const status = typeof e.status === 'number' ? e.status : undefined;
-  const message = String(e.message ?? err).slice(0, 500);
+  const message = String(e.message ?? err);
   let reason: TProviderFailureReason = 'unknown';
   if (name.includes('Timeout')) reason = 'timeout';
   else if (name.includes('Connection')) reason = 'connection';

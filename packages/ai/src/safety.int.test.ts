@@ -146,3 +146,23 @@ test('a model that always obeys the injected "OK" fails clearly and the offline 
     anthropic.respond(null);
   }
 });
+
+test.each(['openai', 'anthropic'] as const)('an error from %s that echoes the API key is masked in the attempts and the failure message', async (provider) => {
+  const server = { openai, anthropic }[provider];
+  const key = { openai: openai.env.OPENAI_API_KEY, anthropic: anthropic.env.ANTHROPIC_API_KEY }[provider] as string;
+  // A proxy in front of the provider answering with the key it was sent, whole, then URL-encoded near where a message is cut.
+  const message = `Incorrect API key provided: ${key}; ${'upstream rejected the request; '.repeat(15)}key=${encodeURIComponent(key)}`;
+  server.enqueue({ status: 400, json: { error: { type: 'invalid_request_error', message } } });
+  const failure = await analyzePipeline(buildSampleInput([{ id: 903, name: 'build', stage: 'build', log: SAMPLE_LOGS.typescriptBuild }]), {
+    settings: settings({ DEFAULT_AI_PROVIDER: provider, AI_RULES_FIRST: 'false' }),
+    secretValues: [key],
+  }).catch((err: unknown) => err as Error);
+
+  expect(failure).toBeInstanceOf(Error);
+  expect((failure as Error & { code?: string }).code).toBe('ai_all_providers_failed');
+  const attempts = (failure as Error & { attempts: { error?: string }[] }).attempts;
+  expect(attempts[0]?.error).toContain('upstream rejected the request');
+  expect(JSON.stringify(attempts)).not.toContain(key);
+  expect((failure as Error).message).not.toContain(key);
+  expect((failure as Error).stack).not.toContain(key);
+});

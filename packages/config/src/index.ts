@@ -1,3 +1,4 @@
 export { ZEnv, AI_PROVIDERS, type TEnv, type TAiProvider } from './env.schema';
-export { loadConfig, maskConfig, isSecretSetting, enabledTriggers, ConfigError, type TConfig } from './load-config';
+export { loadConfig, enabledTriggers, ConfigError, type TConfig } from './load-config';
+export { SECRET_SETTINGS, isSecretSetting, maskConfig, secretValuesOf, showSetting, type TSecretPart } from './secret-settings';
 export { describeSettings, renderSettingsTable, renderEnvExample, type TSettingDoc } from './env-docs';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, maskConfig, enabledTriggers } from './load-config';
+import { ConfigError, loadConfig, enabledTriggers } from './load-config';
+import { maskConfig } from './secret-settings';
 
 const load = (env: Record<string, string>) => loadConfig(env, { dotenvPath: false });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { ZEnv, type TEnv } from './env.schema';
+import { isSecretSetting } from './secret-settings';
 
 export type TConfig = Readonly<TEnv>;
 
@@ -13,15 +14,8 @@ export class ConfigError extends Error {
   }
 }
 
-// Proxy URLs may carry credentials (http://user:password@proxy:3128).
-const SECRETS = /(SECRET|TOKEN|PASSWORD|API_KEY|_KEY$|^HTTPS?_PROXY$)/;
 /** Read under their conventional lower-case names too, as curl and most HTTP clients do. */
 const LOWER_CASE_ALIASES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'] as const;
-
-/** Names of the settings whose values must never be printed. */
-export function isSecretSetting(name: string): boolean {
-  return SECRETS.test(name);
-}
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = String(issue.path[0] ?? '?');
@@ -70,15 +64,6 @@ function missingProductionSecrets(config: TEnv): string[] {
     missing.push(`GITLAB_WEBHOOK_SECRET: required when ENVIRONMENT=production and TRIGGER_MODE=${config.TRIGGER_MODE} accepts webhooks (set the same value as the webhook's secret token in GitLab)`);
   }
   return missing;
-}
-
-/** The configuration with secrets replaced, for `cli config` and `/webhooks/gitlab/info`. */
-export function maskConfig(config: TConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) {
-    out[k] = isSecretSetting(k) && v !== undefined ? '********' : v;
-  }
-  return out;
 }
 
 /** Which triggers run: TRIGGER_MODE decides, IMAP_ENABLED also turns email on. */

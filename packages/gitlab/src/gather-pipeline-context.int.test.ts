@@ -319,6 +319,27 @@ describe('gatherPipelineContext against a fake GitLab', () => {
     expect(second.failed_jobs.find((j) => j.id === 9002)?.log?.text).toContain('Received: 100');
   });
 
+  it('masks what each step got and each step error before it is recorded or used, but not job logs', async () => {
+    // Any masking function: the worker passes the secret masker; here the word "cart" is the secret.
+    const mask = (text: string) => text.replace(/cart|languages/g, '[M]');
+    const saved: TFetchState = {};
+    gitlab.fail({ path: '/projects/42/languages', status: 500, times: 5 });
+    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, {
+      mask,
+      failOnTransient: false,
+      onStep: (key, entry) => void (saved[key] = entry),
+    });
+    // The worker keeps only the record of log steps (their data is the whole log).
+    const stored = JSON.stringify(Object.entries(saved).filter(([key]) => !/trace:/.test(key)));
+    expect(stored).not.toContain('cart');
+    expect(stored).toContain('[M].test.ts:12:5');
+    expect(ctx.test_report?.failures[0]?.classname).toBe('[M]');
+    expect(saved.languages?.record.error).toBeDefined();
+    expect(saved.languages?.record.error).not.toContain('languages');
+    // Logs are masked line by line by the excerpt, not here.
+    expect(ctx.failed_jobs.find((j) => j.id === 9002)?.log?.text).toContain('FAIL src/cart.test.ts');
+  });
+
   it('returns a partial context on transient errors when asked to', async () => {
     gitlab.fail({ path: '/projects/42/languages', status: 500, times: 5 });
     const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { failOnTransient: false });

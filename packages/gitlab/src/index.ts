@@ -5,7 +5,7 @@ export { readBoundedText, type TBoundedText, type TBoundedTextLimits, type TRead
 export { parseCiConfig, extractJobDefinition, extractGlobalKeywords, junitReportPaths, baseJobName, type TCiConfig } from './ci-config';
 export { pickFetchSettings, pickClientOptions, resolveFetchSettings, FETCH_DEFAULTS, type TFetchSettings, type TResolvedFetchSettings, type TGitLabEnv, type TGitLabClientEnv } from './gitlab.settings';
 export { gatherPipelineContext } from './gather-pipeline-context';
-export { createFetchState } from './step-runner';
+export { createFetchState, isLogStep } from './step-runner';
 export { toStoredStep, shrinkLogText, STORED_CUT_LOG_BYTES } from './stored-steps';
 export { createGatherCache, GATHER_CACHE_TTL, type TGatherCache } from './gather-cache';
 export { contextFromTrigger } from './trigger-context';

@@ -149,4 +149,6 @@ export type TGatherOptions = {
   failOnTransient?: boolean;
   /** Answers shared between analyses of this process (project facts, baselines); none when absent. */
   cache?: TGatherCache;
+  /** Masks every text a step gets (except job logs) and every step error before it is recorded or used. */
+  mask?: (text: string) => string;
 };

@@ -8,6 +8,33 @@ export type TStepResult<T> = { data: T; bytes?: number; count?: number; truncate
 /** Where a step's answer may be shared between analyses (see gather-cache.ts). */
 export type TStepCache<T> = { store?: TGatherCache; key: string; ttlMs: number; bytes?: (data: T) => number };
 
+/** Steps whose data is a job log: masked line by line when excerpted, not here (see maskStepData). */
+const LOG_STEP = /^(?:baseline_)?trace:/;
+
+/** True for the steps that fetch a job log (too big to keep in the fetch state). */
+export function isLogStep(key: string): boolean {
+  return LOG_STEP.test(key);
+}
+
+/** Every string inside a step's JSON result, masked; keys and other values kept. */
+function maskDeep(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, mask);
+  return out;
+}
+
+/**
+ * The fetch masking point: what a step got from GitLab (CI config, commit message, test-report
+ * traces, artifact files, titles) is masked before it is recorded, cached, persisted or used.
+ * Job logs are not: megabytes of log are masked as the few lines the excerpt keeps.
+ */
+function maskStepData<T>(key: string, data: T, mask: ((text: string) => string) | undefined): T {
+  return mask === undefined || isLogStep(key) ? data : (maskDeep(data, mask) as T);
+}
+
 /** Codes that will not change on a retry: the step is recorded as done (with no data) and not tried again. */
 const PERMANENT = new Set(['not_found', 'unauthorized', 'forbidden', 'client_error', 'invalid_response', 'redirect_refused']);
 
@@ -53,7 +80,8 @@ export function createStepRunner(options: TGatherOptions) {
       }
       const started = Date.now();
       try {
-        const result = await load();
+        const loaded = await load();
+        const result = { ...loaded, data: maskStepData(key, loaded.data, options.mask) };
         await save(key, {
           record: {
             step: key,
@@ -70,7 +98,8 @@ export function createStepRunner(options: TGatherOptions) {
         return result.data ?? null;
       } catch (err) {
         const code = isGitLabError(err) ? err.code : 'internal';
-        const record: TFetchStepRecord = { step: key, ok: false, bytes: 0, count: 0, ms: Date.now() - started, error: (err as Error).message, error_code: code, source: 'api' };
+        const message = (err as Error).message;
+        const record: TFetchStepRecord = { step: key, ok: false, bytes: 0, count: 0, ms: Date.now() - started, error: options.mask ? options.mask(message) : message, error_code: code, source: 'api' };
         const permanent = PERMANENT.has(code);
         await save(key, permanent ? { record, data: null } : { record });
         if (!permanent && (failOnTransient || !isGitLabError(err))) throw err;

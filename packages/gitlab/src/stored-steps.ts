@@ -1,7 +1,5 @@
 import type { TFetchStateEntry, TLogText } from './pipeline-context.types';
-
-/** Steps that read a job log (`trace:<job id>`, `baseline_trace:<job id>`). */
-const LOG_STEP = /^(baseline_)?trace:/;
+import { isLogStep } from './step-runner';
 
 /** What is kept of a log a read budget stopped, so a retry does not download it again. */
 export const STORED_CUT_LOG_BYTES = 64 * 1024;
@@ -30,10 +28,12 @@ export function shrinkLogText(log: TLogText, maxBytes: number): TLogText {
 /**
  * What of a fetch step goes into `fetch_state`. Job logs are too big for it: a retry reads them
  * again. A log a read budget stopped is the exception: reading it again would spend the whole
- * budget for the same cut, so its head and tail are kept (shrunk), and a retry reuses them.
+ * budget for the same cut, so its head and tail are kept (shrunk, and masked like everything
+ * stored: raw log text is never masked by the fetch step), and a retry reuses them.
  */
-export function toStoredStep(key: string, entry: TFetchStateEntry): TFetchStateEntry {
-  if (!LOG_STEP.test(key)) return entry;
+export function toStoredStep(key: string, entry: TFetchStateEntry, mask: (text: string) => string): TFetchStateEntry {
+  if (!isLogStep(key)) return entry;
   if (!entry.record.read_stop || !isLogText(entry.data)) return { record: entry.record };
-  return { record: entry.record, data: shrinkLogText(entry.data, STORED_CUT_LOG_BYTES) };
+  const shrunk = shrinkLogText(entry.data, STORED_CUT_LOG_BYTES);
+  return { record: entry.record, data: { ...shrunk, text: mask(shrunk.text) } };
 }

@@ -39,6 +39,32 @@ test('log text a trigger carried is stored with its secrets masked', async () =>
   expect(await queues.analyze.getJob(outcome.requestId)).toBeDefined();
 });
 
+test('the commit title, merge request title and log tail a trigger carried are stored masked, the service\'s own secrets too', async () => {
+  const ownToken = 'LegacyGitlabToken0123';
+  const planted = 'glpat-Zx9vQ2mN4bT7kL1pR8sW';
+  const outcome = await acceptFailure(
+    { db: database.db, queues, logger, secretValues: [ownToken] },
+    {
+      trigger: 'webhook',
+      project: { id: 5, path: 'g/p' },
+      pipeline: {
+        id: 78,
+        ref: 'main',
+        sha: null,
+        url: null,
+        commit_title: `Fix deploy: DB_PASSWORD="hunter two 42" and ${ownToken}`,
+        merge_request: { iid: 3, title: `Rotate ${planted}`, source_branch: 'fix', target_branch: 'main', state: 'opened', url: null },
+      },
+      failedJobs: [{ id: 9, name: 'deploy', stage: 'deploy', status: 'failed', log_tail: `curl -u deploy:${ownToken} https://x` }],
+    },
+  );
+  const row = await findAnalysisByRequestId(database.db, outcome.requestId);
+  const stored = JSON.stringify(row);
+  for (const secret of [ownToken, planted, 'hunter two 42', 'hunter']) expect(stored).not.toContain(secret);
+  expect(row?.pipeline.commit_title).toBe('Fix deploy: DB_PASSWORD="[MASKED:password]" and [MASKED:secret_value]');
+  expect(row?.pipeline.merge_request?.title).toBe('Rotate [MASKED:gitlab_token]');
+});
+
 test('concurrent first failures of many pipelines share statements and each gets its own analysis', async () => {
   const outcomes = await Promise.all(
     Array.from({ length: 40 }, (_, i) =>

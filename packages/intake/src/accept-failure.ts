@@ -8,7 +8,7 @@ import {
   type TRegisterFailureInput,
   type TRegisterFailureOutcome,
 } from '@cia/db';
-import { maskSecrets } from '@cia/log-intel';
+import { createSecretMasker } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { enqueueAnalyzePipeline, type TQueues } from '@cia/queue';
 import { createFirstFailureWriter, type TFirstFailureWriter } from './first-failures';
@@ -19,6 +19,8 @@ export type TIntakeDeps = {
   queues: Pick<TQueues, 'analyze'>;
   logger: TLogger;
   enqueueTimeoutMs?: number;
+  /** The service's own secret values (secretValuesOf(config)), masked in what the trigger carried besides the patterns. */
+  secretValues?: readonly string[];
 };
 
 /** One writer per database handle and queue: shared by every request of the process. */
@@ -33,10 +35,29 @@ function firstFailuresOf(deps: TIntakeDeps): TFirstFailureWriter {
 
 export type TAcceptOutcome = TRegisterFailureOutcome & { enqueued: boolean; redelivery?: boolean };
 
-/** Log text a trigger carried (the failure email's job log tails) is masked before it is stored. */
-function maskLogTails(input: TRegisterFailureInput): TRegisterFailureInput {
-  if (!input.failedJobs.some((j) => j.log_tail)) return input;
-  return { ...input, failedJobs: input.failedJobs.map((j) => (j.log_tail ? { ...j, log_tail: maskSecrets(j.log_tail) } : j)) };
+/** One masker per list of secret values (a process has one: its configuration's), its expression built once. */
+const maskers = new WeakMap<readonly string[], (text: string) => string>();
+const NO_VALUES: readonly string[] = [];
+function maskerOf(values: readonly string[] = NO_VALUES): (text: string) => string {
+  let masker = maskers.get(values);
+  if (!masker) maskers.set(values, (masker = createSecretMasker({ extraValues: values })));
+  return masker;
+}
+
+/**
+ * The intake masking point: free text a trigger carried, stored and shown later (the commit
+ * title on the API and the results page, the merge request title, the failure email's job log
+ * tails), is masked before it is written. Names and ids are kept as sent.
+ */
+function maskTriggerText(input: TRegisterFailureInput, mask: (text: string) => string): TRegisterFailureInput {
+  const p = input.pipeline;
+  const pipeline = {
+    ...p,
+    ...(p.commit_title ? { commit_title: mask(p.commit_title) } : {}),
+    ...(p.merge_request?.title ? { merge_request: { ...p.merge_request, title: mask(p.merge_request.title) } } : {}),
+  };
+  const failedJobs = input.failedJobs.some((j) => j.log_tail) ? input.failedJobs.map((j) => (j.log_tail ? { ...j, log_tail: mask(j.log_tail) } : j)) : input.failedJobs;
+  return { ...input, pipeline, failedJobs };
 }
 
 /**
@@ -52,7 +73,7 @@ export async function acceptFailure(
   rawInput: TRegisterFailureInput,
   options: { delayMs?: number; delivery?: TDeliveryRecord } = {},
 ): Promise<TAcceptOutcome> {
-  const input = maskLogTails(rawInput);
+  const input = maskTriggerText(rawInput, maskerOf(deps.secretValues));
   const first = await firstFailuresOf(deps).submit({ input, delivery: options.delivery, delayMs: options.delayMs });
   if (first) return { requestId: first.requestId, analysisId: first.analysisId, created: true, status: 'queued', enqueued: first.enqueued };
   if (options.delivery?.idempotencyKey) {

@@ -31,7 +31,7 @@ const RULES: [string, RegExp, RegExp][] = [
 
 describe.each(RULES)('replaceAnchored with the %s assignment pattern', (_name, anchor, pattern) => {
   // Marks every match with its groups, so any difference in where matches start or end shows.
-  const mark = (m: string, ...groups: string[]) => `<${m}|${groups.slice(0, 4).join('|')}>`;
+  const mark = (m: string, ...groups: (string | undefined)[]) => `<${m}|${groups.slice(0, 4).join('|')}>`;
 
   it('gives exactly what a global replace gives, on thousands of near-miss texts', () => {
     const next = random(42);

@@ -13,8 +13,8 @@ function stickyCopy(pattern: RegExp): RegExp {
   return sticky;
 }
 
-/** Gets the match and its groups (every group of the patterns used here takes part in a match). */
-type TReplacer = (match: string, ...groups: string[]) => string;
+/** Gets the match and its groups (undefined for a group that took no part in the match). */
+type TReplacer = (match: string, ...groups: (string | undefined)[]) => string;
 
 /**
  * `text.replace(pattern, replacer)` for a global `pattern` whose every match begins with a run of

@@ -21,7 +21,7 @@ export type TBlock = { lines: TStored[]; lastCore: number; best: number; step: n
 /** What one pass over a log leaves for ranking. */
 export type TScannedLog = { blocks: TBlock[]; failedSteps: Set<number>; totalLines: number; sections: string[] };
 
-export type TSelectOptions = { maxLines: number; maxChars: number; extraSecrets: string[] };
+export type TSelectOptions = { maxLines: number; maxChars: number; extraSecrets: readonly string[] };
 
 /** A line that scores at least this opens a failure block. */
 export const CORE_SCORE = 5;

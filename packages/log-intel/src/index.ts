@@ -8,7 +8,7 @@ export type {
   TRuleMatch,
 } from './types';
 export { excerptLog, DEFAULT_MAX_CHARS, DEFAULT_MAX_LINES, DEFAULT_CONTEXT_LINES } from './excerpt';
-export { createSecretMasker, maskSecrets } from './mask';
+export { createSecretMasker, maskSecrets, MIN_SECRET_LENGTH } from './mask';
 export { classify, loadRules, ZRule, type TRule } from './classify';
 export { fingerprint } from './fingerprint';
 export { normalizeLine } from './normalize';

@@ -1,47 +1,32 @@
 import { replaceAnchored } from './anchored-replace';
+import { maskEncodedTokens } from './encoded-tokens';
+import { exactValuesRegExp } from './exact-values';
+import {
+  ANY_TOKEN_RE,
+  BEARER_RE,
+  CONFIG_SET_RE,
+  CURL_USER_RULES,
+  HEADER_RE,
+  HEADER_WORD_RE,
+  SECRET_FLAG_RE,
+  SECRET_FLAG_WORD_RE,
+  STRONG_ANCHOR_RE,
+  STRONG_ASSIGNMENT_RE,
+  TOKEN_RULES,
+  TOOL_FLAG_RE,
+  TOOL_PASSWORD_RULES,
+  TOOL_WORD_RE,
+  URL_CREDENTIALS_RE,
+  WEAK_ANCHOR_RE,
+  WEAK_ASSIGNMENT_RE,
+} from './mask-rules';
 import { ANSI_RE } from './normalize';
 import type { TMaskOptions } from './types';
 
+export { MIN_SECRET_LENGTH } from './exact-values';
+export { STRONG_ANCHOR_RE, STRONG_ASSIGNMENT_RE, WEAK_ANCHOR_RE, WEAK_ASSIGNMENT_RE } from './mask-rules';
+
 const placeholder = (kind: string): string => `[MASKED:${kind}]`;
-
-/** Secrets recognisable by their own shape, whatever surrounds them. Most specific first. */
-const TOKEN_RULES: [string, RegExp][] = [
-  ['private_key', /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g],
-  ['gitlab_token', /\b(?:glpat|gldt|glrt|glcbt|glptt|glft|glimt|glagent|gloas|glsoat|glffct|glwt)-[0-9A-Za-z_.-]{20,}/g],
-  ['gitlab_token', /\bGR1348941[0-9A-Za-z_-]{20,}/g],
-  ['github_token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g],
-  ['aws_access_key', /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[0-9A-Z]{16}\b/g],
-  ['slack_webhook', /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g],
-  ['slack_token', /\bxox[abposr]-[0-9A-Za-z-]{10,}/g],
-  ['jwt', /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g],
-  ['npm_token', /\bnpm_[A-Za-z0-9]{36}\b/g],
-  ['google_api_key', /\bAIza[0-9A-Za-z_-]{35}\b/g],
-  ['stripe_key', /\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}/g],
-  ['openai_key', /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}/g],
-];
-
-// Every token shape in one expression, only to test: most texts hold none, and one scan that finds
-// nothing replaces a dozen (a text it does not match cannot match any rule, so skipping is exact).
-const ANY_TOKEN_RE = new RegExp(TOKEN_RULES.map(([, re]) => `(?:${re.source})`).join('|'));
-
-// user:password@ in any scheme://; also user@ alone when the user part is itself a token.
-const URL_CREDENTIALS_RE = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+:[^\s/@]+|[^\s:/@]{20,})@/gi;
-const BEARER_RE = /\b(Bearer|Basic|token)(\s+)([A-Za-z0-9._~+/=-]{12,})/g;
-const HEADER_RE = /\b((?:PRIVATE|JOB)-TOKEN|X-Api-Key|X-Auth-Token|X-Gitlab-Token)(\s*:\s*)(\S+)/gi;
-
-// NAME=value / NAME: value / "name": "value" where the name says secret: masked whatever the value.
-export const STRONG_ASSIGNMENT_RE =
-  /(\b[A-Za-z0-9_.-]*?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key)[A-Za-z0-9_]*["']?\s*(?:=|:=|:)\s*)(["']?)([^\s"',;&]{4,})/gi;
-// Names that only hint at a secret (key, auth, credential...): masked when the value looks random.
-export const WEAK_ASSIGNMENT_RE =
-  /(\b[A-Za-z0-9_.-]*?(key|auth|cred|credentials?|salt|dsn|signature|cookie|session|cert|pass)[A-Za-z0-9_]*["']?\s*(?:=|:)\s*)(["']?)([^\s"',;&]{12,})/gi;
-
-// What every match of the assignment patterns above contains: the word and the assignment operator.
-// Only the names reaching one are tried (see replaceAnchored), not every position of the text.
-export const STRONG_ANCHOR_RE = /(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key)[A-Za-z0-9_]*["']?\s*[=:]/gi;
-export const WEAK_ANCHOR_RE = /(?:key|auth|cred|salt|dsn|signature|cookie|session|cert|pass)[A-Za-z0-9_]*["']?\s*[=:]/gi;
-// A cheap test every header match needs: a text failing it is not scanned.
-const HEADER_WORD_RE = /private-token|job-token|x-api-key|x-auth-token|x-gitlab-token/i;
 
 /** The assigned variable's name, without quotes and the assignment operator. */
 function nameOf(head: string): string {
@@ -68,76 +53,139 @@ function shannonEntropy(value: string): number {
   return h;
 }
 
+/**
+ * Random-looking: long, letters and digits, high entropy; not a path, a file name, a source
+ * position (`x.go:59`) or a colon-separated identifier (`group:artifact:jar:1.0`, `table:123:A`).
+ */
 function looksRandom(value: string): boolean {
-  return value.length >= 12 && /\d/.test(value) && /[A-Za-z]/.test(value) && shannonEntropy(value) >= 3.2 && !/^\/|\.\w{2,4}$/.test(value);
+  return (
+    value.length >= 12 &&
+    /\d/.test(value) &&
+    /[A-Za-z]/.test(value) &&
+    shannonEntropy(value) >= 3.2 &&
+    !/^\/|\.\w{2,4}$|\.\w{1,4}:\d+$|:[^:]*:/.test(value)
+  );
 }
 
-/** A value that is a reference or a placeholder, not a secret. */
+// `$NAME`, `${NAME}`, `$(command`: shell references (upper-case or all-lower-case names). What is
+// left once they are taken out decides: `$CI_TOKEN` is a reference, `$ecr3t!` is a password.
+const SHELL_REFERENCE_RE = /\$(?:\{[^}]*\}?|\([^)]*\)?|[A-Z_][A-Z0-9_]*|[a-z_]+(?![A-Za-z0-9]))/g;
+
+/**
+ * Whether the word after an authorization scheme is a credential: `Basic` carries base64 of
+ * `user:password` (not "Basic functionality"), `token` a random-looking value, `Bearer` anything.
+ */
+function isSchemeCredential(scheme: string, value: string): boolean {
+  if (scheme === 'Basic') return Buffer.from(value, 'base64').toString('latin1').includes(':');
+  return scheme !== 'token' || looksRandom(value);
+}
+
+/** A value that is a reference, a placeholder, or already masked (by us or by the CI system), not a secret. */
 function isPlaceholderValue(value: string): boolean {
-  return /^(?:\$|%|\{\{|<|\[MASKED|\*{3}|x{3,}$|true$|false$|null$|none$|nil$|undefined$|required$|optional$|string$|expected)/i.test(value);
-}
-
-function maskValue(kind: string, head: string, quote: string): string {
-  return `${head}${quote}${placeholder(kind)}`;
+  if (value.startsWith('$')) return !/[A-Za-z0-9]/.test(value.replace(SHELL_REFERENCE_RE, ''));
+  return /^(?:%|\{\{|<|\[MASKED|\[(?:secure|masked|redacted|filtered|hidden)\]|\*{3}|x{3,}$|true$|false$|null$|none$|nil$|undefined$|required$|optional$|string$|expected)/i.test(value);
 }
 
 /**
- * The expression matching any of the given values, longest first. The same values (the worker's
- * token, analysis after analysis) reuse one expression: a new RegExp is compiled again by V8 on
- * its first use, which showed in a busy worker's profile. Only replace() uses it, which resets
- * lastIndex, so sharing it is safe.
+ * The value matched by the VALUE part of a rule (double-quoted, single-quoted, or bare after an
+ * optional quote), and the replacement keeping the quotes around the placeholder.
  */
-const exactCache = new Map<string, RegExp>();
-const EXACT_CACHE_SIZE = 16;
-function exactValuesRegExp(extraValues: string[]): RegExp | undefined {
-  const values = [...new Set(extraValues.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
-  if (values.length === 0) return undefined;
-  const key = JSON.stringify(values);
-  let re = exactCache.get(key);
-  if (re === undefined) {
-    re = new RegExp(values.map(escapeRegExp).join('|'), 'g');
-    if (exactCache.size >= EXACT_CACHE_SIZE) exactCache.delete(exactCache.keys().next().value as string);
-    exactCache.set(key, re);
-  }
-  return re;
+function valueOf(groups: string[]): { value: string; masked: (kind: string) => string } | undefined {
+  const [double, single, openQuote, bare] = groups;
+  if (double !== undefined) return { value: double, masked: (kind) => `"${placeholder(kind)}"` };
+  if (single !== undefined) return { value: single, masked: (kind) => `'${placeholder(kind)}'` };
+  if (bare === undefined) return undefined;
+  return { value: bare, masked: (kind) => `${openQuote ?? ''}${placeholder(kind)}` };
 }
 
-/** A masking function for many texts with the same caller-provided values (escaped once). */
+/** A replacer for a rule `(kept head)VALUE`: the value masked (its kind told by the head) unless it is a placeholder. */
+function maskValueAfterHead(kindOf: (head: string) => string) {
+  return (m: string, head: string, ...rest: unknown[]): string => {
+    const v = valueOf(rest.slice(0, 4) as string[]);
+    return v === undefined || isPlaceholderValue(v.value) ? m : `${head}${v.masked(kindOf(head))}`;
+  };
+}
+
+const maskFlagValue = maskValueAfterHead((head) => kindOfName(nameOf(head)));
+const maskConfigValue = maskValueAfterHead((head) => kindOfName(head.toLowerCase()));
+const maskToolPassword = maskValueAfterHead(() => 'password');
+
+/** Secrets handed to command-line tools: flags, configuration commands, tool-specific short flags. */
+function maskCommandLine(input: string): string {
+  let text = input;
+  if (SECRET_FLAG_WORD_RE.test(text)) text = text.replace(SECRET_FLAG_RE, maskFlagValue);
+  if (/config/i.test(text)) text = text.replace(CONFIG_SET_RE, maskConfigValue);
+  if (!TOOL_FLAG_RE.test(text) || !TOOL_WORD_RE.test(text)) return text;
+  for (const re of TOOL_PASSWORD_RULES) text = text.replace(re, maskToolPassword);
+  for (const re of CURL_USER_RULES) {
+    text = text.replace(re, (m: string, head: string, _quote: string, password: string) => (isPlaceholderValue(password) ? m : `${head}${placeholder('password')}`));
+  }
+  return text;
+}
+
+/**
+ * True when the secret word of a name runs on into a longer lower-case word (`tokens`,
+ * `tokenfilter`, `CreatePasswords`): such names count or describe things more often than they
+ * hold a secret, so their value must look random to be masked. A second secret word after the
+ * first (`secretkey`, `apitoken`) still names a secret.
+ */
+function wordRunsOn(head: string, word: string): boolean {
+  const at = head.toLowerCase().lastIndexOf(word.toLowerCase());
+  const rest = head.slice(at + word.length);
+  return /^[a-z]/.test(rest) && !/^(?:key|token|secret|pass)/i.test(rest);
+}
+
+/** A class-like name of three or more capitalised words (`RemoveAccessPassword:` in a migration log) names code, not a setting. */
+function isClassName(name: string): boolean {
+  return /^[A-Z][a-z]+(?:[A-Z][a-z0-9]*){2,}$/.test(name);
+}
+
+/** NAME=value assignments: any value of a secret name, random-looking values of a name that hints at one. */
+function maskAssignments(input: string): string {
+  let text = replaceAnchored(input, STRONG_ANCHOR_RE, STRONG_ASSIGNMENT_RE, (m, head = '', word = '', ...groups) => {
+    const v = valueOf(groups as string[]);
+    if (v === undefined || isPlaceholderValue(v.value)) return m;
+    const name = nameOf(head);
+    // `token:` is common prose in parser errors ("unexpected token: }"): demand a token-like value.
+    if (name === 'token' && head.trimEnd().endsWith(':') && !looksRandom(v.value)) return m;
+    if ((wordRunsOn(head, word) || isClassName(head.replace(/["'\s:=]+$/, ''))) && !looksRandom(v.value)) return m;
+    // $PWD, $OLDPWD are directories, not passwords.
+    if (/pwd$/.test(name) && v.value.startsWith('/')) return m;
+    return `${head}${v.masked(kindOfName(name))}`;
+  });
+  text = replaceAnchored(text, WEAK_ANCHOR_RE, WEAK_ASSIGNMENT_RE, (m, head = '', _word, quote = '', value = '') =>
+    isPlaceholderValue(value) || !looksRandom(value) ? m : `${head}${quote}${placeholder('secret')}`,
+  );
+  return text;
+}
+
+/** A masking function for many texts with the same caller-provided values (their expression built once). */
 export function createSecretMasker(options: TMaskOptions = {}): (text: string) => string {
   const exact = exactValuesRegExp(options.extraValues ?? []);
   return (input: string): string => {
     let text = input.includes('\x1b') ? input.replace(ANSI_RE, '') : input;
-    if (exact !== undefined) text = text.replace(exact, placeholder('ci_variable'));
+    if (exact !== undefined) text = text.replace(exact, placeholder('secret_value'));
     if (ANY_TOKEN_RE.test(text)) for (const [kind, re] of TOKEN_RULES) text = text.replace(re, placeholder(kind));
+    text = maskEncodedTokens(text, placeholder('encoded_token'));
     if (text.includes('://') && text.includes('@')) text = text.replace(URL_CREDENTIALS_RE, (_m, scheme: string) => `${scheme}${placeholder('url_credentials')}@`);
     if (HEADER_WORD_RE.test(text)) text = text.replace(HEADER_RE, (_m, name: string, sep: string) => `${name}${sep}${placeholder('token')}`);
     text = text.replace(BEARER_RE, (m, scheme: string, sp: string, value: string) =>
-      scheme === 'token' && !looksRandom(value) ? m : `${scheme}${sp}${placeholder('bearer_token')}`,
+      isSchemeCredential(scheme, value) ? `${scheme}${sp}${placeholder('bearer_token')}` : m,
     );
-    text = replaceAnchored(text, STRONG_ANCHOR_RE, STRONG_ASSIGNMENT_RE, (m, head, _word, quote, value) => {
-      if (isPlaceholderValue(value)) return m;
-      const name = nameOf(head);
-      // `token:` is common prose in parser errors ("unexpected token: }"): demand a token-like value.
-      if (name === 'token' && head.trimEnd().endsWith(':') && !looksRandom(value)) return m;
-      return maskValue(kindOfName(name), head, quote);
-    });
-    text = replaceAnchored(text, WEAK_ANCHOR_RE, WEAK_ASSIGNMENT_RE, (m, head, _name, quote, value) =>
-      isPlaceholderValue(value) || !looksRandom(value) ? m : maskValue('secret', head, quote),
-    );
-    return text;
+    text = maskCommandLine(text);
+    return maskAssignments(text);
   };
 }
 
 /**
- * Replaces secrets with typed placeholders (`[MASKED:gitlab_token]`): known token shapes, PEM private
- * keys (whole block), credentials in URLs and headers, secret-named assignments, random-looking values
- * of secret-like variables, and the exact values given (e.g. masked CI variables). ANSI codes are
- * removed first so a secret split by colour codes is still found.
+ * Replaces secrets with typed placeholders (`[MASKED:gitlab_token]`): the exact values given (the
+ * service's own secrets) in their common encodings, known token shapes (also base64-encoded), PEM
+ * private keys (whole block), credentials in URLs and headers, secrets given to command-line tools
+ * (`--password X`, `mysql -pX`, `curl -u user:pw`, `aws configure set ..._key X`), secret-named
+ * assignments (quoted values with spaces too), and random-looking values of secret-like variables.
+ * ANSI codes are removed first so a secret split by colour codes is still found. Masking its own
+ * output changes nothing.
  */
 export function maskSecrets(text: string, options: TMaskOptions = {}): string {
   return createSecretMasker(options)(text);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -11,8 +11,8 @@ export type TExcerptOptions = {
   contextLines?: number;
   /** Log of the last successful run of the same job: lines also found there rank last. */
   baseline?: TLogInput;
-  /** Exact values to mask (e.g. the project's masked CI variables). */
-  extraSecrets?: string[];
+  /** Exact values to mask (the service's own secrets), in their common encodings too. */
+  extraSecrets?: readonly string[];
 };
 
 export type TExcerptBlock = { start: number; end: number; score: number; kind: string };
@@ -28,7 +28,10 @@ export type TExcerpt = {
   blocks: TExcerptBlock[];
 };
 
-export type TMaskOptions = { extraValues?: string[] };
+export type TMaskOptions = {
+  /** Exact values to mask wherever they appear, as is, URL-encoded or base64; shorter than MIN_SECRET_LENGTH: ignored. */
+  extraValues?: readonly string[];
+};
 
 export type TRuleMatch = {
   ruleId: string;

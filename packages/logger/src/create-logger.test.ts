@@ -3,8 +3,8 @@ import winston from 'winston';
 import { createLogger } from './create-logger';
 
 /** A logger as createLogger makes it, with a second transport that keeps every printed entry. */
-function capturedLogger(level: string) {
-  const logger = createLogger({ service: 'test', level, json: true });
+function capturedLogger(level: string, secretValues?: string[]) {
+  const logger = createLogger({ service: 'test', level, json: true, secretValues });
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -30,6 +30,21 @@ describe('createLogger', () => {
     expect(lines.map((l) => l.message)).toEqual(['kept', 'kept too']);
     expect(lines[0]).toMatchObject({ level: 'warn', request_id: 'req-1', service: 'test' });
     expect(JSON.stringify(lines)).not.toContain('glpat-abcdefghijklmnopqrst');
+  });
+
+  it('cuts the exact secret values it was given out of messages, metadata and errors, also URL-encoded', async () => {
+    const legacyToken = 'LegacyGitlabToken0123';
+    const dbPassword = 'db pass/w0rd';
+    const { logger, lines, settled } = capturedLogger('info', [legacyToken, dbPassword, 'short']);
+    logger.warn(`provider said: invalid key ${legacyToken}`, { err: new Error(`connect postgres://app:${encodeURIComponent(dbPassword)}@db failed`), detail: { note: `pw is ${dbPassword}` } });
+    logger.info('a short value is left alone: short');
+    await settled();
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain(legacyToken);
+    expect(text).not.toContain(dbPassword);
+    expect(text).not.toContain(encodeURIComponent(dbPassword));
+    expect(lines[0]?.message).toBe('provider said: invalid key [REDACTED]');
+    expect(lines[1]?.message).toBe('a short value is left alone: short');
   });
 
   it('follows a level changed at run time', async () => {

@@ -1,5 +1,5 @@
 import winston from 'winston';
-import { redact } from './redact';
+import { createRedactor } from './redact';
 
 export type TLogger = winston.Logger;
 
@@ -10,21 +10,27 @@ export type TLoggerOptions = {
   json?: boolean;
   /** Silence output (tests that assert on nothing logged). */
   silent?: boolean;
+  /** Exact values cut out of every entry, message included: the service's own secrets (secretValuesOf(config)). */
+  secretValues?: readonly string[];
 };
 
-const redactFormat = winston.format((info) => {
-  const scrubbed = redact({ ...info }) as winston.Logform.TransformableInfo;
-  for (const key of Object.keys(scrubbed)) info[key] = scrubbed[key];
-  return info;
-});
+/** Scrubs the whole entry, message included, before any other format sees it. */
+function redactFormat(secretValues: readonly string[] | undefined) {
+  const redact = createRedactor(secretValues);
+  return winston.format((info) => {
+    const scrubbed = redact({ ...info }) as winston.Logform.TransformableInfo;
+    for (const key of Object.keys(scrubbed)) info[key] = scrubbed[key];
+    return info;
+  })();
+}
 
 /** One winston logger per process; child loggers add request_id, job_id, attempt. */
 export function createLogger(options: TLoggerOptions): TLogger {
   const json = options.json ?? process.env.ENVIRONMENT === 'production';
   const format = json
-    ? winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())
+    ? winston.format.combine(redactFormat(options.secretValues), winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())
     : winston.format.combine(
-        redactFormat(),
+        redactFormat(options.secretValues),
         winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
         winston.format.printf(({ timestamp, level, message, service, ...rest }) => {
           const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';

@@ -1,3 +1,3 @@
 export { createLogger, type TLogger, type TLoggerOptions } from './create-logger';
-export { redact } from './redact';
+export { createRedactor, redact } from './redact';
 export { runService } from './run-service';

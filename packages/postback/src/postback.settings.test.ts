@@ -34,3 +34,20 @@ test('only allowed http(s) links are rendered as links', () => {
   expect(link('job [1]', 'https://gitlab.example/jobs/1', any)).toBe('[job \\[1\\]](https://gitlab.example/jobs/1)');
   expect(link('job', 'https://gitlab.example/jobs/1', () => false)).toBe('job');
 });
+
+test('everything posted is masked with every secret of the configuration, not only the GitLab token', () => {
+  const { maskValues } = pickPostbackSettings(
+    testConfig({
+      GITLAB_API_TOKEN: 'legacyGitlabToken0123',
+      OPENAI_API_KEY: 'openai-key-0123456789',
+      ANTHROPIC_API_KEY: 'anthropic-key-0123456789',
+      AZURE_OPENAI_API_KEY: 'azure-key-0123456789',
+      IMAP_APP_PASSWORD: 'imap-app-password-42',
+      DATABASE_URL: 'postgres://app:Pg-Passw0rd-9@db:5432/ci',
+      REDIS_URL: 'redis://:R3dis-Passw0rd@cache:6379/0',
+    }),
+  );
+  for (const v of ['legacyGitlabToken0123', 'openai-key-0123456789', 'anthropic-key-0123456789', 'azure-key-0123456789', 'imap-app-password-42', 'Pg-Passw0rd-9', 'R3dis-Passw0rd']) {
+    expect(maskValues).toContain(v);
+  }
+});

@@ -1,4 +1,4 @@
-import type { TConfig } from '@cia/config';
+import { secretValuesOf, type TConfig } from '@cia/config';
 import type { TPostbackChannel } from '@cia/queue';
 import type { TLinkPolicy } from './link-policy';
 
@@ -23,8 +23,8 @@ export type TPostbackSettings = {
   /** Needed for GitLab notes. */
   gitlabConfigured: boolean;
   timeoutMs: number;
-  /** Values masked in everything posted, whatever their shape (our own tokens). */
-  maskValues: string[];
+  /** Values masked in everything posted, whatever their shape: every secret of the configuration. */
+  maskValues: readonly string[];
 };
 
 export function pickPostbackSettings(config: TConfig): TPostbackSettings {
@@ -39,7 +39,7 @@ export function pickPostbackSettings(config: TConfig): TPostbackSettings {
     secretKey: config.SECRET_KEY,
     gitlabConfigured: Boolean(config.GITLAB_API_TOKEN),
     timeoutMs: config.POSTBACK_TIMEOUT_MS,
-    maskValues: [config.GITLAB_API_TOKEN, config.SECRET_KEY, config.API_TOKEN, config.GITLAB_WEBHOOK_SECRET].filter((v): v is string => Boolean(v)),
+    maskValues: secretValuesOf(config),
   };
 }
 

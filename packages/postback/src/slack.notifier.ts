@@ -34,7 +34,7 @@ export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
   };
 }
 
-export async function sendSlackNotification(url: string, input: TNoteInput, options: { maskValues: string[]; timeoutMs: number }): Promise<void> {
+export async function sendSlackNotification(url: string, input: TNoteInput, options: { maskValues: readonly string[]; timeoutMs: number }): Promise<void> {
   const body = JSON.stringify(maskDeep(buildSlackMessage(input), options.maskValues));
   await postJson('slack', url, body, {}, options.timeoutMs);
 }

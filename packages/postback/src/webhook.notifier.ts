@@ -33,7 +33,7 @@ export function buildWebhookPayload(input: TNoteInput, meta: { deliveryId: strin
 export async function sendWebhookNotification(
   url: string,
   input: TNoteInput,
-  options: { secretKey: string; deliveryId: string; maskValues: string[]; timeoutMs: number; now?: Date },
+  options: { secretKey: string; deliveryId: string; maskValues: readonly string[]; timeoutMs: number; now?: Date },
 ): Promise<void> {
   const body = JSON.stringify(maskDeep(buildWebhookPayload(input, { deliveryId: options.deliveryId, sentAt: options.now ?? new Date() }), options.maskValues));
   await postJson('webhook', url, body, { [SIGNATURE_HEADER]: signBody(options.secretKey, body), 'X-CI-Analyst-Event': WEBHOOK_EVENT, 'X-CI-Analyst-Delivery': options.deliveryId }, options.timeoutMs);

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { enabledTriggers } from '@cia/config';
+import { enabledTriggers, secretValuesOf } from '@cia/config';
 import { notifyPipelineSucceeded, pickPostbackSettings } from '@cia/postback';
 import { AppError, errorHandler } from './http/app-error';
 import { requireApiToken } from './http/auth';
@@ -31,6 +31,7 @@ export function createApp(deps: TIngestDeps): Express {
     db: deps.db,
     queues: deps.queues,
     logger: deps.logger,
+    secretValues: secretValuesOf(config),
     webhookSecret: config.GITLAB_WEBHOOK_SECRET,
     jobHookDelayMs: config.JOB_HOOK_DELAY_SECONDS * 1000,
     onPipelineSucceeded: (event: TPipelineSucceeded) =>

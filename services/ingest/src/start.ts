@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TConfig } from '@cia/config';
+import { secretValuesOf, type TConfig } from '@cia/config';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { startOutboxRelay, type TOutboxOptions } from '@cia/intake';
 import { createLogger, type TLogger } from '@cia/logger';
@@ -16,7 +16,7 @@ export async function startIngest(
   shared: { database?: TDatabase; logger?: TLogger; port?: number; relay?: TOutboxOptions } = {},
 ): Promise<TIngestHandle> {
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required to start ingest on its own (npm start provides one)');
-  const logger = shared.logger ?? createLogger({ service: 'ingest', level: config.LOG_LEVEL });
+  const logger = shared.logger ?? createLogger({ service: 'ingest', level: config.LOG_LEVEL, secretValues: secretValuesOf(config) });
   const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: 20 }));
   if (!shared.database) await applyMigrations(database);
   const redis = createRedisConnection(config.REDIS_URL, 'producer');

@@ -1,5 +1,5 @@
 import type { TConfig } from '@cia/config';
-import { enabledTriggers } from '@cia/config';
+import { enabledTriggers, secretValuesOf } from '@cia/config';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { startOutboxRelay } from '@cia/intake';
 import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
@@ -37,7 +37,7 @@ export async function startMailWatcher(
   config: TConfig,
   shared: { database?: TDatabase; logger?: TLogger; watcher?: TMailWatcherTuning } = {},
 ): Promise<TMailWatcherHandle> {
-  const logger = shared.logger ?? createLogger({ service: 'mail-watcher', level: config.LOG_LEVEL });
+  const logger = shared.logger ?? createLogger({ service: 'mail-watcher', level: config.LOG_LEVEL, secretValues: secretValuesOf(config) });
   if (!enabledTriggers(config).email) {
     logger.info('email trigger is off (TRIGGER_MODE=webhook); mail-watcher idle');
     return { close: async () => undefined };
@@ -53,7 +53,7 @@ export async function startMailWatcher(
   const relay = startOutboxRelay({ db: database.db, queues, logger });
   // Only needed for emails that name a project by path; without a token they are skipped.
   const resolveProject = config.GITLAB_API_TOKEN ? createProjectResolver(createGitLabClient({ ...pickClientOptions(config), retries: 1 })) : undefined;
-  const watcher = createMailWatcher({ db: database.db, queues, logger, resolveProject }, options);
+  const watcher = createMailWatcher({ db: database.db, queues, logger, resolveProject, secretValues: secretValuesOf(config) }, options);
   const heartbeat = startHeartbeat(redis, config.QUEUE_PREFIX, 'mail-watcher', () => watcher.status());
   watcher.onStateChange(() => void heartbeat.beat());
   watcher.start();

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import { createProviderPool, resolveProviderChain } from '@cia/ai';
-import type { TConfig } from '@cia/config';
+import { secretValuesOf, type TConfig } from '@cia/config';
 import { createGatherCache, createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
@@ -15,7 +15,7 @@ export type TWorkerHandle = { close(): Promise<void> };
 /** Starts one worker process: a BullMQ worker pool on the analyze queue. */
 export async function startWorker(config: TConfig, shared: { database?: TDatabase; logger?: TLogger } = {}): Promise<TWorkerHandle> {
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required to start the worker on its own (npm start provides one)');
-  const logger = shared.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL });
+  const logger = shared.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL, secretValues: secretValuesOf(config) });
   const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: Math.min(config.WORKER_CONCURRENCY, 20) }));
   if (!shared.database) await applyMigrations(database);
   const connection = createRedisConnection(config.REDIS_URL, 'worker');

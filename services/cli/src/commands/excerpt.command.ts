@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '@cia/config';
+import { loadConfig, secretValuesOf } from '@cia/config';
 import { excerptLog, type TExcerpt, type TExcerptOptions } from '@cia/log-intel';
 import { collectLogInputs, mapOrdered, resolveUserPath, UsageError, type TLogInputFile } from './log-inputs';
 
@@ -36,6 +36,7 @@ export function excerptOptionsFrom(opts: TExcerptCommandOptions): TExcerptOption
     maxLines: opts.maxLines ?? config.EXCERPT_MAX_LINES,
     maxChars: opts.maxChars ?? config.EXCERPT_MAX_CHARS,
     contextLines: opts.contextLines ?? config.GITLAB_LOG_CONTEXT_LINES,
+    extraSecrets: secretValuesOf(config),
   };
 }
 

@@ -1,4 +1,4 @@
-import { loadConfig, enabledTriggers } from '@cia/config';
+import { loadConfig, enabledTriggers, secretValuesOf } from '@cia/config';
 import { applyMigrations, openDatabase } from '@cia/db';
 import { startIngest } from '@cia/ingest';
 import { createLogger } from '@cia/logger';
@@ -14,7 +14,7 @@ import { startPrivateRedis } from '../private-redis';
 export function serveCommand(): void {
   runService('ci-analyst', async () => {
     let config = loadConfig();
-    const logger = createLogger({ service: 'ci-analyst', level: config.LOG_LEVEL });
+    const logger = createLogger({ service: 'ci-analyst', level: config.LOG_LEVEL, secretValues: secretValuesOf(config) });
     const redis = config.REDIS_URL ? undefined : await startPrivateRedis(config.DATA_DIR);
     if (redis) {
       config = Object.freeze({ ...config, REDIS_URL: redis.url });

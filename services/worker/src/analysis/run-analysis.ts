@@ -1,11 +1,12 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
-import type { TConfig } from '@cia/config';
+import { secretValuesOf, type TConfig } from '@cia/config';
 import { completeAnalysisWithJobs, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
 import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchSettings, toStoredStep, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
 import type { TLogSource } from './log-state';
+import { maskerOf } from './secret-masker';
 
 export type TRunDeps = {
   db: TDb;
@@ -41,12 +42,14 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipeli
   const input = { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } };
   const steps = createFetchState();
   if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES), steps };
+  const mask = maskerOf(config);
   try {
     const ctx = await gatherPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
       previous: row.fetchState as TFetchState,
       cache: deps.gitlabCache,
+      mask,
       onStep: (key, entry) => {
-        steps[key] = toStoredStep(key, entry);
+        steps[key] = toStoredStep(key, entry, mask);
       },
     });
     return { ctx, steps };
@@ -56,16 +59,12 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipeli
   }
 }
 
-/** Exact values masked wherever they appear: the API token may show up in a log (a clone URL, a curl). */
-function secretValues(config: TConfig): string[] {
-  return config.GITLAB_API_TOKEN ? [config.GITLAB_API_TOKEN] : [];
-}
 
-/** Every failed job's log excerpted (and masked, the exact secret values too), as stored in analysis_jobs. */
+/** Every failed job's log excerpted (and masked, the configuration's secret values too), as stored in analysis_jobs. */
 async function excerptJobs(deps: TRunDeps, ctx: TPipelineContext): Promise<{ excerpts: Map<number, TExcerpt>; jobs: TFetchedJob[] }> {
   const excerpts = new Map<number, TExcerpt>();
   const jobs: TFetchedJob[] = [];
-  const extraSecrets = secretValues(deps.config);
+  const extraSecrets = secretValuesOf(deps.config);
   for (const job of ctx.failed_jobs) {
     const excerpt = job.log
       ? await excerptLog(job.log.text, {
@@ -114,7 +113,7 @@ export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TR
       settings: deps.config,
       db: deps.db,
       analysisId: row.id,
-      secretValues: secretValues(deps.config),
+      secretValues: secretValuesOf(deps.config),
       providers: deps.providers,
     });
   } catch (err) {

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { claimAnalysis, failAnalysis, type TAnalysisRow } from '@cia/db';
 import { ANALYZE_PIPELINE_JOB } from '@cia/queue';
 import { runAnalysis, type TRunDeps } from '../analysis/run-analysis';
+import { maskerOf } from '../analysis/secret-masker';
 
 export type TProcessorDeps = TRunDeps & {
   /** Runs once the analysis is stored (post-back enqueue); idempotent, as a retried job calls it again. */
@@ -31,6 +32,12 @@ export function createAnalyzePipelineProcessor(deps: TProcessorDeps) {
       // Input that can never validate will not get better with retries.
       const err = caught instanceof ZodError ? new UnrecoverableError(`invalid analysis input: ${caught.issues[0]?.message ?? 'unknown'}`) : caught;
       const e = err as Error & { code?: unknown };
+      // The egress masking point of errors: the message goes to the log, to analyses.error and,
+      // with the stack, to BullMQ's failedReason (Bull Board); a GitLab, database or provider
+      // error may quote a secret.
+      const mask = maskerOf(deps.config);
+      e.message = mask(String(e.message));
+      if (e.stack) e.stack = mask(e.stack);
       const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       logger.warn(last ? 'analysis failed for good' : 'analysis attempt failed; will retry', { err: e.message });
       if (last) {
