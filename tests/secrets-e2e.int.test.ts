@@ -135,7 +135,7 @@ beforeAll(async () => {
         pipelines: [
           {
             id: 4343,
-            ref: 'main',
+            ref: 'refs/merge-requests/1/head',
             sha: SHA,
             status: 'failed',
             source: 'merge_request_event',
