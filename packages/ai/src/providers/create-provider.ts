@@ -1,4 +1,3 @@
-import { createKeepAliveDispatcher, createUndiciFetch } from '@cia/http';
 import { ProviderError } from '../errors';
 import { AI_PROVIDER_NAMES, describeMissingSettings, type TAiSettings, type TProviderName } from '../settings';
 import { createAnthropicProvider } from './anthropic.provider';
@@ -6,17 +5,17 @@ import { createAzureOpenAiProvider } from './azure-openai.provider';
 import { createOfflineProvider } from './offline.provider';
 import { limitConcurrency } from './limit-concurrency';
 import { createOpenAiProvider } from './openai.provider';
+import { sdkProxyFor } from './sdk-proxy';
 import type { TClientOptions, TProvider } from './provider.types';
 
 /** Builds one provider from the settings; throws a `not_configured` ProviderError naming the missing setting. */
 export function createProvider(name: TProviderName, settings: TAiSettings, options?: Partial<TClientOptions>): TProvider {
   const missing = describeMissingSettings(settings, name);
   if (missing) throw new ProviderError(name, 'not_configured', missing);
-  const timeoutMs = options?.timeoutMs ?? settings.AI_TIMEOUT_MS;
   const client: TClientOptions = {
-    timeoutMs,
+    timeoutMs: options?.timeoutMs ?? settings.AI_TIMEOUT_MS,
     maxRetries: options?.maxRetries ?? settings.AI_MAX_RETRIES,
-    fetch: options?.fetch ?? createUndiciFetch(createKeepAliveDispatcher({ connections: settings.AI_MAX_CONCURRENCY, timeoutMs, proxy: settings })),
+    proxy: sdkProxyFor(settings),
   };
   switch (name) {
     case 'openai':
