@@ -8,8 +8,11 @@ import { createOpenAiProvider } from './openai.provider';
 import { sdkProxyFor } from './sdk-proxy';
 import type { TClientOptions, TProvider } from './provider.types';
 
+/** Overrides of AI_TIMEOUT_MS and AI_MAX_RETRIES. */
+type TClientOverrides = Partial<Pick<TClientOptions, 'timeoutMs' | 'maxRetries'>>;
+
 /** Builds one provider from the settings; throws a `not_configured` ProviderError naming the missing setting. */
-export function createProvider(name: TProviderName, settings: TAiSettings, options?: Partial<TClientOptions>): TProvider {
+export function createProvider(name: TProviderName, settings: TAiSettings, options?: TClientOverrides): TProvider {
   const missing = describeMissingSettings(settings, name);
   if (missing) throw new ProviderError(name, 'not_configured', missing);
   const client: TClientOptions = {
@@ -33,7 +36,7 @@ export function createProvider(name: TProviderName, settings: TAiSettings, optio
  * One provider of each configured kind for a worker process, each limited to AI_MAX_CONCURRENCY
  * calls in flight; pass it as `deps.providers` to every analysis so SDK clients and limits are shared.
  */
-export function createProviderPool(settings: TAiSettings, options?: Partial<TClientOptions>): Partial<Record<TProviderName, TProvider>> {
+export function createProviderPool(settings: TAiSettings, options?: TClientOverrides): Partial<Record<TProviderName, TProvider>> {
   const pool: Partial<Record<TProviderName, TProvider>> = {};
   for (const name of AI_PROVIDER_NAMES) {
     if (describeMissingSettings(settings, name) !== null) continue;
