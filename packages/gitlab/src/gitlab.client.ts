@@ -1,12 +1,14 @@
+import http from 'node:http';
+import https from 'node:https';
 import { addAbortSignal, type Readable } from 'node:stream';
 import axios, { AxiosHeaders, type AxiosError, type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import axiosRetry from 'axios-retry';
 import pLimit from 'p-limit';
-import { createKeepAliveDispatcher, createUndiciAdapter, type TProxyEnv } from '@cia/http';
 import type { z } from 'zod';
 import { encodeArtifactPath } from './artifact-path';
 import { readBoundedText, type TBoundedText, type TBoundedTextLimits } from './bounded-text';
 import { classifyStatus, GitLabError } from './gitlab.errors';
+import { axiosProxyFor, type TProxyEnv } from './outgoing-proxy';
 import { createRedirectGuard, findRedirectRefusal } from './redirect-guard';
 import { computeRetryDelayMs, readServerDelayMs } from './retry-delay';
 import {
@@ -44,7 +46,10 @@ export type TGitLabClientOptions = {
   /** Bound on pages read by one list call. */
   maxPages?: number;
   userAgent?: string;
-  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY; without them requests go out directly. */
+  /**
+   * HTTP_PROXY, HTTPS_PROXY and NO_PROXY, decided for GitLab's host (redirect hops to object
+   * storage go the same way); without them requests go out directly.
+   */
   proxy?: TProxyEnv;
   /** Hosts (`host` or `host:port`) besides GitLab's own that redirects may lead to (object storage). */
   redirectHosts?: readonly string[];
@@ -93,8 +98,6 @@ export function encodeProject(project: TProjectKey): string {
   return typeof project === 'number' ? String(project) : encodeURIComponent(project);
 }
 
-const NO_TRANSFORMS = { transformRequest: [], transformResponse: [] };
-
 function isStream(value: unknown): value is Readable {
   return typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function';
 }
@@ -118,13 +121,15 @@ export class GitLabClient {
     this.limit = pLimit(this.options.maxConcurrency);
     const headers: Record<string, string> = { 'User-Agent': this.options.userAgent, Accept: 'application/json' };
     if (options.token) headers['PRIVATE-TOKEN'] = options.token;
+    // Kept-alive connections, as many as requests may be in flight (the concurrency limit).
+    const agent = { keepAlive: true, maxSockets: this.options.maxConcurrency };
     this.http = axios.create({
       baseURL: this.apiBase,
       timeout: this.options.timeoutMs,
       headers,
-      // Kept-alive connections sized to the concurrency limit (a TCP connect per request costs more
-      // CPU than the request); redirects are followed by axios's Node adapter, with beforeRedirect.
-      adapter: createUndiciAdapter(createKeepAliveDispatcher({ connections: this.options.maxConcurrency, timeoutMs: this.options.timeoutMs, proxy: options.proxy })),
+      httpAgent: new http.Agent(agent),
+      httpsAgent: new https.Agent(agent),
+      proxy: axiosProxyFor(this.apiBase, options.proxy),
       maxRedirects: 5,
       maxContentLength: this.options.maxJsonBytes,
       // GitLab answers 302 to object storage for artifacts and traces: followed only to allowed hosts
@@ -219,9 +224,7 @@ export class GitLabClient {
         data: init.data,
         responseType: init.responseType ?? 'json',
         // Streams are bounded by their reader; axios would otherwise cut a long trace at maxJsonBytes.
-        // axios's default transforms hand a stream and an absent body on unchanged: skipping them
-        // skips their header normalisation (axios's transformData: about 1 % of a busy worker's profile).
-        ...(stream ? { maxContentLength: -1, ...(init.data === undefined ? NO_TRANSFORMS : {}) } : {}),
+        ...(stream ? { maxContentLength: -1 } : {}),
       });
     } catch (err) {
       throw this.toError(method.toUpperCase(), path, err);

@@ -1,4 +1,4 @@
-import type { TProxyEnv } from '@cia/http';
+import type { TProxyEnv } from './outgoing-proxy';
 
 /** What the fetch strategy needs to know; built from the GITLAB_* settings by the caller. */
 export type TFetchSettings = {
@@ -84,13 +84,9 @@ export function pickFetchSettings(env: TGitLabEnv): TFetchSettings {
 }
 
 export function resolveFetchSettings(settings: TFetchSettings): TResolvedFetchSettings {
-  // Once per analysis: a plain loop, not entries → filter → fromEntries.
-  const resolved: Record<string, unknown> = { ...FETCH_DEFAULTS };
-  for (const key in settings) {
-    const value = settings[key as keyof TFetchSettings];
-    if (value !== undefined) resolved[key] = value;
-  }
-  return resolved as TResolvedFetchSettings;
+  // A setting left undefined takes its default.
+  const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+  return { ...FETCH_DEFAULTS, ...given } as TResolvedFetchSettings;
 }
 
 /** Client options from GITLAB_* settings (and the proxy settings). */

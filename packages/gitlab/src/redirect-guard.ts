@@ -12,8 +12,17 @@ export class RedirectRefusedError extends Error {
   }
 }
 
-/** What follow-redirects hands to `beforeRedirect` (the options of the next hop). */
-type TRedirectOptions = { protocol?: string; hostname?: string; host?: string; port?: string | number | null };
+/**
+ * What follow-redirects hands to `beforeRedirect` (the options of the next hop). Through a
+ * forward proxy axios has already pointed hostname and port at the proxy: `href` is the hop.
+ */
+type TRedirectOptions = { href?: string; protocol?: string; hostname?: string; host?: string; port?: string | number | null };
+
+function hopOf(options: TRedirectOptions): TRedirectOptions {
+  if (!options.href) return options;
+  const url = new URL(options.href);
+  return { protocol: url.protocol, hostname: url.hostname, port: url.port };
+}
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
@@ -38,7 +47,7 @@ export function createRedirectGuard(apiBase: string, allowedHosts: readonly stri
   }
   const mayDowngrade = api.protocol === 'http:';
   return (options) => {
-    const target = options as TRedirectOptions;
+    const target = hopOf(options as TRedirectOptions);
     const protocol = target.protocol ?? api.protocol;
     const hostname = target.hostname ?? target.host ?? '';
     const key = hostKey(protocol, hostname, target.port);

@@ -1,3 +1,5 @@
+import axios from 'axios';
+
 /** A notification endpoint refused or failed; `transient` says whether asking again may help. */
 export class NotifyError extends Error {
   readonly status: number | null;
@@ -14,33 +16,38 @@ export class NotifyError extends Error {
   }
 }
 
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
+function retryAfterMs(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+const http = axios.create({
+  headers: { 'Content-Type': 'application/json', 'User-Agent': 'ci-analyst' },
+  // A redirect is answered as it is, never followed: the signed body goes only where it was configured to.
+  maxRedirects: 0,
+  // Proxy settings are for GitLab and the AI providers; without this axios would read them from process.env.
+  proxy: false,
+  responseType: 'text',
+  maxContentLength: 1024 * 1024,
+  validateStatus: () => true,
+});
+
 /**
  * One POST without in-process retries: the job queue retries with backoff, so a slow endpoint does
  * not hold a worker slot. The URL is never put in errors (a Slack webhook URL is a credential).
  */
 export async function postJson(channel: string, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
-  let res: Response;
+  let res;
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'User-Agent': 'ci-analyst', ...headers },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'error',
-    });
+    res = await http.post<string>(url, body, { headers, timeout: timeoutMs });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    const cause = axios.isAxiosError(err) ? (err.code ?? 'ERR_NETWORK') : (err as Error).name;
     throw new NotifyError(channel, null, `(${cause})`);
   }
-  const text = await res.text().catch(() => '');
-  if (res.ok) return;
-  throw new NotifyError(channel, res.status, text.slice(0, 200), retryAfterMs(res.headers.get('retry-after')));
+  if (res.status >= 200 && res.status < 300) return;
+  const detail = res.status >= 300 && res.status < 400 ? 'redirect not followed' : String(res.data ?? '').slice(0, 200);
+  throw new NotifyError(channel, res.status, detail, retryAfterMs(res.headers['retry-after']));
 }

@@ -13,7 +13,7 @@ export function createAnthropicProvider(settings: TAiSettings, options: TClientO
     baseURL: settings.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL,
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
-    fetch: options.fetch,
+    ...options.proxy,
   });
   const model = settings.ANTHROPIC_MODEL;
   return {

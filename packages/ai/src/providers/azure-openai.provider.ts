@@ -14,7 +14,7 @@ export function createAzureOpenAiProvider(settings: TAiSettings, options: TClien
     apiVersion: settings.AZURE_OPENAI_API_VERSION,
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
-    fetch: options.fetch,
+    ...options.proxy,
   });
   const model = settings.AZURE_OPENAI_DEPLOYMENT;
   return {

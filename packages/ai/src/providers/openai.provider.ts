@@ -15,7 +15,7 @@ export function createOpenAiProvider(settings: TAiSettings, options: TClientOpti
     project: null,
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
-    fetch: options.fetch,
+    ...options.proxy,
   });
   const official = !settings.OPENAI_BASE_URL || settings.OPENAI_BASE_URL.startsWith(OPENAI_DEFAULT_BASE_URL);
   const model = settings.OPENAI_MODEL;

@@ -1,8 +1,8 @@
-import type { TFetch } from '@cia/http';
 import type { TExcerptLine } from '@cia/contracts';
 import type { TAnalysisInput } from '../analysis-input.schema';
 import type { TRuleHint } from '../prompts/prompt-loader';
 import type { TProviderName } from '../settings';
+import type { TSdkProxy } from './sdk-proxy';
 
 export type TCompletionRequest = {
   system: string;
@@ -41,6 +41,6 @@ export type TProvider = {
 export type TClientOptions = {
   timeoutMs: number;
   maxRetries: number;
-  /** The SDK's transport: kept-alive connections sized to AI_MAX_CONCURRENCY (see @cia/http). */
-  fetch: TFetch;
+  /** Set when HTTP_PROXY or HTTPS_PROXY is: the SDK's requests then go through it. */
+  proxy?: TSdkProxy;
 };

@@ -58,7 +58,7 @@ describe.each(ENGINES)('analysis queries on %s', (_name, answer) => {
     expect(a.summaryRecent.by_status).toEqual({ running: 1, queued: 1 + PAGED_ROWS });
   });
 
-  test('the metrics snapshot groups outcomes, usage and provider errors, and buckets durations', () => {
+  test('the metrics snapshot groups outcomes, usage and provider errors', () => {
     const m = a.metrics;
     expect(m.analyses).toEqual(
       expect.arrayContaining([
@@ -73,13 +73,16 @@ describe.each(ENGINES)('analysis queries on %s', (_name, answer) => {
     );
     expect(m.usage.find((u) => u.provider === 'offline')).toMatchObject({ model: 'none', cacheHits: 1 });
     expect(m.providerErrors).toEqual([{ provider: 'openai', code: 'http_500', count: 2 }]);
-    // End to end (bounds 1, 15, 60 s): completed 12, 22, 42 s; failed 7 s.
-    expect(m.endToEnd).toEqual([
-      { labels: { outcome: 'completed' }, buckets: [0, 1, 3], sum: 76, count: 3 },
-      { labels: { outcome: 'failed' }, buckets: [0, 1, 1], sum: 7, count: 1 },
-    ]);
-    expect(m.steps.find((s) => s.labels.step === 'fetch')).toEqual({ labels: { step: 'fetch' }, buckets: [0, 3, 3], sum: 4.5, count: 3 });
-    expect(m.steps.map((s) => s.labels.step).sort()).toEqual(['analyze', 'fetch', 'total']);
+  });
+
+  test('finished analyses are read in the order they finished, a page after the other, with their durations', () => {
+    const { seen, pages, afterSecond } = a.finished;
+    // Finished 12, 82, 162 and 187 s after T0: completed after 12, 22 and 42 s end to end, failed after 7 s.
+    expect(seen.map((f) => [f.outcome, f.endToEndSeconds])).toEqual([['completed', 12], ['completed', 22], ['completed', 42], ['failed', 7]]);
+    expect(seen[0]!.stepSeconds).toEqual({ fetch: 1.5, analyze: 0.25, total: 10 });
+    expect(seen[3]!.stepSeconds).toEqual({});
+    expect(pages).toBe(3);
+    expect(afterSecond).toEqual([seen[2]!.id, seen[3]!.id]);
   });
 
   test('walking every page returns each row once, newest first, even within one millisecond', () => {

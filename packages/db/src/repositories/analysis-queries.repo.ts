@@ -129,27 +129,6 @@ export async function summarizeAnalyses(db: TDb, filters: TAnalysisFilters = {})
   };
 }
 
-/** Cumulative histogram of one labelled series, bucket counts aligned with the bounds given. */
-export type THistogramSeries = { labels: Record<string, string>; buckets: number[]; sum: number; count: number };
-
-/**
- * Buckets `values` (a query yielding `label` text and `v` seconds) in SQL. `labelName` names the
- * label each series gets.
- */
-async function histogramOf(db: TDb, values: SQL, labelName: string, bounds: readonly number[]): Promise<THistogramSeries[]> {
-  const bucketColumns = sql.join(
-    bounds.map((b, i) => sql`count(*) filter (where v <= ${b}::float8) as ${sql.raw(`b${i}`)}`),
-    sql`, `,
-  );
-  const result = await db.execute(sql`with vals as (${values}) select label, count(*) as n, coalesce(sum(v), 0) as s, ${bucketColumns} from vals group by label order by label`);
-  return rowsOf<Record<string, unknown>>(result).map((r) => ({
-    labels: { [labelName]: String(r.label) },
-    buckets: bounds.map((_, i) => num(r[`b${i}`])),
-    sum: num(r.s),
-    count: num(r.n),
-  }));
-}
-
 export type TAnalysisMetricsSnapshot = {
   analyses: { status: string; category: string; count: number }[];
   failures: { code: string; count: number }[];
@@ -158,17 +137,15 @@ export type TAnalysisMetricsSnapshot = {
   providerErrors: { provider: string; code: string; count: number }[];
   webhookDeliveries: { outcome: string; count: number }[];
   emails: { outcome: string; count: number }[];
-  endToEnd: THistogramSeries[];
-  steps: THistogramSeries[];
 };
 
 /**
  * What /metrics exposes about work done by any process (ingest, workers, mail-watcher), read at
  * scrape time so every replica reports the same truth.
  */
-export async function readAnalysisMetrics(db: TDb, bounds: readonly number[]): Promise<TAnalysisMetricsSnapshot> {
+export async function readAnalysisMetrics(db: TDb): Promise<TAnalysisMetricsSnapshot> {
   const a = analyses;
-  const [byOutcome, failures, usage, providerErrors, deliveries, emails, endToEnd, steps] = await Promise.all([
+  const [byOutcome, failures, usage, providerErrors, deliveries, emails] = await Promise.all([
     db
       .select({ status: a.status, category: sql<string>`coalesce(${a.category}, 'none')`, count: sql<number>`count(*)`.mapWith(Number) })
       .from(a)
@@ -203,20 +180,6 @@ export async function readAnalysisMetrics(db: TDb, bounds: readonly number[]): P
       .select({ outcome: processedEmails.outcome, count: sql<number>`count(*)`.mapWith(Number) })
       .from(processedEmails)
       .groupBy(processedEmails.outcome),
-    histogramOf(
-      db,
-      sql`select ${a.status}::text as label, extract(epoch from (${a.completedAt} - ${a.createdAt}))::float8 as v from ${a} where ${a.completedAt} is not null`,
-      'outcome',
-      bounds,
-    ),
-    histogramOf(
-      db,
-      sql`select regexp_replace(t.key, '_ms$', '') as label, (t.value)::float8 / 1000.0 as v
-          from ${a}, jsonb_each(${a.timings}) t
-          where t.key like '%\\_ms' and jsonb_typeof(t.value) = 'number'`,
-      'step',
-      bounds,
-    ),
   ]);
   return {
     analyses: byOutcome,
@@ -225,7 +188,52 @@ export async function readAnalysisMetrics(db: TDb, bounds: readonly number[]): P
     providerErrors: rowsOf<Record<string, unknown>>(providerErrors).map((r) => ({ provider: String(r.provider), code: String(r.code), count: num(r.n) })),
     webhookDeliveries: deliveries,
     emails,
-    endToEnd,
-    steps,
   };
+}
+
+/** Where a read of finished analyses stopped: completed_at as PostgreSQL's own text (microseconds), then id. */
+export type TFinishedCursor = { completedAt: string; id: number };
+
+/** An analysis that finished (completed or failed), with the durations the metrics histograms count. */
+export type TFinishedAnalysis = {
+  id: number;
+  outcome: string;
+  /** Trigger received (the row created) to finished. */
+  endToEndSeconds: number;
+  /** The worker's `timings` (`fetch_ms`, `analyze_ms`, ...) as seconds by step (`fetch`, `analyze`, ...). */
+  stepSeconds: Record<string, number>;
+  completedAt: Date;
+  cursor: TFinishedCursor;
+};
+
+function stepSecondsOf(timings: Record<string, unknown> | null): Record<string, number> {
+  const steps: Record<string, number> = {};
+  for (const [key, ms] of Object.entries(timings ?? {})) if (key.endsWith('_ms') && typeof ms === 'number') steps[key.slice(0, -3)] = ms / 1000;
+  return steps;
+}
+
+/** Analyses finished after `after`, in the order of (completed_at, id), at most `limit`. */
+export async function listFinishedAnalyses(db: TDb, after: TFinishedCursor, limit: number): Promise<TFinishedAnalysis[]> {
+  const a = analyses;
+  const rows = await db
+    .select({ id: a.id, status: a.status, createdAt: a.createdAt, completedAt: a.completedAt, completedAtText: sql<string>`${a.completedAt}::text`, timings: a.timings })
+    .from(a)
+    .where(sql`(${a.completedAt}, ${a.id}) > (${after.completedAt}::timestamptz, ${after.id})`)
+    .orderBy(a.completedAt, a.id)
+    .limit(limit);
+  // completed_at is never null here (the comparison leaves those rows out); flatMap tells TypeScript so.
+  return rows.flatMap(({ completedAt, ...r }) =>
+    completedAt
+      ? [
+          {
+            id: r.id,
+            outcome: r.status,
+            endToEndSeconds: (completedAt.getTime() - r.createdAt.getTime()) / 1000,
+            stepSeconds: stepSecondsOf(r.timings),
+            completedAt,
+            cursor: { completedAt: r.completedAtText, id: r.id },
+          },
+        ]
+      : [],
+  );
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TAnalysisResult, TCategory } from '@cia/contracts';
 import type { TDatabase } from '../client';
 import { completeAnalysis, failAnalysis, markRunning, registerFailure, updateAnalysis } from './analyses.repo';
-import { listAnalyses, readAnalysisMetrics, summarizeAnalyses, type TAnalysisCursor } from './analysis-queries.repo';
+import { listAnalyses, listFinishedAnalyses, readAnalysisMetrics, summarizeAnalyses, type TAnalysisCursor, type TFinishedCursor } from './analysis-queries.repo';
 
 /** Known data and the answers of every query over it, shared by the PostgreSQL and PGlite runs. */
 
@@ -96,6 +96,21 @@ async function walkPages(database: TDatabase, limit: number): Promise<{ ids: num
   return { ids, pages };
 }
 
+/** Finished analyses read two at a time from the start of the known set, as the metrics read them. */
+async function walkFinished(database: TDatabase) {
+  const seen: { id: number; outcome: string; endToEndSeconds: number; stepSeconds: Record<string, number> }[] = [];
+  let cursor: TFinishedCursor = { completedAt: at(0).toISOString(), id: 0 };
+  let pages = 0;
+  for (; pages < 10; pages++) {
+    const page = await listFinishedAnalyses(database.db, cursor, 2);
+    seen.push(...page.map(({ id, outcome, endToEndSeconds, stepSeconds }) => ({ id, outcome, endToEndSeconds, stepSeconds })));
+    if (page.length < 2) break;
+    cursor = page.at(-1)!.cursor;
+  }
+  const afterSecond = seen[1] ? await listFinishedAnalyses(database.db, { completedAt: at(82).toISOString(), id: seen[1].id }, 10) : [];
+  return { seen, pages: pages + 1, afterSecond: afterSecond.map((f) => f.id) };
+}
+
 /** Every answer the tests check, as plain JSON (it crosses a process boundary for PGlite). */
 export async function answerQueries(database: TDatabase) {
   const all = await listAnalyses(database.db, { projectId: PAGED_PROJECT }, { limit: 100 });
@@ -104,7 +119,8 @@ export async function answerQueries(database: TDatabase) {
     summaryProject2: await summarizeAnalyses(database.db, { projectId: 2 }),
     summaryNone: await summarizeAnalyses(database.db, { projectId: 999 }),
     summaryRecent: await summarizeAnalyses(database.db, { since: at(4 * 60), projectId: undefined }),
-    metrics: await readAnalysisMetrics(database.db, [1, 15, 60]),
+    metrics: await readAnalysisMetrics(database.db),
+    finished: await walkFinished(database),
     walkBy4: await walkPages(database, 4),
     walkBy9: await walkPages(database, 9),
     all: { ids: all.rows.map((r) => r.id), times: all.rows.map((r) => r.createdAt.getTime()), next: all.nextCursor },

@@ -3,11 +3,9 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { readAnalysisMetrics, type TDb } from '@cia/db';
 import type { TLogger } from '@cia/logger';
 import type { TQueues } from '@cia/queue';
+import { createAnalysisDurations } from './analysis-durations';
 import { createHttpMetrics } from './http-metrics';
-import { PrecomputedHistogram } from './precomputed-histogram';
 
-/** Seconds; analyses take from a second (cache, rules) to minutes (large logs, slow providers). */
-export const ANALYSIS_DURATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1800] as const;
 const SOURCE_TIMEOUT_MS = 3000;
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
@@ -24,15 +22,17 @@ export type TIngestMetricsDeps = { db: TDb; queues: TQueues; logger: TLogger };
 
 /**
  * One prom-client Registry per app (tests build many apps in one process). Work done by the
- * worker and mail-watcher processes is read from PostgreSQL and Redis at scrape time, so every
- * ingest replica reports the same totals whoever did the work.
+ * worker and mail-watcher processes is read from PostgreSQL and Redis at scrape time: the counters
+ * are the totals, the same in every ingest replica whoever did the work; the duration histograms
+ * observe the analyses finished since this process started.
  */
 export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'cia_ingest_' });
 
-  const http = createHttpMetrics(registry);
+  const httpMiddleware = createHttpMetrics(registry);
+  const durations = createAnalysisDurations(registry, deps.db);
 
   const webhooks = new Counter({ name: 'cia_webhook_deliveries_total', help: 'GitLab webhook deliveries stored, by outcome (accepted, duplicate, ignored); rejected ones are in cia_http_requests_total', labelNames: ['outcome'], registers });
   const emails = new Counter({ name: 'cia_emails_processed_total', help: 'Emails the mail-watcher looked at, by outcome', labelNames: ['outcome'], registers });
@@ -46,23 +46,9 @@ export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
   const providerErrors = new Counter({ name: 'cia_ai_provider_errors_total', help: 'Failed AI provider calls, by provider and error code', labelNames: ['provider', 'code'], registers });
   const queueJobs = new Gauge({ name: 'cia_queue_jobs', help: 'Jobs in each BullMQ queue by state (queue depth)', labelNames: ['queue', 'state'], registers });
   const sourceUp = new Gauge({ name: 'cia_metrics_source_up', help: '1 when the source of these metrics answered this scrape', labelNames: ['source'], registers });
-  const endToEnd = new PrecomputedHistogram({
-    name: 'cia_analysis_duration_seconds',
-    help: 'End to end: trigger received to analysis finished, by outcome',
-    labelNames: ['outcome'],
-    buckets: ANALYSIS_DURATION_BUCKETS,
-    registry,
-  });
-  const steps = new PrecomputedHistogram({
-    name: 'cia_analysis_step_duration_seconds',
-    help: 'Duration of each pipeline step the worker timed (fetch, excerpt, analyze, ...)',
-    labelNames: ['step'],
-    buckets: ANALYSIS_DURATION_BUCKETS,
-    registry,
-  });
 
   async function readDatabase(): Promise<void> {
-    const m = await readAnalysisMetrics(deps.db, ANALYSIS_DURATION_BUCKETS);
+    const [m] = await Promise.all([readAnalysisMetrics(deps.db), durations.readNew()]);
     for (const metric of [webhooks, emails, finished, inProgress, failures, tokens, cost, byProvider, cacheHits, providerErrors]) metric.reset();
     for (const w of m.webhookDeliveries) webhooks.inc({ outcome: w.outcome }, w.count);
     for (const e of m.emails) emails.inc({ outcome: e.outcome }, e.count);
@@ -81,8 +67,6 @@ export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
       cacheHits.inc({ provider: u.provider }, u.cacheHits);
     }
     for (const e of m.providerErrors) providerErrors.inc({ provider: e.provider, code: e.code }, e.count);
-    endToEnd.setSeries(m.endToEnd);
-    steps.setSeries(m.steps);
   }
 
   async function readQueues(): Promise<void> {
@@ -112,11 +96,10 @@ export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
 
   return {
     registry,
-    httpMiddleware: http.middleware,
+    httpMiddleware,
     contentType: registry.contentType,
     render: async () => {
       await Promise.all([readSource('database', readDatabase), readSource('redis', readQueues)]);
-      http.publish();
       return registry.metrics();
     },
   };
