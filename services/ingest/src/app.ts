@@ -29,7 +29,6 @@ export function createApp(deps: TIngestDeps): Express {
     db: deps.db,
     queues: deps.queues,
     logger: deps.logger,
-    webhookSecret: config.GITLAB_WEBHOOK_SECRET,
     jobHookDelayMs: config.JOB_HOOK_DELAY_SECONDS * 1000,
     onPipelineSucceeded: (event: TPipelineSucceeded) =>
       notifyPipelineSucceeded({ db: deps.db, queues: deps.queues, settings: postbackSettings }, event),

@@ -299,7 +299,7 @@ describe('modes and helpers', () => {
     const before = await queues.analyze.count();
     const res = await request(app)
       .post('/webhooks/gitlab/test')
-      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' })
+      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook', 'X-Gitlab-Token': SECRET })
       .send(JSON.stringify(pipelineHook({ pipelineId: 424242 })));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ valid: true, would_analyze: true });
