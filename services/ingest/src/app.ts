@@ -42,7 +42,7 @@ export function createApp(deps: TIngestDeps): Express {
   app.use(analysisRoutes(deps));
   app.use(resultsRoutes(deps));
   app.use(metricsRoutes(metrics, config.API_TOKEN));
-  app.use(adminRoutes(deps.queues, config.API_TOKEN));
+  app.use(adminRoutes(deps.queues, config.API_TOKEN, deps.health.redisDown));
   app.use(docsRoutes());
 
   app.use((req, _res, next) => next(new AppError('not_found', `no route for ${req.method} ${req.path}`)));

@@ -1,14 +1,27 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { TQueues } from '@cia/queue';
+import { AppError } from '../http/app-error';
 import { requireApiToken } from '../http/auth';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
+/**
+ * The board's page loads without Redis, but its API would wait for Redis as long as it is down
+ * (BullMQ waits for the connection): while it is, the API answers 503 at once instead.
+ */
+function whenRedisUp(redisDown: (() => string | undefined) | undefined): RequestHandler {
+  return (req, _res, next) => {
+    const down = redisDown?.();
+    if (down && req.path.startsWith('/api/')) return next(new AppError('service_unavailable', `${down}: the queues cannot be read now`));
+    next();
+  };
+}
+
 /** Bull Board for every queue, behind the API token (bearer, or basic for browsers) when one is set. */
-export function adminRoutes(queues: TQueues, apiToken: string | undefined): Router {
+export function adminRoutes(queues: TQueues, apiToken: string | undefined, redisDown?: () => string | undefined): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
@@ -17,6 +30,6 @@ export function adminRoutes(queues: TQueues, apiToken: string | undefined): Rout
     options: { uiConfig: { boardTitle: 'ci-analyst queues' } },
   });
   const router = Router();
-  router.use(BULL_BOARD_PATH, requireApiToken(apiToken, { allowBasic: true, realm: 'ci-analyst queues' }), serverAdapter.getRouter() as Router);
+  router.use(BULL_BOARD_PATH, requireApiToken(apiToken, { allowBasic: true, realm: 'ci-analyst queues' }), whenRedisUp(redisDown), serverAdapter.getRouter() as Router);
   return router;
 }

@@ -259,7 +259,7 @@ describe('durability', () => {
 
   test('with the database unreachable the answer is 503 so GitLab retries', async () => {
     const { openDatabase } = await import('@cia/db');
-    const dead = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none' });
+    const dead = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', verify: false });
     const config = testConfig({ REDIS_URL: backend.redisUrl, QUEUE_PREFIX: backend.prefix });
     const deadApp = createApp({ config, db: dead.db, queues, logger, health: createHealthCheck(config, dead, redis, queues) });
     const res = await request(deadApp)
