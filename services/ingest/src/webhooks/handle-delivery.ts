@@ -28,6 +28,16 @@ function auditHeaders(headers: Record<string, string>): Record<string, string> {
 }
 
 /**
+ * The driver's reason, not drizzle's message: that one carries the statement and its parameters,
+ * here the whole delivery body (up to 25 MB on one log line).
+ */
+function driverCause(err: unknown): string {
+  const cause = (err as { cause?: { message?: unknown; code?: unknown } }).cause;
+  if (cause && typeof cause.message === 'string') return cause.message || String(cause.code ?? 'unknown error');
+  return (err as Error).message;
+}
+
+/**
  * POST /webhooks/gitlab, once verified and decoded: dedup, persist, enqueue. Every 2xx means the
  * failure is in the database (and normally in Redis); nothing here waits on GitLab or an AI.
  */
@@ -37,7 +47,7 @@ export async function handleDelivery(deps: TDeliveryDeps, delivery: TDelivery): 
   } catch (err) {
     if (err instanceof AppError) throw err;
     // The database could not take the delivery: a 503 makes GitLab retry it later instead of a 2xx we could lose.
-    deps.logger.error('could not store webhook delivery', { err: (err as Error).message });
+    deps.logger.error('could not store webhook delivery', { err: driverCause(err) });
     throw new AppError('service_unavailable', 'the delivery could not be stored right now; retry later');
   }
 }
