@@ -8,7 +8,8 @@ RUN npx --yes pnpm@10.34.8 install --frozen-lockfile
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production ENVIRONMENT=production PORT=8000
+# HOST: the default is loopback only; in a container the port is published from outside it.
+ENV NODE_ENV=production ENVIRONMENT=production PORT=8000 HOST=0.0.0.0
 COPY --from=deps /app /app
 USER node
 EXPOSE 8000

@@ -7,6 +7,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { setInterval, clearInterval } = require('node:timers');
 
 const ROOT = path.resolve(__dirname, '..');
 const PNPM = ['--yes', 'pnpm@10.34.8'];
@@ -40,21 +41,37 @@ function bin(name) {
   return path.join(ROOT, 'node_modules', '.bin', name);
 }
 
-/** Runs a child with the terminal; Ctrl-C reaches the child (same process group), we wait for it. */
-function runForeground(cmd, args, env) {
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs a child with the terminal and waits for it. Every stop signal is passed on: `kill <npm pid>`
+ * reaches only npm, which passes it to us alone, so the child would never hear of it. The child
+ * (runService) treats the echo of a signal it also got from the terminal or `timeout` as one.
+ * With `ipc` the child also stops when this process dies without passing anything on (SIGKILL).
+ */
+function runForeground(cmd, args, env, options = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
-    const forward = (sig) => () => {
-      if (child.exitCode === null) child.kill(sig);
+    const stdio = options.ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit';
+    const child = spawn(cmd, args, { cwd: ROOT, stdio, env: { ...process.env, ...env } });
+    const forward = (sig) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     };
-    process.on('SIGINT', () => undefined);
-    process.on('SIGTERM', forward('SIGTERM'));
-    child.on('exit', (code, signal) => resolve(code === null ? (signal === 'SIGINT' ? 130 : 1) : code));
+    const handlers = STOP_SIGNALS.map((sig) => [sig, () => forward(sig)]);
+    for (const [sig, handler] of handlers) process.on(sig, handler);
+    // npm itself killed (SIGKILL) or the shell between us gone: we are re-parented, so stop the child.
+    const parent = process.ppid;
+    const orphaned = setInterval(() => process.ppid !== parent && forward('SIGTERM'), 1000);
+    orphaned.unref();
+    child.on('exit', (code, signal) => {
+      clearInterval(orphaned);
+      for (const [sig, handler] of handlers) process.removeListener(sig, handler);
+      resolve(code === null ? (signal === 'SIGINT' ? 130 : 1) : code);
+    });
   });
 }
 
-function tsx(args, env) {
-  return runForeground(process.execPath, ['--import', 'tsx', ...args], env);
+function tsx(args, env, options) {
+  return runForeground(process.execPath, ['--import', 'tsx', ...args], env, options);
 }
 
 function canConnect(port, host = '127.0.0.1') {
@@ -136,10 +153,10 @@ async function main() {
   ensureInstalled();
   switch (command) {
     case 'start':
-      process.exit(await tsx(['services/cli/src/main.ts', 'serve', ...args]));
+      process.exit(await tsx(['services/cli/src/main.ts', 'serve', ...args], {}, { ipc: true }));
       break;
     case 'cli':
-      process.exit(await tsx(['services/cli/src/main.ts', ...args]));
+      process.exit(await tsx(['services/cli/src/main.ts', ...args], {}, { ipc: true }));
       break;
     case 'drill':
     case 'bench': {

@@ -56,6 +56,13 @@ test('ingest publishes the port it listens on and depends on services that exist
   }
 });
 
+test('containers listen on every interface (HOST defaults to loopback outside them)', () => {
+  expect(/^ENV .*\bHOST=0\.0\.0\.0\b/m.test(read('Dockerfile'))).toBe(true);
+  for (const [name, svc] of Object.entries(services)) {
+    if (svc.build) expect([name, svc.environment?.HOST]).toEqual([name, '0.0.0.0']);
+  }
+});
+
 test('the Dockerfile default entry exists and the image has the pinned pnpm', () => {
   const dockerfile = read('Dockerfile');
   const cmd = /CMD \[(.*)\]/.exec(dockerfile)?.[1] ?? '';

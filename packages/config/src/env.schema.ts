@@ -71,7 +71,7 @@ export const ZEnv = z.object({
   REDIS_URL: optionalString().describe('Redis URL; unset = a private redis-server child under DATA_DIR (npm start only)'),
   DATA_DIR: z.string().default('./.data').describe('Where embedded data lives (PGlite, private Redis)'),
   PORT: int(8000, 1, 65535).describe('HTTP port of ingest'),
-  HOST: z.string().default('0.0.0.0').describe('HTTP bind address of ingest'),
+  HOST: z.string().default('127.0.0.1').describe('HTTP bind address of ingest (0.0.0.0: every interface, as containers need)'),
   LOG_LEVEL: z
     .string()
     .default('info')
@@ -84,7 +84,7 @@ export const ZEnv = z.object({
   WORKER_CONCURRENCY: int(20, 1, 1000).describe('Analyses processed at once by one worker process'),
   WORKER_LOCK_DURATION_MS: int(30_000, 1000).describe('How long a worker holds a job without renewing its lock; a killed worker\'s jobs move on after this'),
   WORKER_STALLED_INTERVAL_MS: int(30_000, 1000).describe('How often workers look for jobs whose worker died (stalled jobs)'),
-  WEBHOOK_BODY_LIMIT_MB: num(5, 0.01).describe('Largest webhook body accepted, in MB (larger: 413)'),
+  WEBHOOK_BODY_LIMIT_MB: num(25, 0.01).describe('Largest webhook body accepted, in MB (larger: 413); GitLab sends up to 25 MB'),
   JOB_HOOK_DELAY_SECONDS: int(20, 0, 3600).describe('Delay before a Job Hook alone starts an analysis, so the Pipeline Hook can join it'),
   PUBLIC_URL: url().describe('External URL of ingest, used for links to the results page'),
 

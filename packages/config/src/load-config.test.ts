@@ -12,6 +12,13 @@ test('defaults need no settings at all', () => {
   expect(c.DATABASE_URL).toBeUndefined();
 });
 
+test('by default ingest listens on loopback only and takes webhook bodies up to 25 MB (GitLab sends that much)', () => {
+  const c = load({});
+  expect(c.HOST).toBe('127.0.0.1');
+  expect(c.WEBHOOK_BODY_LIMIT_MB).toBe(25);
+  expect(load({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+});
+
 test('a wrong value names the variable and what it expects, on one line', () => {
   expect(() => load({ PORT: 'abc' })).toThrow(ConfigError);
   expect(() => load({ PORT: 'abc' })).toThrow(/PORT: .*number.*\(got "abc"\)/);

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { lockDataDir } from './data-dir-lock';
+import { checkDatabaseUrl, describeConnectError, publicDatabaseUrl } from './database-url';
 import * as schema from './schema';
 
 export type TSchema = typeof schema;
@@ -21,13 +23,39 @@ export type TDatabaseOptions = {
   dataDir?: string;
   /** Pool size for pg. */
   maxConnections?: number;
+  /**
+   * Connect once before returning, so a wrong DATABASE_URL fails at start-up with its cause
+   * (default). False only for tests that want a database which fails later.
+   */
+  verify?: boolean;
 };
+
+/** How long the start-up connection may take before the host counts as unreachable. */
+const VERIFY_TIMEOUT_MS = 10_000;
+
+async function verifyConnection(url: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: VERIFY_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(`cannot connect to the database at DATABASE_URL ${publicDatabaseUrl(url)}: ${describeConnectError(err)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
 
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '..', 'drizzle');
 
-/** Opens PostgreSQL through node-postgres, or embedded PGlite when no URL is given. */
+/**
+ * Opens PostgreSQL through node-postgres, or embedded PGlite when no URL is given. PGlite is one
+ * process's files: its DATA_DIR is locked until close() (see data-dir-lock.ts).
+ */
 export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase> {
   if (options.databaseUrl) {
+    checkDatabaseUrl(options.databaseUrl);
+    if (options.verify !== false) await verifyConnection(options.databaseUrl);
     const { Pool } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
@@ -47,11 +75,18 @@ export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase
   const { drizzle } = await import('drizzle-orm/pglite');
   const dataDir = options.dataDir ?? './.data';
   let dir = 'memory://';
-  if (!dataDir.startsWith('memory://')) {
+  const lock = dataDir.startsWith('memory://') ? undefined : lockDataDir(dataDir);
+  if (lock) {
     dir = path.resolve(dataDir, 'pglite');
     fs.mkdirSync(dir, { recursive: true });
   }
-  const client = await PGlite.create(dir);
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = await PGlite.create(dir);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const db = drizzle(client, { schema }) as unknown as TDb;
   return {
     db,
@@ -59,6 +94,12 @@ export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }

@@ -4,6 +4,9 @@ import { enqueueAnalyzePipelines, type TAnalyzeJobRequest, type TQueues } from '
 import { withTimeout } from './with-timeout';
 
 export type TFirstFailureItem = TFirstFailure & { delayMs?: number };
+
+/** Sum of the delivery bodies one insert carries (an embedded PGlite failed at 8 × 22 MB). */
+const MAX_BODY_BYTES_PER_STATEMENT = 32 * 1024 * 1024;
 export type TFirstAccepted = TFirstAnalysis & { enqueued: boolean };
 
 /** Stores and queues first failures; shared by every request of the process. */
@@ -28,7 +31,12 @@ export function createFirstFailureWriter(deps: TFirstFailureDeps): TFirstFailure
   // Two statements at a time (one commit flushing while the next is sent): under load each
   // carries everything that queued up meanwhile, so there are few commits and few, large
   // messages to send and parse. More in parallel only makes the batches smaller.
-  const inserts = createAdaptiveBatcher((items: TFirstFailureItem[]) => createFirstAnalyses(deps.db, items, { presumeEnqueued: true }), { maxInFlight: 2 });
+  const inserts = createAdaptiveBatcher((items: TFirstFailureItem[]) => createFirstAnalyses(deps.db, items, { presumeEnqueued: true }), {
+    maxInFlight: 2,
+    // Raw bodies travel in the statement: big ones (GitLab sends up to 25 MB) share it sparingly.
+    weigh: (item) => item.delivery?.body.length ?? 0,
+    maxWeight: MAX_BODY_BYTES_PER_STATEMENT,
+  });
   // A separate stage, so a slow Redis does not hold up the database writes.
   const enqueues = createAdaptiveBatcher(async (jobs: TAnalyzeJobRequest[]) => {
     try {

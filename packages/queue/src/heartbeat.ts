@@ -24,7 +24,8 @@ export function startHeartbeat(redis: IORedis, prefix: string, service: string, 
     beat,
     stop: async () => {
       clearInterval(timer);
-      await redis.hdel(key(prefix), id).catch(() => undefined);
+      // Without Redis a worker connection would queue the delete until Redis is back; the entry expires anyway.
+      if (redis.status === 'ready') await redis.hdel(key(prefix), id).catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,6 @@
 export { QUEUE_NAMES, type TQueueName } from './queue-names';
 export { createRedisConnection, closeRedis, type TConnectionRole } from './connection';
+export { reportRedisOutages, isRedisConnectionError, publicRedisUrl, type TOutageLog } from './redis-outage';
 export { ANALYZE_PIPELINE_JOB } from './analyze-pipeline.job';
 export { createQueues, enqueueAnalyzePipeline, enqueueAnalyzePipelines, type TQueues, type TAnalyzeJobRequest } from './queues';
 export { startHeartbeat, readHeartbeats, type THeartbeat } from './heartbeat';

@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import IORedis from 'ioredis';
+import { isProcessAlive } from '@cia/db';
 
 export type TPrivateRedis = { url: string; stop(): Promise<void> };
+
+const PID_FILE = 'redis-server.pid';
 
 /** A TCP port free on the loopback interface right now. */
 export function freePort(): Promise<number> {
@@ -41,8 +44,25 @@ async function waitForRedis(url: string, child: ChildProcess, timeoutMs: number)
 }
 
 /**
+ * A redis-server an earlier run left behind (it was killed with SIGKILL, so it could not stop its
+ * child): two servers appending to one AOF lose data, so it is stopped first. Only a process that
+ * is still a redis-server counts; a pid reused by something else is left alone.
+ */
+async function stopLeftover(dir: string): Promise<void> {
+  const pidFile = path.join(dir, PID_FILE);
+  const pid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim() : NaN);
+  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return;
+  const command = spawnSync('ps', ['-p', String(pid), '-o', 'comm='], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  if (!command.startsWith('redis-server')) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && isProcessAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
  * A redis-server child for the single-machine start: loopback only, AOF on so queued jobs
- * survive a restart, data under DATA_DIR/redis. Stops with the parent.
+ * survive a restart, data under DATA_DIR/redis. It runs in its own process group, so a Ctrl-C
+ * or a `kill` of the whole group does not stop it before the work that needs it is finished:
+ * its owner stops it last (and, if the owner exits abruptly, on exit).
  */
 export async function startPrivateRedis(dataDir: string, options: { port?: number } = {}): Promise<TPrivateRedis & { port: number }> {
   const which = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
@@ -51,22 +71,30 @@ export async function startPrivateRedis(dataDir: string, options: { port?: numbe
   }
   const dir = path.resolve(dataDir, 'redis');
   fs.mkdirSync(dir, { recursive: true });
+  await stopLeftover(dir);
   const port = options.port ?? (await freePort());
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes', '--logfile', path.join(dir, 'redis.log')],
-    { stdio: 'ignore' },
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes', '--logfile', path.join(dir, 'redis.log'), '--pidfile', path.join(dir, PID_FILE)],
+    { stdio: 'ignore', detached: true },
   );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopOnExit = () => child.kill('SIGTERM');
+  process.once('exit', stopOnExit);
   const url = `redis://127.0.0.1:${port}`;
-  await waitForRedis(url, child, 10_000);
+  try {
+    await waitForRedis(url, child, 10_000);
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
+  }
   return {
     url,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      process.removeListener('exit', stopOnExit);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
   };
 }

@@ -32,7 +32,6 @@ export function createApp(deps: TIngestDeps): Express {
     queues: deps.queues,
     logger: deps.logger,
     secretValues: secretValuesOf(config),
-    webhookSecret: config.GITLAB_WEBHOOK_SECRET,
     jobHookDelayMs: config.JOB_HOOK_DELAY_SECONDS * 1000,
     onPipelineSucceeded: (event: TPipelineSucceeded) =>
       notifyPipelineSucceeded({ db: deps.db, queues: deps.queues, settings: postbackSettings }, event),
@@ -46,7 +45,7 @@ export function createApp(deps: TIngestDeps): Express {
   app.use(analysisRoutes(deps));
   app.use(resultsRoutes(deps));
   app.use(metricsRoutes(metrics, config.API_TOKEN));
-  app.use(adminRoutes(deps.queues, config.API_TOKEN, config.PUBLIC_URL));
+  app.use(adminRoutes(deps.queues, { apiToken: config.API_TOKEN, publicUrl: config.PUBLIC_URL, redisDown: deps.health.redisDown }));
   app.use(docsRoutes());
 
   app.use((req, _res, next) => next(new AppError('not_found', `no route for ${req.method} ${req.path}`)));

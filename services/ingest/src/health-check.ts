@@ -3,7 +3,7 @@ import type { TConfig } from '@cia/config';
 import { enabledTriggers } from '@cia/config';
 import type { TDatabase } from '@cia/db';
 import type { TQueues } from '@cia/queue';
-import { readHeartbeats } from '@cia/queue';
+import { publicRedisUrl, readHeartbeats } from '@cia/queue';
 import type { THealthComponent, THealthReport } from './ingest-deps';
 
 async function timed<T>(fn: () => Promise<T>, ms = 2000): Promise<T> {
@@ -31,7 +31,9 @@ function configuredProviders(config: TConfig): string[] {
 
 /** Detailed health: database, Redis, queue counts, worker heartbeats, IMAP watcher, AI providers. */
 export function createHealthCheck(config: TConfig, database: TDatabase, redis: IORedis, queues: TQueues) {
+  const redisDown = () => (redis.status === 'ready' ? undefined : `Redis at ${publicRedisUrl(config.REDIS_URL ?? '')} is down`);
   return {
+    redisDown,
     async check(): Promise<THealthReport> {
       const components: Record<string, THealthComponent> = {};
       try {
@@ -56,7 +58,7 @@ export function createHealthCheck(config: TConfig, database: TDatabase, redis: I
           ? { status: watcher && watcher.state === 'connected' ? 'ok' : 'down', required: false, detail: watcher ?? 'no mail-watcher heartbeat' }
           : { status: 'disabled', required: false };
       } catch (err) {
-        components.redis = { status: 'down', required: true, detail: (err as Error).message };
+        components.redis = { status: 'down', required: true, detail: redisDown() ?? (err as Error).message };
       }
       components.ai = { status: 'ok', required: false, detail: { default: config.DEFAULT_AI_PROVIDER ?? configuredProviders(config)[0], configured: configuredProviders(config) } };
       return { components };

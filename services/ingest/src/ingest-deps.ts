@@ -12,5 +12,9 @@ export type TIngestDeps = {
   db: TDb;
   queues: TQueues;
   logger: TLogger;
-  health: { check(): Promise<THealthReport> };
+  health: {
+    check(): Promise<THealthReport>;
+    /** Says "Redis at <url> is down" while the connection is not ready; undefined when it is. */
+    redisDown?(): string | undefined;
+  };
 };

@@ -4,7 +4,7 @@ import { secretValuesOf, type TConfig } from '@cia/config';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { startOutboxRelay, type TOutboxOptions } from '@cia/intake';
 import { createLogger, type TLogger } from '@cia/logger';
-import { closeRedis, createQueues, createRedisConnection, startHeartbeat } from '@cia/queue';
+import { closeRedis, createQueues, createRedisConnection, reportRedisOutages, startHeartbeat } from '@cia/queue';
 import { createApp } from './app';
 import { createHealthCheck } from './health-check';
 
@@ -20,6 +20,7 @@ export async function startIngest(
   const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: 20 }));
   if (!shared.database) await applyMigrations(database);
   const redis = createRedisConnection(config.REDIS_URL, 'producer');
+  reportRedisOutages(redis, config.REDIS_URL, logger);
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const health = createHealthCheck(config, database, redis, queues);
   const app = createApp({ config, db: database.db, queues, logger, health });

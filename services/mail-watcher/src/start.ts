@@ -4,7 +4,7 @@ import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { startOutboxRelay } from '@cia/intake';
 import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { createLogger, type TLogger } from '@cia/logger';
-import { createQueues, createRedisConnection, startHeartbeat } from '@cia/queue';
+import { createQueues, createRedisConnection, reportRedisOutages, startHeartbeat } from '@cia/queue';
 import { createProjectResolver } from './email/project-resolver';
 import { imapSettingsFromConfig, type TImapSettings } from './imap/imap-client';
 import { createMailWatcher, type TMailWatcher, type TMailWatcherOptions } from './watcher/mail-watcher';
@@ -49,6 +49,7 @@ export async function startMailWatcher(
   const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   if (!shared.database) await applyMigrations(database);
   const redis = createRedisConnection(config.REDIS_URL, 'producer');
+  reportRedisOutages(redis, config.REDIS_URL, logger);
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const relay = startOutboxRelay({ db: database.db, queues, logger });
   // Only needed for emails that name a project by path; without a token they are skipped.

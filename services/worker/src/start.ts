@@ -6,7 +6,7 @@ import { createGatherCache, createGitLabClient, pickClientOptions } from '@cia/g
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
 import { enqueuePostbackJobs, pickPostbackSettings } from '@cia/postback';
-import { QUEUE_NAMES, closeRedis, createRedisConnection, startHeartbeat } from '@cia/queue';
+import { QUEUE_NAMES, closeRedis, createRedisConnection, isRedisConnectionError, reportRedisOutages, startHeartbeat } from '@cia/queue';
 import { createAnalyzePipelineProcessor } from './processors/analyze-pipeline.processor';
 import { createPostAnalysisProcessor } from './processors/post-analysis.processor';
 
@@ -19,6 +19,7 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: Math.min(config.WORKER_CONCURRENCY, 20) }));
   if (!shared.database) await applyMigrations(database);
   const connection = createRedisConnection(config.REDIS_URL, 'worker');
+  reportRedisOutages(connection, config.REDIS_URL, logger);
   const gitlab = config.GITLAB_API_TOKEN ? createGitLabClient(pickClientOptions(config)) : undefined;
   const paidProvider = resolveProviderChain(config)[0] !== 'offline';
   const postbackSettings = pickPostbackSettings(config);
@@ -38,7 +39,10 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     limiter: paidProvider ? { max: config.AI_RATE_LIMIT_PER_MINUTE, duration: 60_000 } : undefined,
     autorun: true,
   });
-  worker.on('error', (err) => logger.error('worker error', { err: err.message }));
+  // An unreachable Redis is reported once by reportRedisOutages, not on every reconnection attempt.
+  worker.on('error', (err) => {
+    if (!isRedisConnectionError(err)) logger.error('worker error', { err: err.message });
+  });
   const postbackWorker = new Worker(
     QUEUE_NAMES.postback,
     createPostAnalysisProcessor({ db: database.db, logger, settings: postbackSettings, gitlab, rateLimit: (ms) => postbackQueue.rateLimit(ms) }),
@@ -51,13 +55,17 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
       autorun: true,
     },
   );
-  postbackWorker.on('error', (err) => logger.error('post-back worker error', { err: err.message }));
+  postbackWorker.on('error', (err) => {
+    if (!isRedisConnectionError(err)) logger.error('post-back worker error', { err: err.message });
+  });
   const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({ state: worker.isRunning() ? 'running' : 'stopped', detail: { concurrency: config.WORKER_CONCURRENCY } }));
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, database: database.kind, gitlab: Boolean(gitlab), ai: resolveProviderChain(config) });
   return {
     close: async () => {
-      // Active jobs finish; nothing new is taken.
-      await Promise.all([worker.close(), postbackWorker.close()]);
+      // Active jobs finish; nothing new is taken. Without Redis they could not report their end
+      // and BullMQ would wait for Redis forever: their locks lapse and they run again once it is back.
+      const force = connection.status !== 'ready';
+      await Promise.all([worker.close(force), postbackWorker.close(force)]);
       await postbackQueue.close();
       await heartbeat.stop();
       await closeRedis(connection);

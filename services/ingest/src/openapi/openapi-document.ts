@@ -99,8 +99,16 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/webhooks/gitlab/test',
     tags: ['webhooks'],
     summary: 'Validate a payload without enqueuing it',
+    description: 'Needs X-Gitlab-Token when GITLAB_WEBHOOK_SECRET is set, else the API token; bodies up to 1 MB.',
+    security: [{ [gitlabToken.name]: [] }, ...apiAuth],
     request: { headers: webhookHeaders.pick({ 'X-Gitlab-Event': true }), body: hookBody },
-    responses: { 200: json(ZWebhookTestAnswer, 'The payload is valid; what would happen'), 400: errors[400], 404: json(error, 'The webhook trigger is off') },
+    responses: {
+      200: json(ZWebhookTestAnswer, 'The payload is valid; what would happen'),
+      400: errors[400],
+      401: json(error, 'Wrong X-Gitlab-Token (or API token when no webhook secret is set)'),
+      404: json(error, 'The webhook trigger is off'),
+      413: json(error, 'Body larger than 1 MB'),
+    },
   });
   r.registerPath({
     method: 'get',

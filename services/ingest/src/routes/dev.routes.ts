@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { acceptFailure } from '@cia/intake';
 import { AppError, fromZodError } from '../http/app-error';
 import type { TIngestDeps } from '../ingest-deps';
+import { decodeDelivery } from '../webhooks/decode-delivery';
 import { handleDelivery, type TDeliveryDeps } from '../webhooks/handle-delivery';
 import { loadMockData } from '../dev/mock-data';
 import { SCENARIOS, findScenario } from '../dev/scenarios';
@@ -44,8 +45,7 @@ export function devRoutes(deps: TIngestDeps, delivery: TDeliveryDeps): Router {
       builds: input.failed_jobs.map((j) => ({ id: j.id ?? randomId(), name: j.name, stage: j.stage, status: input.pipeline_status === 'failed' ? 'failed' : input.pipeline_status, failure_reason: j.failure_reason, allow_failure: false })),
     };
     const headers: Record<string, string> = { 'x-gitlab-event': 'Pipeline Hook', 'content-type': 'application/json', 'user-agent': 'ci-analyst/test-helper' };
-    if (deps.config.GITLAB_WEBHOOK_SECRET) headers['x-gitlab-token'] = deps.config.GITLAB_WEBHOOK_SECRET;
-    const answer = await handleDelivery(delivery, { headers, rawBody: JSON.stringify(body) });
+    const answer = await handleDelivery(delivery, { headers, decoded: decodeDelivery(headers['x-gitlab-event'], JSON.stringify(body)) });
     res.status(answer.status).json({ ...answer.body, pipeline_id: pipelineId, project_id: input.project_id });
   });
 

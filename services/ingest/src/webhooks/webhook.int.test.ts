@@ -8,6 +8,7 @@ import type { TTestDatabase } from '@cia/db/testing';
 import { startOutboxRelay } from '@cia/intake';
 import { createTestBackend, type TTestBackend } from '@cia/intake/testing';
 import { createLogger } from '@cia/logger';
+import { captureLogger } from '@cia/logger/testing';
 import { createQueues, createRedisConnection, type TQueues } from '@cia/queue';
 import { pipelineHook, jobHook } from '../../../../tests/fixtures/gitlab-payloads';
 import { createApp } from '../app';
@@ -259,7 +260,7 @@ describe('durability', () => {
 
   test('with the database unreachable the answer is 503 so GitLab retries', async () => {
     const { openDatabase } = await import('@cia/db');
-    const dead = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none' });
+    const dead = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', verify: false });
     const config = testConfig({ REDIS_URL: backend.redisUrl, QUEUE_PREFIX: backend.prefix });
     const deadApp = createApp({ config, db: dead.db, queues, logger, health: createHealthCheck(config, dead, redis, queues) });
     const res = await request(deadApp)
@@ -269,6 +270,24 @@ describe('durability', () => {
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('service_unavailable');
     await dead.close();
+  });
+
+  test('a delivery the database refuses is logged with the cause, never with the body (drizzle puts it in its message)', async () => {
+    const { openDatabase } = await import('@cia/db');
+    const dead = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', verify: false });
+    const config = testConfig({ REDIS_URL: backend.redisUrl, QUEUE_PREFIX: backend.prefix });
+    const logs = captureLogger();
+    const deadApp = createApp({ config, db: dead.db, queues, logger: logs.logger, health: createHealthCheck(config, dead, redis, queues) });
+    // A passing pipeline: its delivery is recorded through drizzle, whose error message lists the parameters.
+    const res = await request(deadApp)
+      .post('/webhooks/gitlab')
+      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' })
+      .send(JSON.stringify({ ...pipelineHook({ pipelineId: nextPipeline++, status: 'success' }), marker: 'body-never-logged' }));
+    expect(res.status).toBe(503);
+    await dead.close();
+    await logs.settled();
+    expect(logs.lines.map((l) => l.message)).toContain('could not store webhook delivery');
+    expect(JSON.stringify(logs.lines)).not.toMatch(/body-never-logged|Failed query/);
   });
 });
 
@@ -299,7 +318,7 @@ describe('modes and helpers', () => {
     const before = await queues.analyze.count();
     const res = await request(app)
       .post('/webhooks/gitlab/test')
-      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' })
+      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook', 'X-Gitlab-Token': SECRET })
       .send(JSON.stringify(pipelineHook({ pipelineId: 424242 })));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ valid: true, would_analyze: true });
