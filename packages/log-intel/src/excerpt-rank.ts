@@ -2,7 +2,7 @@ import type { TExcerptLine } from '@cia/contracts';
 import { CONTINUATION_RE, NOISE_RE } from './failure-patterns';
 import { createSecretMasker } from './mask';
 import type { TExcerpt, TExcerptBlock } from './types';
-import { hashText, normalizeVolatile } from './volatile';
+import { comparisonKey } from './volatile';
 
 /** A line as the scan stored it. */
 export type TStored = {
@@ -30,10 +30,17 @@ const FIRST_BLOCK_FACTOR = 1.4;
 const NOISE_FACTOR = 0.2;
 const SUCCESS_FACTOR = 0.03;
 const MIN_RELATIVE_PRIORITY = 0.05;
+/**
+ * A line also found in the passing run (the baseline) is taken after lines that are new, as if
+ * its priority were this much lower; it still counts for the floor and stays in the running: a
+ * failure line that the passing run printed too (a summary, a flaky warning) may still matter.
+ */
+const BASELINE_FACTOR = 0.2;
 /** A test or step reported as passing. */
 const SUCCESS_RE = /\bPASS(?:ED)?\b|✓|✔|\bok\s*(?:\(|\[|$)|^ok\s/;
 
-type TRanked = { line: number; text: string; priority: number; score: number; kind: string; section: number };
+/** `priority` decides which lines are worth their place; `order` (lower with a baseline) which come first. */
+type TRanked = { line: number; text: string; priority: number; order: number; score: number; kind: string; section: number };
 
 /** Priority of every stored line: failure lines by their own weight, others by distance to one. */
 export function rankLines(log: TScannedLog, baseline: Set<number> | undefined): Map<number, TRanked> {
@@ -54,7 +61,6 @@ export function rankLines(log: TScannedLog, baseline: Set<number> | undefined): 
     for (let i = 0; i < n; i++) {
       const l = block.lines[i] as TStored;
       if (l.text.trim().length === 0) continue;
-      const inBaseline = baseline?.has(hashText(normalizeVolatile(l.text))) ?? false;
       let p = 0;
       if (l.score > 0) {
         const recency = 0.6 + 0.4 * (l.line / total);
@@ -62,11 +68,11 @@ export function rankLines(log: TScannedLog, baseline: Set<number> | undefined): 
         p = (l.score * recency * stepFactor * firstFactor) / Math.sqrt(l.occurrence);
         if (l.score < CORE_SCORE) p *= 0.5;
       }
-      base[i] = inBaseline ? -1 : p;
+      base[i] = p;
     }
     // Spread priority to neighbours: forwards (detail lines follow an error) decays slower than
     // backwards, and lines shaped like a continuation (frames, indented detail) barely decay.
-    const spread = base.map((b) => Math.max(0, b));
+    const spread = [...base];
     const cont = block.lines.map((l) => CONTINUATION_RE.test(l.text));
     let carry = 0;
     for (let i = 0; i < n; i++) {
@@ -85,10 +91,11 @@ export function rankLines(log: TScannedLog, baseline: Set<number> | undefined): 
       if (l.text.trim().length === 0) continue;
       // Runner bookkeeping and passing tests next to a failure are rarely part of it.
       const noise = l.score > 0 ? 1 : NOISE_RE.test(l.text) ? NOISE_FACTOR : SUCCESS_RE.test(l.text) ? SUCCESS_FACTOR : 1;
-      const priority = (base[i] ?? 0) < 0 ? 0.001 / (1 + i) : (spread[i] ?? 0) * noise;
+      const priority = (spread[i] ?? 0) * noise;
       const prev = ranked.get(l.line);
       if (prev === undefined || prev.priority < priority) {
-        ranked.set(l.line, { line: l.line, text: l.text, priority, score: l.score, kind: l.kind, section: l.section });
+        const order = baseline?.has(comparisonKey(l.text)) === true ? priority * BASELINE_FACTOR : priority;
+        ranked.set(l.line, { line: l.line, text: l.text, priority, order, score: l.score, kind: l.kind, section: l.section });
       }
     }
   }
@@ -97,9 +104,11 @@ export function rankLines(log: TScannedLog, baseline: Set<number> | undefined): 
 
 /** The best-ranked lines that fit the budget, masked, in log order, grouped into blocks. */
 export function selectLines(log: TScannedLog, ranked: Map<number, TRanked>, options: TSelectOptions): TExcerpt {
-  const order = [...ranked.values()].sort((a, b) => b.priority - a.priority || b.line - a.line);
-  // Lines far below the strongest evidence cost tokens and rarely help: stop before the budget is full.
-  const floor = (order[0]?.priority ?? 0) * MIN_RELATIVE_PRIORITY;
+  const all = [...ranked.values()];
+  // Lines far below the strongest evidence cost tokens and rarely help: they are left out even
+  // when the budget has room. The floor ignores the baseline, so a baseline never shrinks the excerpt.
+  const floor = all.reduce((max, r) => Math.max(max, r.priority), 0) * MIN_RELATIVE_PRIORITY;
+  const order = all.filter((r) => r.priority >= floor).sort((a, b) => b.order - a.order || b.line - a.line);
   const mask = createSecretMasker({ extraValues: options.extraSecrets });
   const chosen: { line: number; masked: string; priority: number; kind: string; section: number }[] = [];
   let chars = 0;
@@ -111,7 +120,6 @@ export function selectLines(log: TScannedLog, ranked: Map<number, TRanked>, opti
       truncated ||= r.score >= CORE_SCORE;
       continue;
     }
-    if (r.priority < floor) break;
     const masked = mask(r.text);
     const key = masked.trim();
     if (seen.has(key)) continue;

@@ -6,7 +6,7 @@ import { forEachBufferOfLines, MAX_LINE_BYTES } from './line-reader';
 import { scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
 import { normalizeLine } from './normalize';
 import type { TExcerpt, TExcerptOptions, TLogInput } from './types';
-import { hashText, normalizeVolatile } from './volatile';
+import { comparisonKey } from './volatile';
 
 export const DEFAULT_MAX_LINES = 150;
 export const DEFAULT_MAX_CHARS = 12_000;
@@ -224,7 +224,7 @@ export class ExcerptBuilder {
     const { score, kind } = scoreLine(text);
     let occurrence = 1;
     if (score >= CORE_SCORE) {
-      const key = hashText(normalizeVolatile(text));
+      const key = comparisonKey(text);
       occurrence = (this.repeats.get(key) ?? 0) + 1;
       if (occurrence > 1 || this.repeats.size < MAX_REPEAT_KEYS) this.repeats.set(key, occurrence);
     }
