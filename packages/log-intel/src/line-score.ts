@@ -1,4 +1,4 @@
-import { BENIGN_RE, FAILURE_PATTERNS, isHotLine, NOISE_RE } from './failure-patterns';
+import { BENIGN_RE, BOILERPLATE_RE, FAILURE_PATTERNS, isHotLine, NOISE_RE, WARNING_SHAPED_RE } from './failure-patterns';
 
 export type TLineScore = { score: number; kind: string };
 
@@ -18,7 +18,8 @@ export function scoreLine(text: string): TLineScore {
       best = { score: p.score, kind: p.kind };
     } else extra = Math.min(2, extra + 1);
   }
-  if (best.score === 0) return NONE;
+  if (best.score === 0 || BOILERPLATE_RE.test(text)) return NONE;
+  if (WARNING_SHAPED_RE.test(text)) return { score: 1, kind: 'warning' };
   if (BENIGN_RE.test(text)) return best.score >= 10 && !/✓|✔|\bPASS(?:ED)?\b/.test(text) ? { score: 3, kind: best.kind } : NONE;
   return { score: best.score + extra, kind: best.kind };
 }
