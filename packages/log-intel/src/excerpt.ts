@@ -1,9 +1,9 @@
 import { readBaseline } from './baseline';
 import { CORE_SCORE, rankLines, selectLines, type TBlock, type TScannedLog, type TSelectOptions, type TStored } from './excerpt-rank';
-import { NOISE_RE, REPORT_START_RE } from './failure-patterns';
+import { NOISE_RE, REPORT_START_RE, TOOL_ADVICE_RE } from './failure-patterns';
 import { HotScanner } from './hot-scanner';
 import { forEachBufferOfLines, MAX_LINE_BYTES } from './line-reader';
-import { scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
+import { lineBody, scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
 import { normalizeLine } from './normalize';
 import type { TExcerpt, TExcerptOptions, TLogInput } from './types';
 import { comparisonKey } from './volatile';
@@ -221,7 +221,8 @@ export class ExcerptBuilder {
       this.inPrivateKey = !/-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text);
       text = '[MASKED:private_key]';
     }
-    if (STEP_START_RE.test(text)) {
+    const body = lineBody(text).body;
+    if (STEP_START_RE.test(body)) {
       this.step++;
       this.stepStartLine = lineNo;
     }
@@ -239,7 +240,7 @@ export class ExcerptBuilder {
       this.marks.push({ line: lineNo + 1, step: this.step, section: after });
       if (this.marks.length > MAX_MARKS) this.marks.splice(0, this.marks.length - MAX_MARKS);
     }
-    if (STEP_FAILED_RE.test(text)) this.markStepFailed(stored);
+    if (STEP_FAILED_RE.test(body)) this.markStepFailed(stored);
     return stored;
   }
 
@@ -297,7 +298,7 @@ export class ExcerptBuilder {
     exitLine.score = Math.max(exitLine.score, STEP_EXIT_SCORE);
     exitLine.kind = exitLine.kind || 'job';
     const tail = this.contextBefore(exitLine.line, Math.min(this.ringSize, exitLine.line - this.stepStartLine))
-      .filter((r) => r.text.trim().length > 0 && !NOISE_RE.test(r.text))
+      .filter((r) => r.text.trim().length > 0 && !NOISE_RE.test(r.text) && !TOOL_ADVICE_RE.test(r.text))
       .slice(-STEP_TAIL_LINES);
     for (const r of tail) {
       if (r.score < CORE_SCORE) {

@@ -7,7 +7,7 @@ export type TFailurePattern = { kind: string; score: number; re: RegExp };
 
 export const FAILURE_PATTERNS: TFailurePattern[] = [
   // Job / step outcome
-  { kind: 'job', score: 6, re: /(?:^|\s)ERROR: Job failed\b|(?:^|\s)The command ".*" (?:exited with|failed and exited with) [1-9]\d*|Process completed with exit code [1-9]|(?:^|\s)Done\. Your build exited with [1-9]|Exited with code (?:exit status )?[1-9]|script returned exit code [1-9]|\bexited with code '?[1-9]|^Finished: FAILURE|^##\[error\]/ },
+  { kind: 'job', score: 6, re: /(?:^|\s)ERROR: Job failed\b|(?:^|\s)The command ".*" (?:exited with|failed and exited with) [1-9]\d*|Process completed with exit code [1-9]|(?:^|\s)Done\. Your build exited with [1-9]|Exited with code (?:exit status )?[1-9]|script returned exit code [1-9]|\bexited with code '?[1-9]|^Finished: FAILURE/ },
   { kind: 'timeout', score: 9, re: /No output has been received in the last|execution took longer than|\btimed out\b|\bTimeout(?:Error|Exception)\b|deadline exceeded|job exceeded.*timeout|Terminated after \d+ ?(?:s|m|min)/i },
   { kind: 'oom', score: 10, re: /\bOOMKilled\b|out of memory|heap out of memory|Cannot allocate memory|std::bad_alloc|\bMemoryError\b|Killed\s*$|exit code 137|GC overhead limit exceeded|OutOfMemoryError|No space left on device|\bENOSPC\b|disk quota exceeded/i },
   // Compilers and linkers
@@ -58,15 +58,15 @@ export const FAILURE_PATTERNS: TFailurePattern[] = [
  * words glued to the end of an identifier (`ValueError`) have their own scan.
  */
 export const HOT_SCANS: RegExp[] = [
-  /(?:\b|[m_])(?:err|exception|exit|exceed|expected|fail|fatal|panic|traceback|timed out|timeout|took longer|assert|abort|actual|denied|cannot|could|can't|core dumped|unable|undefined|undeclared|unknown|unexpected|killed|oom|out of memory|overflow|offenses|segmentation|sigsegv|sigabrt|sanitizer|refused|received|reformat|not ok|not found|not declared|not in scope|not a member|no such|no matching|no module|no output|non-zero|non-matching|inaccessible|is not assignable|invalid|mismatch|missing|bad_alloc|but was)/gi,
+  /(?:\b|[m_])(?:err|exception|exit|exceed|expected|fail|fatal|panic|traceback|timed out|timeout|took longer|assert|abort|actual|denied|cannot|could|can't|core dumped|unable|undefined|undeclared|unknown|unexpected|killed|oom|out of memory|overflow|offenses|segmentation|sigsegv|sigabrt|sanitizer|refused|received|reformat|not ok|not found|not declared|not in scope|not a member|no such|no matching|no module|no output|non-zero|non-matching|inaccessible|is not assignable|invalid|mismatch|missing|bad_alloc|but was|did not|was not|no space|imported but unused|style issues|formatted|violation)/gi,
   /[a-z](?:Error|Exception|Failure|Failed|Timeout)/g,
   /:\d+:\d+: |\[-\]|SC\d{4}|section_|travis_|-----BEGIN|\$ |##\[|\[Pipeline\] |Starting: /g,
 ];
 
-/** Shapes that count only at the start of a line (diff lines, pytest `E` lines). */
-export const HOT_LINE_START_RE = /^(?:\d{3}[+-] |--- |\+\+\+ |E {2})/;
+/** Shapes that count only at the start of a line (diff lines, pytest `E` lines, Erlang `Reason:`). */
+export const HOT_LINE_START_RE = /^(?:\d{3}[+-] |--- |\+\+\+ |E {2}|diff --git |Diff in |Reason: )/;
 /** The same, found in a whole buffer by the newline before them: much cheaper than a `^` with /m. */
-export const HOT_AFTER_NEWLINE_RE = /\n(?:\d{3}[+-] |--- |\+\+\+ |E {2})/g;
+export const HOT_AFTER_NEWLINE_RE = /\n(?:\d{3}[+-] |--- |\+\+\+ |E {2}|diff --git |Diff in |Reason: )/g;
 
 /** Non-ASCII marks of failed tests, searched as UTF-8 bytes (the scans above see latin1). */
 const HOT_SYMBOL_TEXTS = ['✗', '✖', '✘', '❌'];
@@ -91,13 +91,15 @@ export function isHotLine(text: string): boolean {
 export const BENIGN_RE =
   /^(?!.*\b[1-9]\d* (?:errors?|failures?|failed|failing)\b|.*\b(?:Failures|Errors|Failed):\s*[1-9])(?=.*\b0 (?:errors?|failures?|failed|failing)\b|.*\b(?:Failures|Errors|Failed): 0(?:,|\s|$))|(?<![[,] ?)-W(?:no-)?error|--fail-fast|\berror[-_](?:prone|handling|reporting|page|log)|\bwarnings? (?:as|=) errors?|^\s*\$ |^travis_|ignore[-_]?errors|allow[-_]failures|expected_failures?|xfail|\bskipp?ed\b.*\bfailed\b: 0|✓|✔|\bPASS(?:ED)?\b|\bok\b\s*$|^(?:SKIP|XFAIL|XPASS)\s/i;
 
+/** A build tool's advice after its error (Maven's `To see the full stack trace...`, Gradle's `* Try:`). */
+export const TOOL_ADVICE_RE =
+  /^\[ERROR\] (?:To see the full stack trace of the errors|Re-run Maven using the -X switch|For more information about the errors and possible solutions|\[Help \d+\] https?:|After correcting the problems, you can resume the build|\s+mvn <\w+> -rf |-> \[Help \d+\]\s*$)|^\[ERROR\]\s*$|^\* Try:|^> Run with --(?:stacktrace|info|debug|scan)|^Run with --(?:stacktrace|info|debug|scan) option|Get more help at https:\/\/help\.gradle\.org/;
+
 /**
- * Lines shaped like failures that never explain one: a build tool's advice after its error
- * (Maven's `To see the full stack trace...`, Gradle's `* Try:`), and commands echoed by `set -x`
- * (`+ make test`, `++ fail 'tests failed'`), which name what runs, not what happened.
+ * Lines shaped like failures that never explain one: a build tool's advice, and commands echoed
+ * by `set -x` (`+ make test`, `++ fail 'tests failed'`), which name what runs, not what happened.
  */
-export const BOILERPLATE_RE =
-  /^\[ERROR\] (?:To see the full stack trace of the errors|Re-run Maven using the -X switch|For more information about the errors and possible solutions|\[Help \d+\] https?:|After correcting the problems, you can resume the build|\s+mvn <\w+> -rf |-> \[Help \d+\]\s*$)|^\[ERROR\]\s*$|^\* Try:|^> Run with --(?:stacktrace|info|debug|scan)|^Run with --(?:stacktrace|info|debug|scan) option|Get more help at https:\/\/help\.gradle\.org|^\+{1,4} ?[A-Za-z_][\w.-]*(?: |=|$)/;
+export const BOILERPLATE_RE = new RegExp(`${TOOL_ADVICE_RE.source}|^\\+{1,4} ?[A-Za-z_][\\w.-]*(?: |=|$)`);
 
 /**
  * Failure-shaped lines that are warnings: javac lint categories and deprecations (printed under
@@ -114,13 +116,19 @@ export const WARNING_SHAPED_RE =
 export const CHATTER_RE =
   /^.{0,40}?(?:\bDEBUG\b|\bTRACE\b|\[debug\]|\[trace\])|^(?:\[?\d{4}-\d\d-\d\d[ T]|\[?\d\d:\d\d:\d\d[.,]\d+)\S*\]?\s+(?:\[[^\]]*\]\s+)?INFO\b/;
 
+/** A non-zero count of failures or errors: a line with one is never benign (`Tests Passed: 7, Failed: 1`). */
+export const FAILURE_COUNT_RE = /\b[1-9]\d* (?:errors?|failures?|failed|failing)\b|\b(?:Failures|Errors|Failed|Failing):\s*[1-9]/i;
+
 /** Lines that continue a block above: stack frames, carets, indented detail, diff lines. */
 export const CONTINUATION_RE =
   /^\s+at |^\s+File "|^\s*#? ?\S+:\d+:in `|^\s*\d*\s*\|\s|^\s+from |^\s*\^|^\s*~+|^\s*\|\s|^\s*[-+>] |^\s*(?:Caused by|note|help|hint|= note|= help|-->)\b|^\s{2,}\S|^\t|^E\s|^\d{3}[+-] |^\s*\.\.\.|^\s*#\d+ |#\d+ 0x[0-9a-f]+ in /;
 
-/** Runner and CI bookkeeping: never failure evidence on its own. */
+/**
+ * Runner and CI bookkeeping, and the shadow-memory map and legend that close a sanitizer report:
+ * never failure evidence on their own.
+ */
 export const NOISE_RE =
-  /^(?:Running with gitlab-runner|Preparing the "|Preparing environment|Using (?:Docker|Kubernetes|Shell) executor|Getting source from Git|Fetching changes|Checking out [0-9a-f]+|Skipping Git submodules|Restoring cache|Saving cache|Uploading artifacts|Downloading artifacts|Cleaning up (?:project directory|file based variables)|Created fresh repository|Resolving secrets|Executing "step_script"|Runtime platform|Initialized empty Git repository|remote: (?:Counting|Compressing|Enumerating|Total)|Receiving objects|Resolving deltas|Unpacking objects|store build cache|changing dir|attempting to download cache|adding .* to cache|uploading archive|Worker information|hostname:|version:|instance:|startup:|Build system information|Setting environment variables from|Disabling Gradle daemon)/;
+  /^(?:Running with gitlab-runner|Preparing the "|Preparing environment|Using (?:Docker|Kubernetes|Shell) executor|Getting source from Git|Fetching changes|Checking out [0-9a-f]+|Skipping Git submodules|Restoring cache|Saving cache|Uploading artifacts|Downloading artifacts|Cleaning up (?:project directory|file based variables)|Created fresh repository|Resolving secrets|Executing "step_script"|Runtime platform|Initialized empty Git repository|remote: (?:Counting|Compressing|Enumerating|Total)|Receiving objects|Resolving deltas|Unpacking objects|store build cache|changing dir|attempting to download cache|adding .* to cache|uploading archive|Worker information|hostname:|version:|instance:|startup:|Build system information|Setting environment variables from|Disabling Gradle daemon)|^\s*(?:=>)?\s*0x[0-9a-f]+: (?:\[?[0-9a-f]{2}\]? ?)+$|^Shadow bytes? (?:around|legend)|^\s+(?:Addressable|Partially addressable|Heap left redzone|Freed heap region|Stack (?:left|mid|right) redzone|Stack after return|Stack use after scope|Global redzone|Global init order|Poisoned by user|Container overflow|Array cookie|Intra object redzone|ASan internal|(?:Left|Right) alloca redzone|Shadow gap):/;
 
 /**
  * The first line of a detailed failure report: what follows it (code, locals, frames, expected and
@@ -160,7 +168,7 @@ export const RUNTIME_FRAME_RE = new RegExp(
   [
     String.raw`^\s*at (?:java|javax|jdk|sun|com\.sun|org\.junit|junit|org\.testng|org\.apache\.maven|org\.gradle|worker\.org\.gradle|org\.codehaus\.(?:plexus|groovy)|groovy\.lang|kotlin|kotlinx\.coroutines|scala|org\.scalatest|org\.hamcrest|org\.assertj|org\.mockito\.internal|org\.spockframework)\.`,
     String.raw`^\s*\.\.\. \d+ (?:more|common frames omitted)`,
-    String.raw`^\s*at (?:.*[( ])?(?:node:|internal/|.*/node_modules/)`,
+    String.raw`^\s*at (?:.*[( ])?(?:node:|internal/)|^\s*at .*/node_modules/`,
     String.raw`^\s*File ".*/(?:site-packages|dist-packages|lib/python\d[\d.]*)/`,
     String.raw`^\s*(?:from )?\S*/(?:gems|rubies)/\S+:\d+:in `,
     String.raw`#\d+ 0x[0-9a-f]+ in .*(?:/usr/lib/|/lib/x86_64|libc\.so|ld-linux|compiler-rt|sanitizer_common|libstdc\+\+|/rustc/)`,

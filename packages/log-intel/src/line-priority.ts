@@ -56,10 +56,14 @@ const SUCCESS_RE = /\bPASS(?:ED)?\b|✓|✔|\bok\s*(?:\(|\[|$)|^ok\s|\bOK\s*$|^(
 export function ownPriorities(lines: TStored[], failedSteps: Set<number>, blockFactor: number, shapeCounts: Map<string, number>): number[] {
   const base = new Array<number>(lines.length).fill(0);
   let coreIndex = 0;
+  // The block's extra weight goes to its head: up to the end of its first failure report.
+  const firstReport = lines.find((l) => l.score > 0 && REPORT_START_RE.test(l.text))?.line;
+  const headEnd = firstReport === undefined ? Infinity : firstReport + REPORT_LINES;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i] as TStored;
     if (l.score <= 0) continue;
-    let p = (l.score * blockFactor * (failedSteps.has(l.step) ? FAILED_STEP_FACTOR : 1)) / Math.sqrt(l.occurrence);
+    const factor = l.line <= headEnd ? blockFactor : 1;
+    let p = (l.score * factor * (failedSteps.has(l.step) ? FAILED_STEP_FACTOR : 1)) / Math.sqrt(l.occurrence);
     if (l.score >= CORE_SCORE) {
       p *= 1 + HEAD_BONUS * 0.5 ** (coreIndex++ / HEAD_HALF_LIFE);
       const shape = lineShape(l);
@@ -79,10 +83,17 @@ export function spreadPriorities(lines: TStored[], base: number[]): number[] {
   const cont = lines.map((l) => CONTINUATION_RE.test(l.text));
   // Blank lines take no share of the distance: tools separate the parts of one report with them.
   const blank = lines.map((l) => l.text.trim().length === 0);
+  // Frames of the runtime, test harness or build tool take no share of the distance either: the
+  // frames in the project's own code below them are what a long trace is read for.
+  const runtime = lines.map((l) => l.score === 0 && RUNTIME_FRAME_RE.test(l.text));
   let carry = 0;
   let reportLeft = 0;
   for (let i = 0; i < n; i++) {
     if (blank[i]) continue;
+    if (runtime[i]) {
+      spread[i] = Math.max(spread[i] ?? 0, carry);
+      continue;
+    }
     const l = lines[i] as TStored;
     if (l.score > 0 && REPORT_START_RE.test(l.text)) reportLeft = REPORT_LINES;
     else if (l.score < CORE_SCORE && CHATTER_RE.test(l.text)) reportLeft = 0;
