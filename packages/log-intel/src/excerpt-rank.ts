@@ -37,8 +37,10 @@ export function rankLines(log: TScannedLog, baseline: Set<number> | undefined): 
   const ranked = new Map<number, TRanked>();
   const firstStrong = new Set<TBlock>();
   const seenSteps = new Set<number>();
+  // Only failed steps have one, when the runner said which failed.
+  const anyFailed = log.failedSteps.size > 0;
   for (const block of log.blocks) {
-    if (seenSteps.has(block.step) || block.best < STRONG_SCORE) continue;
+    if (seenSteps.has(block.step) || block.best < STRONG_SCORE || (anyFailed && !log.failedSteps.has(block.step))) continue;
     seenSteps.add(block.step);
     firstStrong.add(block);
   }

@@ -90,11 +90,13 @@ export function spreadPriorities(lines: TStored[], base: number[]): number[] {
   let reportLeft = 0;
   for (let i = 0; i < n; i++) {
     if (blank[i]) continue;
+    const l = lines[i] as TStored;
+    // A step's detail does not run on into the next step.
+    if (i > 0 && l.step !== (lines[i - 1] as TStored).step) carry = 0;
     if (runtime[i]) {
       spread[i] = Math.max(spread[i] ?? 0, carry);
       continue;
     }
-    const l = lines[i] as TStored;
     if (l.score > 0 && REPORT_START_RE.test(l.text)) reportLeft = REPORT_LINES;
     else if (l.score < CORE_SCORE && CHATTER_RE.test(l.text)) reportLeft = 0;
     carry *= reportLeft-- > 0 ? REPORT_DECAY : cont[i] ? FORWARD_CONTINUATION : FORWARD_OTHER;
@@ -103,6 +105,7 @@ export function spreadPriorities(lines: TStored[], base: number[]): number[] {
   }
   carry = 0;
   for (let i = n - 1; i >= 0; i--) {
+    if (i < n - 1 && (lines[i] as TStored).step !== (lines[i + 1] as TStored).step) carry = 0;
     if (blank[i]) continue;
     carry *= cont[i] ? BACKWARD_CONTINUATION : BACKWARD_OTHER;
     spread[i] = Math.max(spread[i] ?? 0, carry);
