@@ -167,3 +167,26 @@ describe('excerptLog reads long failure reports from their head', () => {
     expect(got.filter((l) => shadow.includes(l)).length).toBeLessThan(5);
   });
 });
+
+describe('excerptLog on timestamped raw logs (GitHub Actions, Jenkins timestamper)', () => {
+  it('selects the same lines as without the timestamps', async () => {
+    const report = [
+      '##[group]Run pytest -q',
+      '##[endgroup]',
+      ...Array.from({ length: 30 }, (_, i) => `tests/test_cart.py::test_case_${i} PASSED`),
+      '=================================== FAILURES ===================================',
+      '________________________________ test_total ________________________________',
+      'Traceback (most recent call last):',
+      ...Array.from({ length: 70 }, (_, i) => `  File "/home/runner/work/cart/cart/src/cart/step_${i}.py", line ${i + 3}, in step_${i}`),
+      'ValueError: price list not loaded',
+      '=========================== 1 failed, 30 passed in 2.31s ===========================',
+      '##[error]Process completed with exit code 1.',
+    ];
+    const stamp = (i: number) => `2024-05-01T10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.1234567Z `;
+    const plain = report.join('\n');
+    const stamped = report.map((l, i) => `${stamp(i)}${l}`).join('\n');
+    const fromPlain = texts(await excerptLog(plain, { maxLines: 40 }));
+    const fromStamped = texts(await excerptLog(stamped, { maxLines: 40 })).map((l) => l.slice(stamp(0).length));
+    expect(fromStamped).toEqual(fromPlain);
+  });
+});

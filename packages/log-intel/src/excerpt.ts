@@ -273,7 +273,7 @@ export class ExcerptBuilder {
       block.lastCore = stored.line;
       block.best = Math.max(block.best, stored.score);
     }
-    if (stored.score > 0 && REPORT_START_RE.test(stored.text)) block.holdUntil = Math.max(block.holdUntil, stored.line + REPORT_HOLD_LINES);
+    if (stored.score > 0 && REPORT_START_RE.test(lineBody(stored.text).body)) block.holdUntil = Math.max(block.holdUntil, stored.line + REPORT_HOLD_LINES);
   }
 
   /** The last line an open block takes: context after its last failure line, or the end of a report. */

@@ -1,4 +1,5 @@
 import { CHATTER_RE, CONTINUATION_RE, NOISE_RE, REPORT_START_RE, RUNTIME_FRAME_RE } from './failure-patterns';
+import { lineBody } from './line-score';
 
 /** A line as the scan stored it. */
 export type TStored = {
@@ -57,7 +58,7 @@ export function ownPriorities(lines: TStored[], failedSteps: Set<number>, blockF
   const base = new Array<number>(lines.length).fill(0);
   let coreIndex = 0;
   // The block's extra weight goes to its head: up to the end of its first failure report.
-  const firstReport = lines.find((l) => l.score > 0 && REPORT_START_RE.test(l.text))?.line;
+  const firstReport = lines.find((l) => l.score > 0 && REPORT_START_RE.test(bodyOf(l)))?.line;
   const headEnd = firstReport === undefined ? Infinity : firstReport + REPORT_LINES;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i] as TStored;
@@ -80,12 +81,13 @@ export function ownPriorities(lines: TStored[], failedSteps: Set<number>, blockF
 export function spreadPriorities(lines: TStored[], base: number[]): number[] {
   const n = lines.length;
   const spread = [...base];
-  const cont = lines.map((l) => CONTINUATION_RE.test(l.text));
+  const bodies = lines.map(bodyOf);
+  const cont = bodies.map((b) => CONTINUATION_RE.test(b));
   // Blank lines take no share of the distance: tools separate the parts of one report with them.
   const blank = lines.map((l) => l.text.trim().length === 0);
   // Frames of the runtime, test harness or build tool take no share of the distance either: the
   // frames in the project's own code below them are what a long trace is read for.
-  const runtime = lines.map((l) => l.score === 0 && RUNTIME_FRAME_RE.test(l.text));
+  const runtime = lines.map((l, i) => l.score === 0 && RUNTIME_FRAME_RE.test(bodies[i] as string));
   let carry = 0;
   let reportLeft = 0;
   for (let i = 0; i < n; i++) {
@@ -97,7 +99,7 @@ export function spreadPriorities(lines: TStored[], base: number[]): number[] {
       spread[i] = Math.max(spread[i] ?? 0, carry);
       continue;
     }
-    if (l.score > 0 && REPORT_START_RE.test(l.text)) reportLeft = REPORT_LINES;
+    if (l.score > 0 && REPORT_START_RE.test(bodies[i] as string)) reportLeft = REPORT_LINES;
     else if (l.score < CORE_SCORE && CHATTER_RE.test(l.text)) reportLeft = 0;
     carry *= reportLeft-- > 0 ? REPORT_DECAY : cont[i] ? FORWARD_CONTINUATION : FORWARD_OTHER;
     spread[i] = Math.max(spread[i] ?? 0, carry);
@@ -116,16 +118,22 @@ export function spreadPriorities(lines: TStored[], base: number[]): number[] {
 
 /** How much a line's spread priority counts: bookkeeping, passing tests, chatter and long lines less. */
 export function lineWeight(l: TStored): number {
-  let weight = l.score > 0 ? 1 : NOISE_RE.test(l.text) ? NOISE_FACTOR : SUCCESS_RE.test(l.text) ? SUCCESS_FACTOR : 1;
-  if (l.score === 0 && RUNTIME_FRAME_RE.test(l.text)) weight *= RUNTIME_FRAME_FACTOR;
+  const body = bodyOf(l);
+  let weight = l.score > 0 ? 1 : NOISE_RE.test(body) ? NOISE_FACTOR : SUCCESS_RE.test(body) ? SUCCESS_FACTOR : 1;
+  if (l.score === 0 && RUNTIME_FRAME_RE.test(body)) weight *= RUNTIME_FRAME_FACTOR;
   if (l.score < CORE_SCORE && CHATTER_RE.test(l.text)) weight *= CHATTER_FACTOR;
   if (l.text.length > LONG_LINE_CHARS) weight *= Math.sqrt(LONG_LINE_CHARS / l.text.length);
   return weight;
 }
 
+/** The line without a runner's timestamp or annotation mark (GitHub Actions, Jenkins): what the shapes describe. */
+function bodyOf(l: TStored): string {
+  return lineBody(l.text).body;
+}
+
 /** What makes failure lines items of one list: the family, and the verdict word or the shape of the start. */
 function lineShape(l: TStored): string {
-  const text = l.text.trim();
+  const text = bodyOf(l).trim();
   const verdict = /(?:^|\s)([A-Z]{2,}!?|\[[A-Z]+\])$/.exec(text)?.[1];
   return `${l.kind}|${verdict ?? text.slice(0, 24).replace(/\w+/g, 'w').slice(0, 10)}`;
 }
