@@ -1,12 +1,12 @@
 import { readBaseline } from './baseline';
 import { CORE_SCORE, rankLines, selectLines, type TBlock, type TScannedLog, type TSelectOptions, type TStored } from './excerpt-rank';
-import { NOISE_RE } from './failure-patterns';
+import { NOISE_RE, REPORT_START_RE, TOOL_ADVICE_RE } from './failure-patterns';
 import { HotScanner } from './hot-scanner';
 import { forEachBufferOfLines, MAX_LINE_BYTES } from './line-reader';
-import { scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
+import { lineBody, scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
 import { normalizeLine } from './normalize';
 import type { TExcerpt, TExcerptOptions, TLogInput } from './types';
-import { hashText, normalizeVolatile } from './volatile';
+import { comparisonKey } from './volatile';
 
 export const DEFAULT_MAX_LINES = 150;
 export const DEFAULT_MAX_CHARS = 12_000;
@@ -19,6 +19,10 @@ const MAX_REPEAT_KEYS = 100_000;
 /** A line kept in the excerpt is cut to this length: one line must not eat the whole budget. */
 const MAX_EXCERPT_LINE_CHARS = 2_000;
 const STEP_TAIL_LINES = 20;
+/** The runner's line naming the step that exited non-zero: short, and always worth its place. */
+const STEP_EXIT_SCORE = 10;
+/** How far a block stays open after the start of a failure report, whatever the lines look like. */
+const REPORT_HOLD_LINES = 120;
 const FALLBACK_TAIL_LINES = 40;
 /** Step/section changes remembered for dating context lines (only recent ones are ever asked). */
 const MAX_MARKS = 256;
@@ -102,7 +106,7 @@ export class ExcerptBuilder {
       const lineNo = ++this.lineNo;
       if (this.blockOpen) {
         const open = this.blocks.at(-1) as TBlock;
-        if (lineNo - open.lastCore > this.contextLines || open.lines.length >= MAX_BLOCK_LINES) this.closeBlock(open);
+        if (lineNo > this.keepOpenUntil(open) || open.lines.length >= MAX_BLOCK_LINES) this.closeBlock(open);
       }
       let isHot = false;
       if (nextHot < nl) {
@@ -128,7 +132,7 @@ export class ExcerptBuilder {
     if (this.blockOpen) {
       this.addToBlock(this.blocks.at(-1) as TBlock, stored);
     } else if (stored.score >= CORE_SCORE) {
-      const block: TBlock = { lines: [], lastCore: lineNo, best: 0, step: stored.step, open: true };
+      const block: TBlock = { lines: [], lastCore: lineNo, holdUntil: 0, best: 0, step: stored.step, open: true };
       const from = Math.max(this.lastStoredLine() + 1, lineNo - this.contextLines, 1);
       for (const c of this.contextBefore(lineNo, lineNo - from)) this.addToBlock(block, c);
       this.addToBlock(block, stored);
@@ -217,14 +221,15 @@ export class ExcerptBuilder {
       this.inPrivateKey = !/-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text);
       text = '[MASKED:private_key]';
     }
-    if (STEP_START_RE.test(text)) {
+    const body = lineBody(text).body;
+    if (STEP_START_RE.test(body)) {
       this.step++;
       this.stepStartLine = lineNo;
     }
     const { score, kind } = scoreLine(text);
     let occurrence = 1;
     if (score >= CORE_SCORE) {
-      const key = hashText(normalizeVolatile(text));
+      const key = comparisonKey(text);
       occurrence = (this.repeats.get(key) ?? 0) + 1;
       if (occurrence > 1 || this.repeats.size < MAX_REPEAT_KEYS) this.repeats.set(key, occurrence);
     }
@@ -235,7 +240,7 @@ export class ExcerptBuilder {
       this.marks.push({ line: lineNo + 1, step: this.step, section: after });
       if (this.marks.length > MAX_MARKS) this.marks.splice(0, this.marks.length - MAX_MARKS);
     }
-    if (STEP_FAILED_RE.test(text)) this.markStepFailed(stored);
+    if (STEP_FAILED_RE.test(body)) this.markStepFailed(stored);
     return stored;
   }
 
@@ -268,13 +273,19 @@ export class ExcerptBuilder {
       block.lastCore = stored.line;
       block.best = Math.max(block.best, stored.score);
     }
+    if (stored.score > 0 && REPORT_START_RE.test(lineBody(stored.text).body)) block.holdUntil = Math.max(block.holdUntil, stored.line + REPORT_HOLD_LINES);
+  }
+
+  /** The last line an open block takes: context after its last failure line, or the end of a report. */
+  private keepOpenUntil(block: TBlock): number {
+    return Math.max(block.lastCore + this.contextLines, block.holdUntil);
   }
 
   private closeBlock(block: TBlock): void {
     block.open = false;
     this.blockOpen = false;
     // Trailing context past the last failure line is kept only up to the context width.
-    while (block.lines.length > 0 && (block.lines.at(-1)?.line ?? 0) > block.lastCore + this.contextLines) {
+    while (block.lines.length > 0 && (block.lines.at(-1)?.line ?? 0) > this.keepOpenUntil(block)) {
       block.lines.pop();
       this.storedLines--;
     }
@@ -284,10 +295,10 @@ export class ExcerptBuilder {
   /** The last lines of a step that exited non-zero explain it even when no line looks like an error. */
   private markStepFailed(exitLine: TStored): void {
     this.failedSteps.add(this.step);
-    exitLine.score = Math.max(exitLine.score, CORE_SCORE);
+    exitLine.score = Math.max(exitLine.score, STEP_EXIT_SCORE);
     exitLine.kind = exitLine.kind || 'job';
     const tail = this.contextBefore(exitLine.line, Math.min(this.ringSize, exitLine.line - this.stepStartLine))
-      .filter((r) => r.text.trim().length > 0 && !NOISE_RE.test(r.text))
+      .filter((r) => r.text.trim().length > 0 && !NOISE_RE.test(r.text) && !TOOL_ADVICE_RE.test(r.text))
       .slice(-STEP_TAIL_LINES);
     for (const r of tail) {
       if (r.score < CORE_SCORE) {
@@ -298,7 +309,7 @@ export class ExcerptBuilder {
     const first = tail[0];
     if (first === undefined || first.line <= this.lastStoredLine()) return;
     if (this.blockOpen) return;
-    const block: TBlock = { lines: [], lastCore: first.line, best: 0, step: this.step, open: true };
+    const block: TBlock = { lines: [], lastCore: first.line, holdUntil: 0, best: 0, step: this.step, open: true };
     for (const r of tail) this.addToBlock(block, r);
     this.blocks.push(block);
     this.blockOpen = true;
@@ -310,7 +321,7 @@ export class ExcerptBuilder {
       .filter((r) => r.text.trim().length > 0 && r.line > after)
       .slice(-FALLBACK_TAIL_LINES);
     if (tail.length === 0) return;
-    const block: TBlock = { lines: [], lastCore: 0, best: 0, step: this.step, open: false };
+    const block: TBlock = { lines: [], lastCore: 0, holdUntil: 0, best: 0, step: this.step, open: false };
     for (const r of tail) {
       r.score = Math.max(r.score, 1);
       r.kind = r.kind || 'tail';

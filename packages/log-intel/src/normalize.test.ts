@@ -20,6 +20,11 @@ describe('normalizeLine', () => {
     expect(normalizeLine('Receiving objects:  10% (1/10)\rReceiving objects: 100% (10/10), done.\r').text).toBe('Receiving objects: 100% (10/10), done.');
   });
 
+  it('removes keypad, character set and cursor-save escapes', () => {
+    expect(normalizeLine('\x1b[?1h\x1b=\x1b[?1l\x1b>visual-mode/orientation FAIL').text).toBe('visual-mode/orientation FAIL');
+    expect(normalizeLine('\x1b(B\x1b7check_runtime_files\x1b8 done').text).toBe('check_runtime_files done');
+  });
+
   it('removes OSC hyperlinks and cursor codes', () => {
     expect(normalizeLine('\x1b]8;;https://example.com\x07link\x1b]8;;\x07 \x1b[2K\x1b[1Gdone').text).toBe('link done');
   });

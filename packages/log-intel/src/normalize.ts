@@ -7,10 +7,11 @@ export type TNormalizedLine = {
   sectionEnd?: string;
 };
 
-// CSI (colours, cursor moves, erase), OSC (titles, hyperlinks) and two-byte escapes: matching
-// control characters is the point here.
+// CSI (colours, cursor moves, erase), OSC (titles, hyperlinks) and the other escapes: keypad modes
+// (`ESC =`, `ESC >`), character sets (`ESC ( B`), cursor save (`ESC 7`). Matching control
+// characters is the point here.
 // eslint-disable-next-line no-control-regex
-export const ANSI_RE = /\x1b\[[0-9;?<>=!]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+export const ANSI_RE = /\x1b\[[0-9;?<>=!]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]/g;
 const GITLAB_SECTION_RE = /section_(start|end):\d+:([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?\r?/g;
 const TRAVIS_FOLD_RE = /travis_fold:(start|end):([^\s\r]+)\r?/g;
 const TRAVIS_TIME_RE = /travis_time:[a-z]+:[0-9a-f]+(?::[a-z]+=\d+(?:,[a-z]+=\d+)*)?\r?/g;

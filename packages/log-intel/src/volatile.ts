@@ -17,10 +17,33 @@ export const VOLATILE_RULES: TVolatileRule[] = [
   { re: /\s+/g, by: ' ', needs: () => true },
 ];
 
+/**
+ * The same, except that a count of zero stays apart from other numbers: a passing run's
+ * `Tests run: 68, Failures: 0` must not look like the failing run's `Tests run: 67, Failures: 2`.
+ * Used to compare a log with a passing run's (baseline) and to count repeated failure lines.
+ */
+export const COMPARE_RULES: TVolatileRule[] = VOLATILE_RULES.flatMap((rule) =>
+  rule.by === '0' ? [{ re: /\d*[1-9]\d*/g, by: 'N', needs: rule.needs }, rule] : [rule],
+);
+
 const DIGIT_RE = /\d/;
 
 /** Text with the parts that change from run to run (times, ids, hashes, paths, numbers) replaced. */
 export function normalizeVolatile(text: string): string {
+  return applyRules(text, VOLATILE_RULES);
+}
+
+/** {@link normalizeVolatile} that keeps zero counts apart (see {@link COMPARE_RULES}). */
+export function normalizeForComparison(text: string): string {
+  return applyRules(text, COMPARE_RULES);
+}
+
+/** The hash of {@link normalizeForComparison}: what baseline and repeat sets hold. */
+export function comparisonKey(text: string): number {
+  return hashText(normalizeForComparison(text));
+}
+
+function applyRules(text: string, rules: TVolatileRule[]): string {
   const traits: TTextTraits = {
     digit: DIGIT_RE.test(text),
     colon: text.includes(':'),
@@ -29,7 +52,7 @@ export function normalizeVolatile(text: string): string {
     hex0x: text.includes('0x') || text.includes('0X'),
   };
   let out = text;
-  for (const rule of VOLATILE_RULES) if (rule.needs(traits)) out = out.replace(rule.re, rule.by);
+  for (const rule of rules) if (rule.needs(traits)) out = out.replace(rule.re, rule.by);
   return out.trim();
 }
 
