@@ -62,11 +62,12 @@ const CI_CONFIG = [
 const TRACE = [
   '$ ./deploy.sh',
   ...Array.from({ length: 60 }, (_, i) => `uploading part ${i}`),
-  `$ docker login -u ci -p ${PLANTED.dockerPassword} registry.example.com`,
-  `$ curl -fsS -u deploy:${PLANTED.curlPassword} https://nexus.example.com/upload`,
-  `$ mysql -h db -uroot -p${PLANTED.mysqlPassword} app < migrate.sql`,
   `$ export API_PASSWORD=${PLANTED.dollarPassword}`,
   `$ echo ${PLANTED.encodedToken} > ~/.docker/auth`,
+  // Error lines that echo the command they ran (as Node's child_process errors do): excerpted.
+  `Error: Command failed: docker login -u ci -p ${PLANTED.dockerPassword} registry.example.com`,
+  `Error: Command failed: curl -fsS -u deploy:${PLANTED.curlPassword} https://nexus.example.com/upload`,
+  `Error: Command failed: mysql -h db -uroot -p${PLANTED.mysqlPassword} app < migrate.sql`,
   `fatal: could not read from https://gitlab.example.com with ${OWN.GITLAB_API_TOKEN}: authentication failed (key ${OWN.OPENAI_API_KEY})`,
   'npm ERR! code E401',
   'npm ERR! Unable to authenticate, need: Basic realm="GitLab"',
