@@ -1,9 +1,9 @@
-import { GATHER_CACHE_TTL } from './gather-cache';
-import type { TGatherScope } from './gather-scope';
+import { GATHER_CACHE_TTL } from './fetch-cache';
+import type { TGatherScope } from './fetch-scope';
 import { MERGE_REQUEST_REF } from '@cia/contracts';
-import { toLogText } from './context-mappers';
+import { toLogText } from './job-summaries';
 import type { TContextJob } from './pipeline-context.types';
-import { listJobsStep } from './walk-pipelines';
+import { listJobsStep } from './fetch-jobs';
 
 /**
  * For each failed job, the log of the same job on the last green pipeline before this one: on the

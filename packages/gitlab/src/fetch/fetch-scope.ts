@@ -1,7 +1,7 @@
-import type { TGatherCache } from './gather-cache';
-import type { TBoundedTextLimits } from './bounded-text';
-import type { GitLabClient, TProjectKey } from './gitlab.client';
-import type { TResolvedFetchSettings } from './gitlab.settings';
+import type { TGatherCache } from './fetch-cache';
+import type { TBoundedTextLimits } from '../bounded-text';
+import type { GitLabClient, TProjectKey } from '../gitlab.client';
+import type { TResolvedFetchSettings } from '../gitlab.settings';
 import type { createStepRunner } from './step-runner';
 
 /** What every gathering step shares for one pipeline. */

@@ -1,7 +1,7 @@
-import type { TProjectKey } from './gitlab.client';
-import { summarizeJob } from './context-mappers';
-import { GATHER_CACHE_TTL } from './gather-cache';
-import type { TGatherScope } from './gather-scope';
+import type { TProjectKey } from '../gitlab.client';
+import { summarizeJob } from './job-summaries';
+import { GATHER_CACHE_TTL } from './fetch-cache';
+import type { TGatherScope } from './fetch-scope';
 import type { TDownstreamPipeline, TJobSummary } from './pipeline-context.types';
 
 export type TPipelineJobs = { jobs: TJobSummary[]; depth: number; bridge: string | null };

@@ -1,10 +1,10 @@
-import { createGatherCache } from './gather-cache';
-import { gatherPipelineContext } from './gather-pipeline-context';
-import { createGitLabClient } from './gitlab.client';
-import { GitLabError } from './gitlab.errors';
-import type { TFetchSettings } from './gitlab.settings';
+import { createGatherCache } from './fetch-cache';
+import { gatherPipelineContext } from './fetch-context';
+import { createGitLabClient } from '../gitlab.client';
+import { GitLabError } from '../gitlab.errors';
+import type { TFetchSettings } from '../gitlab.settings';
 import type { TFetchState, TGatherInput } from './pipeline-context.types';
-import { createFakeGitLab, type TFakeGitLab, type TFakeProject } from './testing';
+import { createFakeGitLab, type TFakeGitLab, type TFakeProject } from '../testing';
 
 const TOKEN = 'glpat-gather-secret-0123456789abcdef';
 const SHA = '9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';

@@ -1,7 +1,7 @@
 import type { TFailedJobRef, TMergeRequestRef } from '@cia/contracts';
-import type { TBoundedText } from './bounded-text';
-import type { TResolvedFetchSettings } from './gitlab.settings';
-import type { TGlJob, TGlTestReport } from './gitlab.types';
+import type { TBoundedText } from '../bounded-text';
+import type { TResolvedFetchSettings } from '../gitlab.settings';
+import type { TGlJob, TGlTestReport } from '../gitlab.types';
 import type { TJobSummary, TLogText, TPipelineContext, TTestReportSummary } from './pipeline-context.types';
 
 /** Maps GitLab answers to the small JSON kept in the context and in the fetch state. */

@@ -1,6 +1,6 @@
-import type { TReadStop } from './bounded-text';
-import type { TGatherCache } from './gather-cache';
-import { isGitLabError } from './gitlab.errors';
+import type { TReadStop } from '../bounded-text';
+import type { TGatherCache } from './fetch-cache';
+import { isGitLabError } from '../gitlab.errors';
 import type { TFetchState, TFetchStateEntry, TFetchStepRecord, TGatherOptions } from './pipeline-context.types';
 
 export type TStepResult<T> = { data: T; bytes?: number; count?: number; truncated?: boolean; readStop?: TReadStop | null };

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gatherPipelineContext } from './gather-pipeline-context';
-import { createGitLabClient } from './gitlab.client';
-import type { TFetchSettings } from './gitlab.settings';
-import { createFakeGitLab, type TFakeGitLab, type TFakeProject } from './testing';
-import { projectPathOfPipelineUrl } from './walk-pipelines';
+import { gatherPipelineContext } from './fetch-context';
+import { createGitLabClient } from '../gitlab.client';
+import type { TFetchSettings } from '../gitlab.settings';
+import { createFakeGitLab, type TFakeGitLab, type TFakeProject } from '../testing';
+import { projectPathOfPipelineUrl } from './fetch-jobs';
 
 /** What a CI config, a bridge answer or a redirect could make the worker read with its token. */
 const TOKEN = 'glpat-gather-forged-0123456789abcdef';

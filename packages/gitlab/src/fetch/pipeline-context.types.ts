@@ -1,5 +1,5 @@
-import type { TReadStop } from './bounded-text';
-import type { TGatherCache } from './gather-cache';
+import type { TReadStop } from '../bounded-text';
+import type { TGatherCache } from './fetch-cache';
 import type { TFailedJobRef, TPipelineRef, TProjectRef } from '@cia/contracts';
 
 /** What one fetch step did: stored on the analysis (`fetch_state`) and shown in timings. */

@@ -1,7 +1,7 @@
-import { junitReportPaths, type TCiConfig } from './ci-config';
-import { mergeTestReports, summarizeTestReport } from './context-mappers';
-import type { TGatherScope } from './gather-scope';
-import type { TProjectKey } from './gitlab.client';
+import { junitReportPaths, type TCiConfig } from '../ci-config';
+import { mergeTestReports, summarizeTestReport } from './job-summaries';
+import type { TGatherScope } from './fetch-scope';
+import type { TProjectKey } from '../gitlab.client';
 import type { TContextJob, TTestReportSummary } from './pipeline-context.types';
 
 const MAX_REPORT_FILES_PER_JOB = 3;

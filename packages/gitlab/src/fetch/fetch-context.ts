@@ -1,16 +1,16 @@
 import { canonicalPipelineRef, MERGE_REQUEST_REF } from '@cia/contracts';
-import { extractJobDefinition, parseCiConfig } from './ci-config';
+import { extractJobDefinition, parseCiConfig } from '../ci-config';
 import { configScope, testReportPossible } from './config-scope';
-import { logFromTrigger, mergeRequestFromTrigger, summarizeKnownJob, toLogText } from './context-mappers';
+import { logFromTrigger, mergeRequestFromTrigger, summarizeKnownJob, toLogText } from './job-summaries';
 import { attachBaselines } from './fetch-baselines';
 import { attachReportFiles, gatherTestReports } from './fetch-reports';
-import { GATHER_CACHE_TTL } from './gather-cache';
-import { FAILED_STATUSES, type TGatherScope } from './gather-scope';
-import type { GitLabClient, TProjectKey } from './gitlab.client';
-import { resolveFetchSettings, type TFetchSettings } from './gitlab.settings';
+import { GATHER_CACHE_TTL } from './fetch-cache';
+import { FAILED_STATUSES, type TGatherScope } from './fetch-scope';
+import type { GitLabClient, TProjectKey } from '../gitlab.client';
+import { resolveFetchSettings, type TFetchSettings } from '../gitlab.settings';
 import type { TContextJob, TGatherInput, TGatherOptions, TJobSummary, TPipelineContext } from './pipeline-context.types';
 import { createStepRunner } from './step-runner';
-import { listJobsStep, walkDownstreamPipelines, type TPipelineJobs } from './walk-pipelines';
+import { listJobsStep, walkDownstreamPipelines, type TPipelineJobs } from './fetch-jobs';
 
 const MB = 1024 * 1024;
 

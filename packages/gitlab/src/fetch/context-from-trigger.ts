@@ -1,4 +1,4 @@
-import { logFromTrigger, summarizeKnownJob } from './context-mappers';
+import { logFromTrigger, summarizeKnownJob } from './job-summaries';
 import type { TGatherInput, TPipelineContext } from './pipeline-context.types';
 
 /**
