@@ -1,13 +1,20 @@
+import { extractJobDefinition, type TCiConfig } from '../ci-config';
 import type { TProjectKey } from '../gitlab.client';
-import { summarizeJob } from './job-summaries';
-import { GATHER_CACHE_TTL } from './fetch-cache';
-import type { TGatherScope } from './fetch-scope';
-import type { TDownstreamPipeline, TJobSummary } from './pipeline-context.types';
+import type { TConfigScope } from './config-scope';
+import { downstreamProjectId } from './downstream-project';
+import { FAILED_STATUSES, type TFetchScope } from './fetch-scope';
+import { logFromTrigger, summarizeJob, summarizeKnownJob, toLogText } from './job-summaries';
+import type { TContextJob, TDownstreamPipeline, TFetchInput, TJobSummary, TLogText, TPipelineContext } from './pipeline-context.types';
+import { settleAll } from './settle-all';
 
-export type TPipelineJobs = { jobs: TJobSummary[]; depth: number; bridge: string | null };
+type TKnown = NonNullable<TFetchInput['known']>;
+type TPipelineJobs = { jobs: TJobSummary[]; depth: number; bridge: string | null };
 
-/** `cacheTtlMs` only for a finished pipeline, whose job list no longer changes. */
-export function listJobsStep(scope: TGatherScope, projectId: TProjectKey, numericProjectId: number, pipelineId: number, options: { scope?: string[]; cacheTtlMs?: number } = {}) {
+/** The jobs of the pipeline (null: not listed) and of the downstream pipelines behind its trigger jobs. */
+export type TJobLists = { main: TJobSummary[] | null; downstream: TDownstreamPipeline[]; downstreamJobs: Map<number, TPipelineJobs> };
+
+/** The step listing one pipeline's jobs; `cacheTtlMs` only for a finished pipeline, whose job list no longer changes. */
+export function listJobsStep(scope: TFetchScope, projectId: TProjectKey, numericProjectId: number, pipelineId: number, options: { scope?: string[]; cacheTtlMs?: number } = {}) {
   const key = `jobs:${numericProjectId}:${pipelineId}`;
   const load = async () => {
     const list = await scope.client.listPipelineJobs(projectId, pipelineId, { scope: options.scope });
@@ -17,14 +24,44 @@ export function listJobsStep(scope: TGatherScope, projectId: TProjectKey, numeri
   return scope.run.cached(key, { store: scope.cache, key: `${key}:${(options.scope ?? []).join(',')}`, ttlMs: options.cacheTtlMs }, load);
 }
 
+/** Both listings at once; downstream pipelines only when the CI config can have trigger jobs (see config-scope.ts). */
+export async function fetchJobLists(scope: TFetchScope, known: TKnown, config: Promise<TConfigScope>): Promise<TJobLists> {
+  const none = { downstream: [], downstreamJobs: new Map<number, TPipelineJobs>() };
+  const [main, walked] = await settleAll([
+    listPipelineJobs(scope, known),
+    scope.reachable ? config.then((c) => (c.mayTrigger ? walkDownstreamPipelines(scope) : none)) : none,
+  ]);
+  return { main, ...walked };
+}
+
+/**
+ * The trigger's failed-job list is enough unless the whole pipeline or the artifacts are wanted;
+ * the whole pipeline is what a Pipeline Hook lists too, only the artifacts need the API.
+ */
+function listPipelineJobs(scope: TFetchScope, known: TKnown): TJobSummary[] | null | Promise<TJobSummary[] | null> {
+  const { settings } = scope;
+  const wanted = settings.fetchFullPipeline || settings.fetchArtifacts || knownFailedJobs(known).length === 0;
+  if (!scope.reachable || !wanted) return null;
+  const hookJobs = known.pipeline?.jobs;
+  if (hookJobs?.length && !settings.fetchArtifacts) {
+    const webUrl = known.project?.web_url ?? null;
+    return scope.run.fromTrigger(`jobs:${scope.projectId}:${scope.pipelineId}`, hookJobs.map((j) => summarizeKnownJob(j, scope.projectId, scope.pipelineId, webUrl)));
+  }
+  return listJobsStep(scope, scope.project, scope.projectId, scope.pipelineId);
+}
+
+function knownFailedJobs(known: TKnown) {
+  return (known.failedJobs ?? []).filter((j) => FAILED_STATUSES.has(j.status));
+}
+
 /**
  * Child and multi-project pipelines behind the pipeline's trigger jobs (bridges), breadth first,
  * bounded in depth and number; only failed ones unless the full pipeline is wanted.
  */
-export async function walkDownstreamPipelines(scope: TGatherScope): Promise<{ downstream: TDownstreamPipeline[]; jobs: Map<number, TPipelineJobs> }> {
+async function walkDownstreamPipelines(scope: TFetchScope): Promise<Omit<TJobLists, 'main'>> {
   const { settings, run, client } = scope;
   const downstream: TDownstreamPipeline[] = [];
-  const jobs = new Map<number, TPipelineJobs>();
+  const downstreamJobs = new Map<number, TPipelineJobs>();
   const queue: Array<{ project: TProjectKey; projectId: number; pipelineId: number; depth: number }> = [
     { project: scope.project, projectId: scope.projectId, pipelineId: scope.pipelineId, depth: 0 },
   ];
@@ -56,42 +93,53 @@ export async function walkDownstreamPipelines(scope: TGatherScope): Promise<{ do
       const depth = current.depth + 1;
       downstream.push({ id: d.id, project_id: projectId, status: d.status, web_url: d.web_url, bridge_name: bridge.name, depth });
       const listed = await listJobsStep(scope, projectId, projectId, d.id);
-      if (listed) jobs.set(d.id, { jobs: listed, depth, bridge: bridge.name });
+      if (listed) downstreamJobs.set(d.id, { jobs: listed, depth, bridge: bridge.name });
       queue.push({ project: projectId, projectId, pipelineId: d.id, depth });
     }
   }
-  return { downstream, jobs };
+  return { downstream, downstreamJobs };
 }
 
 /**
- * The project of a downstream pipeline: GitLab's answer names it, or (older versions leave
- * `project_id` out) its web URL under this instance does, and the API confirms the id.
+ * The failed jobs to analyse (at most `maxFailedJobs`; the others are only named), each with its
+ * log and, for the triggering pipeline's jobs, its definition in the CI config.
  */
-async function downstreamProjectId(scope: TGatherScope, d: { id: number; project_id: number | null; web_url: string | null }): Promise<number | null> {
-  if (d.project_id) return d.project_id;
-  const path = projectPathOfPipelineUrl(scope.client.webBase, d.web_url, d.id);
-  if (!path) return null;
-  return scope.run.cached(`downstream_project:${d.id}`, { store: scope.cache, key: `project-id:${path}`, ttlMs: GATHER_CACHE_TTL.project }, async () => {
-    const project = await scope.client.getProject(path);
-    return { data: project.id, count: 1 };
-  });
+export async function fetchFailedJobs(scope: TFetchScope, lists: TJobLists, known: TKnown, ciConfig: TCiConfig | null): Promise<Pick<TPipelineContext, 'failed_jobs' | 'skipped_failed_jobs' | 'all_jobs'>> {
+  const { settings } = scope;
+  const candidates = failedJobCandidates(scope, lists, known);
+  const tails = new Map((known.failedJobs ?? []).map((j) => [j.id, j.log_tail]));
+  const failedJobs: TContextJob[] = await settleAll(
+    candidates.slice(0, settings.maxFailedJobs).map(async (job) => {
+      const log = await readJobLog(scope, job, tails.get(job.id));
+      const definition = ciConfig && job.depth === 0 ? extractJobDefinition(ciConfig, job.name) : null;
+      return { ...job, log, definition, baseline: null, report_files: [] };
+    }),
+  );
+  return {
+    failed_jobs: failedJobs,
+    skipped_failed_jobs: candidates.slice(settings.maxFailedJobs).map((j) => ({ id: j.id, name: j.name })),
+    all_jobs: settings.fetchFullPipeline && lists.main ? [...lists.main, ...[...lists.downstreamJobs.values()].flatMap((p) => p.jobs)] : null,
+  };
 }
 
-/** `https://host/gitlab/group/app/-/pipelines/5` → `group/app`, only under this instance's web URL. */
-export function projectPathOfPipelineUrl(webBase: string, url: string | null, pipelineId: number): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  const base = new URL(webBase);
-  const prefix = `${base.pathname.replace(/\/+$/, '')}/`;
-  if (parsed.origin !== base.origin || !parsed.pathname.startsWith(prefix)) return null;
-  const match = /^(.+)\/-\/pipelines\/(\d+)\/?$/.exec(parsed.pathname.slice(prefix.length));
-  if (!match || Number(match[2]) !== pipelineId) return null;
-  // GitLab paths are letters, digits, `_`, `-`, `.` (and `+` in older groups); anything else is not ours.
-  const segments = (match[1] as string).split('/');
-  return segments.every((s) => /^[\w.+-]+$/.test(s) && s !== '.' && s !== '..') ? segments.join('/') : null;
+/** Failed jobs of the listing when there is one (else the trigger's list) and of downstream pipelines; breaking jobs before allowed failures, shallow before deep. */
+function failedJobCandidates(scope: TFetchScope, lists: TJobLists, known: TKnown): Array<TJobSummary & { depth: number; via_bridge: string | null }> {
+  const isFailed = (j: TJobSummary) => FAILED_STATUSES.has(j.status);
+  const main = lists.main ? lists.main.filter(isFailed) : knownFailedJobs(known).map((j) => summarizeKnownJob(j, scope.projectId, scope.pipelineId));
+  const candidates = [
+    ...main.map((j) => ({ ...j, depth: 0, via_bridge: null })),
+    ...[...lists.downstreamJobs.values()].flatMap((p) => p.jobs.filter(isFailed).map((j) => ({ ...j, depth: p.depth, via_bridge: p.bridge }))),
+  ];
+  return candidates.sort((a, b) => Number(a.allow_failure) - Number(b.allow_failure) || a.depth - b.depth);
+}
+
+/** The job's log, read within the budgets; an empty or unreadable trace (erased, expired) falls back to what the trigger carried. */
+async function readJobLog(scope: TFetchScope, job: TJobSummary, triggerTail: string | undefined): Promise<TLogText | null> {
+  const fetched = scope.settings.autoFetchLogs && scope.reachable
+    ? await scope.run.step(`trace:${job.id}`, async () => {
+        const trace = await scope.client.readJobTrace(job.project_id || scope.project, job.id, scope.logLimits);
+        return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated, readStop: trace.stoppedBy };
+      })
+    : null;
+  return fetched && fetched.total_bytes > 0 ? fetched : (logFromTrigger(triggerTail) ?? fetched);
 }

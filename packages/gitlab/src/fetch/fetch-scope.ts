@@ -1,16 +1,18 @@
-import type { TGatherCache } from './fetch-cache';
 import type { TBoundedTextLimits } from '../bounded-text';
 import type { GitLabClient, TProjectKey } from '../gitlab.client';
 import type { TResolvedFetchSettings } from '../gitlab.settings';
-import type { createStepRunner } from './step-runner';
+import type { TFetchCache } from './fetch-cache';
+import type { TStepRunner } from './step-runner';
 
-/** What every gathering step shares for one pipeline. */
-export type TGatherScope = {
+/** What every fetch step shares for one pipeline. */
+export type TFetchScope = {
   client: GitLabClient;
-  run: ReturnType<typeof createStepRunner>;
+  run: TStepRunner;
   /** Answers shared between analyses of this process; absent: every step asks GitLab. */
-  cache?: TGatherCache;
+  cache?: TFetchCache;
   settings: TResolvedFetchSettings;
+  /** False when the token cannot see the project (404, 401, 403 on it): nothing else is asked. */
+  reachable: boolean;
   /** Project as GitLab knows it (numeric once the project was read). */
   project: TProjectKey;
   projectId: number;
@@ -19,3 +21,13 @@ export type TGatherScope = {
 };
 
 export const FAILED_STATUSES = new Set(['failed']);
+
+const MB = 1024 * 1024;
+
+export function createFetchScope(fields: Omit<TFetchScope, 'logLimits'>): TFetchScope {
+  const { settings } = fields;
+  return {
+    ...fields,
+    logLimits: { maxBytes: settings.maxLogSizeMb * MB, maxLines: settings.logLinesLimit, maxReadBytes: settings.maxLogReadMb * MB, maxReadMs: settings.logReadTimeoutS * 1000 },
+  };
+}

@@ -1,10 +1,9 @@
-import type { TFailedJobRef, TMergeRequestRef } from '@cia/contracts';
+import type { TFailedJobRef } from '@cia/contracts';
 import type { TBoundedText } from '../bounded-text';
-import type { TResolvedFetchSettings } from '../gitlab.settings';
-import type { TGlJob, TGlTestReport } from '../gitlab.types';
-import type { TJobSummary, TLogText, TPipelineContext, TTestReportSummary } from './pipeline-context.types';
+import type { TGlJob } from '../gitlab.types';
+import type { TJobSummary, TLogText } from './pipeline-context.types';
 
-/** Maps GitLab answers to the small JSON kept in the context and in the fetch state. */
+/** Jobs and their logs as kept in the context and in the fetch state, from GitLab's answers or the trigger's. */
 
 export function toLogText(text: TBoundedText): TLogText {
   return {
@@ -64,49 +63,4 @@ export function summarizeKnownJob(job: TTriggerJob, projectId: number, pipelineI
     project_id: projectId,
     artifacts: [],
   };
-}
-
-export function summarizeTestReport(report: TGlTestReport, pipelineId: number, settings: TResolvedFetchSettings): TTestReportSummary {
-  const failures: TTestReportSummary['failures'] = [];
-  for (const suite of report.test_suites ?? []) {
-    for (const c of suite.test_cases ?? []) {
-      if (c.status !== 'failed' && c.status !== 'error') continue;
-      if (failures.length >= settings.maxTestFailures) break;
-      const output = Array.isArray(c.system_output) ? c.system_output.join('\n') : (c.system_output ?? null);
-      failures.push({
-        pipeline_id: pipelineId,
-        suite: suite.name,
-        name: c.name,
-        classname: c.classname ?? null,
-        file: c.file ?? null,
-        status: c.status,
-        stack_trace: c.stack_trace ? c.stack_trace.slice(0, settings.maxStackTraceChars) : null,
-        system_output: output ? output.slice(0, settings.maxStackTraceChars) : null,
-      });
-    }
-  }
-  return {
-    total: report.total_count ?? 0,
-    failed: report.failed_count ?? 0,
-    errors: report.error_count ?? 0,
-    skipped: report.skipped_count ?? 0,
-    failures,
-  };
-}
-
-export function mergeTestReports(reports: TTestReportSummary[], limit: number): TTestReportSummary | null {
-  if (reports.length === 0) return null;
-  return {
-    total: reports.reduce((n, r) => n + r.total, 0),
-    failed: reports.reduce((n, r) => n + r.failed, 0),
-    errors: reports.reduce((n, r) => n + r.errors, 0),
-    skipped: reports.reduce((n, r) => n + r.skipped, 0),
-    failures: reports.flatMap((r) => r.failures).slice(0, limit),
-  };
-}
-
-/** The merge request as the trigger described it (a hook does not name its author); null when it said too little. */
-export function mergeRequestFromTrigger(mr: TMergeRequestRef | null | undefined): NonNullable<TPipelineContext['merge_request']> | null {
-  if (!mr?.title || !mr.state) return null;
-  return { iid: mr.iid, title: mr.title, state: mr.state, web_url: mr.url, source_branch: mr.source_branch, target_branch: mr.target_branch, author: null };
 }
