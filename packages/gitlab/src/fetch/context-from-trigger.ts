@@ -6,7 +6,7 @@ import type { TFetchInput, TPipelineContext } from './pipeline-context.types';
  * carried — the webhook's job list, or the log tails of a failure email — in the same shape
  * fetchPipelineContext returns, so everything after it runs unchanged.
  */
-export function contextFromTrigger(input: TFetchInput, logContextLines: number): TPipelineContext {
+export function contextFromTrigger(input: TFetchInput): TPipelineContext {
   const project = input.known?.project ?? {};
   const pipeline = input.known?.pipeline ?? {};
   const failedJobs = input.known?.failedJobs ?? [];
@@ -49,7 +49,6 @@ export function contextFromTrigger(input: TFetchInput, logContextLines: number):
     all_jobs: null,
     downstream_pipelines: [],
     test_report: null,
-    log_context_lines: logContextLines,
     steps: [{ step: 'trigger', ok: true, bytes: 0, count: failedJobs.length, ms: 0, source: 'trigger' }],
     state: {},
   };

@@ -44,5 +44,5 @@ export async function fetchPipelineContext(client: GitLabClient, input: TFetchIn
   const testReport = await fetchTestReport(scope, lists, await expected);
   await attachBaselines(scope, jobs.failed_jobs, [facts.pipeline.ref, facts.merge_request?.target_branch, facts.project.default_branch]);
 
-  return { ...facts, ...jobs, downstream_pipelines: lists.downstream, test_report: testReport, log_context_lines: scope.settings.logContextLines, steps: run.records, state: run.state };
+  return { ...facts, ...jobs, downstream_pipelines: lists.downstream, test_report: testReport, steps: run.records, state: run.state };
 }

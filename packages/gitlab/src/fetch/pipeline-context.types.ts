@@ -122,8 +122,6 @@ export type TPipelineContext = {
   all_jobs: TJobSummary[] | null;
   downstream_pipelines: TDownstreamPipeline[];
   test_report: TTestReportSummary | null;
-  /** GITLAB_LOG_CONTEXT_LINES, handed on to excerpting. */
-  log_context_lines: number;
   steps: TFetchStepRecord[];
   /** Everything to persist so a retried job skips what is done. */
   state: TFetchState;

@@ -41,10 +41,11 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipeli
   const { config } = deps;
   const input = { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } };
   const steps = createFetchState();
-  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES), steps };
+  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input), steps };
   const mask = maskerOf(config);
   try {
-    const ctx = await fetchPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
+    // gitlab.settings still asks for the excerpt's context lines, which the fetch no longer reads.
+    const ctx = await fetchPipelineContext(deps.gitlab, input, pickFetchSettings({ ...config, GITLAB_LOG_CONTEXT_LINES: config.EXCERPT_CONTEXT_LINES }), {
       previous: row.fetchState as TFetchState,
       cache: deps.gitlabCache,
       mask,
@@ -70,7 +71,7 @@ async function excerptJobs(deps: TRunDeps, ctx: TPipelineContext): Promise<{ exc
       ? await excerptLog(job.log.text, {
           maxLines: deps.config.EXCERPT_MAX_LINES,
           maxChars: deps.config.EXCERPT_MAX_CHARS,
-          contextLines: ctx.log_context_lines,
+          contextLines: deps.config.EXCERPT_CONTEXT_LINES,
           baseline: job.baseline?.log.text,
           extraSecrets,
         })
