@@ -2,12 +2,16 @@ import { extractJobDefinition, type TCiConfig } from '../ci-config';
 import type { TProjectKey } from '../gitlab.client';
 import type { TConfigScope } from './config-scope';
 import { downstreamProjectId } from './downstream-project';
-import { FAILED_STATUSES, type TFetchScope } from './fetch-scope';
+import type { TFetchScope } from './fetch-scope';
 import { logFromTrigger, summarizeJob, summarizeKnownJob, toLogText } from './job-summaries';
 import type { TContextJob, TDownstreamPipeline, TFetchInput, TJobSummary, TLogText, TPipelineContext } from './pipeline-context.types';
 import { settleAll } from './settle-all';
 
 type TKnown = NonNullable<TFetchInput['known']>;
+
+/** Job statuses analysed as failures (GitLab's `failed`; `canceled` and `skipped` are not). */
+const FAILED_STATUSES = new Set(['failed']);
+
 type TPipelineJobs = { jobs: TJobSummary[]; depth: number; bridge: string | null };
 
 /** The jobs of the pipeline (null: not listed) and of the downstream pipelines behind its trigger jobs. */

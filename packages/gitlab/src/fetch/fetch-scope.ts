@@ -20,10 +20,9 @@ export type TFetchScope = {
   logLimits: TBoundedTextLimits;
 };
 
-export const FAILED_STATUSES = new Set(['failed']);
-
 const MB = 1024 * 1024;
 
+/** The scope of one pipeline's fetch, each log's budgets (kept size and lines, download bytes and time) from the settings. */
 export function createFetchScope(fields: Omit<TFetchScope, 'logLimits'>): TFetchScope {
   const { settings } = fields;
   return {
