@@ -100,7 +100,6 @@ export const ZEnv = z.object({
   GITLAB_MAX_LOG_SIZE_MB: num(10, 0.01).describe('Largest part of one job log kept (head and tail), in MB'),
   GITLAB_MAX_LOG_READ_MB: num(256, 0.01).describe('Most MB of one job log downloaded; past it reading stops and the log is flagged truncated'),
   GITLAB_LOG_READ_TIMEOUT_S: int(120, 1).describe('Most seconds spent downloading one job log; then reading stops and the log is flagged truncated'),
-  GITLAB_LOG_CONTEXT_LINES: int(50, 0, 1000).describe('Context lines kept around each failure block'),
   GITLAB_TIMEOUT_MS: int(15000, 100).describe('Timeout of one GitLab API request'),
   GITLAB_MAX_CONCURRENCY: int(8, 1, 100).describe('GitLab requests in flight at once per worker process'),
   GITLAB_REDIRECT_HOSTS: hostList([]).describe('Hosts (host or host:port, comma-separated) GitLab may redirect traces and artifacts to, e.g. object storage; the GitLab host itself is always allowed'),
@@ -148,6 +147,7 @@ export const ZEnv = z.object({
   // Excerpting
   EXCERPT_MAX_LINES: int(150, 10).describe('Most log lines in one job excerpt'),
   EXCERPT_MAX_CHARS: int(12000, 500).describe('Most characters in one job excerpt'),
+  EXCERPT_CONTEXT_LINES: int(50, 0, 1000).describe('Context lines kept around each failure block (formerly GITLAB_LOG_CONTEXT_LINES, still read)'),
 
   // Post back
   POSTBACK_ENABLED: bool(false).describe('Post the analysis as a GitLab note'),

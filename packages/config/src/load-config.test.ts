@@ -88,3 +88,10 @@ test('proxy settings are read under their upper- and lower-case names, and their
   expect(load({ HTTP_PROXY: 'http://upper:3128', http_proxy: 'http://lower:3128' }).HTTP_PROXY).toBe('http://upper:3128');
   expect(JSON.stringify(maskConfig(c))).not.toMatch(/hunter2/);
 });
+
+test('the excerpt context setting is read under its former name GITLAB_LOG_CONTEXT_LINES too; the new name wins', () => {
+  expect(load({}).EXCERPT_CONTEXT_LINES).toBe(50);
+  expect(load({ GITLAB_LOG_CONTEXT_LINES: '7' }).EXCERPT_CONTEXT_LINES).toBe(7);
+  expect(load({ EXCERPT_CONTEXT_LINES: '3', GITLAB_LOG_CONTEXT_LINES: '7' }).EXCERPT_CONTEXT_LINES).toBe(3);
+  expect(() => load({ GITLAB_LOG_CONTEXT_LINES: 'lots' })).toThrow(/EXCERPT_CONTEXT_LINES \(set as GITLAB_LOG_CONTEXT_LINES\): .*\(got "lots"\)/);
+});

@@ -16,12 +16,16 @@ export class ConfigError extends Error {
 
 /** Read under their conventional lower-case names too, as curl and most HTTP clients do. */
 const LOWER_CASE_ALIASES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'] as const;
+/** Settings renamed since a release: the old name is still read (the new one wins when both are set). */
+const FORMER_NAMES = { EXCERPT_CONTEXT_LINES: 'GITLAB_LOG_CONTEXT_LINES' } as const;
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = String(issue.path[0] ?? '?');
   const got = env[name];
   const shown = got === undefined || isSecretSetting(name) ? '' : ` (got "${got}")`;
-  return `${name}: ${issue.message}${shown}`;
+  const former = (FORMER_NAMES as Record<string, string>)[name];
+  const setAs = former !== undefined && got !== undefined && env[former] === got ? ` (set as ${former})` : '';
+  return `${name}${setAs}: ${issue.message}${shown}`;
 }
 
 /**
@@ -39,6 +43,7 @@ export function loadConfig(
     for (const [k, v] of Object.entries(fromFile)) if (merged[k] === undefined) merged[k] = v;
   }
   for (const name of LOWER_CASE_ALIASES) merged[name] ??= merged[name.toLowerCase()];
+  for (const [name, former] of Object.entries(FORMER_NAMES)) merged[name] ??= merged[former];
   const parsed = ZEnv.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(

@@ -18,8 +18,6 @@ export type TFetchSettings = {
   logReadTimeoutS?: number;
   /** GITLAB_LOG_LINES_LIMIT */
   logLinesLimit: number;
-  /** GITLAB_LOG_CONTEXT_LINES: lines kept around failures; handed on to excerpting. */
-  logContextLines: number;
   /** How deep child/downstream pipelines are followed. */
   maxPipelineDepth?: number;
   /** Most downstream pipelines read in one analysis. */
@@ -66,7 +64,6 @@ export type TGitLabEnv = {
   GITLAB_MAX_LOG_READ_MB: number;
   GITLAB_LOG_READ_TIMEOUT_S: number;
   GITLAB_LOG_LINES_LIMIT: number;
-  GITLAB_LOG_CONTEXT_LINES: number;
 };
 
 export function pickFetchSettings(env: TGitLabEnv): TFetchSettings {
@@ -79,7 +76,6 @@ export function pickFetchSettings(env: TGitLabEnv): TFetchSettings {
     maxLogReadMb: env.GITLAB_MAX_LOG_READ_MB,
     logReadTimeoutS: env.GITLAB_LOG_READ_TIMEOUT_S,
     logLinesLimit: env.GITLAB_LOG_LINES_LIMIT,
-    logContextLines: env.GITLAB_LOG_CONTEXT_LINES,
   };
 }
 

@@ -4,12 +4,12 @@ export { computeRetryDelayMs, readServerDelayMs } from './retry-delay';
 export { readBoundedText, type TBoundedText, type TBoundedTextLimits, type TReadStop } from './bounded-text';
 export { parseCiConfig, extractJobDefinition, extractGlobalKeywords, junitReportPaths, baseJobName, type TCiConfig } from './ci-config';
 export { pickFetchSettings, pickClientOptions, resolveFetchSettings, FETCH_DEFAULTS, type TFetchSettings, type TResolvedFetchSettings, type TGitLabEnv, type TGitLabClientEnv } from './gitlab.settings';
-export { gatherPipelineContext } from './gather-pipeline-context';
-export { createFetchState, isLogStep } from './step-runner';
-export { toStoredStep, shrinkLogText, STORED_CUT_LOG_BYTES } from './stored-steps';
-export { createGatherCache, GATHER_CACHE_TTL, type TGatherCache } from './gather-cache';
-export { contextFromTrigger } from './trigger-context';
-export type * from './pipeline-context.types';
+export { fetchPipelineContext } from './fetch/fetch-context';
+export { createFetchState, isLogStep } from './fetch/step-runner';
+export { toStoredStep, shrinkLogText, STORED_CUT_LOG_BYTES } from './fetch/stored-steps';
+export { createFetchCache, FETCH_CACHE_TTL, type TFetchCache } from './fetch/fetch-cache';
+export { contextFromTrigger } from './fetch/context-from-trigger';
+export type * from './fetch/pipeline-context.types';
 export type * from './gitlab.types';
 export {
   ZGlProject,

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import { createProviderPool, resolveProviderChain } from '@cia/ai';
 import { secretValuesOf, type TConfig } from '@cia/config';
-import { createGatherCache, createGitLabClient, pickClientOptions } from '@cia/gitlab';
+import { createFetchCache, createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
 import { enqueuePostbackJobs, pickPostbackSettings } from '@cia/postback';
@@ -27,7 +27,7 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   const onCompleted = async (row: { requestId: string; project: { id: number; path: string | null } }) => {
     await enqueuePostbackJobs({ postback: postbackQueue }, postbackSettings, row);
   };
-  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab, gitlabCache: createGatherCache(), providers: createProviderPool(config), onCompleted }), {
+  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab, gitlabCache: createFetchCache(), providers: createProviderPool(config), onCompleted }), {
     connection,
     // Recorded on each job as BullMQ's processedBy: which process of the pool ran it (host:pid).
     name: `${os.hostname()}:${process.pid}`,

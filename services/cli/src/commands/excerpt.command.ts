@@ -35,7 +35,7 @@ export function excerptOptionsFrom(opts: TExcerptCommandOptions): TExcerptOption
   return {
     maxLines: opts.maxLines ?? config.EXCERPT_MAX_LINES,
     maxChars: opts.maxChars ?? config.EXCERPT_MAX_CHARS,
-    contextLines: opts.contextLines ?? config.GITLAB_LOG_CONTEXT_LINES,
+    contextLines: opts.contextLines ?? config.EXCERPT_CONTEXT_LINES,
     extraSecrets: secretValuesOf(config),
   };
 }
@@ -97,7 +97,7 @@ export function registerExcerptCommand(program: Command): void {
       .option('--pairs <manifest>', 'JSON lines {"file": log, "baseline": pass_log}: more files, each with its own passing run')
       .option('--max-lines <n>', 'most lines per excerpt (default EXCERPT_MAX_LINES)', parsePositiveInt)
       .option('--max-chars <n>', 'most characters per excerpt (default EXCERPT_MAX_CHARS)', parsePositiveInt)
-      .option('--context-lines <n>', 'context lines around failure blocks (default GITLAB_LOG_CONTEXT_LINES)', parsePositiveInt),
+      .option('--context-lines <n>', 'context lines around failure blocks (default EXCERPT_CONTEXT_LINES)', parsePositiveInt),
   ).action(async (files: string[], opts: TExcerptCommandOptions, command: Command) => {
     exitQuietlyOnClosedStdout();
     const inputs = await collectInputsOrExit(command, files, opts.pairs);

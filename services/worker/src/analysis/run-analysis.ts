@@ -1,7 +1,7 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import { secretValuesOf, type TConfig } from '@cia/config';
 import { completeAnalysisWithJobs, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
-import { contextFromTrigger, createFetchState, gatherPipelineContext, pickFetchSettings, toStoredStep, type GitLabClient, type TGatherCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
+import { contextFromTrigger, createFetchState, fetchPipelineContext, pickFetchSettings, toStoredStep, type GitLabClient, type TFetchCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { buildAnalysisInput } from './build-analysis-input';
@@ -15,7 +15,7 @@ export type TRunDeps = {
   /** Absent when no GITLAB_API_TOKEN is set: the analysis uses what the trigger carried. */
   gitlab?: GitLabClient;
   /** GitLab answers shared by this process's analyses (project facts, baselines). */
-  gitlabCache?: TGatherCache;
+  gitlabCache?: TFetchCache;
   /** SDK clients built once per worker process and reused. */
   providers?: Parameters<typeof analyzePipeline>[1]['providers'];
 };
@@ -41,10 +41,10 @@ async function gather(deps: TRunDeps, row: TAnalysisRow): Promise<{ ctx: TPipeli
   const { config } = deps;
   const input = { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } };
   const steps = createFetchState();
-  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input, config.GITLAB_LOG_CONTEXT_LINES), steps };
+  if (!deps.gitlab || !config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input), steps };
   const mask = maskerOf(config);
   try {
-    const ctx = await gatherPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
+    const ctx = await fetchPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
       previous: row.fetchState as TFetchState,
       cache: deps.gitlabCache,
       mask,
@@ -70,7 +70,7 @@ async function excerptJobs(deps: TRunDeps, ctx: TPipelineContext): Promise<{ exc
       ? await excerptLog(job.log.text, {
           maxLines: deps.config.EXCERPT_MAX_LINES,
           maxChars: deps.config.EXCERPT_MAX_CHARS,
-          contextLines: ctx.log_context_lines,
+          contextLines: deps.config.EXCERPT_CONTEXT_LINES,
           baseline: job.baseline?.log.text,
           extraSecrets,
         })

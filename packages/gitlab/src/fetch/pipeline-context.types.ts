@@ -1,5 +1,5 @@
-import type { TReadStop } from './bounded-text';
-import type { TGatherCache } from './gather-cache';
+import type { TReadStop } from '../bounded-text';
+import type { TFetchCache } from './fetch-cache';
 import type { TFailedJobRef, TPipelineRef, TProjectRef } from '@cia/contracts';
 
 /** What one fetch step did: stored on the analysis (`fetch_state`) and shown in timings. */
@@ -13,7 +13,7 @@ export type TFetchStepRecord = {
   ms: number;
   error?: string;
   error_code?: string;
-  /** Where the data came from: `cache` is another analysis's recent answer (gather-cache.ts). */
+  /** Where the data came from: `cache` is another analysis's recent answer (fetch-cache.ts). */
   source?: 'api' | 'trigger' | 'previous' | 'cache';
   truncated?: boolean;
   /** A log whose download a budget stopped (GITLAB_MAX_LOG_READ_MB, GITLAB_LOG_READ_TIMEOUT_S): a retry reuses it. */
@@ -122,15 +122,13 @@ export type TPipelineContext = {
   all_jobs: TJobSummary[] | null;
   downstream_pipelines: TDownstreamPipeline[];
   test_report: TTestReportSummary | null;
-  /** GITLAB_LOG_CONTEXT_LINES, handed on to excerpting. */
-  log_context_lines: number;
   steps: TFetchStepRecord[];
   /** Everything to persist so a retried job skips what is done. */
   state: TFetchState;
 };
 
 /** Ids are enough (an email trigger); what the trigger said is used instead of fetching when it suffices. */
-export type TGatherInput = {
+export type TFetchInput = {
   project: { id?: number | null; path?: string | null };
   pipelineId: number;
   known?: {
@@ -140,7 +138,7 @@ export type TGatherInput = {
   };
 };
 
-export type TGatherOptions = {
+export type TFetchOptions = {
   /** State saved by an earlier attempt: its completed steps are not fetched again. */
   previous?: TFetchState;
   /** Called after each step, to persist it before the next one. */
@@ -148,7 +146,7 @@ export type TGatherOptions = {
   /** Throw transient errors (5xx, 429, network) once the client's retries are spent, so the job is retried (default true). */
   failOnTransient?: boolean;
   /** Answers shared between analyses of this process (project facts, baselines); none when absent. */
-  cache?: TGatherCache;
+  cache?: TFetchCache;
   /** Masks every text a step gets (except job logs) and every step error before it is recorded or used. */
   mask?: (text: string) => string;
 };

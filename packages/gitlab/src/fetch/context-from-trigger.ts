@@ -1,12 +1,12 @@
-import { logFromTrigger, summarizeKnownJob } from './context-mappers';
-import type { TGatherInput, TPipelineContext } from './pipeline-context.types';
+import { logFromTrigger, summarizeKnownJob } from './job-summaries';
+import type { TFetchInput, TPipelineContext } from './pipeline-context.types';
 
 /**
  * The context when GitLab is not asked (no API token, or auto-fetch off): only what the trigger
  * carried — the webhook's job list, or the log tails of a failure email — in the same shape
- * gatherPipelineContext returns, so everything after it runs unchanged.
+ * fetchPipelineContext returns, so everything after it runs unchanged.
  */
-export function contextFromTrigger(input: TGatherInput, logContextLines: number): TPipelineContext {
+export function contextFromTrigger(input: TFetchInput): TPipelineContext {
   const project = input.known?.project ?? {};
   const pipeline = input.known?.pipeline ?? {};
   const failedJobs = input.known?.failedJobs ?? [];
@@ -36,24 +36,19 @@ export function contextFromTrigger(input: TGatherInput, logContextLines: number)
       : null,
     merge_request: null,
     ci_config: null,
-    failed_jobs: failedJobs.map((job) => {
-      const summary = summarizeKnownJob(job, projectId, input.pipelineId);
-      return {
-        ...summary,
-        web_url: summary.web_url ?? (projectUrl ? `${projectUrl}/-/jobs/${job.id}` : null),
-        depth: 0,
-        via_bridge: null,
-        log: logFromTrigger(job.log_tail),
-        definition: null,
-        baseline: null,
-        report_files: [],
-      };
-    }),
+    failed_jobs: failedJobs.map((job) => ({
+      ...summarizeKnownJob(job, projectId, input.pipelineId, projectUrl),
+      depth: 0,
+      via_bridge: null,
+      log: logFromTrigger(job.log_tail),
+      definition: null,
+      baseline: null,
+      report_files: [],
+    })),
     skipped_failed_jobs: [],
     all_jobs: null,
     downstream_pipelines: [],
     test_report: null,
-    log_context_lines: logContextLines,
     steps: [{ step: 'trigger', ok: true, bytes: 0, count: failedJobs.length, ms: 0, source: 'trigger' }],
     state: {},
   };

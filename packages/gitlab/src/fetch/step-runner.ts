@@ -1,12 +1,12 @@
-import type { TReadStop } from './bounded-text';
-import type { TGatherCache } from './gather-cache';
-import { isGitLabError } from './gitlab.errors';
-import type { TFetchState, TFetchStateEntry, TFetchStepRecord, TGatherOptions } from './pipeline-context.types';
+import type { TReadStop } from '../bounded-text';
+import type { TFetchCache } from './fetch-cache';
+import { isGitLabError } from '../gitlab.errors';
+import type { TFetchOptions, TFetchState, TFetchStateEntry, TFetchStepRecord } from './pipeline-context.types';
 
 export type TStepResult<T> = { data: T; bytes?: number; count?: number; truncated?: boolean; readStop?: TReadStop | null };
 
-/** Where a step's answer may be shared between analyses (see gather-cache.ts). */
-export type TStepCache<T> = { store?: TGatherCache; key: string; ttlMs: number; bytes?: (data: T) => number };
+/** Where a step's answer may be shared between analyses (see fetch-cache.ts). */
+export type TStepCache<T> = { store?: TFetchCache; key: string; ttlMs: number; bytes?: (data: T) => number };
 
 /** Steps whose data is a job log: masked line by line when excerpted, not here (see maskStepData). */
 const LOG_STEP = /^(?:baseline_)?trace:/;
@@ -56,7 +56,7 @@ export function createFetchState(): TFetchState {
  * handed to `onStep` before the next step, and transient failures are thrown (so the job is retried)
  * unless the caller prefers a partial context.
  */
-export function createStepRunner(options: TGatherOptions) {
+export function createStepRunner(options: TFetchOptions) {
   const previous = options.previous ?? {};
   const failOnTransient = options.failOnTransient ?? true;
   const records: TFetchStepRecord[] = [];
@@ -132,3 +132,5 @@ export function createStepRunner(options: TGatherOptions) {
   };
   return runner;
 }
+
+export type TStepRunner = ReturnType<typeof createStepRunner>;

@@ -1,10 +1,10 @@
-import { createGatherCache } from './gather-cache';
-import { gatherPipelineContext } from './gather-pipeline-context';
-import { createGitLabClient } from './gitlab.client';
-import { GitLabError } from './gitlab.errors';
-import type { TFetchSettings } from './gitlab.settings';
-import type { TFetchState, TGatherInput } from './pipeline-context.types';
-import { createFakeGitLab, type TFakeGitLab, type TFakeProject } from './testing';
+import { createFetchCache } from './fetch-cache';
+import { fetchPipelineContext } from './fetch-context';
+import { createGitLabClient } from '../gitlab.client';
+import { GitLabError } from '../gitlab.errors';
+import type { TFetchSettings } from '../gitlab.settings';
+import type { TFetchState, TFetchInput } from './pipeline-context.types';
+import { createFakeGitLab, type TFakeGitLab, type TFakeProject } from '../testing';
 
 const TOKEN = 'glpat-gather-secret-0123456789abcdef';
 const SHA = '9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
@@ -44,7 +44,7 @@ const SETTINGS: TFetchSettings = {
   fetchArtifacts: false,
   maxLogSizeMb: 10,
   logLinesLimit: 2000,
-  logContextLines: 50,
+ 
 };
 
 function shop(): TFakeProject {
@@ -98,7 +98,7 @@ function shop(): TFakeProject {
   };
 }
 
-describe('gatherPipelineContext against a fake GitLab', () => {
+describe('fetchPipelineContext against a fake GitLab', () => {
   let gitlab: TFakeGitLab;
   const client = () => createGitLabClient({ baseUrl: gitlab.baseUrl, token: TOKEN, baseDelayMs: 1, maxDelayMs: 5, retries: 2 });
 
@@ -108,7 +108,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   afterEach(() => gitlab.close());
 
   it('builds the whole context from ids alone (email trigger)', async () => {
-    const ctx = await gatherPipelineContext(client(), { project: { path: 'acme/shop' }, pipelineId: 900 }, SETTINGS);
+    const ctx = await fetchPipelineContext(client(), { project: { path: 'acme/shop' }, pipelineId: 900 }, SETTINGS);
 
     expect(ctx.project).toEqual({ id: 42, path: 'acme/shop', name: 'shop', web_url: `${gitlab.baseUrl}/acme/shop`, default_branch: 'main', ci_config_path: null, languages: { TypeScript: 91.5, Shell: 8.5 } });
     expect(ctx.pipeline).toMatchObject({ id: 900, ref: 'feature/discount', sha: SHA, status: 'failed' });
@@ -128,13 +128,12 @@ describe('gatherPipelineContext against a fake GitLab', () => {
       expect.objectContaining({ pipeline_id: 900, suite: 'jest', name: 'applies discount', classname: 'cart', stack_trace: expect.stringContaining('cart.test.ts:12:5') }),
     ]);
     expect(ctx.all_jobs?.map((j) => j.id).sort()).toEqual([9001, 9002, 9003, 9101, 9201]);
-    expect(ctx.log_context_lines).toBe(50);
   });
 
   it('gives a merge request pipeline, which the API says ran on refs/merge-requests/17/head, the source branch as its ref', async () => {
     gitlab.addPipeline(42, { id: 910, ref: 'refs/merge-requests/17/head', sha: SHA, status: 'failed', source: 'merge_request_event', jobs: [{ id: 9102, name: 'unit', stage: 'test', status: 'failed', trace: UNIT_LOG }] });
     // A Job Hook or an email told only the MR iid (or nothing): the pipeline and its MR are read.
-    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 910, known: { pipeline: { merge_request_iid: 17 } } }, SETTINGS);
+    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 910, known: { pipeline: { merge_request_iid: 17 } } }, SETTINGS);
     expect(ctx.pipeline).toMatchObject({ id: 910, ref: 'feature/discount', sha: SHA });
     expect(ctx.merge_request).toMatchObject({ iid: 17, source_branch: 'feature/discount' });
     const green = gitlab.requests.filter((r) => r.path === '/projects/42/pipelines' && r.query.status === 'success').map((r) => r.query.ref);
@@ -142,7 +141,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   });
 
   it('follows child pipelines so their failed jobs join the analysis, breaking jobs first', async () => {
-    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS);
+    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS);
     expect(ctx.downstream_pipelines).toEqual([
       expect.objectContaining({ id: 901, bridge_name: 'trigger-e2e', depth: 1 }),
       expect.objectContaining({ id: 902, bridge_name: 'nested', depth: 2 }),
@@ -159,13 +158,13 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   });
 
   it('stops at the configured depth', async () => {
-    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, { ...SETTINGS, maxPipelineDepth: 1 });
+    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, { ...SETTINGS, maxPipelineDepth: 1 });
     expect(ctx.downstream_pipelines.map((p) => p.id)).toEqual([901]);
     expect(ctx.failed_jobs.map((j) => j.name)).not.toContain('smoke');
   });
 
   it('uses what the webhook said and fetches only what it lacks', async () => {
-    const input: TGatherInput = {
+    const input: TFetchInput = {
       project: { id: 42 },
       pipelineId: 900,
       known: {
@@ -174,7 +173,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
         failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure' }],
       },
     };
-    const ctx = await gatherPipelineContext(client(), input, { ...SETTINGS, fetchFullPipeline: false });
+    const ctx = await fetchPipelineContext(client(), input, { ...SETTINGS, fetchFullPipeline: false });
     expect(gitlab.countRequests('/projects/42/pipelines/900')).toBe(0);
     expect(gitlab.countRequests('/projects/42/pipelines/900/jobs')).toBe(0);
     expect(gitlab.countRequests(/\/repository\/commits\/[0-9a-f]+$/)).toBe(0);
@@ -186,7 +185,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   });
 
   it("takes the whole job list and the merge request from a Pipeline Hook instead of asking for them", async () => {
-    const input: TGatherInput = {
+    const input: TFetchInput = {
       project: { id: 42 },
       pipelineId: 900,
       known: {
@@ -209,7 +208,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
       },
     };
     const before = gitlab.requests.length;
-    const ctx = await gatherPipelineContext(client(), input, SETTINGS);
+    const ctx = await fetchPipelineContext(client(), input, SETTINGS);
     const asked = gitlab.requests.slice(before).map((r) => r.path);
     expect(asked).not.toContain('/projects/42/pipelines/900/jobs');
     expect(asked.filter((p) => p.includes('/merge_requests'))).toEqual([]);
@@ -225,7 +224,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   });
 
   it('still lists the jobs when artifacts are wanted, and asks for a merge request the trigger only named', async () => {
-    const input: TGatherInput = {
+    const input: TFetchInput = {
       project: { id: 42 },
       pipelineId: 900,
       known: {
@@ -235,7 +234,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
       },
     };
     const before = gitlab.requests.length;
-    const ctx = await gatherPipelineContext(client(), input, { ...SETTINGS, fetchArtifacts: true });
+    const ctx = await fetchPipelineContext(client(), input, { ...SETTINGS, fetchArtifacts: true });
     const asked = gitlab.requests.slice(before).map((r) => r.path);
     expect(asked).toContain('/projects/42/pipelines/900/jobs');
     expect(asked).toContain('/projects/42/merge_requests/17');
@@ -243,7 +242,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   });
 
   it('compares with the last green run of the same job', async () => {
-    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS);
+    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS);
     const unit = ctx.failed_jobs.find((j) => j.id === 9002);
     expect(unit?.baseline).toMatchObject({ job_id: 8502, pipeline_id: 850 });
     expect(unit?.baseline?.log.text).toContain('PASS src/cart.test.ts');
@@ -252,15 +251,15 @@ describe('gatherPipelineContext against a fake GitLab', () => {
 
   it('handles a pipeline without a test report', async () => {
     gitlab.fail({ path: '/projects/42/pipelines/900/test_report', status: 404, body: { message: '404 Not found' } });
-    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS);
+    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS);
     expect(ctx.test_report).toBeNull();
     expect(ctx.steps.find((s) => s.step === 'test_report:42:900')).toMatchObject({ ok: true, count: 0 });
     expect(ctx.failed_jobs.length).toBeGreaterThan(0);
   });
 
   it('fetches no log and no test report when those settings are off', async () => {
-    const input: TGatherInput = { project: { id: 42 }, pipelineId: 900, known: { failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', log_tail: 'tail from the email\nERROR: Job failed' }] } };
-    const ctx = await gatherPipelineContext(client(), input, { ...SETTINGS, autoFetchLogs: false, fetchTestReports: false });
+    const input: TFetchInput = { project: { id: 42 }, pipelineId: 900, known: { failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', log_tail: 'tail from the email\nERROR: Job failed' }] } };
+    const ctx = await fetchPipelineContext(client(), input, { ...SETTINGS, autoFetchLogs: false, fetchTestReports: false });
     expect(gitlab.countRequests(/\/trace$/)).toBe(0);
     expect(gitlab.countRequests(/test_report$/)).toBe(0);
     expect(ctx.test_report).toBeNull();
@@ -268,7 +267,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   });
 
   it('reads small JUnit files named by the job definition when artifacts are on', async () => {
-    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, { ...SETTINGS, fetchArtifacts: true });
+    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, { ...SETTINGS, fetchArtifacts: true });
     const unit = ctx.failed_jobs.find((j) => j.id === 9002);
     expect(unit?.artifacts).toEqual([{ file_type: 'junit', filename: 'junit.xml.gz', size: 120 }]);
     expect(unit?.report_files).toEqual([{ path: 'junit.xml', text: JUNIT, truncated: false }]);
@@ -280,7 +279,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
       path_with_namespace: 'acme/noisy',
       pipelines: [{ id: 1, jobs: [{ id: 2, name: 'build', status: 'failed', trace: { head: 'start\n', repeat: 'compiling...\n', bytes: 13 * 5000, tail: 'error: linker failed\n' } }] }],
     });
-    const ctx = await gatherPipelineContext(client(), { project: { id: 50 }, pipelineId: 1 }, { ...SETTINGS, logLinesLimit: 100 });
+    const ctx = await fetchPipelineContext(client(), { project: { id: 50 }, pipelineId: 1 }, { ...SETTINGS, logLinesLimit: 100 });
     const log = ctx.failed_jobs[0]?.log;
     expect(log).toMatchObject({ truncated: true, kept_lines: 100, total_lines: 5002 });
     expect(log?.text.split('\n')[0]).toBe('start');
@@ -289,7 +288,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   });
 
   it('reports an unknown project without the token and makes no further calls', async () => {
-    const ctx = await gatherPipelineContext(client(), { project: { id: 404 }, pipelineId: 1, known: { failedJobs: [{ id: 5, name: 'x', stage: 'test', status: 'failed', log_tail: 'boom' }] } }, SETTINGS);
+    const ctx = await fetchPipelineContext(client(), { project: { id: 404 }, pipelineId: 1, known: { failedJobs: [{ id: 5, name: 'x', stage: 'test', status: 'failed', log_tail: 'boom' }] } }, SETTINGS);
     const step = ctx.steps.find((s) => s.step === 'project');
     expect(step).toMatchObject({ ok: false, error_code: 'not_found', error: 'GitLab GET /projects/404 failed: 404 (404 Project Not Found)' });
     expect(JSON.stringify(ctx)).not.toContain(TOKEN);
@@ -300,7 +299,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
   it('records every step and does not refetch them when a retried job resumes', async () => {
     const saved: TFetchState = {};
     gitlab.fail({ path: '/projects/42/jobs/9101/trace', status: 502, times: 3 });
-    const first = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { onStep: (key, entry) => void (saved[key] = entry) }).catch((e: unknown) => e);
+    const first = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { onStep: (key, entry) => void (saved[key] = entry) }).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(GitLabError);
     expect(first).toMatchObject({ code: 'server_error', transient: true });
     expect(saved.project?.record).toMatchObject({ step: 'project', ok: true, count: 1 });
@@ -308,7 +307,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
     expect(saved['trace:9101']).not.toHaveProperty('data');
 
     const before = gitlab.requests.length;
-    const second = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { previous: JSON.parse(JSON.stringify(saved)) as TFetchState });
+    const second = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { previous: JSON.parse(JSON.stringify(saved)) as TFetchState });
     const again = gitlab.requests.slice(before).map((r) => r.path);
     expect(again).toContain('/projects/42/jobs/9101/trace');
     expect(again).not.toContain('/projects/42');
@@ -324,7 +323,7 @@ describe('gatherPipelineContext against a fake GitLab', () => {
     const mask = (text: string) => text.replace(/cart|languages/g, '[M]');
     const saved: TFetchState = {};
     gitlab.fail({ path: '/projects/42/languages', status: 500, times: 5 });
-    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, {
+    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, {
       mask,
       failOnTransient: false,
       onStep: (key, entry) => void (saved[key] = entry),
@@ -342,14 +341,14 @@ describe('gatherPipelineContext against a fake GitLab', () => {
 
   it('returns a partial context on transient errors when asked to', async () => {
     gitlab.fail({ path: '/projects/42/languages', status: 500, times: 5 });
-    const ctx = await gatherPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { failOnTransient: false });
+    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { failOnTransient: false });
     expect(ctx.project.languages).toBeNull();
     expect(ctx.steps.find((s) => s.step === 'languages')).toMatchObject({ ok: false, error_code: 'server_error' });
     expect(ctx.failed_jobs.length).toBe(4);
   });
 });
 
-describe('gatherPipelineContext asks only for what can exist', () => {
+describe('fetchPipelineContext asks only for what can exist', () => {
   const PLAIN_CI = 'stages: [test]\n\nunit:\n  stage: test\n  script: npm test\n';
   const project = (ci: string): TFakeProject => ({
     id: 5,
@@ -364,12 +363,12 @@ describe('gatherPipelineContext asks only for what can exist', () => {
       { id: 71, ref: 'main', sha: SHA, status: 'failed', source: 'push', jobs: [{ id: 711, name: 'unit', status: 'failed', trace: UNIT_LOG }] },
     ],
   });
-  const input = (pipelineId: number): TGatherInput => ({ project: { id: 5 }, pipelineId });
+  const input = (pipelineId: number): TFetchInput => ({ project: { id: 5 }, pipelineId });
 
   it('skips child pipelines and the test report when the CI config cannot have them', async () => {
     const gitlab = await createFakeGitLab({ projects: [project(PLAIN_CI)] });
     try {
-      const ctx = await gatherPipelineContext(createGitLabClient({ baseUrl: gitlab.baseUrl }), input(70), SETTINGS);
+      const ctx = await fetchPipelineContext(createGitLabClient({ baseUrl: gitlab.baseUrl }), input(70), SETTINGS);
       expect(gitlab.countRequests(/\/bridges$/)).toBe(0);
       expect(gitlab.countRequests(/\/test_report$/)).toBe(0);
       expect(ctx.failed_jobs.map((j) => j.id)).toEqual([701]);
@@ -382,7 +381,7 @@ describe('gatherPipelineContext asks only for what can exist', () => {
   it('still asks when the config includes other files', async () => {
     const gitlab = await createFakeGitLab({ projects: [project(`include:\n  - local: ci/tests.yml\n${PLAIN_CI}`)] });
     try {
-      await gatherPipelineContext(createGitLabClient({ baseUrl: gitlab.baseUrl }), input(70), SETTINGS);
+      await fetchPipelineContext(createGitLabClient({ baseUrl: gitlab.baseUrl }), input(70), SETTINGS);
       expect(gitlab.countRequests('/projects/5/pipelines/70/bridges')).toBe(1);
       expect(gitlab.countRequests('/projects/5/pipelines/70/test_report')).toBe(1);
     } finally {
@@ -394,10 +393,10 @@ describe('gatherPipelineContext asks only for what can exist', () => {
     const gitlab = await createFakeGitLab({ projects: [project(PLAIN_CI)] });
     try {
       const api = createGitLabClient({ baseUrl: gitlab.baseUrl });
-      const cache = createGatherCache();
-      const first = await gatherPipelineContext(api, input(70), SETTINGS, { cache });
+      const cache = createFetchCache();
+      const first = await fetchPipelineContext(api, input(70), SETTINGS, { cache });
       const before = gitlab.requests.length;
-      const second = await gatherPipelineContext(api, input(71), SETTINGS, { cache });
+      const second = await fetchPipelineContext(api, input(71), SETTINGS, { cache });
       const asked = gitlab.requests.slice(before).map((r) => r.path);
       expect(asked).not.toContain('/projects/5');
       expect(asked).not.toContain('/projects/5/languages');
@@ -413,7 +412,7 @@ describe('gatherPipelineContext asks only for what can exist', () => {
   });
 });
 
-describe('gatherPipelineContext on a self-managed instance under a sub-path', () => {
+describe('fetchPipelineContext on a self-managed instance under a sub-path', () => {
   it('works with a /gitlab prefix and a custom CI config path', async () => {
     const gitlab = await createFakeGitLab({
       basePath: '/gitlab',
@@ -430,7 +429,7 @@ describe('gatherPipelineContext on a self-managed instance under a sub-path', ()
     });
     try {
       const api = createGitLabClient({ baseUrl: `${gitlab.baseUrl}/`, baseDelayMs: 1 });
-      const ctx = await gatherPipelineContext(api, { project: { path: 'ops/deploy' }, pipelineId: 3 }, SETTINGS);
+      const ctx = await fetchPipelineContext(api, { project: { path: 'ops/deploy' }, pipelineId: 3 }, SETTINGS);
       expect(ctx.ci_config).toEqual({ path: 'ci/pipeline.yml', text: 'deploy:\n  script: ./deploy.sh', truncated: false });
       expect(ctx.failed_jobs[0]).toMatchObject({ id: 31, definition: 'deploy:\n  script: ./deploy.sh', web_url: `${gitlab.baseUrl}/ops/deploy/-/jobs/31` });
       expect(ctx.failed_jobs[0]?.log?.text).toBe('permission denied');
