@@ -9,8 +9,9 @@ test('.env.example is the one generated from the config schema', () => {
   expect(fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8').trim()).toBe(renderEnvExample().trim());
 });
 
-test('the README configuration table is the one generated from the config schema', () => {
-  const table = /<!-- settings:start -->\n([\s\S]*?)\n<!-- settings:end -->/.exec(readme())?.[1];
+test('the configuration page holds the settings table generated from the config schema', () => {
+  const page = fs.readFileSync(path.join(ROOT, 'docs/configuration.md'), 'utf8');
+  const table = /<!-- settings:start -->\n([\s\S]*?)\n<!-- settings:end -->/.exec(page)?.[1];
   expect(table?.trim()).toBe(renderSettingsTable().trim());
 });
 
