@@ -47,6 +47,15 @@ describe('createLogger', () => {
     expect(lines[1]?.message).toBe('a short value is left alone: short');
   });
 
+  it('is winston as documented: levels are filtered by winston, no level method replaced', () => {
+    const logger = createLogger({ service: 'test', silent: true });
+    const child = logger.child({ request_id: 'req-1' });
+    for (const level of Object.keys(logger.levels)) {
+      expect(Object.hasOwn(logger, level)).toBe(false);
+      expect(Object.hasOwn(child, level)).toBe(false);
+    }
+  });
+
   it('follows a level changed at run time', async () => {
     const { logger, lines, settled } = capturedLogger('warn');
     logger.child({ job_id: 1 }).debug('hidden');
