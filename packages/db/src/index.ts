@@ -9,3 +9,4 @@ export * from './repositories/analysis-queries.repo';
 export * from './repositories/emails.repo';
 export * from './repositories/analysis-jobs.repo';
 export * from './repositories/posted-notes.repo';
+export * from './repositories/fingerprints.repo';
