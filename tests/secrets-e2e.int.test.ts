@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { startFakeOpenAi, type TFakeProviderServer } from '@cia/ai/testing';
 import { secretValuesOf } from '@cia/config';
 import { testConfig } from '@cia/config/testing';
-import { analyses, analysisJobs, createFirstAnalysis, findAnalysisByRequestId } from '@cia/db';
+import { analyses, analysisJobs, findAnalysisByRequestId, registerFailure } from '@cia/db';
 import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
 import { startIngest, type TIngestHandle } from '@cia/ingest';
@@ -236,7 +236,7 @@ test('a provider error echoing the API key is masked in the stored error, the lo
   openai.enqueue({ status: 401, json: { error: { type: 'invalid_request_error', message: `Incorrect API key provided: ${OWN.OPENAI_API_KEY}.` } } });
   const pipelineId = 4343;
   // A job on its last attempt, so the failure is recorded at once.
-  const first = await createFirstAnalysis(database.db, {
+  const first = await registerFailure(database.db, {
     trigger: 'manual',
     project: { id: 1, path: 'gitlab-org/gitlab-test' },
     pipeline: { id: pipelineId + 1, ref: 'main', sha: SHA, url: null },
@@ -245,12 +245,12 @@ test('a provider error echoing the API key is masked in the stored error, the lo
   const connection = createRedisConnection(redis.url, 'producer');
   const queue = new Queue(QUEUE_NAMES.analyze, { connection, prefix: redis.prefix });
   try {
-    const payload = { request_id: first!.requestId, trigger: 'manual' as const, project_id: 1, pipeline_id: pipelineId + 1 };
-    await queue.add(ANALYZE_PIPELINE_JOB.name, payload, { ...ANALYZE_PIPELINE_JOB.options, jobId: first!.requestId, attempts: 1 });
-    const job = await waitFor(async () => queue.getJob(first!.requestId), (j) => Boolean(j?.failedReason), 'the failed job');
+    const payload = { request_id: first.requestId, trigger: 'manual' as const, project_id: 1, pipeline_id: pipelineId + 1 };
+    await queue.add(ANALYZE_PIPELINE_JOB.name, payload, { ...ANALYZE_PIPELINE_JOB.options, jobId: first.requestId, attempts: 1 });
+    const job = await waitFor(async () => queue.getJob(first.requestId), (j) => Boolean(j?.failedReason), 'the failed job');
     expect(job?.failedReason).toContain('Incorrect API key provided: [MASKED:secret_value]');
     expectNoSecret(`${job?.failedReason} ${JSON.stringify(job?.stacktrace)}`, 'BullMQ failure');
-    const row = await findAnalysisByRequestId(database.db, first!.requestId);
+    const row = await findAnalysisByRequestId(database.db, first.requestId);
     expect(row?.status).toBe('failed');
     expect(row?.error?.message).toContain('Incorrect API key provided');
     expectNoSecret(JSON.stringify(row), 'failed analyses row');

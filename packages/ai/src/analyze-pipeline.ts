@@ -1,11 +1,10 @@
 import type { TAnalysisResult, TCategory, TExcerptLine } from '@cia/contracts';
-import type { TDb } from '@cia/db';
 import { classify, createSecretMasker, type TRule } from '@cia/log-intel';
 import type { TAnalysisInput } from './analysis-input.schema';
 import { buildResult } from './build-result';
 import { AnalysisFailedError, ProviderError, toProviderError, type TProviderAttempt } from './errors';
 import { groupFailedJobs } from './failure-groups';
-import { computePipelineFingerprint, findCachedResult, isFingerprintReliable, retargetCachedResult, storeCachedResult } from './fingerprint-cache';
+import { computePipelineFingerprint, isFingerprintReliable, retargetCachedResult, type TResultCache } from './fingerprint-cache';
 import { ANSWER_SCHEMA_NAME, buildAnswerJsonSchema, type TModelAnswer } from './model-answer.schema';
 import { parseAnswer } from './parse-answer';
 import { computeCostUsd, parsePriceOverrides } from './pricing';
@@ -19,7 +18,7 @@ import { estimateTokens } from './token-budget';
 export type TAnalyzeDeps = {
   settings: TAiSettings;
   /** Enables the fingerprint cache (lookup before, store right after a paid answer). */
-  db?: TDb;
+  cache?: TResultCache;
   /** The analyses row, recorded with the cache entry. */
   analysisId?: number;
   /** Exact values to mask wherever they appear (masked CI variables, tokens). */
@@ -133,11 +132,11 @@ export async function analyzePipeline(parsed: TAnalysisInput, deps: TAnalyzeDeps
   for (const h of hints) if (!topByJob.has(h.jobId)) topByJob.set(h.jobId, h);
   const categoryOf = (jobId: number): TCategory | undefined => topByJob.get(jobId)?.match.category;
   const fp = computePipelineFingerprint(input, categoryOf);
-  const cacheable = deps.db !== undefined && settings.AI_CACHE_TTL_HOURS > 0 && isFingerprintReliable(input);
+  const cache = settings.AI_CACHE_TTL_HOURS > 0 && isFingerprintReliable(input) ? deps.cache : undefined;
   const zero = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
 
-  if (cacheable && deps.db) {
-    const cached = await findCachedResult(deps.db, fp, settings.AI_CACHE_TTL_HOURS, now());
+  if (cache) {
+    const cached = await cache.find(fp, settings.AI_CACHE_TTL_HOURS, now());
     if (cached) {
       return {
         result: retargetCachedResult(cached, input, maskedExcerpts),
@@ -203,8 +202,8 @@ export async function analyzePipeline(parsed: TAnalysisInput, deps: TAnalyzeDeps
     }
     attempts.push({ provider: name, model: success.model, ok: true, calls: spent.calls, ...pick(spent), durationMs: Date.now() - started });
     // Saved before returning, so a retried job finds it instead of paying again.
-    if (cacheable && deps.db && success.kind === 'ai') {
-      await storeCachedResult(deps.db, { fingerprint: fp, result: success.result, analysisId: deps.analysisId }, now());
+    if (cache && success.kind === 'ai') {
+      await cache.store({ fingerprint: fp, result: success.result, analysisId: deps.analysisId ?? null }, now());
     }
     const costUsd = attempts.reduce((c, a) => c + computeCostUsd(a.model, a.inputTokens, a.outputTokens, prices), 0);
     return {

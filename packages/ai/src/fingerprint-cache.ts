@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, gte, sql } from 'drizzle-orm';
 import type { TAnalysisResult, TCategory, TExcerptLine } from '@cia/contracts';
-import { fingerprints, type TDb } from '@cia/db';
 import { fingerprint } from '@cia/log-intel';
 import type { TAnalysisInput } from './analysis-input.schema';
 
@@ -24,33 +22,15 @@ export function isFingerprintReliable(input: TAnalysisInput): boolean {
 export type TCachedResult = { result: TAnalysisResult; storedAt: Date; hits: number; analysisId: number | null };
 
 /**
- * The result stored for a fingerprint within the TTL, counting the hit. `last_seen_at` holds the
- * time the result was stored: hits do not move it, so a popular answer still expires.
+ * Where the analyzer keeps paid answers by pipeline fingerprint, so the same failure again costs
+ * nothing. The worker passes one backed by the database (createFingerprintCache of @cia/db).
  */
-export async function findCachedResult(db: TDb, fp: string, ttlHours: number, now: Date = new Date()): Promise<TCachedResult | null> {
-  if (ttlHours <= 0) return null;
-  const cutoff = new Date(now.getTime() - ttlHours * 3_600_000);
-  const [row] = await db
-    .update(fingerprints)
-    .set({ hits: sql`${fingerprints.hits} + 1` })
-    .where(and(eq(fingerprints.fingerprint, fp), gte(fingerprints.lastSeenAt, cutoff)))
-    .returning();
-  if (!row) return null;
-  return { result: row.result, storedAt: row.lastSeenAt, hits: row.hits, analysisId: row.analysisId };
-}
-
-/** Stores (or replaces) the result of a fingerprint; call it as soon as a paid answer is valid. */
-export async function storeCachedResult(
-  db: TDb,
-  entry: { fingerprint: string; result: TAnalysisResult; analysisId?: number | null },
-  now: Date = new Date(),
-): Promise<void> {
-  const values = { result: entry.result, category: entry.result.category, analysisId: entry.analysisId ?? null, lastSeenAt: now };
-  await db
-    .insert(fingerprints)
-    .values({ fingerprint: entry.fingerprint, ...values })
-    .onConflictDoUpdate({ target: fingerprints.fingerprint, set: values });
-}
+export type TResultCache = {
+  /** The result stored for a fingerprint less than `ttlHours` before `now`, counting the hit; null when none. */
+  find(fingerprint: string, ttlHours: number, now: Date): Promise<TCachedResult | null>;
+  /** Stores (or replaces) the result of a fingerprint. */
+  store(entry: { fingerprint: string; result: TAnalysisResult; analysisId: number | null }, now: Date): Promise<void>;
+};
 
 /**
  * A cached result made to describe this pipeline: its jobs, ids and excerpts, with the findings

@@ -38,11 +38,10 @@ export {
 } from './errors';
 export {
   computePipelineFingerprint,
-  findCachedResult,
-  storeCachedResult,
   retargetCachedResult,
   isFingerprintReliable,
   type TCachedResult,
+  type TResultCache,
 } from './fingerprint-cache';
 export { analyzeOffline } from './offline-analysis';
 export { createProvider, createProviderPool } from './providers/create-provider';

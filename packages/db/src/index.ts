@@ -1,13 +1,14 @@
 export * as schema from './schema';
 export * from './schema';
 export { openDatabase, MIGRATIONS_FOLDER, type TDb, type TDatabase, type TDatabaseOptions, type TSchema } from './client';
-export { createAdaptiveBatcher } from './adaptive-batcher';
 export { lockDataDir, isProcessAlive, DATA_DIR_LOCK_FILE, type TDataDirLock } from './data-dir-lock';
 export { publicDatabaseUrl } from './database-url';
 export { applyMigrations, dropAllTables, databaseStatus, rowsOf, APP_TABLES, type TDbStatus } from './migrate';
 export * from './repositories/analyses.repo';
+export * from './repositories/first-analyses.repo';
 export * from './repositories/deliveries.repo';
 export * from './repositories/analysis-queries.repo';
 export * from './repositories/emails.repo';
 export * from './repositories/analysis-jobs.repo';
 export * from './repositories/posted-notes.repo';
+export * from './repositories/fingerprints.repo';

@@ -2,7 +2,7 @@ import {
   findDeliveryByKey,
   markEnqueued,
   recordDelivery,
-  registerFailureSlow,
+  registerFailure,
   type TDb,
   type TDeliveryRecord,
   type TRegisterFailureInput,
@@ -81,7 +81,7 @@ export async function acceptFailure(
     const seen = await findDeliveryByKey(deps.db, options.delivery.idempotencyKey);
     if (seen?.requestId) return { requestId: seen.requestId, analysisId: -1, created: false, status: 'queued', enqueued: false, redelivery: true };
   }
-  const outcome = await registerFailureSlow(deps.db, input);
+  const outcome = await registerFailure(deps.db, input);
   if (options.delivery) {
     await recordDelivery(deps.db, {
       ...options.delivery,

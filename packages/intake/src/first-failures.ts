@@ -1,6 +1,7 @@
-import { clearEnqueuedMany, createAdaptiveBatcher, createFirstAnalyses, type TDb, type TFirstAnalysis, type TFirstFailure } from '@cia/db';
+import { clearEnqueued, insertFirstAnalyses, type TDb, type TFirstAnalysis, type TFirstFailure } from '@cia/db';
 import type { TLogger } from '@cia/logger';
-import { enqueueAnalyzePipelines, type TAnalyzeJobRequest, type TQueues } from '@cia/queue';
+import { enqueueAnalyzePipelines, type TQueues } from '@cia/queue';
+import { createGroupCommit } from './group-commit';
 import { withTimeout } from './with-timeout';
 
 export type TFirstFailureItem = TFirstFailure & { delayMs?: number };
@@ -19,55 +20,52 @@ export type TFirstFailureDeps = {
   enqueueTimeoutMs?: number;
 };
 
+type TToEnqueue = { item: TFirstFailureItem; first: TFirstAnalysis };
+
 /**
- * Group commit for the common case, the first failure of a pipeline. Requests that arrive while
- * a write is under way share the next one: ONE statement stores their analyses and deliveries
- * (one commit), ONE addBulk queues the analyses it created. The analyses are written as enqueued
- * (Redis nearly always takes the job; this spares a second write of every row); when Redis does
- * not take a batch, ONE update puts it back in the outbox (enqueued_at IS NULL) for the relay,
+ * Group commit for the common case, the first failure of a pipeline. Concurrent requests share
+ * ONE transaction storing their analyses and deliveries, then ONE addBulk queueing the analyses it
+ * created. The analyses are written as enqueued (Redis nearly always takes the job); when Redis
+ * does not take a batch, the batch goes back to the outbox (enqueued_at IS NULL) for the relay
  * before anyone is answered. An item whose pipeline already had an analysis gets undefined.
  */
 export function createFirstFailureWriter(deps: TFirstFailureDeps): TFirstFailureWriter {
-  // Two statements at a time (one commit flushing while the next is sent): under load each
-  // carries everything that queued up meanwhile, so there are few commits and few, large
-  // messages to send and parse. More in parallel only makes the batches smaller.
-  const inserts = createAdaptiveBatcher((items: TFirstFailureItem[]) => createFirstAnalyses(deps.db, items, { presumeEnqueued: true }), {
+  // Two transactions at a time (one committing while the next is sent): under load each carries
+  // everything that queued up meanwhile. More in parallel only makes the batches smaller.
+  const inserts = createGroupCommit((items: TFirstFailureItem[]) => insertFirstAnalyses(deps.db, items, { presumeEnqueued: true }), {
     maxInFlight: 2,
     // Raw bodies travel in the statement: big ones (GitLab sends up to 25 MB) share it sparingly.
     weigh: (item) => item.delivery?.body.length ?? 0,
     maxWeight: MAX_BODY_BYTES_PER_STATEMENT,
   });
   // A separate stage, so a slow Redis does not hold up the database writes.
-  const enqueues = createAdaptiveBatcher(async (jobs: TAnalyzeJobRequest[]) => {
-    try {
-      await withTimeout(enqueueAnalyzePipelines(deps.queues, jobs), deps.enqueueTimeoutMs ?? 1500);
-      return jobs.map(() => true);
-    } catch (err) {
-      deps.logger.warn('enqueue failed; analyses left to the outbox relay', { count: jobs.length, err: (err as Error).message });
-      return jobs.map(() => false);
-    }
-  });
-  const backToOutbox = createAdaptiveBatcher(async (analysisIds: number[]) => {
-    try {
-      await clearEnqueuedMany(deps.db, analysisIds);
-    } catch (err) {
-      // Stored but neither in Redis nor in the outbox: the relay's lost-job sweep re-adds them.
-      deps.logger.error('could not put analyses back in the outbox; the lost-job sweep will re-add them', { count: analysisIds.length, err: (err as Error).message });
-    }
-    return analysisIds.map(() => undefined);
-  });
-
+  const enqueues = createGroupCommit((batch: TToEnqueue[]) => enqueueOrReturnToOutbox(deps, batch));
   return {
     async submit(item) {
       const first = await inserts.submit(item);
       if (!first) return undefined;
-      const { input } = item;
-      const enqueued = await enqueues.submit({
-        payload: { request_id: first.requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id },
-        delay: item.delayMs,
-      });
-      if (!enqueued) await backToOutbox.submit(first.analysisId);
-      return { ...first, enqueued };
+      return { ...first, enqueued: await enqueues.submit({ item, first }) };
     },
   };
+}
+
+/** Queues a batch with one addBulk; when Redis does not take it, puts its analyses back in the outbox. */
+async function enqueueOrReturnToOutbox(deps: TFirstFailureDeps, batch: TToEnqueue[]): Promise<boolean[]> {
+  const jobs = batch.map(({ item: { input, delayMs }, first }) => ({
+    payload: { request_id: first.requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id },
+    delay: delayMs,
+  }));
+  try {
+    await withTimeout(enqueueAnalyzePipelines(deps.queues, jobs), deps.enqueueTimeoutMs ?? 1500);
+    return batch.map(() => true);
+  } catch (err) {
+    deps.logger.warn('enqueue failed; analyses left to the outbox relay', { count: jobs.length, err: (err as Error).message });
+  }
+  try {
+    await clearEnqueued(deps.db, batch.map(({ first }) => first.analysisId));
+  } catch (err) {
+    // Stored but neither in Redis nor in the outbox: the relay's lost-job sweep re-adds them.
+    deps.logger.error('could not put analyses back in the outbox; the lost-job sweep will re-add them', { count: batch.length, err: (err as Error).message });
+  }
+  return batch.map(() => false);
 }

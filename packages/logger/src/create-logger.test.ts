@@ -1,4 +1,5 @@
 import { captureLogger as capturedLogger } from './testing';
+import { createLogger } from './create-logger';
 
 describe('createLogger', () => {
   it('prints entries at and above its level, redacted, from the logger and its children', async () => {
@@ -27,6 +28,15 @@ describe('createLogger', () => {
     expect(text).not.toContain(encodeURIComponent(dbPassword));
     expect(lines[0]?.message).toBe('provider said: invalid key [REDACTED]');
     expect(lines[1]?.message).toBe('a short value is left alone: short');
+  });
+
+  it('is winston as documented: levels are filtered by winston, no level method replaced', () => {
+    const logger = createLogger({ service: 'test', silent: true });
+    const child = logger.child({ request_id: 'req-1' });
+    for (const level of Object.keys(logger.levels)) {
+      expect(Object.hasOwn(logger, level)).toBe(false);
+      expect(Object.hasOwn(child, level)).toBe(false);
+    }
   });
 
   it('follows a level changed at run time', async () => {

@@ -37,7 +37,7 @@ export function createLogger(options: TLoggerOptions): TLogger {
           return `${String(timestamp)} ${level.padEnd(5)} [${String(service)}] ${String(message)}${extra}`;
         }),
       );
-  const logger = winston.createLogger({
+  return winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: { service: options.service },
     format,
@@ -45,24 +45,4 @@ export function createLogger(options: TLoggerOptions): TLogger {
     // stderr keeps stdout clean for CLI output such as `excerpt --jsonl`.
     transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] })],
   });
-  skipDisabledLevels(logger);
-  return logger;
-}
-
-/**
- * winston runs every entry through the format chain (redaction copies it whole) and only then lets
- * the transport drop those below the level: a worker's per-analysis info line cost that at
- * LOG_LEVEL=warn. Entries no transport would print now return at once (winston's isLevelEnabled
- * weighs the transports' own levels too, so what is printed is unchanged); child loggers inherit
- * these methods.
- */
-function skipDisabledLevels(logger: TLogger): void {
-  const methods = logger as unknown as Record<string, (...args: unknown[]) => TLogger>;
-  for (const level of Object.keys(logger.levels)) {
-    const log = methods[level];
-    if (typeof log !== 'function') continue;
-    methods[level] = function (this: TLogger, ...args: unknown[]) {
-      return this.isLevelEnabled(level) ? log.apply(this, args) : this;
-    };
-  }
 }

@@ -2,7 +2,7 @@ import { createTestDatabase, type TTestDatabase } from '../testing';
 import { claimAnalysis, completeAnalysisWithJobs, findAnalysisByRequestId, registerFailure } from './analyses.repo';
 import { listAnalysisJobs, saveFetchedJobs } from './analysis-jobs.repo';
 
-/** The worker's writes: claim, then either "fetched but not done" (for the retry) or completion, each one statement. */
+/** The worker's writes: claim, then either "fetched but not done" (for the retry) or completion. */
 type TRow = NonNullable<Awaited<ReturnType<typeof findAnalysisByRequestId>>>;
 
 describe('worker writes', () => {
@@ -60,7 +60,7 @@ describe('worker writes', () => {
     expect(jobs[0]).toMatchObject({ jobId: 1020, failureReason: 'script_failure', logBytes: 120, excerpt: [{ line: 3, text: 'second try' }] });
   });
 
-  test('claims asked for together go out as one statement, one attempt each, the same analysis twice counting twice', async () => {
+  test('concurrent claims count one attempt each, the same analysis twice counting twice', async () => {
     const a = await register(104);
     const b = await register(105);
     const c = await register(106);
@@ -73,26 +73,15 @@ describe('worker writes', () => {
     ]);
     expect(claims.map((x) => x?.row.attempts).sort()).toEqual([1, 1, 1, 2]);
     expect((await findAnalysisByRequestId(database.db, a.requestId))?.attempts).toBe(2);
-    // A finished one and a missing one in the same batch.
+    // A finished one and a missing one at the same time.
     await completeAnalysisWithJobs(database.db, claims[1]!.row.id, { result: null, provider: 'openai', model: 'm', promptVersion: 'v1', inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHit: false, timings: {} }, {}, []);
     const [finished, missing, again] = await Promise.all([claimAnalysis(database.db, b.requestId), claimAnalysis(database.db, '00000000-0000-0000-0000-000000000001'), claimAnalysis(database.db, c.requestId)]);
     expect(finished).toMatchObject({ claimed: false, row: { status: 'completed' } });
     expect(missing).toBeUndefined();
     expect(again).toMatchObject({ claimed: true, row: { attempts: 2 } });
-    expect(await preparedStatementNames()).toContain('cia_claim_analyses');
   });
 
-  /** Names of the statements prepared on any of the pool's connections. */
-  const preparedStatementNames = async () => {
-    const client = (database.db as unknown as { $client: { connect(): Promise<{ query(text: string): Promise<{ rows: { name: string }[] }>; release(): void }>; totalCount: number } }).$client;
-    const names = new Set<string>();
-    const held = await Promise.all(Array.from({ length: client.totalCount }, () => client.connect()));
-    for (const c of held) for (const r of (await c.query('select name from pg_prepared_statements')).rows) names.add(r.name);
-    held.forEach((c) => c.release());
-    return names;
-  };
-
-  test('completions asked for together are stored by one statement; a bad one fails alone', async () => {
+  test('concurrent completions are each stored whole; a bad one fails alone', async () => {
     const regs = await Promise.all([register(107), register(108), register(109)]);
     const rows = await Promise.all(regs.map((r) => claimAnalysis(database.db, r.requestId)));
     const ids = rows.map((r) => r!.row.id);
@@ -100,30 +89,19 @@ describe('worker writes', () => {
     await Promise.all([
       completeAnalysisWithJobs(database.db, ids[0]!, done(1), { 'trace:1070': { record: { ok: true } } }, [job(1070, 'a'), job(1071, 'b')]),
       completeAnalysisWithJobs(database.db, ids[1]!, done(2), {}, [job(1080, 'c')]),
-      completeAnalysisWithJobs(database.db, ids[0]!, done(3), {}, [job(1070, 'a again')]),
     ]);
+    // Completed again (a retried job): the result replaced, the jobs upserted, the steps merged.
+    await completeAnalysisWithJobs(database.db, ids[0]!, done(3), {}, [job(1070, 'a again')]);
     const first = await findAnalysisByRequestId(database.db, regs[0]!.requestId);
-    // The same analysis twice: both stored, one after the other.
     expect(first).toMatchObject({ status: 'completed', inputTokens: 3, costUsd: 0.125, fingerprint: 'fp-3', timings: { total_ms: 3 } });
     expect(first?.fetchState).toMatchObject({ 'trace:1070': { record: { ok: true } } });
     expect((await listAnalysisJobs(database.db, ids[0]!)).map((j) => [j.jobId, j.excerpt?.[0]?.text]).sort()).toEqual([[1070, 'a again'], [1071, 'b']]);
     expect(await findAnalysisByRequestId(database.db, regs[1]!.requestId)).toMatchObject({ status: 'completed', category: 'test', severity: 'low', inputTokens: 2 });
-    expect(await preparedStatementNames()).toContain('cia_complete_analyses');
 
     const bad = { ...done(4), timings: null as unknown as Record<string, number> };
     const outcomes = await Promise.allSettled([completeAnalysisWithJobs(database.db, ids[2]!, bad, {}, []), completeAnalysisWithJobs(database.db, ids[1]!, done(5), {}, [])]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
     expect(await findAnalysisByRequestId(database.db, regs[2]!.requestId)).toMatchObject({ status: 'running' });
     expect(await findAnalysisByRequestId(database.db, regs[1]!.requestId)).toMatchObject({ inputTokens: 5 });
-  });
-
-  test('completion runs as a statement prepared once per connection', async () => {
-    const { requestId } = await register(103);
-    const { row } = (await claimAnalysis(database.db, requestId))!;
-    const done = { result: null, provider: 'openai', model: 'm', promptVersion: 'v1', inputTokens: 1, outputTokens: 2, costUsd: 0, cacheHit: false, timings: { total_ms: 1 } } as const;
-    await completeAnalysisWithJobs(database.db, row.id, done, {}, [job(1030, 'x')]);
-    // The pool may hand out any of its connections; whichever ran the completion holds the prepared statement.
-    expect(await preparedStatementNames()).toContain('cia_complete_analysis');
-    expect(await findAnalysisByRequestId(database.db, requestId)).toMatchObject({ status: 'completed', provider: 'openai' });
   });
 });

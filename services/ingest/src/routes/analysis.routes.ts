@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { z } from 'zod';
 import type { TAnalysisResult } from '@cia/contracts';
-import { findAnalysisByRequestId, listAnalyses, summarizeAnalyses, toAnalysisView, type TAnalysisFilters } from '@cia/db';
+import { findAnalysisByRequestId, listAnalyses, summarizeAnalyses, type TAnalysisFilters } from '@cia/db';
+import { toAnalysisView } from '../api/analysis-view';
 import { ZAnalysisFilterQuery, ZAnalysisListQuery, type TAnalysisFilterQuery, type TAnalysisListItem } from '../api/analysis-api.schema';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { AppError, fromZodError } from '../http/app-error';

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Router, type Response } from 'express';
-import { findAnalysisByRequestId, listAnalyses, summarizeAnalyses, toAnalysisView } from '@cia/db';
+import { findAnalysisByRequestId, listAnalyses, summarizeAnalyses } from '@cia/db';
 import { ZAnalysisListQuery } from '../api/analysis-api.schema';
+import { toAnalysisView } from '../api/analysis-view';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { AppError } from '../http/app-error';
 import { requireApiToken } from '../http/auth';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { testConfig } from '@cia/config/testing';
-import { analysisJobs, claimAnalysis, createFirstAnalysis, findAnalysisByRequestId } from '@cia/db';
+import { analysisJobs, claimAnalysis, findAnalysisByRequestId, registerFailure } from '@cia/db';
 import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
@@ -37,16 +37,16 @@ async function storedExcerpt(settings: Record<string, string>, from: 'api' | 'tr
   const jobId = pipelineId * 10;
   gitlab.addPipeline(3, { id: pipelineId, status: 'failed', jobs: [{ id: jobId, name: 'build', stage: 'build', status: 'failed', trace: LOG }] });
   const config = testConfig({ GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN, DEFAULT_AI_PROVIDER: 'offline', GITLAB_FETCH_TEST_REPORTS: 'false', ...settings });
-  const created = await createFirstAnalysis(database.db, {
+  const created = await registerFailure(database.db, {
     trigger: from === 'api' ? 'webhook' : 'email',
     project: { id: 3, path: 'acme/cart' },
     pipeline: { id: pipelineId, ref: 'main', sha: 'c'.repeat(40), url: null, status: 'failed' },
     failedJobs: [{ id: jobId, name: 'build', stage: 'build', status: 'failed', ...(from === 'trigger' ? { log_tail: LOG } : {}) }],
   });
-  const claim = await claimAnalysis(database.db, created!.requestId);
+  const claim = await claimAnalysis(database.db, created.requestId);
   const gitlabClient = from === 'api' ? createGitLabClient({ ...pickClientOptions(config), baseDelayMs: 1 }) : undefined;
   await runAnalysis({ db: database.db, logger, config, gitlab: gitlabClient }, claim!.row);
-  const stored = await findAnalysisByRequestId(database.db, created!.requestId);
+  const stored = await findAnalysisByRequestId(database.db, created.requestId);
   expect(stored?.status).toBe('completed');
   const [job] = await database.db.select().from(analysisJobs).where(eq(analysisJobs.analysisId, stored!.id));
   return JSON.stringify(job?.excerpt);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { serverErrorReply, startFakeOpenAi, type TFakeProviderServer } from '@cia/ai/testing';
 import { testConfig } from '@cia/config/testing';
-import { analysisJobs, claimAnalysis, createFirstAnalysis, findAnalysisByRequestId } from '@cia/db';
+import { analysisJobs, claimAnalysis, findAnalysisByRequestId, registerFailure } from '@cia/db';
 import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
@@ -62,14 +62,14 @@ afterAll(async () => {
 });
 
 async function claimedRow(pipelineId: number, jobId: number, name: string) {
-  const created = await createFirstAnalysis(database.db, {
+  const created = await registerFailure(database.db, {
     trigger: 'webhook',
     project: { id: 1, path: 'acme/huge' },
     pipeline: { id: pipelineId, ref: 'main', sha: 'a'.repeat(40), url: null, status: 'failed' },
     failedJobs: [{ id: jobId, name, stage: 'build', status: 'failed' }],
   });
-  const claim = await claimAnalysis(database.db, created!.requestId);
-  return { requestId: created!.requestId, row: claim!.row };
+  const claim = await claimAnalysis(database.db, created.requestId);
+  return { requestId: created.requestId, row: claim!.row };
 }
 
 /** One failed attempt (the AI provider answers 500) then the retry, from the row as the database has it. */

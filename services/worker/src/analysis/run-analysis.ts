@@ -1,6 +1,6 @@
 import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProviderAttempt, type TProviderName } from '@cia/ai';
 import { secretValuesOf, type TConfig } from '@cia/config';
-import { completeAnalysisWithJobs, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
+import { completeAnalysisWithJobs, createFingerprintCache, saveFetchedJobs, saveFetchSteps, type TAnalysisRow, type TDb, type TFetchedJob } from '@cia/db';
 import { contextFromTrigger, createFetchState, fetchPipelineContext, pickFetchSettings, toStoredStep, type GitLabClient, type TFetchCache, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
@@ -95,7 +95,7 @@ async function excerptJobs(deps: TRunDeps, ctx: TPipelineContext): Promise<{ exc
 /**
  * fetch → excerpt + mask → analyze (rules, cache or AI) → persist, for one analysis row that the
  * caller has already marked running (claimAnalysis). Fetch steps, jobs and the result are stored
- * in one statement at the end; when the analysis fails, steps and jobs are stored for the retry.
+ * in one transaction at the end; when the analysis fails, steps and jobs are stored for the retry.
  */
 export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TRunOutcome> {
   const started = Date.now();
@@ -111,7 +111,7 @@ export async function runAnalysis(deps: TRunDeps, row: TAnalysisRow): Promise<TR
     const logSource: TLogSource = !deps.gitlab ? 'no_token' : !deps.config.GITLAB_AUTO_FETCH_LOGS ? 'auto_fetch_disabled' : 'api';
     outcome = await analyzePipeline(buildAnalysisInput(row, ctx, excerpt.excerpts, logSource), {
       settings: deps.config,
-      db: deps.db,
+      cache: createFingerprintCache(deps.db),
       analysisId: row.id,
       secretValues: secretValuesOf(deps.config),
       providers: deps.providers,

@@ -1,15 +1,18 @@
+// The analyzer with the result cache the worker gives it: the fingerprints table.
 import { eq } from 'drizzle-orm';
+import { analyzePipeline, type TResultCache } from '@cia/ai';
+import { buildSampleInput, SAMPLE_LOGS, startFakeOpenAi, type TFakeProviderServer } from '@cia/ai/testing';
 import { testConfig } from '@cia/config/testing';
-import { fingerprints } from '@cia/db';
+import { createFingerprintCache, fingerprints } from '@cia/db';
 import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
-import { analyzePipeline, findCachedResult } from './index';
-import { buildSampleInput, SAMPLE_LOGS, startFakeOpenAi, type TFakeProviderServer } from './testing';
 
 let db: TTestDatabase;
+let cache: TResultCache;
 let openai: TFakeProviderServer;
 
 beforeAll(async () => {
-  [db, openai] = await Promise.all([createTestDatabase('ai_cache'), startFakeOpenAi()]);
+  [db, openai] = await Promise.all([createTestDatabase('result_cache'), startFakeOpenAi()]);
+  cache = createFingerprintCache(db.db);
 });
 afterAll(async () => {
   await Promise.all([db.drop(), openai.close()]);
@@ -29,7 +32,7 @@ function failureOfPipeline(pipelineId: number, jobId: number, log: string) {
 }
 
 test('the same failure again reuses the stored result: no provider call, zero tokens, and it says so', async () => {
-  const first = await analyzePipeline(failureOfPipeline(1, 11, SAMPLE_LOGS.npmDependency), { settings: settings(), db: db.db, analysisId: undefined });
+  const first = await analyzePipeline(failureOfPipeline(1, 11, SAMPLE_LOGS.npmDependency), { settings: settings(), cache, analysisId: undefined });
   expect(first.cacheHit).toBe(false);
   expect(openai.requests).toHaveLength(1);
   const [row] = await db.db.select().from(fingerprints).where(eq(fingerprints.fingerprint, first.fingerprint));
@@ -37,7 +40,7 @@ test('the same failure again reuses the stored result: no provider call, zero to
 
   const again = await analyzePipeline(failureOfPipeline(2, 22, SAMPLE_LOGS.npmDependency.replace('2026-11-20T10_11_12_345Z', '2026-11-21T08_00_01_002Z')), {
     settings: settings(),
-    db: db.db,
+    cache,
   });
 
   expect(openai.requests).toHaveLength(1);
@@ -53,30 +56,30 @@ test('the same failure again reuses the stored result: no provider call, zero to
 });
 
 test('a stored result older than AI_CACHE_TTL_HOURS is not reused', async () => {
-  const first = await analyzePipeline(failureOfPipeline(3, 33, SAMPLE_LOGS.jestTest), { settings: settings(), db: db.db });
+  const first = await analyzePipeline(failureOfPipeline(3, 33, SAMPLE_LOGS.jestTest), { settings: settings(), cache });
   expect(openai.requests).toHaveLength(1);
 
   const later = new Date(Date.now() + 25 * 3_600_000);
-  const again = await analyzePipeline(failureOfPipeline(4, 44, SAMPLE_LOGS.jestTest), { settings: settings(), db: db.db, now: () => later });
+  const again = await analyzePipeline(failureOfPipeline(4, 44, SAMPLE_LOGS.jestTest), { settings: settings(), cache, now: () => later });
 
   expect(again.fingerprint).toBe(first.fingerprint);
   expect(again.cacheHit).toBe(false);
   expect(openai.requests).toHaveLength(2);
-  expect(await findCachedResult(db.db, first.fingerprint, 24, later)).not.toBeNull();
+  expect(await cache.find(first.fingerprint, 24, later)).not.toBeNull();
 });
 
 test('AI_CACHE_TTL_HOURS=0 neither reuses nor stores results', async () => {
   const input = failureOfPipeline(5, 55, SAMPLE_LOGS.outOfMemory);
-  const first = await analyzePipeline(input, { settings: settings({ AI_CACHE_TTL_HOURS: '0' }), db: db.db });
-  await analyzePipeline(input, { settings: settings({ AI_CACHE_TTL_HOURS: '0' }), db: db.db });
+  const first = await analyzePipeline(input, { settings: settings({ AI_CACHE_TTL_HOURS: '0' }), cache });
+  await analyzePipeline(input, { settings: settings({ AI_CACHE_TTL_HOURS: '0' }), cache });
 
   expect(openai.requests).toHaveLength(2);
   expect(await db.db.select().from(fingerprints).where(eq(fingerprints.fingerprint, first.fingerprint))).toEqual([]);
 });
 
 test('a different failure of the same job is not served from the cache', async () => {
-  await analyzePipeline(failureOfPipeline(6, 66, SAMPLE_LOGS.typescriptBuild), { settings: settings(), db: db.db });
-  const other = await analyzePipeline(failureOfPipeline(7, 77, SAMPLE_LOGS.unknown), { settings: settings(), db: db.db });
+  await analyzePipeline(failureOfPipeline(6, 66, SAMPLE_LOGS.typescriptBuild), { settings: settings(), cache });
+  const other = await analyzePipeline(failureOfPipeline(7, 77, SAMPLE_LOGS.unknown), { settings: settings(), cache });
 
   expect(other.cacheHit).toBe(false);
   expect(openai.requests).toHaveLength(2);
