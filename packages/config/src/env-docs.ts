@@ -14,7 +14,7 @@ export function describeSettings(): TSettingDoc[] {
   });
 }
 
-/** The configuration table of the README. */
+/** The settings table of docs/configuration.md. */
 export function renderSettingsTable(): string {
   const rows = describeSettings().map((d) => `| \`${d.name}\` | ${d.description} | ${d.default === '' ? '-' : `\`${d.default}\``} |`);
   return ['| Variable | Description | Default |', '|---|---|---|', ...rows].join('\n');

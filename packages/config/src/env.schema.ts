@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The one schema for every setting of every service. Each entry carries its description so the
- * README table and `.env.example` are checked against it (see env-docs.test.ts).
+ * settings table of docs/configuration.md and `.env.example` are checked against it (tests/docs.test.ts).
  */
 const bool = (fallback: boolean) =>
   z

@@ -13,7 +13,7 @@ export function registerConfigCommand(program: Command): void {
     .description('show every setting and its effective value (secrets hidden, unset ones as (unset))')
     .option('--json', 'print JSON (unset settings as null)')
     .option('--env-example', 'print a .env.example listing every setting')
-    .option('--markdown', 'print the settings table of the README')
+    .option('--markdown', 'print the settings table of docs/configuration.md')
     .action((opts: { json?: boolean; envExample?: boolean; markdown?: boolean }) => {
       if (opts.envExample || opts.markdown) {
         process.stdout.write(`${opts.envExample ? renderEnvExample() : renderSettingsTable()}\n`);
