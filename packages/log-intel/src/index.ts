@@ -13,5 +13,6 @@ export { classify, loadRules, ZRule, type TRule } from './classify';
 export { fingerprint } from './fingerprint';
 export { identifyFailure, type TFailureIdentity, type TFailureIdentityParts, type TIdentityBasis } from './fingerprint';
 export { identityLine } from './identity-line';
+export { scoreLine, type TLineScore } from './line-score';
 export { normalizeLine } from './normalize';
 export { guessCategory } from './category';
