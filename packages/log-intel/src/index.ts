@@ -11,5 +11,8 @@ export { excerptLog, DEFAULT_MAX_CHARS, DEFAULT_MAX_LINES, DEFAULT_CONTEXT_LINES
 export { createSecretMasker, maskSecrets, MIN_SECRET_LENGTH } from './mask';
 export { classify, loadRules, ZRule, type TRule } from './classify';
 export { fingerprint } from './fingerprint';
+export { identifyFailure, type TFailureIdentity, type TFailureIdentityParts, type TIdentityBasis } from './fingerprint';
+export { identityLine } from './identity-line';
+export { scoreLine, type TLineScore } from './line-score';
 export { normalizeLine } from './normalize';
 export { guessCategory } from './category';
