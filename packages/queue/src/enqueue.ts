@@ -1,65 +1,39 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import { z } from 'zod';
-import { QUEUE_NAMES } from './queue-names';
+import { JOBS, type TJobDefinition, type TJobName, type TJobPayload, type TJobQueue } from './jobs';
 
-/** Where one finished analysis is posted; each channel is its own job so one failing does not repeat the others. */
-export const POSTBACK_CHANNELS = ['gitlab', 'slack', 'webhook'] as const;
-export type TPostbackChannel = (typeof POSTBACK_CHANNELS)[number];
+/** Per-add overrides of the catalogue's defaults (a delay; tests shorten the backoff). The id is never overridden. */
+export type TEnqueueOptions = Omit<JobsOptions, 'jobId'>;
 
-/** Payload of `analysis.post`. Fields are only ever added, as optional, so queued jobs survive a deploy. */
-export const ZPostAnalysisPayload = z.object({
-  request_id: z.string().min(1),
-  channel: z.enum(POSTBACK_CHANNELS),
-});
-export type TPostAnalysisPayload = z.infer<typeof ZPostAnalysisPayload>;
+export type TEnqueueRequest<TName extends TJobName> = { job: TName; payload: TJobPayload<TName>; options?: TEnqueueOptions };
 
-/** Payload of `pipeline.fixed`: a pipeline that passed, whose MR note may say "fixed" now. */
-export const ZPipelineFixedPayload = z.object({
-  project_id: z.number().int(),
-  pipeline_id: z.number().int(),
-  ref: z.string().nullish(),
-  sha: z.string().nullish(),
-  merge_request_iid: z.number().int().nullish(),
-  pipeline_url: z.string().nullish(),
-});
-export type TPipelineFixedPayload = z.infer<typeof ZPipelineFixedPayload>;
+/** Only the queues the requested jobs go to: a caller holding the analyze queue alone may enqueue analyses. */
+export type TQueuesFor<TName extends TJobName> = { readonly [Q in TJobQueue<TName>]: Queue };
 
-const POSTBACK_OPTIONS = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 5000 },
-  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 30 * 24 * 3600, count: 50_000 },
-} satisfies JobsOptions;
-
-/** Post one analysis to one channel (GitLab note or commit comment, Slack, signed webhook). */
-export const POST_ANALYSIS_JOB = {
-  name: 'analysis.post',
-  queue: QUEUE_NAMES.postback,
-  schema: ZPostAnalysisPayload,
-  /** One post per analysis and channel: a second add is a no-op ("never spam"). */
-  jobId: (payload: TPostAnalysisPayload) => `post-${payload.channel}-${payload.request_id}`,
-  options: POSTBACK_OPTIONS,
-} as const;
-
-/** Turn the note of a merge request into "fixed" once one of its pipelines passes. */
-export const PIPELINE_FIXED_JOB = {
-  name: 'pipeline.fixed',
-  queue: QUEUE_NAMES.postback,
-  schema: ZPipelineFixedPayload,
-  jobId: (payload: TPipelineFixedPayload) => `fixed-${payload.project_id}-${payload.pipeline_id}`,
-  options: POSTBACK_OPTIONS,
-} as const;
-
-type TPostbackQueue = { postback: Queue };
-
-/** Validates, then adds with the deterministic id; `options` lets tests shorten the backoff. */
-export async function enqueuePostAnalysis(queues: TPostbackQueue, payload: TPostAnalysisPayload, options: JobsOptions = {}): Promise<void> {
-  const data = POST_ANALYSIS_JOB.schema.parse(payload);
-  await queues.postback.add(POST_ANALYSIS_JOB.name, data, { ...POST_ANALYSIS_JOB.options, ...options, jobId: POST_ANALYSIS_JOB.jobId(data) });
+/** The payload as validated, and the BullMQ add of it: the job's name, its deterministic id and its defaults. */
+function toBulkJob<TName extends TJobName>({ job, payload, options }: TEnqueueRequest<TName>) {
+  // The catalogue entry of a generic name is a union TypeScript cannot call; this is the entry of `job`.
+  const definition = JOBS[job] as unknown as TJobDefinition<TJobQueue<TName>>;
+  const data = definition.schema.parse(payload);
+  return { queue: definition.queue, name: job as string, data, opts: { ...definition.options, ...options, jobId: definition.jobId(data) } };
 }
 
-/** Call when a pipeline succeeded for a project with a posted note (see `@cia/postback`'s `notifyPipelineSucceeded`). */
-export async function enqueuePipelineFixed(queues: TPostbackQueue, payload: TPipelineFixedPayload, options: JobsOptions = {}): Promise<void> {
-  const data = PIPELINE_FIXED_JOB.schema.parse(payload);
-  await queues.postback.add(PIPELINE_FIXED_JOB.name, data, { ...PIPELINE_FIXED_JOB.options, ...options, jobId: PIPELINE_FIXED_JOB.jobId(data) });
+/** Validates the payload against its contract, then adds it with its deterministic id and the job's defaults. */
+export async function enqueue<TName extends TJobName>(queues: TQueuesFor<TName>, request: TEnqueueRequest<TName>): Promise<void> {
+  const { queue, name, data, opts } = toBulkJob(request);
+  await queues[queue].add(name, data, opts);
+}
+
+/**
+ * Many jobs in one Redis round trip per queue (BullMQ addBulk), with the same ids and defaults as
+ * `enqueue`: a job already queued is not added twice. Every payload is validated before any is added.
+ */
+export async function enqueueMany<TName extends TJobName>(queues: TQueuesFor<TName>, requests: readonly TEnqueueRequest<TName>[]): Promise<void> {
+  const byQueue = new Map<TJobQueue<TName>, { name: string; data: unknown; opts: JobsOptions }[]>();
+  for (const request of requests) {
+    const { queue, ...job } = toBulkJob(request);
+    const jobs = byQueue.get(queue) ?? [];
+    jobs.push(job);
+    byQueue.set(queue, jobs);
+  }
+  for (const [queue, jobs] of byQueue) await queues[queue].addBulk(jobs);
 }
