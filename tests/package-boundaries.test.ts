@@ -3,9 +3,17 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Packages that must not reach the database or the queue: they get what they need injected. */
-const NO_STORAGE = ['packages/ai', 'packages/log-intel'];
-const STORAGE_PACKAGES = ['@cia/db', '@cia/queue'];
+/**
+ * Who must not reach what. The analyzer and log-intel get storage injected; ingest answers
+ * webhooks without ever talking to GitLab: post-back (and with it the GitLab client) runs in the
+ * worker, ingest only queues its jobs.
+ */
+const FORBIDDEN: [string, string[]][] = [
+  ['packages/ai', ['@cia/db', '@cia/queue']],
+  ['packages/log-intel', ['@cia/db', '@cia/queue']],
+  ['services/ingest', ['@cia/postback', '@cia/gitlab']],
+];
+const DRIZZLE_FOR = new Set(['packages/ai', 'packages/log-intel']);
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -15,17 +23,31 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-describe.each(NO_STORAGE)('%s', (pkg) => {
-  test('does not depend on the database or queue packages', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, pkg, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
-    expect(declared.filter((name) => STORAGE_PACKAGES.includes(name))).toEqual([]);
+type TManifest = { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+const manifestOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as TManifest;
+const WORKSPACE = new Map(['packages', 'services'].flatMap((group) => fs.readdirSync(path.join(ROOT, group)).map((name) => [manifestOf(`${group}/${name}`).name, `${group}/${name}`] as const)));
+
+/** The workspace packages a package pulls in, directly or through another workspace package. */
+function workspaceDependencies(dir: string, seen = new Set<string>()): Set<string> {
+  const manifest = manifestOf(dir);
+  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
+    const depDir = WORKSPACE.get(name);
+    if (depDir === undefined || seen.has(name)) continue;
+    seen.add(name);
+    workspaceDependencies(depDir, seen);
+  }
+  return seen;
+}
+
+describe.each(FORBIDDEN)('%s', (pkg, forbidden) => {
+  test(`does not depend on ${forbidden.join(' or ')}, not even through another package`, () => {
+    expect([...workspaceDependencies(pkg)].filter((name) => forbidden.includes(name))).toEqual([]);
   });
 
-  test('imports no database or queue code, tests included', () => {
+  test(`imports nothing from ${forbidden.join(' or ')}, tests included`, () => {
     const offending = sourceFiles(path.join(ROOT, pkg, 'src')).filter((file) => {
       const text = fs.readFileSync(file, 'utf8');
-      return STORAGE_PACKAGES.some((name) => new RegExp(`from '${name}(/[^']*)?'`).test(text)) || /from 'drizzle-orm/.test(text);
+      return forbidden.some((name) => new RegExp(`(from |import\\()'${name}(/[^']*)?'`).test(text)) || (DRIZZLE_FOR.has(pkg) && /from 'drizzle-orm/.test(text));
     });
     expect(offending.map((file) => path.relative(ROOT, file))).toEqual([]);
   });

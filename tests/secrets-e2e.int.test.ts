@@ -9,7 +9,7 @@ import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
 import { startIngest, type TIngestHandle } from '@cia/ingest';
 import { createLogger } from '@cia/logger';
-import { ANALYZE_PIPELINE_JOB, closeRedis, createRedisConnection, QUEUE_NAMES } from '@cia/queue';
+import { closeRedis, createRedisConnection, enqueue, QUEUE_NAMES } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
 import { startWorker, type TWorkerHandle } from '@cia/worker';
 import { pipelineHook } from './fixtures/gitlab-payloads';
@@ -246,7 +246,7 @@ test('a provider error echoing the API key is masked in the stored error, the lo
   const queue = new Queue(QUEUE_NAMES.analyze, { connection, prefix: redis.prefix });
   try {
     const payload = { request_id: first.requestId, trigger: 'manual' as const, project_id: 1, pipeline_id: pipelineId + 1 };
-    await queue.add(ANALYZE_PIPELINE_JOB.name, payload, { ...ANALYZE_PIPELINE_JOB.options, jobId: first.requestId, attempts: 1 });
+    await enqueue({ analyze: queue }, { job: 'pipeline.analyze', payload, options: { attempts: 1 } });
     const job = await waitFor(async () => queue.getJob(first.requestId), (j) => Boolean(j?.failedReason), 'the failed job');
     expect(job?.failedReason).toContain('Incorrect API key provided: [MASKED:secret_value]');
     expectNoSecret(`${job?.failedReason} ${JSON.stringify(job?.stacktrace)}`, 'BullMQ failure');

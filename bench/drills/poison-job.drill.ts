@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { QUEUE_NAMES, ANALYZE_PIPELINE_JOB, closeRedis, createRedisConnection } from '@cia/queue';
+import { QUEUE_NAMES, JOBS, closeRedis, createRedisConnection } from '@cia/queue';
 import type { TDrillReport } from './support/drill-report';
 import { startDrillStack } from './support/drill-stack';
 import { allFinished, selectAnalyses, sendPipelineHooks, waitForRows } from './support/pipelines';
@@ -26,13 +26,14 @@ const poisonBuilds = (pipelineId: number) => [
 export async function runPoisonDrill(report: TDrillReport, o: TPoisonDrillOptions = {}): Promise<void> {
   const poison = o.poison ?? 3;
   const healthy = o.healthy ?? 20;
-  const attempts = ANALYZE_PIPELINE_JOB.options.attempts;
+  const analyzeJob = JOBS['pipeline.analyze'];
+  const attempts = analyzeJob.options.attempts;
   const stack = await startDrillStack({ label: 'drill_poison', workers: o.workers ?? 1, concurrency: 10, ai: { rejectWhenPromptIncludes: MARKER, countTexts: [MARKER] } });
   const redis = createRedisConnection(stack.redisUrl, 'producer');
   const queue = new Queue(QUEUE_NAMES.analyze, { connection: redis, prefix: stack.prefix });
   let promoter: NodeJS.Timeout | undefined;
   try {
-    report.say(`${stack.workers.length} worker process(es); ${poison} poison + ${healthy} healthy pipelines, then ${healthy} more healthy; ${attempts} attempts per job${o.skipBackoff ? ' (backoff skipped)' : ` (exponential backoff from ${ANALYZE_PIPELINE_JOB.options.backoff.delay} ms)`}`);
+    report.say(`${stack.workers.length} worker process(es); ${poison} poison + ${healthy} healthy pipelines, then ${healthy} more healthy; ${attempts} attempts per job${o.skipBackoff ? ' (backoff skipped)' : ` (exponential backoff from ${analyzeJob.options.backoff.delay} ms)`}`);
     if (o.skipBackoff) promoter = setInterval(() => void queue.promoteJobs().catch(() => undefined), 100);
     const base = 8_100_000;
     const poisonIds = Array.from({ length: poison }, (_, i) => base + i);

@@ -1,5 +1,5 @@
 import type { TAnalysisResult, TCategory, TExcerptLine } from '@cia/contracts';
-import { classify, createSecretMasker, type TRule } from '@cia/log-intel';
+import { classify, createSecretMasker, type TRuleMatch } from '@cia/log-intel';
 import type { TAnalysisInput } from './analysis-input.schema';
 import { buildResult } from './build-result';
 import { AnalysisFailedError, ProviderError, toProviderError, type TProviderAttempt } from './errors';
@@ -28,8 +28,12 @@ export type TAnalyzeDeps = {
   /** Overrides AI_TIMEOUT_MS / AI_MAX_RETRIES for the SDK clients built here. */
   clientOptions?: Partial<TClientOptions>;
   now?: () => Date;
-  /** The knowledge base to match against (default: the built-in rules). */
-  rules?: TRule[];
+  /**
+   * The classify step's knowledge-base matches of each failed job (by job id), made on its masked
+   * excerpt: the worker's pipeline and the CLI classify before they analyze. Without them the
+   * excerpts are matched here against the built-in rules.
+   */
+  ruleMatches?: ReadonlyMap<number, readonly TRuleMatch[]>;
 };
 
 export type TAnalysisOutcome = {
@@ -62,8 +66,12 @@ function answerJsonSchema(): { schema: Record<string, unknown>; tokens: number }
   return answerSchema;
 }
 
-function matchRules(input: TAnalysisInput, rules?: TRule[]): TRuleHint[] {
-  return input.failed_jobs.flatMap((job) => classify(job.excerpt, { rules }).slice(0, MAX_HINTS_PER_JOB).map((match) => ({ jobId: job.id, match })));
+/** The best few matches of each job: what the prompt and the offline analysis are told. */
+function ruleHintsOf(input: TAnalysisInput, ruleMatches?: ReadonlyMap<number, readonly TRuleMatch[]>): TRuleHint[] {
+  return input.failed_jobs.flatMap((job) => {
+    const matches = ruleMatches ? (ruleMatches.get(job.id) ?? []) : classify(job.excerpt);
+    return matches.slice(0, MAX_HINTS_PER_JOB).map((match) => ({ jobId: job.id, match }));
+  });
 }
 
 type TProviderRun = { answer: TModelAnswer; completion: TCompletion; calls: number; inputTokens: number; outputTokens: number };
@@ -94,7 +102,7 @@ async function runProvider(provider: TProvider, request: TCompletionRequest, spe
 }
 
 /**
- * Analyses one failed pipeline: mask → rules → fingerprint cache → rules first → prompt within
+ * Analyses one failed pipeline: mask → rule matches (given, or classified here) → fingerprint cache → rules first → prompt within
  * budget → providers in order (validate, repair once, fall back) → cache the paid answer.
  * Throws AnalysisFailedError (code `ai_all_providers_failed`) when every provider failed.
  *
@@ -119,15 +127,15 @@ export async function analyzePipeline(parsed: TAnalysisInput, deps: TAnalyzeDeps
     }
     return out;
   };
-  // Excerpts should arrive masked; masking again costs little and keeps a missed secret out of
-  // rule evidence, fingerprints and the stored result as well as the prompt.
+  // Excerpts should arrive masked (given rule matches were made on them); masking again costs
+  // little and keeps a missed secret out of fingerprints and the stored result as well as the prompt.
   const input: TAnalysisInput = {
     ...parsed,
     failed_jobs: parsed.failed_jobs.map((j) => ({ ...j, excerpt: j.excerpt.map((l) => ({ line: l.line, text: mask(l.text) })) })),
   };
   const maskedExcerpts = new Map<number, TExcerptLine[]>(input.failed_jobs.map((j) => [j.id, j.excerpt]));
 
-  const hints = matchRules(input, deps.rules);
+  const hints = ruleHintsOf(input, deps.ruleMatches);
   const topByJob = new Map<number, TRuleHint>();
   for (const h of hints) if (!topByJob.has(h.jobId)) topByJob.set(h.jobId, h);
   const categoryOf = (jobId: number): TCategory | undefined => topByJob.get(jobId)?.match.category;

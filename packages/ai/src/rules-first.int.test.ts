@@ -1,4 +1,5 @@
 import { testConfig } from '@cia/config/testing';
+import { classify } from '@cia/log-intel';
 import { analyzePipeline } from './index';
 import { buildSampleInput, SAMPLE_LOGS, startFakeOpenAi, type TFakeProviderServer } from './testing';
 
@@ -53,4 +54,20 @@ test('AI_RULES_MIN_CONFIDENCE above the match confidence asks the AI', async () 
   const outcome = await analyzePipeline(input, { settings: settings({ AI_RULES_MIN_CONFIDENCE: '0.99' }) });
 
   expect(outcome.provider).toBe('openai');
+});
+
+test('the rule matches of the classify step are the ones used: the excerpts are not matched again', async () => {
+  const input = buildSampleInput([{ id: 7, name: 'install', stage: 'build', log: SAMPLE_LOGS.npmDependency }]);
+  // The caller classified with a knowledge base that knows nothing of npm: no rule, so the AI is asked.
+  const unmatched = await analyzePipeline(input, { settings: settings(), ruleMatches: new Map([[7, []]]) });
+  expect(unmatched.rulesFirst).toBe(false);
+  expect(openai.requests).toHaveLength(1);
+  expect(openai.requests[0]!.body).not.toContain('npm-eresolve');
+
+  const matches = classify(input.failed_jobs[0]!.excerpt);
+  expect(matches[0]?.ruleId).toBe('npm-eresolve');
+  const matched = await analyzePipeline(input, { settings: settings(), ruleMatches: new Map([[7, matches]]) });
+  expect(matched.rulesFirst).toBe(true);
+  expect(matched.result.root_cause).toContain(matches[0]!.rootCause);
+  expect(openai.requests).toHaveLength(1);
 });

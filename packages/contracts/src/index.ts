@@ -5,3 +5,4 @@ export * from './api-error.schema';
 export * from './gitlab-webhook.schema';
 export * from './gitlab-job-name';
 export * from './pipeline-ref';
+export * from './link-policy';

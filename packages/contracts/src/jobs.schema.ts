@@ -13,3 +13,25 @@ export const ZAnalyzePipelinePayload = z.object({
   pipeline_id: z.number().int(),
 });
 export type TAnalyzePipelinePayload = z.infer<typeof ZAnalyzePipelinePayload>;
+
+/** Where one finished analysis is posted; each channel is its own job so one failing does not repeat the others. */
+export const POSTBACK_CHANNELS = ['gitlab', 'slack', 'webhook'] as const;
+export type TPostbackChannel = (typeof POSTBACK_CHANNELS)[number];
+
+/** Payload of `analysis.post`. Fields are only ever added, as optional, so queued jobs survive a deploy. */
+export const ZPostAnalysisPayload = z.object({
+  request_id: z.string().min(1),
+  channel: z.enum(POSTBACK_CHANNELS),
+});
+export type TPostAnalysisPayload = z.infer<typeof ZPostAnalysisPayload>;
+
+/** Payload of `pipeline.fixed`: a pipeline that passed, whose MR note may say "fixed" now. Fields are only ever added, as optional. */
+export const ZPipelineFixedPayload = z.object({
+  project_id: z.number().int(),
+  pipeline_id: z.number().int(),
+  ref: z.string().nullish(),
+  sha: z.string().nullish(),
+  merge_request_iid: z.number().int().nullish(),
+  pipeline_url: z.string().nullish(),
+});
+export type TPipelineFixedPayload = z.infer<typeof ZPipelineFixedPayload>;

@@ -10,7 +10,7 @@ import {
 } from '@cia/db';
 import { createSecretMasker } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
-import { enqueueAnalyzePipeline, type TQueues } from '@cia/queue';
+import { enqueue, type TQueues } from '@cia/queue';
 import { createFirstFailureWriter, type TFirstFailureWriter } from './first-failures';
 import { withTimeout } from './with-timeout';
 
@@ -108,7 +108,11 @@ export async function acceptFailure(
 async function enqueueNow(deps: TIntakeDeps, requestId: string, input: TRegisterFailureInput, delayMs?: number): Promise<boolean> {
   try {
     await withTimeout(
-      enqueueAnalyzePipeline(deps.queues, { request_id: requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id }, { delay: delayMs }),
+      enqueue(deps.queues, {
+        job: 'pipeline.analyze',
+        payload: { request_id: requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id },
+        options: { delay: delayMs },
+      }),
       deps.enqueueTimeoutMs ?? 1500,
     );
   } catch (err) {

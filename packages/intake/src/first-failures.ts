@@ -1,6 +1,6 @@
 import { clearEnqueued, insertFirstAnalyses, type TDb, type TFirstAnalysis, type TFirstFailure } from '@cia/db';
 import type { TLogger } from '@cia/logger';
-import { enqueueAnalyzePipelines, type TQueues } from '@cia/queue';
+import { enqueueMany, type TQueues } from '@cia/queue';
 import { createGroupCommit } from './group-commit';
 import { withTimeout } from './with-timeout';
 
@@ -52,11 +52,12 @@ export function createFirstFailureWriter(deps: TFirstFailureDeps): TFirstFailure
 /** Queues a batch with one addBulk; when Redis does not take it, puts its analyses back in the outbox. */
 async function enqueueOrReturnToOutbox(deps: TFirstFailureDeps, batch: TToEnqueue[]): Promise<boolean[]> {
   const jobs = batch.map(({ item: { input, delayMs }, first }) => ({
+    job: 'pipeline.analyze' as const,
     payload: { request_id: first.requestId, trigger: input.trigger, project_id: input.project.id, pipeline_id: input.pipeline.id },
-    delay: delayMs,
+    options: delayMs ? { delay: delayMs } : {},
   }));
   try {
-    await withTimeout(enqueueAnalyzePipelines(deps.queues, jobs), deps.enqueueTimeoutMs ?? 1500);
+    await withTimeout(enqueueMany(deps.queues, jobs), deps.enqueueTimeoutMs ?? 1500);
     return batch.map(() => true);
   } catch (err) {
     deps.logger.warn('enqueue failed; analyses left to the outbox relay', { count: jobs.length, err: (err as Error).message });

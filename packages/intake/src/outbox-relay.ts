@@ -1,5 +1,5 @@
 import { findStale, findUnenqueued, markEnqueued, updateAnalysis, type TAnalysisRow, type TDb } from '@cia/db';
-import { enqueueAnalyzePipeline, type TQueues } from '@cia/queue';
+import { enqueue, type TQueues } from '@cia/queue';
 import type { TLogger } from '@cia/logger';
 
 export type TOutboxRelay = {
@@ -19,7 +19,7 @@ export type TOutboxOptions = {
   staleAfterMs?: number;
 };
 
-const payloadOf = (row: TAnalysisRow) => ({ request_id: row.requestId, trigger: row.trigger, project_id: row.projectId, pipeline_id: row.pipelineId });
+const analyzeJobOf = (row: TAnalysisRow) => ({ job: 'pipeline.analyze' as const, payload: { request_id: row.requestId, trigger: row.trigger, project_id: row.projectId, pipeline_id: row.pipelineId } });
 
 /**
  * The database is the source of truth; Redis only carries work. The relay closes the two gaps
@@ -41,7 +41,7 @@ export function startOutboxRelay(deps: { db: TDb; queues: Pick<TQueues, 'analyze
     let sent = 0;
     for (const row of rows) {
       if (row.status === 'queued') {
-        await enqueueAnalyzePipeline(deps.queues, payloadOf(row));
+        await enqueue(deps.queues, analyzeJobOf(row));
         sent++;
       }
       await markEnqueued(deps.db, row.id);
@@ -56,7 +56,7 @@ export function startOutboxRelay(deps: { db: TDb; queues: Pick<TQueues, 'analyze
     for (const row of rows) {
       const job = await deps.queues.analyze.getJob(row.requestId);
       if (job) continue;
-      await enqueueAnalyzePipeline(deps.queues, payloadOf(row));
+      await enqueue(deps.queues, analyzeJobOf(row));
       await updateAnalysis(deps.db, row.id, { status: 'queued' });
       readded++;
     }

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classify, loadRules } from './rules.engine';
+import { classify } from './classify';
+import { loadRules } from './knowledge-base';
 
 describe('classify', () => {
   it.each([

@@ -9,7 +9,8 @@ export type {
 } from './types';
 export { excerptLog, DEFAULT_MAX_CHARS, DEFAULT_MAX_LINES, DEFAULT_CONTEXT_LINES } from './excerpt';
 export { createSecretMasker, maskSecrets, MIN_SECRET_LENGTH } from './mask';
-export { classify, loadRules, ZRule, type TRule } from './classify';
+export { classify } from './classify';
+export { loadRules, ZRule, type TRule } from './knowledge-base';
 export { fingerprint } from './fingerprint';
 export { identifyFailure, type TFailureIdentity, type TFailureIdentityParts, type TIdentityBasis } from './fingerprint';
 export { identityLine } from './identity-line';

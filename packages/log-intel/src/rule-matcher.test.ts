@@ -1,7 +1,7 @@
 import { LiteralIndex } from './literal-index';
 import { requiredLiterals } from './required-literal';
 import { buildLineMatcher } from './rule-matcher';
-import { loadRules } from './rules.engine';
+import { loadRules } from './knowledge-base';
 
 describe('required literals', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { classify } from './rules.engine';
+import { classify } from './classify';
 
 /**
  * The knowledge base on the shapes real tools print (Maven, Gradle, Checkstyle, Javadoc, license

@@ -1,6 +1,6 @@
 import { findAnalysisByRequestId, findPostedNote, savePostedNote, type TDb } from '@cia/db';
 import type { GitLabClient } from '@cia/gitlab';
-import type { TPostAnalysisPayload } from '@cia/queue';
+import type { TPostAnalysisPayload } from '@cia/contracts';
 import { buildNoteInput, hasResult } from './note-input';
 import { slackTargetKey } from './note-marker';
 import { postAnalysisNote, type TNoteOutcome } from './post-note';

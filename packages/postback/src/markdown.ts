@@ -77,7 +77,7 @@ export function safeUrl(url: string | null | undefined): string | undefined {
   }
 }
 
-/** A link when the URL is allowed (see link-policy.ts), else the text alone. */
+/** A link when the URL is allowed (see link-policy.ts in @cia/contracts), else the text alone. */
 export function link(text: string, url: string | null | undefined, allowed: (url: string) => boolean): string {
   const href = url && allowed(url) ? safeUrl(url) : undefined;
   return href ? `[${escapeLinkText(text)}](${href})` : escapeLinkText(text);

@@ -1,6 +1,5 @@
 import { listAnalysisJobs, type TAnalysisRow, type TDb } from '@cia/db';
-import type { TAnalysisResult } from '@cia/contracts';
-import { gitlabPageUrl, isProjectPath } from './link-policy';
+import { gitlabPageUrl, isProjectPath, type TAnalysisResult } from '@cia/contracts';
 import type { TConfirmedProject } from './project-lookup';
 import { linkPolicyOf, resultsPageUrl, type TPostbackSettings } from './postback.settings';
 import type { TNoteInput } from './render-note';

@@ -1,7 +1,6 @@
 import { claimPostedNote, findPostedNote, savePostedNote, setPostedNoteState, type TAnalysisRow, type TDb, type TPostedNote, type TPostedNoteKey } from '@cia/db';
 import { isGitLabError, type GitLabClient } from '@cia/gitlab';
-import type { TPipelineFixedPayload } from '@cia/queue';
-import { gitlabPageUrl } from './link-policy';
+import { gitlabPageUrl, type TPipelineFixedPayload } from '@cia/contracts';
 import { maskText } from './mask-outgoing';
 import { hasResult, buildNoteInput } from './note-input';
 import { hasMarker, slackTargetKey, targetKey, withMarker, type TNoteTarget } from './note-marker';

@@ -1,19 +1,11 @@
 import { testConfig } from '@cia/config/testing';
-import { isProjectAllowed, pickChannels, pickPostbackSettings, resultsPageUrl } from './postback.settings';
+import { pickChannels, pickPostbackSettings, resultsPageUrl } from './postback.settings';
 import { link } from './markdown';
 
 const project = { id: 42, path: 'Group/App' };
 
 test('post-back is off by default: no channel for any project', () => {
   expect(pickChannels(pickPostbackSettings(testConfig()), project)).toEqual([]);
-});
-
-test('the allow list takes ids and paths (case-insensitive); empty allows every project', () => {
-  const settings = (list: string) => pickPostbackSettings(testConfig({ POSTBACK_PROJECTS: list }));
-  expect(isProjectAllowed(settings(''), project)).toBe(true);
-  expect(isProjectAllowed(settings('42'), project)).toBe(true);
-  expect(isProjectAllowed(settings('7, group/app'), project)).toBe(true);
-  expect(isProjectAllowed(settings('7,group/other'), project)).toBe(false);
 });
 
 test('each channel needs its own settings; the webhook is never sent unsigned', () => {

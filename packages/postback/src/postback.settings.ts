@@ -1,6 +1,5 @@
-import { secretValuesOf, type TConfig } from '@cia/config';
-import type { TPostbackChannel } from '@cia/queue';
-import type { TLinkPolicy } from './link-policy';
+import { isPostbackProject, secretValuesOf, type TConfig } from '@cia/config';
+import type { TLinkPolicy, TPostbackChannel } from '@cia/contracts';
 
 export type TPostbackSettings = {
   /** GitLab notes (POSTBACK_ENABLED); Slack and the webhook are on when their URL is set. */
@@ -43,15 +42,9 @@ export function pickPostbackSettings(config: TConfig): TPostbackSettings {
   };
 }
 
-export function isProjectAllowed(settings: Pick<TPostbackSettings, 'projects'>, project: { id: number; path?: string | null }): boolean {
-  if (settings.projects.length === 0) return true;
-  const path = project.path?.toLowerCase();
-  return settings.projects.some((entry) => entry === String(project.id) || (path !== undefined && entry.toLowerCase() === path));
-}
-
 /** The channels one finished analysis of this project goes to. */
 export function pickChannels(settings: TPostbackSettings, project: { id: number; path?: string | null }): TPostbackChannel[] {
-  if (!isProjectAllowed(settings, project)) return [];
+  if (!isPostbackProject(settings.projects, project)) return [];
   const channels: TPostbackChannel[] = [];
   if (settings.enabled && settings.gitlabConfigured) channels.push('gitlab');
   if (settings.slackWebhookUrl) channels.push('slack');

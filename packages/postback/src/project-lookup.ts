@@ -1,5 +1,6 @@
 import { isGitLabError, type GitLabClient } from '@cia/gitlab';
-import { isProjectAllowed, type TPostbackSettings } from './postback.settings';
+import { isPostbackProject } from '@cia/config';
+import type { TPostbackSettings } from './postback.settings';
 
 /** A project as the GitLab API names it: what post-back checks and links are built from. */
 export type TConfirmedProject = { id: number; path: string };
@@ -34,9 +35,9 @@ export type TPostPermission = { allowed: true; project: TConfirmedProject | null
  */
 export async function checkPostPermission(settings: Pick<TPostbackSettings, 'projects'>, gitlab: GitLabClient | undefined, projectId: number): Promise<TPostPermission> {
   if (!gitlab) {
-    return isProjectAllowed(settings, { id: projectId }) ? { allowed: true, project: null } : { allowed: false, reason: 'project not in POSTBACK_PROJECTS (by id; paths need GITLAB_API_TOKEN)' };
+    return isPostbackProject(settings.projects, { id: projectId }) ? { allowed: true, project: null } : { allowed: false, reason: 'project not in POSTBACK_PROJECTS (by id; paths need GITLAB_API_TOKEN)' };
   }
   const project = await confirmProject(gitlab, projectId);
   if (!project) return { allowed: false, reason: `project ${projectId} is unknown to GitLab` };
-  return isProjectAllowed(settings, project) ? { allowed: true, project } : { allowed: false, reason: 'project not in POSTBACK_PROJECTS' };
+  return isPostbackProject(settings.projects, project) ? { allowed: true, project } : { allowed: false, reason: 'project not in POSTBACK_PROJECTS' };
 }

@@ -1,5 +1,4 @@
-import type { TAnalysisResult, TPipelineRef, TProjectRef } from '@cia/contracts';
-import { allowedDocumentationLinks, isAllowedLink, type TLinkPolicy } from './link-policy';
+import { allowedDocumentationLinks, isAllowedLink, type TAnalysisResult, type TLinkPolicy, type TPipelineRef, type TProjectRef } from '@cia/contracts';
 import { code, codeBlock, escapeInline, link, truncate } from './markdown';
 
 /** GitLab refuses notes over 1,000,000 characters; a note people read should be far shorter. */

@@ -1,5 +1,5 @@
+import { isAllowedLink } from '@cia/contracts';
 import { postJson } from './http-post';
-import { isAllowedLink } from './link-policy';
 import { maskDeep } from './mask-outgoing';
 import type { TNoteInput } from './render-note';
 
@@ -9,7 +9,7 @@ function escapeSlack(text: string, maxChars = 500): string {
   return cut.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A link only where notes may link too (see link-policy.ts). */
+/** A link only where notes may link too (see link-policy.ts in @cia/contracts). */
 function slackLink(input: Pick<TNoteInput, 'links'>, url: string | null | undefined, text: string): string {
   return url && isAllowedLink(input.links, url) ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, 80)}>` : escapeSlack(text, 80);
 }

@@ -1,11 +1,9 @@
 import express, { type Express } from 'express';
 import { enabledTriggers, secretValuesOf } from '@cia/config';
-import { notifyPipelineSucceeded, pickPostbackSettings } from '@cia/postback';
 import { AppError, errorHandler } from './http/app-error';
 import { requireApiToken } from './http/auth';
 import { securityHeaders } from './http/security-headers';
 import type { TIngestDeps } from './ingest-deps';
-import type { TPipelineSucceeded } from './webhooks/normalize-event';
 import { createIngestMetrics } from './metrics/ingest-metrics';
 import { adminRoutes } from './routes/admin.routes';
 import { analysisRoutes } from './routes/analysis.routes';
@@ -15,6 +13,8 @@ import { healthRoutes } from './routes/health.routes';
 import { metricsRoutes } from './routes/metrics.routes';
 import { resultsRoutes } from './routes/results.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import type { TPipelineSucceeded } from './webhooks/normalize-event';
+import { queueFixedUpdate } from './webhooks/pipeline-succeeded';
 
 /** The ingest HTTP app; never listens by itself so tests and the launcher compose it. */
 export function createApp(deps: TIngestDeps): Express {
@@ -26,15 +26,13 @@ export function createApp(deps: TIngestDeps): Express {
   app.use(metrics.httpMiddleware);
   app.use(securityHeaders());
 
-  const postbackSettings = pickPostbackSettings(config);
   const delivery = {
     db: deps.db,
     queues: deps.queues,
     logger: deps.logger,
     secretValues: secretValuesOf(config),
     jobHookDelayMs: config.JOB_HOOK_DELAY_SECONDS * 1000,
-    onPipelineSucceeded: (event: TPipelineSucceeded) =>
-      notifyPipelineSucceeded({ db: deps.db, queues: deps.queues, settings: postbackSettings }, event),
+    onPipelineSucceeded: (event: TPipelineSucceeded) => queueFixedUpdate({ db: deps.db, queues: deps.queues, config }, event),
   };
   // First: the webhook is the one hot route, so it does not walk the other routers' layers.
   app.use(webhookRoutes(config, delivery, enabledTriggers(config).webhook));

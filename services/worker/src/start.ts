@@ -1,18 +1,30 @@
 import os from 'node:os';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type WorkerOptions } from 'bullmq';
 import { createProviderPool, resolveProviderChain } from '@cia/ai';
 import { secretValuesOf, type TConfig } from '@cia/config';
 import { createFetchCache, createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
-import { enqueuePostbackJobs, pickPostbackSettings } from '@cia/postback';
-import { QUEUE_NAMES, closeRedis, createRedisConnection, isRedisConnectionError, reportRedisOutages, startHeartbeat } from '@cia/queue';
-import { createAnalyzePipelineProcessor } from './processors/analyze-pipeline.processor';
-import { createPostAnalysisProcessor } from './processors/post-analysis.processor';
+import { pickPostbackSettings } from '@cia/postback';
+import { QUEUE_NAMES, closeRedis, createJobProcessor, createRedisConnection, isRedisConnectionError, reportRedisOutages, startHeartbeat, type TJobHandlers, type TQueueName } from '@cia/queue';
+import { createJobHandlers } from './jobs/job-handlers';
 
 export type TWorkerHandle = { close(): Promise<void> };
 
-/** Starts one worker process: a BullMQ worker pool on the analyze queue. */
+type TQueueWorkerOptions = Omit<WorkerOptions, 'connection' | 'prefix' | 'autorun'> & { errorLabel: string };
+
+/** One BullMQ Worker on one queue; each job goes to the handler of its name. */
+function startQueueWorker(queue: TQueueName, handlers: TJobHandlers, shared: { connection: WorkerOptions['connection']; config: TConfig; logger: TLogger }, options: TQueueWorkerOptions): Worker {
+  const { errorLabel, ...workerOptions } = options;
+  const worker = new Worker(queue, createJobProcessor(queue, handlers), { ...workerOptions, connection: shared.connection, prefix: shared.config.QUEUE_PREFIX, autorun: true });
+  // An unreachable Redis is reported once by reportRedisOutages, not on every reconnection attempt.
+  worker.on('error', (err) => {
+    if (!isRedisConnectionError(err)) shared.logger.error(errorLabel, { err: err.message });
+  });
+  return worker;
+}
+
+/** Starts one worker process: a BullMQ worker on the analyze queue and one on the post-back queue. */
 export async function startWorker(config: TConfig, shared: { database?: TDatabase; logger?: TLogger } = {}): Promise<TWorkerHandle> {
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required to start the worker on its own (npm start provides one)');
   const logger = shared.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL, secretValues: secretValuesOf(config) });
@@ -21,42 +33,29 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   const connection = createRedisConnection(config.REDIS_URL, 'worker');
   reportRedisOutages(connection, config.REDIS_URL, logger);
   const gitlab = config.GITLAB_API_TOKEN ? createGitLabClient(pickClientOptions(config)) : undefined;
-  const paidProvider = resolveProviderChain(config)[0] !== 'offline';
-  const postbackSettings = pickPostbackSettings(config);
+  const settings = pickPostbackSettings(config);
   const postbackQueue = new Queue(QUEUE_NAMES.postback, { connection, prefix: config.QUEUE_PREFIX });
-  const onCompleted = async (row: { requestId: string; project: { id: number; path: string | null } }) => {
-    await enqueuePostbackJobs({ postback: postbackQueue }, postbackSettings, row);
-  };
-  const worker = new Worker(QUEUE_NAMES.analyze, createAnalyzePipelineProcessor({ db: database.db, logger, config, gitlab, gitlabCache: createFetchCache(), providers: createProviderPool(config), onCompleted }), {
-    connection,
+  const handlers = createJobHandlers({
+    pipeline: { db: database.db, logger, config, gitlab, gitlabCache: createFetchCache(), providers: createProviderPool(config), postback: { queues: { postback: postbackQueue }, settings } },
+    postback: { db: database.db, logger, settings, gitlab, rateLimit: (ms) => postbackQueue.rateLimit(ms) },
+  });
+  const paidProvider = resolveProviderChain(config)[0] !== 'offline';
+  const queueShared = { connection, config, logger };
+  const worker = startQueueWorker(QUEUE_NAMES.analyze, handlers, queueShared, {
+    errorLabel: 'worker error',
     // Recorded on each job as BullMQ's processedBy: which process of the pool ran it (host:pid).
     name: `${os.hostname()}:${process.pid}`,
-    prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockDuration: config.WORKER_LOCK_DURATION_MS,
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     // Provider quotas are per account, so the limit holds across the whole worker pool (BullMQ keeps it in Redis).
     limiter: paidProvider ? { max: config.AI_RATE_LIMIT_PER_MINUTE, duration: 60_000 } : undefined,
-    autorun: true,
   });
-  // An unreachable Redis is reported once by reportRedisOutages, not on every reconnection attempt.
-  worker.on('error', (err) => {
-    if (!isRedisConnectionError(err)) logger.error('worker error', { err: err.message });
-  });
-  const postbackWorker = new Worker(
-    QUEUE_NAMES.postback,
-    createPostAnalysisProcessor({ db: database.db, logger, settings: postbackSettings, gitlab, rateLimit: (ms) => postbackQueue.rateLimit(ms) }),
-    {
-      connection,
-      prefix: config.QUEUE_PREFIX,
-      concurrency: config.POSTBACK_CONCURRENCY,
-      // GitLab allows 60 note creations a minute per user; the limit is kept in Redis, so it holds across the pool.
-      limiter: { max: config.POSTBACK_RATE_PER_MINUTE, duration: 60_000 },
-      autorun: true,
-    },
-  );
-  postbackWorker.on('error', (err) => {
-    if (!isRedisConnectionError(err)) logger.error('post-back worker error', { err: err.message });
+  const postbackWorker = startQueueWorker(QUEUE_NAMES.postback, handlers, queueShared, {
+    errorLabel: 'post-back worker error',
+    concurrency: config.POSTBACK_CONCURRENCY,
+    // GitLab allows 60 note creations a minute per user; the limit is kept in Redis, so it holds across the pool.
+    limiter: { max: config.POSTBACK_RATE_PER_MINUTE, duration: 60_000 },
   });
   const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({ state: worker.isRunning() ? 'running' : 'stopped', detail: { concurrency: config.WORKER_CONCURRENCY } }));
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, database: database.kind, gitlab: Boolean(gitlab), ai: resolveProviderChain(config) });

@@ -57,6 +57,27 @@ describe('cli analyze --jsonl / --pairs', () => {
     expect(lines.map((l) => l.result.category)).toEqual(['infrastructure', 'out_of_memory']);
   });
 
+  it('--rules adds the rules of a directory to the knowledge base the analysis uses', () => {
+    const rulesDir = mkdtempSync(join(tmpdir(), 'cia-rules-'));
+    const rule = {
+      id: 'acme-license-server',
+      title: 'The ACME license server refused the build',
+      category: 'infrastructure',
+      severity: 'high',
+      patterns: ['ACME-LIC-(?<code>\\d+): seat refused'],
+      rootCause: 'The build tool could not check out a license seat.',
+      causes: ['the license server answered ACME-LIC-<code>'],
+      solutions: [{ title: 'Free a license seat', steps: ['Ask the license admin to free a seat, then retry the job'] }],
+    };
+    writeFileSync(join(rulesDir, 'acme.json'), JSON.stringify([rule]));
+    writeFileSync(join(dir, 'license.log'), ['$ acme-build', ...NOISE, 'ACME-LIC-42: seat refused'].join('\n'));
+    const [plain] = parseLines(runCli(['analyze', '--jsonl', 'license.log'], dir).stdout);
+    const [withRules] = parseLines(runCli(['analyze', '--jsonl', '--rules', rulesDir, 'license.log'], dir).stdout);
+    expect(plain?.result.category).toBe('unknown');
+    expect(withRules?.result).toMatchObject({ category: 'infrastructure' });
+    expect(JSON.stringify(withRules?.result)).toContain('the license server answered ACME-LIC-42');
+  });
+
   it('--json with several files is a usage error', () => {
     expect(runCli(['analyze', '--json', 'oom.log', 'disk.log'], dir).code).toBe(2);
     expect(runCli(['analyze'], dir).code).toBe(2);

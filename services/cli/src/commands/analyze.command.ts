@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { analyzePipeline } from '@cia/ai';
 import { loadConfig } from '@cia/config';
 import type { TAnalysisResult } from '@cia/contracts';
-import { loadRules, type TExcerpt, type TRule } from '@cia/log-intel';
+import { classify, loadRules, type TExcerpt, type TRule } from '@cia/log-intel';
 import {
   collectInputsOrExit,
   excerptFile,
@@ -49,17 +49,18 @@ async function progressFor(file: string): Promise<((log: NodeJS.ReadableStream) 
 
 /**
  * The same offline analysis the worker runs when no AI provider is configured (rules from the
- * knowledge base, else an honest "could not tell"), on one local log.
+ * knowledge base, else an honest "could not tell"), on one local log: classify, then analyze.
  */
 export async function analyzeLocalLog(name: string, excerpt: TExcerpt, rules: TRule[]): Promise<TAnalysisResult> {
   const settings = { ...loadConfig(), DEFAULT_AI_PROVIDER: 'offline' as const, AI_FALLBACK_PROVIDERS: [] };
+  const jobId = 0;
   const outcome = await analyzePipeline(
     {
       project: { id: 0, path: null },
       pipeline: { id: 0, ref: null, sha: null, url: null },
-      failed_jobs: [{ id: 0, name, stage: excerpt.sections.at(-1) ?? '', excerpt: excerpt.lines }],
+      failed_jobs: [{ id: jobId, name, stage: excerpt.sections.at(-1) ?? '', excerpt: excerpt.lines }],
     },
-    { settings, rules },
+    { settings, ruleMatches: new Map([[jobId, classify(excerpt.lines, { rules })]]) },
   );
   return outcome.result;
 }

@@ -1,5 +1,4 @@
-import type { TAnalysisView, TExcerptLine, TJobFinding, TSolution } from '@cia/contracts';
-import { allowedDocumentationLinks, isAllowedLink, type TLinkPolicy } from '@cia/postback';
+import { allowedDocumentationLinks, isAllowedLink, type TAnalysisView, type TExcerptLine, type TJobFinding, type TLinkPolicy, type TSolution } from '@cia/contracts';
 import { formatAgo, formatInt, formatSeconds, formatUsd, formatUtc, plural, shortSha } from './format';
 import { html, safeUrl, type SafeHtml } from './html';
 import { renderLayout } from './layout.view';
@@ -10,7 +9,7 @@ const STEP_ORDER = ['queue_wait_ms', 'fetch_ms', 'excerpt_ms', 'classify_ms', 'c
 const stepRank = (key: string) => (STEP_ORDER.includes(key) ? STEP_ORDER.indexOf(key) : STEP_ORDER.length - 0.5);
 
 /**
- * A link only where notes may link too (link-policy.ts in @cia/postback): GitLab under
+ * A link only where notes may link too (link-policy.ts in @cia/contracts): GitLab under
  * GITLAB_BASE_URL and documentation hosts. Stored URLs came from triggers and AI answers.
  */
 function link(links: TLinkPolicy, url: string | null | undefined, text: string): SafeHtml {

@@ -303,6 +303,21 @@ describe('post-back', () => {
     expect(res.body.status).toBe('ignored');
     const job = await queues.postback.getJob('fixed-4242-88002');
     expect(job?.data).toMatchObject({ project_id: 4242, pipeline_id: 88002, merge_request_iid: 1 });
+    expect(job?.name).toBe('pipeline.fixed');
+  });
+
+  test('with post-back off, or a project outside POSTBACK_PROJECTS, a passing pipeline queues nothing even when a note shows a failure', async () => {
+    await database.db.insert(postedNotes).values({ projectId: 4343, target: 'mr-2', noteId: 56, state: 'failing' });
+    const off = buildApp(queues, { GITLAB_API_TOKEN: 'glpat-xxxxxxxxxxxxxxxxxxxx' });
+    expect((await post(pipelineHook({ pipelineId: 88101, projectId: 4343, status: 'success' }), {}, off)).body.status).toBe('ignored');
+    const elsewhere = buildApp(queues, { POSTBACK_ENABLED: 'true', GITLAB_API_TOKEN: 'glpat-xxxxxxxxxxxxxxxxxxxx', POSTBACK_PROJECTS: 'other/group' });
+    expect((await post(pipelineHook({ pipelineId: 88102, projectId: 4343, status: 'success' }), {}, elsewhere)).body.status).toBe('ignored');
+    expect(await queues.postback.getJob('fixed-4343-88101')).toBeUndefined();
+    expect(await queues.postback.getJob('fixed-4343-88102')).toBeUndefined();
+    // Slack alone is enough: its announcements say "fixed" too.
+    const slackOnly = buildApp(queues, { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' });
+    await post(pipelineHook({ pipelineId: 88103, projectId: 4343, status: 'success' }), {}, slackOnly);
+    expect(await queues.postback.getJob('fixed-4343-88103')).toBeDefined();
   });
 });
 

@@ -5,9 +5,10 @@ import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
 import { createLogger } from '@cia/logger';
 import { enqueuePostbackJobs, verifySignature, SIGNATURE_HEADER, type TPostbackSettings } from '@cia/postback';
 import { PROJECT, SHA_MR, postbackSettings, sampleResult, seedAnalysis, startFakeReceiver, type TFakeReceiver } from '@cia/postback/testing';
-import { QUEUE_NAMES, closeRedis, createRedisConnection, enqueuePipelineFixed, enqueuePostAnalysis } from '@cia/queue';
+import { QUEUE_NAMES, closeRedis, createJobProcessor, createRedisConnection, enqueue } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
-import { createPostAnalysisProcessor } from './post-analysis.processor';
+import { markPipelineFixedJob } from './mark-pipeline-fixed';
+import { postAnalysisJob } from './post-analysis';
 
 const logger = createLogger({ service: 'test', silent: true });
 const SECRET = 'webhook-secret-for-tests';
@@ -31,7 +32,9 @@ function startRig(settings: TPostbackSettings, options: { limiter?: { max: numbe
   const connection = createRedisConnection(redis.url, 'worker');
   const queue = new Queue(QUEUE_NAMES.postback, { connection, prefix: redis.prefix });
   const gitlab = createGitLabClient({ baseUrl: fake.baseUrl, retries: 1, baseDelayMs: 1, maxServerWaitMs: 10 });
-  const worker = new Worker(QUEUE_NAMES.postback, createPostAnalysisProcessor({ db: database.db, logger, settings, gitlab, rateLimit: (ms) => queue.rateLimit(ms) }), {
+  const deps = { db: database.db, logger, settings, gitlab, rateLimit: (ms: number) => queue.rateLimit(ms) };
+  const processor = createJobProcessor(QUEUE_NAMES.postback, { 'analysis.post': postAnalysisJob(deps), 'pipeline.fixed': markPipelineFixedJob(deps) });
+  const worker = new Worker(QUEUE_NAMES.postback, processor, {
     connection,
     prefix: redis.prefix,
     concurrency: 2,
@@ -83,7 +86,7 @@ test('a burst of posts is held to the rate limit: only `max` notes are created p
   const { queue } = startRig(postbackSettings(), { limiter: { max: 3, duration: 60_000 } });
   for (let iid = 11; iid <= 16; iid++) {
     const row = await mrAnalysis(iid);
-    await enqueuePostAnalysis({ postback: queue }, { request_id: row.requestId, channel: 'gitlab' });
+    await enqueue({ postback: queue }, { job: 'analysis.post', payload: { request_id: row.requestId, channel: 'gitlab' } });
   }
   await waitFor(async () => (await counts(queue)).completed === 3, 'three posts');
   // Give the worker every chance to overrun the limit before counting.
@@ -99,7 +102,7 @@ test('a 5xx from GitLab on the note POST is retried by the queue and ends in exa
   const { queue } = startRig(postbackSettings());
   fake.fail({ method: 'POST', path: '/projects/1/merge_requests/20/notes', status: 502, times: 2 });
   const row = await mrAnalysis(20);
-  await enqueuePostAnalysis({ postback: queue }, { request_id: row.requestId, channel: 'gitlab' }, FAST);
+  await enqueue({ postback: queue }, { job: 'analysis.post', payload: { request_id: row.requestId, channel: 'gitlab' }, options: FAST });
   await waitFor(async () => (await counts(queue)).completed === 1, 'the post');
   const [job] = await queue.getJobs(['completed']);
   expect(job?.attemptsMade).toBe(3);
@@ -111,7 +114,7 @@ test('a 429 asking to wait pauses the whole queue for that long, then the note i
   const { queue } = startRig(postbackSettings());
   fake.fail({ method: 'POST', path: '/projects/1/merge_requests/21/notes', status: 429, headers: { 'Retry-After': '1' }, body: 'Retry later', times: 1 });
   const row = await mrAnalysis(21);
-  await enqueuePostAnalysis({ postback: queue }, { request_id: row.requestId, channel: 'gitlab' }, FAST);
+  await enqueue({ postback: queue }, { job: 'analysis.post', payload: { request_id: row.requestId, channel: 'gitlab' }, options: FAST });
   await waitFor(async () => fake.countRequests('/projects/1/merge_requests/21/notes', 'POST') >= 1, 'the first POST');
   await waitFor(async () => (await queue.getRateLimitTtl()) > 0, 'the queue rate limit');
   await waitFor(async () => (await counts(queue)).completed === 1, 'the post after the pause');
@@ -129,7 +132,7 @@ test('projects outside POSTBACK_PROJECTS and a disabled post-back are left untou
   expect(await enqueuePostbackJobs({ postback: queue }, postbackSettings({ projects: ['other/group', '999'], slackWebhookUrl: slack.url }), row)).toEqual([]);
   expect(await enqueuePostbackJobs({ postback: queue }, postbackSettings({ enabled: false }), row)).toEqual([]);
   // A job queued before the project left the allow list is skipped when it runs.
-  await enqueuePostAnalysis({ postback: queue }, { request_id: row.requestId, channel: 'gitlab' }, FAST);
+  await enqueue({ postback: queue }, { job: 'analysis.post', payload: { request_id: row.requestId, channel: 'gitlab' }, options: FAST });
   await waitFor(async () => (await counts(queue)).completed === 1, 'the skipped job');
   const [job] = await queue.getJobs(['completed']);
   expect(job?.returnvalue).toEqual({ outcomes: [{ action: 'skipped', reason: 'project not in POSTBACK_PROJECTS' }] });
@@ -195,7 +198,7 @@ test('Slack hears about a failure of a merge request once, and again only after 
   await post();
   await finished(2);
   expect(slack.requests.length - before).toBe(1);
-  await enqueuePipelineFixed({ postback: queue }, { project_id: PROJECT.id, pipeline_id: nextPipeline++, merge_request_iid: 25 }, FAST);
+  await enqueue({ postback: queue }, { job: 'pipeline.fixed', payload: { project_id: PROJECT.id, pipeline_id: nextPipeline++, merge_request_iid: 25 }, options: FAST });
   await finished(3);
   await post();
   await finished(4);

@@ -6,7 +6,8 @@ import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
 import { createLogger } from '@cia/logger';
-import { runAnalysis, type TRunDeps } from './run-analysis';
+import type { TPipelineDeps } from './pipeline-deps';
+import { runAnalysis } from './run-analysis';
 
 /**
  * Huge and endless job logs: GitLab sends a trace whole, so the read budget (bytes and time) cuts
@@ -23,7 +24,7 @@ const HUGE_BYTES = Buffer.byteLength(HEAD) + 3 * GB + Buffer.byteLength(HUGE_TAI
 let database: TTestDatabase;
 let gitlab: TFakeGitLab;
 let openai: TFakeProviderServer;
-let deps: TRunDeps;
+let deps: TPipelineDeps;
 
 beforeAll(async () => {
   gitlab = await createFakeGitLab({

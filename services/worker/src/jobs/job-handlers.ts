@@ -1,0 +1,15 @@
+import type { TJobHandlers } from '@cia/queue';
+import type { TPipelineDeps } from '../pipeline/pipeline-deps';
+import { analyzePipelineJob } from './analyze-pipeline';
+import { markPipelineFixedJob } from './mark-pipeline-fixed';
+import { postAnalysisJob } from './post-analysis';
+import type { TPostbackJobDeps } from './post-back-deps';
+
+/** The worker's handler of every job of the catalogue (packages/queue/src/jobs.ts), by job name. */
+export function createJobHandlers(deps: { pipeline: TPipelineDeps; postback: TPostbackJobDeps }): TJobHandlers {
+  return {
+    'pipeline.analyze': analyzePipelineJob(deps.pipeline),
+    'analysis.post': postAnalysisJob(deps.postback),
+    'pipeline.fixed': markPipelineFixedJob(deps.postback),
+  };
+}

@@ -1,0 +1,14 @@
+import type { TDb } from '@cia/db';
+import type { GitLabClient } from '@cia/gitlab';
+import type { TLogger } from '@cia/logger';
+import type { TPostbackSettings } from '@cia/postback';
+
+/** What the post-back jobs work with, built once per worker process (start.ts) or by a test. */
+export type TPostbackJobDeps = {
+  db: TDb;
+  logger: TLogger;
+  settings: TPostbackSettings;
+  gitlab?: GitLabClient;
+  /** Pauses the whole post-back queue (BullMQ rate limit) when an endpoint says how long to wait. */
+  rateLimit?: (ms: number) => Promise<void>;
+};

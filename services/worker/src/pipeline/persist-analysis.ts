@@ -1,0 +1,66 @@
+import type { TAnalysisOutcome, TProviderAttempt } from '@cia/ai';
+import { completeAnalysisWithJobs, saveFetchedJobs, type TAnalysisRow, type TFetchedJob } from '@cia/db';
+import type { TFetchStateEntry } from '@cia/gitlab';
+import type { TLogger } from '@cia/logger';
+import type { TPipelineDeps } from './pipeline-deps';
+
+/** When each step of one run ended (Date.now()), for the stored step timings. */
+export type TStepClock = { started: number; fetched: number; excerpted: number; analyzed: number };
+
+/** What goes into analyses.fetch_state: fetch steps, and failed provider calls (for the provider-error metrics). */
+type TStateToSave = Record<string, TFetchStateEntry | Array<{ provider: string; code: string }>>;
+
+function withProviderErrors(logger: TLogger, steps: TStateToSave, attempts: TProviderAttempt[]): TStateToSave {
+  const failed = attempts.filter((a) => !a.ok).map((a) => ({ provider: a.provider, code: a.reason ?? 'unknown' }));
+  if (failed.length === 0) return steps;
+  logger.warn('provider attempts failed', { attempts: failed });
+  return { ...steps, provider_errors: failed };
+}
+
+/** The persist step: result, fetch steps and jobs in one transaction. */
+export async function persistAnalysis(
+  deps: Pick<TPipelineDeps, 'db' | 'logger'>,
+  row: TAnalysisRow,
+  stored: { outcome: TAnalysisOutcome; steps: Record<string, TFetchStateEntry>; jobs: TFetchedJob[]; clock: TStepClock },
+): Promise<void> {
+  const { outcome, clock } = stored;
+  const now = Date.now();
+  await completeAnalysisWithJobs(
+    deps.db,
+    row.id,
+    {
+      result: outcome.result,
+      provider: outcome.provider,
+      model: outcome.model,
+      promptVersion: outcome.promptVersion,
+      inputTokens: outcome.usage.inputTokens,
+      outputTokens: outcome.usage.outputTokens,
+      costUsd: outcome.usage.costUsd,
+      cacheHit: outcome.cacheHit,
+      timings: {
+        queue_wait_ms: Math.max(0, clock.started - row.createdAt.getTime()),
+        fetch_ms: clock.fetched - clock.started,
+        excerpt_ms: clock.excerpted - clock.fetched,
+        analyze_ms: clock.analyzed - clock.excerpted,
+        total_ms: now - clock.started,
+        end_to_end_ms: now - row.createdAt.getTime(),
+      },
+    },
+    withProviderErrors(deps.logger, stored.steps, outcome.attempts),
+    stored.jobs,
+  );
+}
+
+/**
+ * After a failed attempt: the fetch steps (with the failed provider calls) and the jobs read so
+ * far, so the retry does not fetch them again. The job's own error matters more than a failed
+ * write here: the retry fetches again at worst.
+ */
+export async function persistForRetry(
+  deps: Pick<TPipelineDeps, 'db' | 'logger'>,
+  row: TAnalysisRow,
+  saved: { steps: Record<string, TFetchStateEntry>; jobs: TFetchedJob[]; attempts?: TProviderAttempt[] },
+): Promise<void> {
+  const state = saved.attempts ? withProviderErrors(deps.logger, saved.steps, saved.attempts) : saved.steps;
+  await saveFetchedJobs(deps.db, row.id, state, saved.jobs).catch((e: unknown) => deps.logger.warn('could not save fetch steps', { err: (e as Error).message }));
+}
