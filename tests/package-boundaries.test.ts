@@ -25,7 +25,15 @@ function sourceFiles(dir: string): string[] {
 
 type TManifest = { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
 const manifestOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as TManifest;
-const WORKSPACE = new Map(['packages', 'services'].flatMap((group) => fs.readdirSync(path.join(ROOT, group)).map((name) => [manifestOf(`${group}/${name}`).name, `${group}/${name}`] as const)));
+// A folder without a package.json (a removed package's leftover node_modules) is not a workspace package.
+const WORKSPACE = new Map(
+  ['packages', 'services'].flatMap((group) =>
+    fs
+      .readdirSync(path.join(ROOT, group))
+      .filter((name) => fs.existsSync(path.join(ROOT, group, name, 'package.json')))
+      .map((name) => [manifestOf(`${group}/${name}`).name, `${group}/${name}`] as const),
+  ),
+);
 
 /** The workspace packages a package pulls in, directly or through another workspace package. */
 function workspaceDependencies(dir: string, seen = new Set<string>()): Set<string> {
