@@ -163,6 +163,9 @@ export const ZEnv = z.object({
   HTTP_PROXY: optionalString().describe('Proxy URL for outgoing http:// requests to GitLab and AI providers'),
   HTTPS_PROXY: optionalString().describe('Proxy URL for outgoing https:// requests to GitLab and AI providers'),
   NO_PROXY: optionalString().describe('Hosts reached without the proxy (comma-separated, host or host:port, * for all)'),
+
+  // Verdicts
+  VERDICT_GITLAB_REQUEST_BUDGET: int(12, 0, 100).describe('Most GitLab requests one analysis makes for its verdicts (target branch pipeline and jobs, runs of the same commit, compare); answers cached in the worker process do not count; 0: verdicts from stored history only'),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -174,7 +174,8 @@ export async function completeAnalysis(db: TDb, analysisId: number, done: TAnaly
 
 /**
  * The worker's last write, in one transaction: the result, the fetch steps (merged into
- * fetch_state), the failed jobs with their excerpts and what `also` writes (the jobs' incidents).
+ * fetch_state), the failed jobs with their excerpts and what `also` writes (the jobs' incidents);
+ * what `also` returns replaces those fields of `done` (the result naming the incidents).
  */
 export async function completeAnalysisWithJobs(
   db: TDb,
@@ -182,14 +183,14 @@ export async function completeAnalysisWithJobs(
   done: TAnalysisCompletion,
   steps: Record<string, unknown>,
   jobs: TFetchedJob[],
-  also?: (tx: TDb) => Promise<void>,
+  also?: (tx: TDb) => Promise<Partial<TAnalysisCompletion> | void>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await upsertAnalysisJobs(tx, analysisId, jobs);
-    await also?.(tx);
+    const patch = (await also?.(tx)) ?? {};
     await tx
       .update(analyses)
-      .set({ ...completedValues(done), fetchState: mergedFetchState(steps) })
+      .set({ ...completedValues({ ...done, ...patch }), fetchState: mergedFetchState(steps) })
       .where(eq(analyses.id, analysisId));
   });
 }

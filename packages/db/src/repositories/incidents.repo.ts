@@ -42,8 +42,9 @@ export type TOccurrenceInput = {
 
 /**
  * Records one failed job: its incident opened or updated (last seen, count, the default branch's
- * red streak, reopened after a fix; see nextIncidentState) and its occurrence stored or, for a job
- * analysed again, replaced without counting it twice. Run it inside the analysis's transaction.
+ * red streak, reopened after a fix; see nextIncidentState) and its occurrence stored, the verdict
+ * naming the incident, or, for a job analysed again, replaced without counting it twice. Run it
+ * inside the analysis's transaction.
  */
 export async function recordOccurrence(db: TDb, input: TOccurrenceInput, at: Date = new Date()): Promise<{ occurrenceId: number; incidentId: number | null }> {
   const incident = input.incident === undefined ? undefined : await lockIncident(db, input.incident, at);
@@ -61,7 +62,7 @@ export async function recordOccurrence(db: TDb, input: TOccurrenceInput, at: Dat
     targetBranch: input.targetBranch,
     fingerprint: input.fingerprint,
     verdictKind: input.verdict.kind,
-    verdict: input.verdict,
+    verdict: { ...input.verdict, incident_id: incident?.id ?? null },
     safeToMerge: input.verdict.safe_to_merge,
     facts: input.facts,
     comparedPipelineId: input.comparedPipelineId,
