@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => gitlab.close());
 
-const fetchOf = (maxRequests: number, cache = createFetchCache()) => createHistoryFetch(client, { project: 5, projectId: 5, cache, maxRequests, logLimits: LIMITS });
+const fetchOf = (maxRequests: number, cache = createFetchCache(), pipelineListTtlMs = 60_000) => createHistoryFetch(client, { project: 5, projectId: 5, cache, maxRequests, logLimits: LIMITS, pipelineListTtlMs });
 
 test('the newest finished pipelines of a branch and of a commit, newest first, cached for the next analysis', async () => {
   const cache = createFetchCache();
@@ -55,6 +55,16 @@ test('the newest finished pipelines of a branch and of a commit, newest first, c
   expect(gitlab.requests.length).toBe(before);
   expect(second.budget).toMatchObject({ spent: 0, cached: 2 });
   expect(gitlab.requests.find((r) => r.path === '/projects/5/pipelines' && r.query.ref === 'main')?.query).toMatchObject({ scope: 'finished', order_by: 'id', sort: 'desc', per_page: '5' });
+});
+
+test('with no pipeline list cache a branch is asked again by the next analysis; finished jobs stay cached', async () => {
+  const cache = createFetchCache();
+  await fetchOf(10, cache, 0).finishedPipelinesOf('main');
+  await fetchOf(10, cache, 0).pipelineJobs(10);
+  const again = fetchOf(10, cache, 0);
+  await again.finishedPipelinesOf('main');
+  await again.pipelineJobs(10);
+  expect(again.budget).toMatchObject({ spent: 1, cached: 1 });
 });
 
 test('past its budget a history fetch asks nothing more and answers unknown', async () => {

@@ -14,8 +14,6 @@ import { FETCH_CACHE_TTL, type TFetchCache } from './fetch-cache';
 
 /** How many pipelines one list asks for: the newest finished ones are all a verdict compares with. */
 const PIPELINES_PER_LIST = 5;
-/** A branch's newest finished pipeline changes as pipelines finish: asked again after this. */
-const PIPELINE_LIST_TTL_MS = 60_000;
 
 export type TPipelineRun = { id: number; sha: string; status: string; ref: string | null; webUrl: string | null; finishedAt: string | null };
 export type TJobRun = { id: number; name: string; status: string; failureReason: string | null };
@@ -31,6 +29,11 @@ export type THistoryFetchOptions = {
   cache?: TFetchCache;
   /** The most requests this analysis may make (VERDICT_GITLAB_REQUEST_BUDGET). */
   maxRequests: number;
+  /**
+   * How long a branch's (or commit's) newest finished pipelines are reused by other analyses
+   * (VERDICT_BRANCH_CACHE_SECONDS): they change as pipelines finish; 0 asks every time.
+   */
+  pipelineListTtlMs: number;
   logLimits: TBoundedTextLimits;
   onError?: (what: string, err: unknown) => void;
 };
@@ -54,7 +57,8 @@ export function createHistoryFetch(client: GitLabClient, options: THistoryFetchO
     budget.spent++;
     try {
       const value = await load();
-      cache?.set(key, { value }, ttlMs, bytes?.(value));
+      // A TTL of 0 would keep the answer for ever: not cached at all.
+      if (ttlMs > 0) cache?.set(key, { value }, ttlMs, bytes?.(value));
       return value;
     } catch (err) {
       budget.failed++;
@@ -64,7 +68,7 @@ export function createHistoryFetch(client: GitLabClient, options: THistoryFetchO
   }
 
   const pipelines = (filter: { ref?: string; sha?: string }, key: string) =>
-    ask(`history:pipelines:${projectId}:${key}`, PIPELINE_LIST_TTL_MS, async () =>
+    ask(`history:pipelines:${projectId}:${key}`, options.pipelineListTtlMs, async () =>
       (await listPipelinesOf(client, project, { ...filter, scope: 'finished' }, PIPELINES_PER_LIST)).map(
         (p): TPipelineRun => ({ id: p.id, sha: p.sha ?? '', status: p.status, ref: p.ref ?? null, webUrl: p.web_url ?? null, finishedAt: p.finished_at ?? null }),
       ),

@@ -38,6 +38,7 @@ export function verdictScopeOf(deps: Pick<TPipelineDeps, 'config' | 'gitlab' | '
           projectId,
           cache: deps.gitlabCache,
           maxRequests: config.VERDICT_GITLAB_REQUEST_BUDGET,
+          pipelineListTtlMs: config.VERDICT_BRANCH_CACHE_SECONDS * 1000,
           logLimits: { maxBytes: config.GITLAB_MAX_LOG_SIZE_MB * MB, maxLines: config.GITLAB_LOG_LINES_LIMIT, maxReadBytes: config.GITLAB_MAX_LOG_READ_MB * MB, maxReadMs: config.GITLAB_LOG_READ_TIMEOUT_S * 1000 },
           onError: (what, err) => deps.logger.warn('verdict history request failed', { what, err: (err as Error).message }),
         })
