@@ -23,6 +23,7 @@ beforeAll(async () => {
           { id: sha(2), title: 'Cart: totals', author_name: 'Ada', parent_ids: [sha(1)], changed_files: ['src/cart.py'] },
           { id: sha(3), title: 'Docs', author_name: 'Bob', parent_ids: [sha(2)], changed_files: ['README.md'] },
           { id: sha(4), title: 'Pool: release on error', author_name: 'Cy', parent_ids: [sha(3)], changed_files: ['src/db/pool.py', 'tests/test_pool.py'] },
+          { id: sha(5), title: 'Deploy with key AKIAIOSFODNN7EXAMPLE', author_name: 'Cy', parent_ids: [sha(4)], changed_files: ['deploy.sh'] },
           { id: sha(9), title: 'Topic work', parent_ids: [sha(2)], changed_files: ['src/topic.py'] },
         ],
         pipelines: [
@@ -91,6 +92,11 @@ test('commits between two shas, oldest first, with the files of the newest few; 
   expect(history.budget.spent).toBe(4);
   expect(await history.contains(sha(4), sha(2))).toBe(true);
   expect(await history.contains(sha(9), sha(3))).toBe(false);
+});
+
+test('commit titles are masked before a verdict (or the cache) holds them', async () => {
+  const history = createHistoryFetch(client, { project: 5, projectId: 5, cache: createFetchCache(), maxRequests: 10, logLimits: LIMITS, pipelineListTtlMs: 0, mask: (t) => t.replace('AKIAIOSFODNN7EXAMPLE', '[MASKED]') });
+  expect((await history.commitsBetween(sha(4), sha(5), 3))?.map((c) => c.title)).toEqual(['Deploy with key [MASKED]']);
 });
 
 test('an answer GitLab refuses is unknown, counted as failed, and not cached', async () => {

@@ -35,6 +35,8 @@ export type THistoryFetchOptions = {
    */
   pipelineListTtlMs: number;
   logLimits: TBoundedTextLimits;
+  /** Masks what GitLab's answers put into a verdict (commit titles and authors, file paths) before it is used or cached. */
+  mask?: (text: string) => string;
   onError?: (what: string, err: unknown) => void;
 };
 
@@ -42,6 +44,7 @@ export type THistoryFetch = ReturnType<typeof createHistoryFetch>;
 
 export function createHistoryFetch(client: GitLabClient, options: THistoryFetchOptions) {
   const { project, projectId, cache } = options;
+  const mask = options.mask ?? ((text: string) => text);
   const budget: THistoryBudget = { limit: options.maxRequests, spent: 0, cached: 0, refused: 0, failed: 0 };
 
   async function ask<T>(key: string, ttlMs: number, load: () => Promise<T>, bytes?: (value: T) => number): Promise<T | undefined> {
@@ -75,10 +78,17 @@ export function createHistoryFetch(client: GitLabClient, options: THistoryFetchO
     );
 
   const compare = (from: string, to: string): Promise<TGlCompare | undefined> =>
-    ask(`history:compare:${projectId}:${from}:${to}`, FETCH_CACHE_TTL.finished, () => compareCommits(client, project, from, to));
+    ask(`history:compare:${projectId}:${from}:${to}`, FETCH_CACHE_TTL.finished, async () => {
+      const answer = await compareCommits(client, project, from, to);
+      return {
+        ...answer,
+        commits: answer.commits.map((c) => ({ ...c, title: c.title == null ? c.title : mask(c.title), author_name: c.author_name == null ? c.author_name : mask(c.author_name) })),
+        diffs: answer.diffs?.map((d) => ({ ...d, old_path: mask(d.old_path), new_path: mask(d.new_path) })),
+      };
+    });
 
   const commitFiles = (sha: string) =>
-    ask(`history:diff:${projectId}:${sha}`, FETCH_CACHE_TTL.finished, async () => (await listCommitDiffs(client, project, sha)).map((d) => d.new_path || d.old_path));
+    ask(`history:diff:${projectId}:${sha}`, FETCH_CACHE_TTL.finished, async () => (await listCommitDiffs(client, project, sha)).map((d) => mask(d.new_path || d.old_path)));
 
   return {
     budget,

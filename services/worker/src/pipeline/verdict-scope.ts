@@ -1,5 +1,6 @@
 import type { TAnalysisRow } from '@cia/db';
 import { createHistoryFetch, type THistoryFetch, type TPipelineContext } from '@cia/gitlab';
+import { maskerOf } from './config-masker';
 import type { TPipelineDeps } from './pipeline-deps';
 
 const MB = 1024 * 1024;
@@ -39,6 +40,8 @@ export function verdictScopeOf(deps: Pick<TPipelineDeps, 'config' | 'gitlab' | '
           cache: deps.gitlabCache,
           maxRequests: config.VERDICT_GITLAB_REQUEST_BUDGET,
           pipelineListTtlMs: config.VERDICT_BRANCH_CACHE_SECONDS * 1000,
+          // Commit titles end up in headlines, notes and the API: masked like every text the fetch step reads.
+          mask: maskerOf(config),
           logLimits: { maxBytes: config.GITLAB_MAX_LOG_SIZE_MB * MB, maxLines: config.GITLAB_LOG_LINES_LIMIT, maxReadBytes: config.GITLAB_MAX_LOG_READ_MB * MB, maxReadMs: config.GITLAB_LOG_READ_TIMEOUT_S * 1000 },
           onError: (what, err) => deps.logger.warn('verdict history request failed', { what, err: (err as Error).message }),
         })
