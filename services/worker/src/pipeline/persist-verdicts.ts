@@ -15,7 +15,9 @@ export function withVerdicts(result: TAnalysisResult, verdicts: Map<number, TJob
  */
 export async function recordVerdicts(tx: TDb, analysisId: number, decided: TDecidedVerdicts, result: TAnalysisResult): Promise<TAnalysisResult> {
   const verdicts = new Map<number, TJobVerdict>();
-  for (const occurrence of decided.records) {
+  // Incidents are locked in one order (by fingerprint) by every analysis: two never wait on each other.
+  const byFingerprint = [...decided.records].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.jobId - b.jobId));
+  for (const occurrence of byFingerprint) {
     const { incidentId } = await recordOccurrence(tx, { ...occurrence, analysisId });
     verdicts.set(occurrence.jobId, { ...occurrence.verdict, incident_id: incidentId });
   }
