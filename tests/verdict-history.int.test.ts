@@ -47,7 +47,7 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     GITLAB_BASE_URL: gitlab.baseUrl,
     GITLAB_API_TOKEN: TOKEN,
-    VERDICT_GITLAB_REQUEST_BUDGET: String(BUDGET),
+    VERDICT_MAX_GITLAB_REQUESTS: String(BUDGET),
     // Pipelines of this history finish seconds apart: every analysis asks for the branch's newest pipelines.
     VERDICT_BRANCH_CACHE_SECONDS: '0',
   });

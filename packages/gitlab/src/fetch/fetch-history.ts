@@ -27,7 +27,7 @@ export type THistoryFetchOptions = {
   project: TProjectKey;
   projectId: number;
   cache?: TFetchCache;
-  /** The most requests this analysis may make (VERDICT_GITLAB_REQUEST_BUDGET). */
+  /** The most requests this analysis may make (VERDICT_MAX_GITLAB_REQUESTS). */
   maxRequests: number;
   /**
    * How long a branch's (or commit's) newest finished pipelines are reused by other analyses

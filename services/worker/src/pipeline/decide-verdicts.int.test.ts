@@ -76,7 +76,7 @@ const comparedJobLists = () => gitlab.requests.filter((r) => r.path === '/projec
 
 test('past the request budget nothing more is asked and the verdict says what is unknown', async () => {
   const before = comparedJobLists();
-  const { row, verdict } = await analyseMergeRequestFailure(depsWith({ VERDICT_GITLAB_REQUEST_BUDGET: '1' }));
+  const { row, verdict } = await analyseMergeRequestFailure(depsWith({ VERDICT_MAX_GITLAB_REQUESTS: '1' }));
   expect(row.status).toBe('completed');
   expect(row.fetchState.verdict_requests).toMatchObject({ limit: 1, spent: 1 });
   expect((row.fetchState.verdict_requests as { refused: number }).refused).toBeGreaterThan(0);

@@ -33,12 +33,12 @@ export function verdictScopeOf(deps: Pick<TPipelineDeps, 'config' | 'gitlab' | '
   const targetBranch = mergeRequestIid !== null ? (ctx.merge_request?.target_branch ?? row.pipeline.merge_request?.target_branch ?? defaultBranch) : defaultBranch;
   const { config } = deps;
   const history =
-    deps.gitlab && config.GITLAB_AUTO_FETCH_LOGS && config.VERDICT_GITLAB_REQUEST_BUDGET > 0
+    deps.gitlab && config.GITLAB_AUTO_FETCH_LOGS && config.VERDICT_MAX_GITLAB_REQUESTS > 0
       ? createHistoryFetch(deps.gitlab, {
           project: projectId,
           projectId,
           cache: deps.gitlabCache,
-          maxRequests: config.VERDICT_GITLAB_REQUEST_BUDGET,
+          maxRequests: config.VERDICT_MAX_GITLAB_REQUESTS,
           pipelineListTtlMs: config.VERDICT_BRANCH_CACHE_SECONDS * 1000,
           // Commit titles end up in headlines, notes and the API: masked like every text the fetch step reads.
           mask: maskerOf(config),
