@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZJobVerdict } from './verdict.schema';
 
 /** Failure categories (SPEC §3). Renaming one breaks stored analyses and filters. */
 export const CATEGORIES = [
@@ -31,6 +32,8 @@ export const ZJobFinding = z.object({
   stage: z.string(),
   excerpt: z.array(ZExcerptLine),
   findings: z.array(z.string()),
+  /** Whose failure it is, with the evidence (absent from results stored before verdicts existed). */
+  verdict: ZJobVerdict.optional(),
 });
 export type TJobFinding = z.infer<typeof ZJobFinding>;
 

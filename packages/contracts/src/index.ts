@@ -6,3 +6,4 @@ export * from './gitlab-webhook.schema';
 export * from './gitlab-job-name';
 export * from './pipeline-ref';
 export * from './link-policy';
+export * from './verdict.schema';

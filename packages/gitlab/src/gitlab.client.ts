@@ -231,7 +231,8 @@ export class GitLabClient {
     }
   }
 
-  private async request<S extends z.ZodType>(method: Method, path: string, schema: S, init: { params?: Record<string, unknown>; data?: unknown } = {}): Promise<z.infer<S>> {
+  /** One JSON request parsed with `schema`; endpoint modules (history.endpoints.ts) build on it. */
+  async request<S extends z.ZodType>(method: Method, path: string, schema: S, init: { params?: Record<string, unknown>; data?: unknown } = {}): Promise<z.infer<S>> {
     const response = await this.limit(() => this.send<unknown>(method, path, init));
     return parseBody(schema, response.data, method, path);
   }

@@ -22,3 +22,5 @@ export {
   ZGlNote,
   ZGlCommitComment,
 } from './gitlab.types';
+export { listPipelinesOf, compareCommits, listCommitDiffs, retryJob, ZGlCompare, ZGlDiff, type TGlCompare, type TGlDiff, type TPipelineScope } from './history.endpoints';
+export { createHistoryFetch, type THistoryFetch, type THistoryFetchOptions, type THistoryBudget, type THistoryCommit, type TJobRun, type TPipelineRun } from './fetch/fetch-history';
