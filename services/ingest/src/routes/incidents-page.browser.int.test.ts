@@ -62,6 +62,8 @@ async function expectOnlyOwnAndGitLabLinks(page: Page): Promise<void> {
 test('the analyses page leads to the incidents list, and a row to its incident with streak, occurrences, verdicts and GitLab links', async () => {
   const page = await context.newPage();
   await page.goto(`${base}/`);
+  expect(await page.locator('.verdict-stats').innerText()).toMatch(/Verdicts of 3 failed jobs:/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'results-list-verdicts.png') });
   await page.locator('header nav').getByRole('link', { name: 'Incidents' }).click();
   await page.waitForURL(`${base}/ui/incidents`);
   await page.locator('h1', { hasText: 'Incidents' }).waitFor();
