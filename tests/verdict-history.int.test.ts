@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { testConfig } from '@cia/config/testing';
-import { ZAnalysisResult, type TJobVerdict } from '@cia/contracts';
+import { ZAnalysisResult, ZIncidentDetail, ZIncidentPage, type TJobVerdict } from '@cia/contracts';
 import { analyses, findIncidentByFingerprint, incidents } from '@cia/db';
 import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import type { THistoryBudget } from '@cia/gitlab';
@@ -174,4 +174,26 @@ test('the same error text in two projects is two incidents with one signature; m
   expect(numlib?.headline).toBe(`Fixed on main in ${shaOf('numlib', 'm6').slice(0, 8)} (pipeline #${a?.[0]?.fixedPipelineId}); rebase`);
   const codegen = await findIncidentByFingerprint(database.db, outcomes.find((o) => o.project === 'codegen' && o.expected === 'fixed_on_target')?.verdict?.fingerprint as string);
   expect(codegen).toMatchObject({ status: 'fixed', fixedSha: shaOf('codegen', 'n5') });
+});
+
+test('the incidents API answers the played history as the worker recorded it: the fix, the occurrences and the same error elsewhere', async () => {
+  const getJson = async (path: string) => (await fetch(`${ingest.url}${path}`)).json();
+  const numlib = outcomes.find((o) => o.project === 'numlib' && o.expected === 'fixed_on_target')?.verdict;
+  const scheduler = outcomes.find((o) => o.label.startsWith('scheduler: MR !1'))?.verdict;
+  const incident = ZIncidentDetail.parse(await getJson(`/incidents/${numlib?.incident_id}`));
+  expect(incident).toMatchObject({ status: 'fixed', project_id: PROJECTS.numlib.id, project_path: PROJECTS.numlib.path, fixed: { sha: shaOf('numlib', 'm6') } });
+  expect(incident.recent_occurrences.length).toBe(Math.min(incident.occurrences, 50));
+  expect(Object.values(incident.verdicts).reduce((a, b) => a + b, 0)).toBe(incident.occurrences);
+  expect(incident.recent_occurrences.map((o) => o.verdict.kind)).toContain('fixed_on_target');
+  expect(incident.same_signature.map((i) => i.id)).toContain(scheduler?.incident_id);
+
+  const fixed = ZIncidentPage.parse(await getJson(`/incidents?project_id=${PROJECTS.numlib.id}&status=fixed`));
+  expect(fixed.items.map((i) => i.id)).toContain(numlib?.incident_id);
+  expect(fixed.items.every((i) => i.status === 'fixed' && i.project_id === PROJECTS.numlib.id)).toBe(true);
+
+  const byKind: Record<string, number> = {};
+  for (const o of outcomes) byKind[o.actual] = (byKind[o.actual] ?? 0) + 1;
+  const summary = (await getJson('/analysis/stats/summary')) as { verdicts: { jobs: number; by_kind: Record<string, number>; flaky: { suspected: number } } };
+  expect(summary.verdicts.by_kind).toEqual(byKind);
+  expect(summary.verdicts.flaky.suspected).toBe(byKind.likely_flaky ?? 0);
 });

@@ -2,6 +2,7 @@ export * from './analysis-result.schema';
 export * from './analysis.schema';
 export * from './jobs.schema';
 export * from './api-error.schema';
+export * from './incident-api.schema';
 export * from './gitlab-webhook.schema';
 export * from './gitlab-job-name';
 export * from './pipeline-ref';

@@ -47,6 +47,8 @@ describe.each(ENGINES)('analysis queries on %s', (_name, answer) => {
     expect(s.tokens).toEqual({ input: 3000, output: 500, total: 3500 });
     expect(s.cost_usd).toBeCloseTo(0.04, 9);
     expect(s.cache_hits).toBe(1);
+    // No failed job got a verdict in this set: the verdict figures say so rather than divide by zero.
+    expect(s.verdicts).toEqual({ jobs: 0, by_kind: {}, flaky: { suspected: 0, retried: 0, pending: 0, confirmed: 0, refuted: 0, confirmed_share: null } });
   });
 
   test('the summary honours filters and answers nulls when nothing finished', () => {

@@ -1,9 +1,10 @@
 import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
-import type { TAnalysisStatus, TTrigger } from '@cia/contracts';
+import type { TAnalysisStatus, TTrigger, TVerdictStats } from '@cia/contracts';
 import type { TDb } from '../client';
 import { rowsOf } from '../migrate';
 import { analyses, processedEmails, webhookDeliveries } from '../schema';
 import type { TAnalysisRow } from './analyses.repo';
+import { summarizeVerdicts } from './verdict-stats.repo';
 
 export type TAnalysisFilters = {
   projectId?: number;
@@ -70,6 +71,8 @@ export type TAnalysisSummary = {
   tokens: { input: number; output: number; total: number };
   cost_usd: number;
   cache_hits: number;
+  /** The failed jobs' verdicts and the flaky retries' outcomes. */
+  verdicts: TVerdictStats;
 };
 
 const num = (v: unknown): number => Number(v ?? 0);
@@ -106,10 +109,11 @@ export async function summarizeAnalyses(db: TDb, filters: TAnalysisFilters = {})
     })
     .from(analyses)
     .where(where);
-  const [byStatus, byCategory, byProvider] = await Promise.all([
+  const [byStatus, byCategory, byProvider, verdicts] = await Promise.all([
     countBy(db, sql`${analyses.status}`, where),
     countBy(db, sql`${analyses.category}`, where),
     countBy(db, sql`${analyses.provider}`, where),
+    summarizeVerdicts(db, where),
   ]);
   const completed = num(totals?.completed);
   const finished = completed + num(totals?.failed);
@@ -126,6 +130,7 @@ export async function summarizeAnalyses(db: TDb, filters: TAnalysisFilters = {})
     tokens: { input, output, total: input + output },
     cost_usd: num(totals?.cost),
     cache_hits: num(totals?.cacheHits),
+    verdicts,
   };
 }
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ZAnalysisResult, ZAnalysisStatus, ZAnalysisView, ZCategory, ZTrigger } from '@cia/contracts';
+import { ZAnalysisResult, ZAnalysisStatus, ZAnalysisView, ZCategory, ZTrigger, ZVerdictStats } from '@cia/contracts';
 
 export const LIST_LIMIT_DEFAULT = 20;
 export const LIST_LIMIT_MAX = 100;
 
 /** ISO date (`2026-11-01`) or date-time with offset (`2026-11-01T08:00:00Z`). */
-const ZSince = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+export const ZSince = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
 /** Filters shared by the list and the summary; unknown query parameters are ignored. */
 export const ZAnalysisFilterQuery = z.object({
@@ -55,4 +55,5 @@ export const ZAnalysisSummary = z.object({
   tokens: z.object({ input: z.number().int(), output: z.number().int(), total: z.number().int() }),
   cost_usd: z.number(),
   cache_hits: z.number().int(),
+  verdicts: ZVerdictStats.describe('verdicts of the failed jobs of these analyses, and the flaky retries'),
 });

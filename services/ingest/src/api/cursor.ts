@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { TAnalysisCursor } from '@cia/db';
+import type { TAnalysisCursor, TIncidentCursor } from '@cia/db';
 import { AppError } from '../http/app-error';
 
 const ZCursor = z.tuple([z.iso.datetime(), z.number().int().positive()]);
 
-/** Opaque to clients: base64url of the keyset position. */
-export function encodeCursor(cursor: TAnalysisCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+/** Opaque to clients: base64url of the keyset position (a time as PostgreSQL wrote it, an id). */
+function encodePosition(at: string, id: number): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
 }
 
-export function decodeCursor(value: string): TAnalysisCursor {
+function decodePosition(value: string): { at: string; id: number } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
@@ -18,5 +18,23 @@ export function decodeCursor(value: string): TAnalysisCursor {
   }
   const ok = ZCursor.safeParse(parsed);
   if (!ok.success) throw new AppError('validation_failed', 'cursor: not a cursor returned by this API', 'cursor');
-  return { createdAt: ok.data[0], id: ok.data[1] };
+  return { at: ok.data[0], id: ok.data[1] };
+}
+
+export function encodeCursor(cursor: TAnalysisCursor): string {
+  return encodePosition(cursor.createdAt, cursor.id);
+}
+
+export function decodeCursor(value: string): TAnalysisCursor {
+  const { at, id } = decodePosition(value);
+  return { createdAt: at, id };
+}
+
+export function encodeIncidentCursor(cursor: TIncidentCursor): string {
+  return encodePosition(cursor.lastSeenAt, cursor.id);
+}
+
+export function decodeIncidentCursor(value: string): TIncidentCursor {
+  const { at, id } = decodePosition(value);
+  return { lastSeenAt: at, id };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ZAnalysisView, ZApiError, ZJobHook, ZPipelineHook } from '@cia/contracts';
 import { ZAnalysisFilterQuery, ZAnalysisListQuery, ZAnalysisPage, ZAnalysisSummary } from '../api/analysis-api.schema';
 import { ZCustomWebhook } from '../routes/dev.routes';
+import { registerIncidentPaths } from './incident-paths';
 import { ZHealth, ZHealthDetailed, ZWebhookAccepted, ZWebhookInfo, ZWebhookSeen, ZWebhookTestAnswer } from '../api/service-api.schema';
 
 const json = (schema: z.ZodType, description: string): ResponseConfig => ({ description, content: { 'application/json': { schema } } });
@@ -186,6 +187,7 @@ function buildRegistry(): OpenAPIRegistry {
     request: { params: requestId },
     responses: { 200: html('Analysis page'), 401: errors[401], 404: html('Unknown request_id') },
   });
+  registerIncidentPaths(r, { apiAuth, browserAuth, error, json, html });
   r.registerPath({ method: 'get', path: '/openapi.json', tags: ['docs'], summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } });
   r.registerPath({ method: 'get', path: '/docs', tags: ['docs'], summary: 'Swagger UI over this document', responses: { 200: html('Swagger UI') } });
   return r;
@@ -209,6 +211,7 @@ export function buildOpenApiDocument(version: string): TOpenApiDocument {
     },
     tags: [
       { name: 'analysis', description: 'Results for machines' },
+      { name: 'incidents', description: 'Failures that share a fingerprint, across pipelines, refs and merge requests' },
       { name: 'webhooks', description: 'GitLab triggers' },
       { name: 'results page', description: 'Results for people (HTML)' },
       { name: 'operations', description: 'Health, metrics, queues' },

@@ -20,7 +20,7 @@ const STYLESHEET = fs.readFileSync(path.join(__dirname, '..', 'views', 'results.
 /** Log lines are untrusted: no script may run on these pages, whatever an excerpt contains. */
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-function sendPage(res: Response, status: number, page: string): void {
+export function sendPage(res: Response, status: number, page: string): void {
   res.status(status);
   res.setHeader('Content-Security-Policy', CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -30,7 +30,7 @@ function sendPage(res: Response, status: number, page: string): void {
 }
 
 /** Empty form fields mean "any". */
-function withoutEmpty(query: Record<string, unknown>): Record<string, unknown> {
+export function withoutEmpty(query: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
 }
 

@@ -3,6 +3,7 @@ import { formatAgo, formatInt, formatSeconds, formatUsd, formatUtc, plural, shor
 import { html, safeUrl, type SafeHtml } from './html';
 import { renderLayout } from './layout.view';
 import { isInProgress, statusBadge } from './analysis-list.view';
+import { verdictLine } from './verdict.view';
 
 /** Steps in the order the worker runs them; unknown ones after. */
 const STEP_ORDER = ['queue_wait_ms', 'fetch_ms', 'excerpt_ms', 'classify_ms', 'cache_ms', 'analyze_ms', 'persist_ms', 'postback_ms', 'total_ms'];
@@ -12,7 +13,7 @@ const stepRank = (key: string) => (STEP_ORDER.includes(key) ? STEP_ORDER.indexOf
  * A link only where notes may link too (link-policy.ts in @cia/contracts): GitLab under
  * GITLAB_BASE_URL and documentation hosts. Stored URLs came from triggers and AI answers.
  */
-function link(links: TLinkPolicy, url: string | null | undefined, text: string): SafeHtml {
+export function link(links: TLinkPolicy, url: string | null | undefined, text: string): SafeHtml {
   const safe = url && isAllowedLink(links, url) ? safeUrl(url) : undefined;
   return safe ? html`<a href="${safe}" rel="noopener noreferrer" target="_blank">${text}</a>` : html`${text}`;
 }
@@ -42,6 +43,7 @@ function jobCard(a: TAnalysisView, job: TJobFinding, links: TLinkPolicy): SafeHt
   return html`<div class="job">
   <div class="job-head"><span><strong>${job.name}</strong> <span class="muted small">stage ${job.stage} · job #${job.job_id}${ref?.failure_reason ? ` · ${ref.failure_reason}` : ''}</span></span>
   ${link(links, ref?.web_url, 'Open job in GitLab ↗')}</div>
+  ${verdictLine(job.verdict)}
   ${job.findings.length > 0 ? html`<ul class="findings">${job.findings.map((f) => html`<li>${f}</li>`)}</ul>` : ''}
   ${excerptTable(job.excerpt)}
 </div>`;

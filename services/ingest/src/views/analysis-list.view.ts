@@ -3,6 +3,7 @@ import type { TAnalysisSummary } from '@cia/db';
 import { formatAgo, formatSeconds, formatUsd, formatUtc, oneLine, shortSha } from './format';
 import { html, type SafeHtml } from './html';
 import { renderLayout } from './layout.view';
+import { verdictStats } from './verdict.view';
 
 export type TListFilters = { project_id?: number; status?: string; category?: string; trigger?: string };
 
@@ -60,7 +61,8 @@ function stats(s: TAnalysisSummary): SafeHtml {
   ${cell(formatSeconds(s.end_to_end_seconds.p50), 'median time to result')}
   ${cell(formatUsd(s.cost_usd), 'AI cost')}
   ${cell(String(s.cache_hits), 'cache hits')}
-</div>`;
+</div>
+${verdictStats(s.verdicts)}`;
 }
 
 /** The results page: recent failed pipelines and what broke them. */

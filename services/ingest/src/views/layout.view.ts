@@ -16,7 +16,7 @@ ${page.refreshSeconds ? html`<meta http-equiv="refresh" content="${page.refreshS
 <body>
 <header class="top">
   <a class="brand" href="/">ci<span>-</span>analyst</a>
-  <nav><a href="/">Analyses</a><a href="/docs">API</a><a href="/admin/queues">Queues</a></nav>
+  <nav><a href="/">Analyses</a><a href="/ui/incidents">Incidents</a><a href="/docs">API</a><a href="/admin/queues">Queues</a></nav>
 </header>
 <main>
 ${page.body}
