@@ -1,4 +1,4 @@
-export { GitLabClient, createGitLabClient, resolveApiBase, encodeProject, type TGitLabClientOptions, type TGitLabRetryEvent, type TProjectKey, type TTrace } from './gitlab.client';
+export { type GitLabClient, createGitLabClient, resolveApiBase, encodeProject, type TGitLabClientOptions, type TGitLabRetryEvent, type TProjectKey, type TTrace } from './gitlab.client';
 export { GitLabError, isGitLabError, GITLAB_ERROR_CODES, type TGitLabErrorCode } from './gitlab.errors';
 export { computeRetryDelayMs, readServerDelayMs } from './retry-delay';
 export { readBoundedText, type TBoundedText, type TBoundedTextLimits, type TReadStop } from './bounded-text';
