@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZExcerptLine, ZPipelineRef, ZProjectRef } from '@cia/contracts';
+import { ZExcerptLine, ZFailedJob, ZPipelineRef, ZProjectRef } from '@cia/contracts';
 
 /** One failed test case from the pipeline's test report (JUnit as GitLab parses it). */
 export const ZTestFailure = z.object({
@@ -28,15 +28,19 @@ export const ZLogState = z.object({
 export type TLogState = z.infer<typeof ZLogState>;
 export type TLogMissingReason = (typeof LOG_MISSING_REASONS)[number];
 
-export const ZInputFailedJob = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  stage: z.string(),
-  status: z.string().optional(),
-  failure_reason: z.string().nullable().optional(),
-  allow_failure: z.boolean().optional(),
-  web_url: z.string().nullable().optional(),
-  duration_s: z.number().nullable().optional(),
+/**
+ * A failed job as the analyzer reads it: the job's facts (optional beyond id, name and stage, which
+ * is all a local log file gives) and what the fetch, excerpt and classify steps add.
+ */
+export const ZInputFailedJob = ZFailedJob.partial({
+  status: true,
+  failure_reason: true,
+  allow_failure: true,
+  web_url: true,
+  duration: true,
+  pipeline_id: true,
+  project_id: true,
+}).extend({
   /** GitLab job image, when the fetch step has it. */
   image: z.string().nullable().optional(),
   /** The job's YAML as written in the CI config (with what it extends). */
@@ -47,8 +51,6 @@ export const ZInputFailedJob = z.object({
   log_truncated: z.boolean().optional(),
   /** Whether the log was read at all (absent: not said; an empty excerpt then means an empty log). */
   log_state: ZLogState.optional(),
-  /** Set when this job ran in a child / downstream pipeline. */
-  pipeline_id: z.number().int().optional(),
   test_failures: z.array(ZTestFailure).optional(),
 });
 export type TInputFailedJob = z.infer<typeof ZInputFailedJob>;
@@ -94,7 +96,7 @@ export const ZAnalysisInput = z.object({
     /** GitLab's /languages answer: language → percentage. */
     languages: z.record(z.string(), z.number()).nullable().optional(),
   }),
-  pipeline: ZPipelineRef.extend({ created_at: z.string().nullable().optional(), duration_s: z.number().nullable().optional() }),
+  pipeline: ZPipelineRef.extend({ created_at: z.string().nullable().optional(), duration: z.number().nullable().optional() }),
   commit: ZInputCommit.optional(),
   merge_request: ZInputMergeRequest.optional(),
   /** Raw `.gitlab-ci.yml` at the pipeline's sha. */

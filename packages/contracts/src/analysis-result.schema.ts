@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZFailedJob } from './failed-job.schema';
 
 /** Failure categories (SPEC §3). Renaming one breaks stored analyses and filters. */
 export const CATEGORIES = [
@@ -25,10 +26,10 @@ export type TSeverity = z.infer<typeof ZSeverity>;
 export const ZExcerptLine = z.object({ line: z.number().int().min(1), text: z.string() });
 export type TExcerptLine = z.infer<typeof ZExcerptLine>;
 
+/** What the analysis found in one failed job: the job (by id, name and stage), its excerpt, the findings. */
 export const ZJobFinding = z.object({
-  job_id: z.number().int(),
-  name: z.string(),
-  stage: z.string(),
+  job_id: ZFailedJob.shape.id,
+  ...ZFailedJob.pick({ name: true, stage: true }).shape,
   excerpt: z.array(ZExcerptLine),
   findings: z.array(z.string()),
 });

@@ -1,5 +1,6 @@
 export * from './analysis-result.schema';
 export * from './analysis.schema';
+export * from './failed-job.schema';
 export * from './jobs.schema';
 export * from './api-error.schema';
 export * from './gitlab-webhook.schema';

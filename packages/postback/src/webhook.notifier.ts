@@ -16,7 +16,7 @@ export function buildWebhookPayload(input: TNoteInput, meta: { deliveryId: strin
     results_url: input.resultsUrl ?? null,
     project: input.project,
     pipeline: input.pipeline,
-    failed_jobs: input.jobs.map((j) => ({ job_id: j.id, name: j.name, stage: j.stage, web_url: j.webUrl ?? null, failure_reason: j.failureReason ?? null })),
+    failed_jobs: input.jobs.map((j) => ({ job_id: j.id, name: j.name, stage: j.stage, web_url: j.web_url ?? null, failure_reason: j.failure_reason ?? null })),
     result: {
       summary: result.summary,
       root_cause: result.root_cause,

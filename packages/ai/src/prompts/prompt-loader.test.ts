@@ -138,3 +138,14 @@ test('knowledge-base hints: the two strongest of each failure, weak pattern matc
   expect(prompt.user).not.toContain('rule "generic"');
   expect(prompt.user).not.toContain('rule "weak"');
 });
+
+test('a job of a child or downstream pipeline is named as such; a job of the analysed pipeline is not', () => {
+  const input = buildSampleInput([
+    { id: 1, name: 'build', log: SAMPLE_LOGS.typescriptBuild, pipeline_id: 98765 },
+    { id: 2, name: 'e2e', log: SAMPLE_LOGS.jestTest, pipeline_id: 98800 },
+  ]);
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 30000, schemaTokens: 700, mask: identity });
+
+  expect(prompt.user).toContain('in child/downstream pipeline 98800');
+  expect(prompt.user).not.toContain('in child/downstream pipeline 98765');
+});

@@ -88,7 +88,7 @@ export function buildAnalysisPrompt(input: TAnalysisInput, options: TPromptOptio
     '# Failed pipeline to analyse',
     buildProjectContext(input.project),
     buildPipelineContext(input),
-    buildFailedJobsContext(groups),
+    buildFailedJobsContext(groups, input.pipeline.id),
     buildRuleHintsContext(groups, hints),
     `## What to look at\n${renderTemplates(templates)}`,
   ].filter((s): s is string => s !== null);

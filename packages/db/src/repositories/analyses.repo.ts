@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import type { TFailedJobRef, TPipelineRef, TProjectRef, TTrigger } from '@cia/contracts';
 import type { TDb } from '../client';
 import { analyses } from '../schema';
-import { mergedFetchState, upsertAnalysisJobs, type TFetchedJob } from './analysis-jobs.repo';
+import { mergedFetchState, upsertAnalysisJobs, type TAnalysisJob } from './analysis-jobs.repo';
 import { decideDedup, dedupKey, generationOf, mergeFailedJobs, mergePipeline, mergeProject } from './dedup-rule';
 
 export type TAnalysisRow = typeof analyses.$inferSelect;
@@ -176,7 +176,7 @@ export async function completeAnalysis(db: TDb, analysisId: number, done: TAnaly
  * The worker's last write, in one transaction: the result, the fetch steps (merged into
  * fetch_state) and the failed jobs with their excerpts.
  */
-export async function completeAnalysisWithJobs(db: TDb, analysisId: number, done: TAnalysisCompletion, steps: Record<string, unknown>, jobs: TFetchedJob[]): Promise<void> {
+export async function completeAnalysisWithJobs(db: TDb, analysisId: number, done: TAnalysisCompletion, steps: Record<string, unknown>, jobs: readonly TAnalysisJob[]): Promise<void> {
   await db.transaction(async (tx) => {
     await upsertAnalysisJobs(tx, analysisId, jobs);
     await tx
