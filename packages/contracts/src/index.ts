@@ -7,3 +7,4 @@ export * from './gitlab-webhook.schema';
 export * from './gitlab-job-name';
 export * from './pipeline-ref';
 export * from './link-policy';
+export * from './masked-text';

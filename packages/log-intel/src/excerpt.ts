@@ -37,7 +37,7 @@ export async function excerptLog(input: TLogInput, options: TExcerptOptions = {}
     maxLines: options.maxLines ?? DEFAULT_MAX_LINES,
     maxChars: options.maxChars ?? DEFAULT_MAX_CHARS,
     baseline,
-    extraSecrets: options.extraSecrets ?? [],
+    extraSecrets: options.extraSecrets,
   });
 }
 

@@ -1,3 +1,4 @@
+import { maskSecrets } from '@cia/log-intel';
 import { hasMarker, noteMarker, withMarker } from './note-marker';
 import { NOTE_MAX_CHARS, renderFailureNote, renderFixedNote, type TNoteInput } from './render-note';
 import { sampleResult } from './testing/postback-fixtures';
@@ -121,7 +122,7 @@ test('the fixed note names the passing pipeline and folds the old analysis away'
 });
 
 test('the marker identifies the target and only a note starting with it', () => {
-  const body = withMarker({ kind: 'mr', iid: 7 }, 'hello');
+  const body = withMarker({ kind: 'mr', iid: 7 }, maskSecrets('hello'));
   expect(hasMarker(body, { kind: 'mr', iid: 7 })).toBe(true);
   expect(hasMarker(body, { kind: 'mr', iid: 70 })).toBe(false);
   expect(hasMarker(`> ${noteMarker({ kind: 'mr', iid: 7 })}`, { kind: 'mr', iid: 7 })).toBe(false);

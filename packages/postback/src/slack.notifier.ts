@@ -1,6 +1,6 @@
 import { isAllowedLink } from '@cia/contracts';
 import { postJson } from './http-post';
-import { maskDeep } from './mask-outgoing';
+import { maskBody } from './mask-outgoing';
 import type { TNoteInput } from './render-note';
 
 /** Slack mrkdwn: `&`, `<` and `>` are control characters (links, `<!channel>` mentions). */
@@ -35,6 +35,6 @@ export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
 }
 
 export async function sendSlackNotification(url: string, input: TNoteInput, options: { maskValues: readonly string[]; timeoutMs: number }): Promise<void> {
-  const body = JSON.stringify(maskDeep(buildSlackMessage(input), options.maskValues));
+  const body = maskBody(buildSlackMessage(input), options.maskValues);
   await postJson('slack', url, body, {}, options.timeoutMs);
 }

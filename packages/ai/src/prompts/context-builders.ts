@@ -1,6 +1,6 @@
 import type { TExcerptLine } from '@cia/contracts';
 import type { TRuleMatch } from '@cia/log-intel';
-import type { TAnalysisInput, TInputFailedJob, TTestFailure } from '../analysis-input.schema';
+import type { TAnalysisInput, TInputFailedJob, TTestFailure } from '../analysis-input';
 import type { TFailureGroup } from '../failure-groups';
 import { truncateText } from '../token-budget';
 import { fenceUntrusted } from './fence';

@@ -1,17 +1,20 @@
 import { eq, sql } from 'drizzle-orm';
-import type { TExcerptLine, TFailedJob } from '@cia/contracts';
+import type { TExcerptLine, TFailedJob, TMaskedLine } from '@cia/contracts';
 import type { TDb } from '../client';
 import { analyses, analysisJobs } from '../schema';
 
 type TAnalysisJobInsert = typeof analysisJobs.$inferInsert;
 type TAnalysisJobRow = typeof analysisJobs.$inferSelect;
 
-/** A failed job of an analysis as it is stored: the job's facts, the masked excerpt the analysis saw, the log's size. */
-export type TAnalysisJob = Pick<TFailedJob, 'id' | 'name' | 'stage' | 'status' | 'failure_reason' | 'allow_failure' | 'web_url'> & {
+/** A failed job of an analysis as it is stored: the job's facts, the excerpt the analysis saw, the log's size. */
+export type TStoredJob = Pick<TFailedJob, 'id' | 'name' | 'stage' | 'status' | 'failure_reason' | 'allow_failure' | 'web_url'> & {
   excerpt: TExcerptLine[];
   log_bytes: number | null;
   log_truncated: boolean;
 };
+
+/** A failed job to store: its excerpt masked (the excerpt step's output), as the table promises. */
+export type TAnalysisJob = Omit<TStoredJob, 'excerpt'> & { excerpt: TMaskedLine[] };
 
 /** The analysis_jobs row of a job, and back: the one mapping of that table's shape. */
 function toRow(analysisId: number, job: TAnalysisJob): TAnalysisJobInsert {
@@ -30,7 +33,7 @@ function toRow(analysisId: number, job: TAnalysisJob): TAnalysisJobInsert {
   };
 }
 
-function fromRow(row: TAnalysisJobRow): TAnalysisJob {
+function fromRow(row: TAnalysisJobRow): TStoredJob {
   return {
     id: row.jobId,
     name: row.name,
@@ -67,7 +70,7 @@ export async function upsertAnalysisJobs(db: TDb, analysisId: number, jobs: read
     });
 }
 
-export async function listAnalysisJobs(db: TDb, analysisId: number): Promise<TAnalysisJob[]> {
+export async function listAnalysisJobs(db: TDb, analysisId: number): Promise<TStoredJob[]> {
   const rows = await db.select().from(analysisJobs).where(eq(analysisJobs.analysisId, analysisId)).orderBy(analysisJobs.jobId);
   return rows.map(fromRow);
 }

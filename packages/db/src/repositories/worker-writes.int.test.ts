@@ -1,3 +1,4 @@
+import { maskSecrets } from '@cia/log-intel';
 import { createTestDatabase, type TTestDatabase } from '../testing';
 import { claimAnalysis, completeAnalysisWithJobs, findAnalysisByRequestId, registerFailure } from './analyses.repo';
 import { listAnalysisJobs, saveFetchedJobs } from './analysis-jobs.repo';
@@ -19,7 +20,7 @@ describe('worker writes', () => {
       pipeline: { id: pipelineId, ref: 'main', sha: null, url: null },
       failedJobs: [{ id: pipelineId * 10, name: 'unit', stage: 'test', status: 'failed' }],
     });
-  const job = (id: number, excerpt: string) => ({ id, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, web_url: null, excerpt: [{ line: 3, text: excerpt }], log_bytes: 120, log_truncated: false });
+  const job = (id: number, excerpt: string) => ({ id, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, web_url: null, excerpt: [{ line: 3, text: maskSecrets(excerpt) }], log_bytes: 120, log_truncated: false });
 
   test('claim marks a queued analysis running once per attempt, and hands back a finished one unclaimed', async () => {
     const { requestId } = await register(101);

@@ -1,6 +1,6 @@
 import type { TReadStop } from '../bounded-text';
 import type { TFetchCache } from './fetch-cache';
-import type { TFailedJob, TFailedJobRef, TPipelineRef, TProjectRef } from '@cia/contracts';
+import type { TFailedJob, TFailedJobRef, TMasker, TPipelineRef, TProjectRef } from '@cia/contracts';
 
 /** What one fetch step did: stored on the analysis (`fetch_state`) and shown in timings. */
 export type TFetchStepRecord = {
@@ -140,5 +140,5 @@ export type TFetchOptions = {
   /** Answers shared between analyses of this process (project facts, baselines); none when absent. */
   cache?: TFetchCache;
   /** Masks every text a step gets (except job logs) and every step error before it is recorded or used. */
-  mask?: (text: string) => string;
+  mask?: TMasker;
 };
