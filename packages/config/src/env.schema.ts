@@ -163,6 +163,10 @@ export const ZEnv = z.object({
   HTTP_PROXY: optionalString().describe('Proxy URL for outgoing http:// requests to GitLab and AI providers'),
   HTTPS_PROXY: optionalString().describe('Proxy URL for outgoing https:// requests to GitLab and AI providers'),
   NO_PROXY: optionalString().describe('Hosts reached without the proxy (comma-separated, host or host:port, * for all)'),
+
+  // Verdicts
+  VERDICT_BRANCH_CACHE_SECONDS: int(60, 0, 3600).describe('How long a branch\'s newest finished pipelines are reused by the next analyses of the worker process (how stale "already failing on main" may be); 0: asked for every analysis'),
+  VERDICT_MAX_GITLAB_REQUESTS: int(12, 0, 100).describe('Most GitLab requests one analysis makes for its verdicts (target branch pipeline and jobs, runs of the same commit, compare); answers cached in the worker process do not count; 0: verdicts from stored history only'),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZFailedJob } from './failed-job.schema';
+import { ZJobVerdict } from './verdict.schema';
 
 /** Failure categories (SPEC §3). Renaming one breaks stored analyses and filters. */
 export const CATEGORIES = [
@@ -32,6 +33,8 @@ export const ZJobFinding = z.object({
   ...ZFailedJob.pick({ name: true, stage: true }).shape,
   excerpt: z.array(ZExcerptLine),
   findings: z.array(z.string()),
+  /** Whose failure it is, with the evidence (absent from results stored before verdicts existed). */
+  verdict: ZJobVerdict.optional(),
 });
 export type TJobFinding = z.infer<typeof ZJobFinding>;
 

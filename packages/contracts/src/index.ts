@@ -8,3 +8,4 @@ export * from './gitlab-job-name';
 export * from './pipeline-ref';
 export * from './link-policy';
 export * from './masked-text';
+export * from './verdict.schema';

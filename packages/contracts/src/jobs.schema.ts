@@ -33,5 +33,7 @@ export const ZPipelineFixedPayload = z.object({
   sha: z.string().nullish(),
   merge_request_iid: z.number().int().nullish(),
   pipeline_url: z.string().nullish(),
+  /** The project's default branch as the hook named it: a green pipeline there may fix open incidents. */
+  default_branch: z.string().nullish(),
 });
 export type TPipelineFixedPayload = z.infer<typeof ZPipelineFixedPayload>;

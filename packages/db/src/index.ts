@@ -12,3 +12,7 @@ export * from './repositories/emails.repo';
 export * from './repositories/analysis-jobs.repo';
 export * from './repositories/posted-notes.repo';
 export * from './repositories/fingerprints.repo';
+export * from './repositories/incidents.repo';
+export * from './repositories/incident-history.repo';
+export * from './repositories/incident-views.repo';
+export { nextIncidentState, type TIncidentChange, type TSighting } from './repositories/incident-state';

@@ -20,6 +20,8 @@ export async function applyMigrations(database: TDatabase): Promise<void> {
 }
 
 export const APP_TABLES = [
+  'incident_occurrences',
+  'incidents',
   'posted_notes',
   'mail_cursors',
   'fingerprints',

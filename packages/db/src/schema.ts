@@ -19,6 +19,7 @@ import type {
   TPipelineRef,
   TProjectRef,
   TExcerptLine,
+  TJobVerdict,
 } from '@cia/contracts';
 
 const id = (name: string) => bigint(name, { mode: 'number' });
@@ -185,4 +186,90 @@ export const postedNotes = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('posted_notes_target_uq').on(t.projectId, t.target)],
+);
+
+/**
+ * Failed jobs of one project whose failures share a fingerprint (identifyFailure of @cia/log-intel):
+ * one incident across pipelines, refs and merge requests. `open` until a default-branch pipeline
+ * passes the job again (`fixed_*`); a later failure there reopens it. `failing_since_*` is where
+ * the current red streak on the default branch began.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    fingerprint: text('fingerprint').notNull(),
+    /** The failure lines alone: the same error text in other projects and jobs. */
+    signature: text('signature').notNull(),
+    projectId: id('project_id').notNull(),
+    /** The job's base name (parallel and matrix suffixes dropped). */
+    jobName: text('job_name').notNull(),
+    failureReason: text('failure_reason'),
+    category: text('category'),
+    title: text('title').notNull(),
+    identityLines: jsonb('identity_lines').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    status: text('status', { enum: ['open', 'fixed'] }).notNull().default('open'),
+    occurrences: integer('occurrences').notNull().default(0),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    defaultBranch: text('default_branch'),
+    failingSincePipelineId: id('failing_since_pipeline_id'),
+    failingSinceSha: text('failing_since_sha'),
+    failingSinceAt: timestamp('failing_since_at', { withTimezone: true }),
+    /** The newest default-branch pipeline that failed with it: an older green pipeline fixes nothing. */
+    lastDefaultPipelineId: id('last_default_pipeline_id'),
+    fixedPipelineId: id('fixed_pipeline_id'),
+    fixedSha: text('fixed_sha'),
+    fixedAt: timestamp('fixed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('incidents_fingerprint_uq').on(t.fingerprint),
+    index('incidents_signature_idx').on(t.signature),
+    index('incidents_project_seen_idx').on(t.projectId, t.lastSeenAt),
+    // Ingest asks it for every green default-branch pipeline: only the few open, red-on-default rows are indexed.
+    index('incidents_open_default_idx').on(t.projectId).where(sql`${t.status} = 'open' and ${t.failingSincePipelineId} is not null`),
+  ],
+);
+
+/**
+ * One row per failed job of an analysis: the verdict it got, the facts it was decided from (so a
+ * retry's outcome can decide it again) and, when the job had a log, the incident it joined.
+ */
+export const incidentOccurrences = pgTable(
+  'incident_occurrences',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    incidentId: id('incident_id').references(() => incidents.id, { onDelete: 'cascade' }),
+    analysisId: id('analysis_id')
+      .notNull()
+      .references(() => analyses.id, { onDelete: 'cascade' }),
+    projectId: id('project_id').notNull(),
+    pipelineId: id('pipeline_id').notNull(),
+    jobId: id('job_id').notNull(),
+    jobName: text('job_name').notNull(),
+    ref: text('ref'),
+    sha: text('sha'),
+    mergeRequestIid: id('merge_request_iid'),
+    onDefaultBranch: boolean('on_default_branch').notNull().default(false),
+    targetBranch: text('target_branch'),
+    fingerprint: text('fingerprint').notNull(),
+    verdictKind: text('verdict_kind').notNull(),
+    verdict: jsonb('verdict').$type<TJobVerdict>().notNull(),
+    safeToMerge: boolean('safe_to_merge').notNull().default(false),
+    /** The facts the verdict was decided from (TJobFacts of @cia/verdict). */
+    facts: jsonb('facts').$type<Record<string, unknown>>(),
+    comparedPipelineId: id('compared_pipeline_id'),
+    retryJobId: id('retry_job_id'),
+    retryStatus: text('retry_status', { enum: ['passed', 'failed', 'pending'] }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // A job analysed again (a later generation of the same pipeline) keeps one row.
+    uniqueIndex('incident_occurrences_job_uq').on(t.projectId, t.jobId),
+    index('incident_occurrences_commit_idx').on(t.fingerprint, t.sha),
+    index('incident_occurrences_incident_idx').on(t.incidentId, t.createdAt),
+    index('incident_occurrences_analysis_idx').on(t.analysisId),
+    index('incident_occurrences_retry_idx').on(t.retryJobId).where(sql`${t.retryJobId} is not null`),
+  ],
 );

@@ -1,3 +1,4 @@
+import { historyApi } from './api/history.api';
 import { jobsApi } from './api/jobs.api';
 import { notesApi } from './api/notes.api';
 import { pipelinesApi } from './api/pipelines.api';
@@ -23,6 +24,7 @@ export function createGitLabClient(options: TGitLabClientOptions) {
     ...jobsApi(http),
     ...repositoryApi(http),
     ...notesApi(http),
+    ...historyApi(http),
   };
 }
 

@@ -22,3 +22,5 @@ export {
   ZGlNote,
   ZGlCommitComment,
 } from './gitlab.types';
+export { ZGlCompare, ZGlDiff, type TGlCompare, type TGlDiff, type TPipelineScope } from './api/history.api';
+export { createHistoryFetch, type THistoryFetch, type THistoryFetchOptions, type THistoryBudget, type THistoryCommit, type TJobRun, type TPipelineRun } from './fetch/fetch-history';

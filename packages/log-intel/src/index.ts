@@ -18,3 +18,4 @@ export { identityLine } from './identity-line';
 export { scoreLine, type TLineScore } from './line-score';
 export { normalizeLine } from './normalize';
 export { guessCategory } from './category';
+export { diffAgainstBaseline, type TBaselineDiff } from './baseline-diff';

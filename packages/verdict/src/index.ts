@@ -17,3 +17,4 @@ export { readExcerptFacts } from './excerpt-facts';
 export { extractExcerptNames, type TExcerptNames } from './excerpt-names';
 export { rankCulprits, type TCommit, type TCulpritMatch, type TMatchKind, type TRankedCulprit } from './culprits';
 export { shortSha } from './headline';
+export { toJobVerdict } from './stored-verdict';

@@ -1,3 +1,4 @@
+import type { TUndeterminedReason, TVerdictKind } from '@cia/contracts';
 import type { TIdentityBasis } from '@cia/log-intel';
 import type { TRankedCulprit } from './culprits';
 
@@ -60,18 +61,8 @@ export type TJobFacts = {
   culprits?: TRankedCulprit[];
 };
 
-export const VERDICT_KINDS = ['infrastructure', 'flaky_confirmed', 'fixed_on_target', 'already_failing', 'likely_flaky', 'caused_by_change', 'undetermined'] as const;
-export type TVerdictKind = (typeof VERDICT_KINDS)[number];
-
-/** Why no verdict could be given: said as such rather than guessed. */
-export type TUndeterminedReason =
-  | 'no_compared_run'
-  | 'job_not_in_compared_run'
-  | 'compared_run_fails_differently'
-  | 'compared_job_not_finished'
-  | 'no_baseline_comparison'
-  | 'failure_lines_not_new'
-  | 'no_log';
+// Kinds and reasons are stored and returned: their one definition is the contract.
+export { VERDICT_KINDS, type TVerdictKind, type TUndeterminedReason } from '@cia/contracts';
 
 export type TEvidence =
   | { kind: 'failure_reason'; reason: string }

@@ -184,14 +184,23 @@ export async function completeAnalysis(db: TDb, analysisId: number, done: TAnaly
 
 /**
  * The worker's last write, in one transaction: the result, the fetch steps (merged into
- * fetch_state) and the failed jobs with their excerpts.
+ * fetch_state), the failed jobs with their excerpts and what `also` writes (the jobs' incidents);
+ * what `also` returns replaces those fields of `done` (the result naming the incidents).
  */
-export async function completeAnalysisWithJobs(db: TDb, analysisId: number, done: TAnalysisCompletion, steps: Record<string, unknown>, jobs: readonly TAnalysisJob[]): Promise<void> {
+export async function completeAnalysisWithJobs(
+  db: TDb,
+  analysisId: number,
+  done: TAnalysisCompletion,
+  steps: Record<string, unknown>,
+  jobs: readonly TAnalysisJob[],
+  also?: (tx: TDb) => Promise<Partial<TAnalysisCompletion> | void>,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await upsertAnalysisJobs(tx, analysisId, jobs);
+    const patch = (await also?.(tx)) ?? {};
     await tx
       .update(analyses)
-      .set({ ...completedValues(done), fetchState: mergedFetchState(steps) })
+      .set({ ...completedValues({ ...done, ...patch }), fetchState: mergedFetchState(steps) })
       .where(eq(analyses.id, analysisId));
   });
 }

@@ -22,6 +22,8 @@ export type TFakeJob = {
   trace?: TFakeTrace | { redirectTo: string };
   /** Files inside the artifacts archive, by path; `redirectTo` answers 302 like object storage does. */
   artifactFiles?: Record<string, string | { redirectTo: string }>;
+  /** What a retry of this job (`POST /jobs/:id/retry`) ends with; absent: it fails again. */
+  retryOutcome?: { status: string; failure_reason?: string | null; trace?: TFakeTrace };
 };
 
 export type TFakeBridge = {
@@ -52,7 +54,17 @@ export type TFakePipeline = {
   testReport?: TFakeTestReport | null;
 };
 
-export type TFakeCommit = { id: string; title?: string; message?: string; author_name?: string; author_email?: string };
+export type TFakeCommit = {
+  id: string;
+  title?: string;
+  message?: string;
+  author_name?: string;
+  author_email?: string;
+  /** The commit graph the compare API walks (`[]` or absent: a root commit). */
+  parent_ids?: string[];
+  /** The files the commit changed (its diff), for compare and commit diffs. */
+  changed_files?: string[];
+};
 export type TFakeMergeRequest = { iid: number; title?: string; state?: string; source_branch?: string; target_branch?: string; author?: string; shas?: string[] };
 export type TFakeNote = { id: number; body: string; system?: boolean; author?: string; created_at: string; updated_at: string };
 export type TFakeCommitComment = { note: string; author?: string; created_at: string };

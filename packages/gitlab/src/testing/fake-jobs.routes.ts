@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { TFakeJob, TFakePipeline, TFakeProject, TFakeTrace } from './fake-gitlab.types';
 import { json, notFound } from './fake-http';
+import { retryRoute } from './fake-history.routes';
 import type { TFakeCall } from './fake-route';
 import type { TFakeStore } from './fake-store';
 
@@ -25,11 +26,13 @@ export function renderJob(store: TFakeStore, project: TFakeProject, p: TFakePipe
   };
 }
 
-/** `/projects/:id/jobs/:job_id`, its `trace` (streamed, or redirected) and files of its `artifacts`. */
-export async function jobsRoute({ res, project, rest, store }: TFakeCall): Promise<void> {
+/** `/projects/:id/jobs/:job_id`, its `trace` (streamed, or redirected), files of its `artifacts` and its `retry`. */
+export async function jobsRoute(call: TFakeCall): Promise<void> {
+  const { req, res, project, rest, store } = call;
   if (rest[1] === undefined) return notFound(res);
   const found = store.findJob(project, Number(rest[1]));
   if (!found) return notFound(res);
+  if (rest[2] === 'retry' && rest.length === 3 && req.method === 'POST') return retryRoute(call, found);
   if (rest.length === 2) return json(res, 200, renderJob(store, project, found.pipeline, found.job));
   if (rest[2] === 'trace' && rest.length === 3) {
     const trace = found.job.trace;

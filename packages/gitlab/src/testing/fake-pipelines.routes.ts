@@ -26,7 +26,18 @@ function withoutProjectId<T extends { project_id?: number }>(pipeline: T, omit =
   return rest as T;
 }
 
-/** `/projects/:id/pipelines` (filtered by ref, status, sha), one pipeline, its jobs, bridges and test report. */
+const SCOPES: Record<string, (p: TFakePipeline) => boolean> = {
+  finished: (p) => ['success', 'failed', 'canceled', 'skipped'].includes(p.status ?? 'failed'),
+  running: (p) => p.status === 'running',
+  pending: (p) => p.status === 'pending',
+  branches: (p) => !p.tag,
+  tags: (p) => p.tag === true,
+};
+
+/** GitLab's `scope` filter of the pipeline list; an unknown scope filters nothing (GitLab answers 400, not needed here). */
+const inScope = (p: TFakePipeline, scope: string | string[] | undefined): boolean => typeof scope !== 'string' || (SCOPES[scope]?.(p) ?? true);
+
+/** `/projects/:id/pipelines` (filtered by ref, status, sha, scope; by id), one pipeline, its jobs, bridges and test report. */
 export function pipelinesRoute(call: TFakeCall): void {
   const { req, res, project, rest, store } = call;
   const { query } = req;
@@ -35,6 +46,7 @@ export function pipelinesRoute(call: TFakeCall): void {
       .filter((p) => !query.ref || (p.ref ?? project.default_branch ?? 'main') === query.ref)
       .filter((p) => !query.status || (p.status ?? 'failed') === query.status)
       .filter((p) => !query.sha || p.sha === query.sha)
+      .filter((p) => inScope(p, query.scope))
       .sort((a, b) => (query.sort === 'asc' ? a.id - b.id : b.id - a.id))
       .map((p) => renderPipeline(store, project, p));
     return paginate(req, res, list, store.maxPerPage);

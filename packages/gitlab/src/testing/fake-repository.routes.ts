@@ -1,9 +1,10 @@
 import type { TFakeCommit } from './fake-gitlab.types';
+import { commitDiffRoute, compareRoute } from './fake-history.routes';
 import { json, notFound, paginate } from './fake-http';
 import { renderMr } from './fake-merge-requests.routes';
 import type { TFakeCall } from './fake-route';
 
-/** `/projects/:id/repository/files/:path/raw?ref=` and `/repository/commits/:sha` with its merge requests and comments. */
+/** `/projects/:id/repository/files/:path/raw?ref=`, `/repository/commits/:sha` with its merge requests, comments and diff, and `/repository/compare`. */
 export function repositoryRoute(call: TFakeCall): void {
   const { req, res, project, rest } = call;
   if (rest[1] === 'files' && rest[2] !== undefined && rest[3] === 'raw') {
@@ -15,6 +16,7 @@ export function repositoryRoute(call: TFakeCall): void {
     return;
   }
   if (rest[1] === 'commits' && rest[2] !== undefined) return commitsRoute(call, rest[2]);
+  if (rest[1] === 'compare' && rest.length === 2) return compareRoute(call);
   return notFound(res);
 }
 
@@ -38,6 +40,7 @@ function commitsRoute(call: TFakeCall, sha: string): void {
     return paginate(req, res, mrs, store.maxPerPage);
   }
   if (rest[3] === 'comments' && rest.length === 4) return commentsRoute(call, commit);
+  if (rest[3] === 'diff' && rest.length === 4) return commitDiffRoute(call, commit);
   return notFound(res);
 }
 

@@ -12,6 +12,8 @@ export type TFakeStore = {
   /** The instance's web URL (known once the server listens). */
   webBase(): string;
   nextNoteId(): number;
+  /** Ids of jobs the fake creates (retries), far above the tests' own. */
+  nextJobId(): number;
   /** By numeric id or by `path_with_namespace`, as the API's `:id` is. */
   findProject(key: string): TFakeProject | undefined;
   findPipeline(projectId: number, pipelineId: number): TFakePipeline | undefined;
@@ -25,6 +27,7 @@ export function createFakeStore(options: { maxPerPage: number; webBase: () => st
   const projects = new Map<number, TFakeProject>();
   const indexes = new WeakMap<TFakePipeline[], TIndex>();
   let nextNoteId = 1000;
+  let nextJobId = 9_000_000;
 
   const indexOf = (project: TFakeProject): TIndex => {
     const list = project.pipelines ?? [];
@@ -47,6 +50,7 @@ export function createFakeStore(options: { maxPerPage: number; webBase: () => st
     maxPerPage: options.maxPerPage,
     webBase: options.webBase,
     nextNoteId: () => nextNoteId++,
+    nextJobId: () => nextJobId++,
     findProject(key) {
       if (/^\d+$/.test(key)) return projects.get(Number(key));
       return [...projects.values()].find((p) => p.path_with_namespace === key);

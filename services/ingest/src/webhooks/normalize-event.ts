@@ -41,6 +41,8 @@ export type TPipelineSucceeded = {
   sha: string | null;
   merge_request_iid: number | null;
   pipeline_url: string | null;
+  /** The project's default branch as the hook names it: a green pipeline there may fix open incidents. */
+  default_branch: string | null;
 };
 
 function pathFromUrl(url: string | null | undefined): string | null {
@@ -96,6 +98,7 @@ function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
             sha: attrs.sha ?? null,
             merge_request_iid,
             pipeline_url: attrs.url ?? null,
+            default_branch: hook.project.default_branch ?? null,
           }
         : undefined;
     return { kind: 'ignored', objectKind: 'pipeline', projectId: hook.project.id, pipelineId: attrs.id, reason: `pipeline status is ${attrs.status}, not failed`, succeeded };

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type IORedis from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { testConfig } from '@cia/config/testing';
-import { analyses, postedNotes, webhookDeliveries } from '@cia/db';
+import { analyses, incidents, postedNotes, webhookDeliveries } from '@cia/db';
 import type { TTestDatabase } from '@cia/db/testing';
 import { startOutboxRelay } from '@cia/intake';
 import { createTestBackend, type TTestBackend } from '@cia/intake/testing';
@@ -318,6 +318,24 @@ describe('post-back', () => {
     const slackOnly = buildApp(queues, { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' });
     await post(pipelineHook({ pipelineId: 88103, projectId: 4343, status: 'success' }), {}, slackOnly);
     expect(await queues.postback.getJob('fixed-4343-88103')).toBeDefined();
+  });
+});
+
+describe('incidents', () => {
+  test('a passing default-branch pipeline of a project whose default branch fails with an open incident queues the "fixed" update, with post-back off', async () => {
+    const offApp = buildApp(queues);
+    await post(pipelineHook({ pipelineId: 88201, projectId: 4545, status: 'success', mergeRequest: null }), {}, offApp);
+    expect(await queues.postback.getJob('fixed-4545-88201')).toBeUndefined();
+
+    await database.db.insert(incidents).values({ fingerprint: 'fp-4545', signature: 's', projectId: 4545, jobName: 'test', title: 'AssertionError', failingSincePipelineId: 88000, lastDefaultPipelineId: 88000 });
+    // A merge request pipeline fixes nothing on the default branch.
+    await post(pipelineHook({ pipelineId: 88202, projectId: 4545, status: 'success' }), {}, offApp);
+    expect(await queues.postback.getJob('fixed-4545-88202')).toBeUndefined();
+    const res = await post(pipelineHook({ pipelineId: 88203, projectId: 4545, status: 'success', mergeRequest: null }), {}, offApp);
+    expect(res.body.status).toBe('ignored');
+    const job = await queues.postback.getJob('fixed-4545-88203');
+    expect(job?.name).toBe('pipeline.fixed');
+    expect(job?.data).toMatchObject({ project_id: 4545, pipeline_id: 88203, ref: 'master', default_branch: 'master', merge_request_iid: null });
   });
 });
 

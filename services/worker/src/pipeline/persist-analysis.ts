@@ -1,14 +1,16 @@
 import type { TAnalysisOutcome, TProviderAttempt } from '@cia/ai';
 import { completeAnalysisWithJobs, saveFetchedJobs, type TAnalysisJob, type TAnalysisRow } from '@cia/db';
-import type { TFetchStateEntry } from '@cia/gitlab';
+import type { TFetchStateEntry, THistoryBudget } from '@cia/gitlab';
 import type { TLogger } from '@cia/logger';
+import type { TDecidedVerdicts } from './decide-verdicts';
+import { recordVerdicts } from './persist-verdicts';
 import type { TPipelineDeps } from './pipeline-deps';
 
 /** When each step of one run ended (Date.now()), for the stored step timings. */
 export type TStepClock = { started: number; fetched: number; excerpted: number; analyzed: number };
 
-/** What goes into analyses.fetch_state: fetch steps, and failed provider calls (for the provider-error metrics). */
-type TStateToSave = Record<string, TFetchStateEntry | Array<{ provider: string; code: string }>>;
+/** What goes into analyses.fetch_state: fetch steps, failed provider calls (for the provider-error metrics) and the verdicts' GitLab requests. */
+type TStateToSave = Record<string, TFetchStateEntry | Array<{ provider: string; code: string }> | THistoryBudget>;
 
 function withProviderErrors(logger: TLogger, steps: TStateToSave, attempts: TProviderAttempt[]): TStateToSave {
   const failed = attempts.filter((a) => !a.ok).map((a) => ({ provider: a.provider, code: a.reason ?? 'unknown' }));
@@ -17,11 +19,11 @@ function withProviderErrors(logger: TLogger, steps: TStateToSave, attempts: TPro
   return { ...steps, provider_errors: failed };
 }
 
-/** The persist step: result, fetch steps and jobs in one transaction. */
+/** The persist step: result, fetch steps, jobs and the jobs' verdicts (occurrences, incidents) in one transaction. */
 export async function persistAnalysis(
   deps: Pick<TPipelineDeps, 'db' | 'logger'>,
   row: TAnalysisRow,
-  stored: { outcome: TAnalysisOutcome; steps: Record<string, TFetchStateEntry>; jobs: TAnalysisJob[]; clock: TStepClock },
+  stored: { outcome: TAnalysisOutcome; steps: Record<string, TFetchStateEntry>; jobs: TAnalysisJob[]; clock: TStepClock; verdicts?: TDecidedVerdicts },
 ): Promise<void> {
   const { outcome, clock } = stored;
   const now = Date.now();
@@ -46,9 +48,15 @@ export async function persistAnalysis(
         end_to_end_ms: now - row.createdAt.getTime(),
       },
     },
-    withProviderErrors(deps.logger, stored.steps, outcome.attempts),
+    withVerdictRequests(withProviderErrors(deps.logger, stored.steps, outcome.attempts), stored.verdicts),
     stored.jobs,
+    async (tx) => (stored.verdicts ? { result: await recordVerdicts(tx, row.id, stored.verdicts, outcome.result) } : undefined),
   );
+}
+
+/** The verdicts' GitLab requests (`verdict_requests`), beside the fetch steps. */
+function withVerdictRequests(steps: TStateToSave, verdicts: TDecidedVerdicts | undefined): TStateToSave {
+  return verdicts?.budget ? { ...steps, verdict_requests: verdicts.budget } : steps;
 }
 
 /**

@@ -5,6 +5,7 @@ import { claimAnalysis, createFingerprintCache, type TAnalysisRow } from '@cia/d
 import { classify, type TExcerpt, type TRuleMatch } from '@cia/log-intel';
 import { enqueuePostbackJobs } from '@cia/postback';
 import { buildAnalysisInput } from './build-analysis-input';
+import { decideVerdicts, type TDecidedVerdicts } from './decide-verdicts';
 import { excerptJobs, type TExcerpted } from './excerpt-jobs';
 import { fetchContext, type TFetched } from './fetch-context';
 import { persistAnalysis, persistForRetry, type TStepClock } from './persist-analysis';
@@ -40,8 +41,8 @@ export async function analyzeFailedPipeline(deps: TPipelineDeps, requestId: stri
 }
 
 /**
- * fetch → excerpt (+ mask) → classify → analyze → persist, for one analysis row already marked
- * running (claimAnalysis). Fetch steps, jobs and the result are stored in one transaction at the
+ * fetch → excerpt (+ mask) → classify → analyze, and beside it the verdicts (decide-verdicts.ts)
+ * → persist, for one analysis row already marked running (claimAnalysis). Fetch steps, jobs and the result are stored in one transaction at the
  * end; when the analysis fails, steps and jobs are stored for the retry.
  */
 export async function runAnalysis(deps: TPipelineDeps, row: TAnalysisRow): Promise<TRunOutcome> {
@@ -50,16 +51,19 @@ export async function runAnalysis(deps: TPipelineDeps, row: TAnalysisRow): Promi
   clock.fetched = clock.excerpted = Date.now();
   let excerpted: TExcerpted | undefined;
   let outcome: TAnalysisOutcome;
+  let verdicts: TDecidedVerdicts;
   try {
     excerpted = await excerptJobs(deps, fetched.ctx);
     clock.excerpted = Date.now();
-    outcome = await analyze(deps, row, fetched, excerpted, classifyJobs(excerpted.excerpts));
+    const ruleMatches = classifyJobs(excerpted.excerpts);
+    // Verdicts ask GitLab and our history while the analyzer works; they never throw.
+    [outcome, verdicts] = await Promise.all([analyze(deps, row, fetched, excerpted, ruleMatches), decideVerdicts(deps, row, fetched.ctx, excerpted.excerpts, ruleMatches)]);
   } catch (err) {
     await persistForRetry(deps, row, { steps: fetched.steps, jobs: excerpted?.jobs ?? [], attempts: err instanceof AnalysisFailedError ? err.attempts : undefined });
     throw err;
   }
   clock.analyzed = Date.now();
-  await persistAnalysis(deps, row, { outcome, steps: fetched.steps, jobs: excerpted.jobs, clock });
+  await persistAnalysis(deps, row, { outcome, steps: fetched.steps, jobs: excerpted.jobs, clock, verdicts });
   return { provider: outcome.provider, category: outcome.result.category, cacheHit: outcome.cacheHit };
 }
 
