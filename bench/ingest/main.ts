@@ -10,10 +10,10 @@
  * --profile: ingest runs with --cpu-prof; where its CPU time went is printed after the table.
  */
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '@cia/db/testing';
+import { freePort } from '@cia/logger';
 import { createTestPrefix } from '@cia/queue/testing';
 import { summarizeCpuProfiles } from '../e2e/cpu-profile';
 import { readCpuSeconds, spawnIngest, spawnService, type TServiceProcess } from '../drills/support/service-process';
@@ -31,17 +31,6 @@ const PROFILE_DIR = process.argv.includes('--profile') ? path.join(os.tmpdir(), 
 let pipelineSeq = 10_000_000;
 
 type TRun = { p50: number; p99: number; rps: number; non2xx: number; errors: number; sent: number; total: number; cpuMs: number };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitHealthy(url: string, service: TServiceProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {

@@ -1,5 +1,5 @@
 import type { TAnalysisResult, TExcerptLine } from '@cia/contracts';
-import type { TAnalysisInput, TInputFailedJob } from './analysis-input.schema';
+import type { TAnalysisInput, TInputFailedJob } from './analysis-input';
 import type { TFailureGroup } from './failure-groups';
 import type { TModelAnswer } from './model-answer.schema';
 

@@ -1,6 +1,6 @@
 import { baseJobName, type TCategory } from '@cia/contracts';
 import { fingerprint } from '@cia/log-intel';
-import type { TInputFailedJob } from './analysis-input.schema';
+import type { TInputFailedJob } from './analysis-input';
 
 /**
  * Failed jobs that failed the same way: copies of one job (parallel shards, parallel:matrix) whose

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { TAnalysisResult, TCategory, TExcerptLine } from '@cia/contracts';
 import { fingerprint } from '@cia/log-intel';
-import type { TAnalysisInput } from './analysis-input.schema';
+import type { TAnalysisInput } from './analysis-input';
 
 /**
  * The identity of a pipeline's failure: each failed job's log-intel fingerprint (job name,

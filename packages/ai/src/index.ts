@@ -1,11 +1,5 @@
 export { analyzePipeline, type TAnalyzeDeps, type TAnalysisOutcome } from './analyze-pipeline';
 export {
-  ZAnalysisInput,
-  ZInputFailedJob,
-  ZInputCommit,
-  ZInputMergeRequest,
-  ZTestFailure,
-  ZLogState,
   LOG_MISSING_REASONS,
   type TLogState,
   type TLogMissingReason,
@@ -14,7 +8,7 @@ export {
   type TInputCommit,
   type TInputMergeRequest,
   type TTestFailure,
-} from './analysis-input.schema';
+} from './analysis-input';
 export { ZModelAnswer, buildAnswerJsonSchema, ANSWER_SCHEMA_NAME, type TModelAnswer } from './model-answer.schema';
 export { parseAnswer, type TParsedAnswer } from './parse-answer';
 export { buildResult } from './build-result';

@@ -1,5 +1,5 @@
 import type { TSolution } from '@cia/contracts';
-import type { TInputFailedJob, TLogMissingReason } from './analysis-input.schema';
+import type { TInputFailedJob, TLogMissingReason } from './analysis-input';
 
 /** Why a job's log could not be analysed, and what to set so that it can be next time. */
 export type TLogGap = { finding: string; short: string; solution: TSolution };

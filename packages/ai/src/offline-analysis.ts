@@ -1,5 +1,5 @@
 import type { TCategory, TExcerptLine, TSolution } from '@cia/contracts';
-import type { TInputFailedJob } from './analysis-input.schema';
+import type { TInputFailedJob } from './analysis-input';
 import { logGap, type TLogGap } from './missing-log';
 import type { TModelAnswer } from './model-answer.schema';
 import type { TRuleHint } from './prompts/prompt-loader';

@@ -49,11 +49,16 @@ function inputWithPlantedSecrets() {
     'deploying with key ' + SECRETS.ciVariable,
     ...SAMPLE_LOGS.typescriptBuild.split('\n'),
   ].join('\n');
-  return buildSampleInput([{ id: 801, name: 'deploy', stage: 'deploy', log }], {
-    commit: { sha: 'a'.repeat(40), title: 'Fix deploy', message: `Fix deploy\n\nused token ${SECRETS.gitlabToken} to test, password=${SECRETS.dbPassword}` },
-    merge_request: { iid: 12, title: 'Deploy fix', description: `Run with DEPLOY_KEY=${SECRETS.ciVariable}` },
-    ci_config: `variables:\n  DB_PASSWORD: "${SECRETS.dbPassword}"\n  AWS_ACCESS_KEY_ID: ${SECRETS.awsKey}\ndeploy:\n  script: ./deploy.sh`,
-  });
+  // The log as the excerpt step hands it over: masked line by line with the service's secret values.
+  return buildSampleInput(
+    [{ id: 801, name: 'deploy', stage: 'deploy', log }],
+    {
+      commit: { sha: 'a'.repeat(40), title: 'Fix deploy', message: `Fix deploy\n\nused token ${SECRETS.gitlabToken} to test, password=${SECRETS.dbPassword}` },
+      merge_request: { iid: 12, title: 'Deploy fix', description: `Run with DEPLOY_KEY=${SECRETS.ciVariable}` },
+      ci_config: `variables:\n  DB_PASSWORD: "${SECRETS.dbPassword}"\n  AWS_ACCESS_KEY_ID: ${SECRETS.awsKey}\ndeploy:\n  script: ./deploy.sh`,
+    },
+    { secretValues: [SECRETS.ciVariable] },
+  );
 }
 
 test.each(['openai', 'anthropic', 'azure_openai'] as const)('secrets planted in logs, commit, MR and CI config never reach %s', async (provider) => {
@@ -77,11 +82,9 @@ test.each(['openai', 'anthropic', 'azure_openai'] as const)('secrets planted in 
 });
 
 test('the offline analyzer keeps planted secrets out of its evidence and result', async () => {
-  const input = inputWithPlantedSecrets();
-  // A secret on the very line a rule quotes as evidence.
-  input.failed_jobs[0]!.excerpt = input.failed_jobs[0]!.excerpt.map((l) =>
-    l.text.includes('TS2307') ? { ...l, text: `${l.text} (while using ${SECRETS.ciVariable} and ${SECRETS.gitlabToken})` } : l,
-  );
+  // A secret on the very line a rule quotes as evidence, masked by the excerpt step.
+  const log = SAMPLE_LOGS.typescriptBuild.replace(/^(.*TS2307.*)$/m, `$1 (while using ${SECRETS.ciVariable} and ${SECRETS.gitlabToken})`);
+  const input = buildSampleInput([{ id: 801, name: 'deploy', stage: 'deploy', log }], {}, { secretValues: [SECRETS.ciVariable] });
   const outcome = await analyzePipeline(input, { settings: settings({ DEFAULT_AI_PROVIDER: 'offline' }), secretValues: [SECRETS.ciVariable] });
 
   expect(outcome.result.source?.detail).toContain('typescript-compile-error');

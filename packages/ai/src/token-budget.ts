@@ -1,4 +1,5 @@
-import type { TExcerptLine } from '@cia/contracts';
+import type { TMaskedLine } from '@cia/contracts';
+import { truncateMasked } from '@cia/log-intel';
 
 /**
  * Characters per token for a provider-neutral estimate. English prose is about 4; logs (paths,
@@ -25,15 +26,15 @@ export function truncateText(text: string, maxTokens: number): string {
  * Fits excerpt lines into a token budget. Failures are reported at the end of a log, so the tail
  * is kept first, then the head for context; the lines removed from the middle are dropped whole.
  */
-export function fitExcerpt(lines: TExcerptLine[], maxTokens: number): TExcerptLine[] {
-  const cost = (l: TExcerptLine) => estimateTokens(l.text) + 3;
+export function fitExcerpt(lines: TMaskedLine[], maxTokens: number): TMaskedLine[] {
+  const cost = (l: TMaskedLine) => estimateTokens(l.text) + 3;
   let total = lines.reduce((n, l) => n + cost(l), 0);
   if (total <= maxTokens) return lines;
-  const clipped = lines.map((l) => (l.text.length > 2000 ? { line: l.line, text: `${l.text.slice(0, 2000)} [...]` } : l));
+  const clipped = lines.map((l) => (l.text.length > 2000 ? { line: l.line, text: truncateMasked(l.text, 2000, ' [...]') } : l));
   total = clipped.reduce((n, l) => n + cost(l), 0);
   if (total <= maxTokens) return clipped;
-  const tail: TExcerptLine[] = [];
-  const head: TExcerptLine[] = [];
+  const tail: TMaskedLine[] = [];
+  const head: TMaskedLine[] = [];
   let used = 0;
   let lo = 0;
   let hi = clipped.length - 1;

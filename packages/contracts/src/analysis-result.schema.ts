@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZFailedJob } from './failed-job.schema';
 import { ZJobVerdict } from './verdict.schema';
 
 /** Failure categories (SPEC §3). Renaming one breaks stored analyses and filters. */
@@ -26,10 +27,10 @@ export type TSeverity = z.infer<typeof ZSeverity>;
 export const ZExcerptLine = z.object({ line: z.number().int().min(1), text: z.string() });
 export type TExcerptLine = z.infer<typeof ZExcerptLine>;
 
+/** What the analysis found in one failed job: the job (by id, name and stage), its excerpt, the findings. */
 export const ZJobFinding = z.object({
-  job_id: z.number().int(),
-  name: z.string(),
-  stage: z.string(),
+  job_id: ZFailedJob.shape.id,
+  ...ZFailedJob.pick({ name: true, stage: true }).shape,
   excerpt: z.array(ZExcerptLine),
   findings: z.array(z.string()),
   /** Whose failure it is, with the evidence (absent from results stored before verdicts existed). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZAnalysisResult } from './analysis-result.schema';
+import { ZFailedJobRef, ZJobRef } from './failed-job.schema';
 
 export const ANALYSIS_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
 export const ZAnalysisStatus = z.enum(ANALYSIS_STATUSES);
@@ -29,18 +30,6 @@ export const ZMergeRequestRef = z.object({
 });
 export type TMergeRequestRef = z.infer<typeof ZMergeRequestRef>;
 
-/** One job of the pipeline as its Pipeline Hook lists it (every job, not only failed ones). */
-export const ZJobRef = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  stage: z.string(),
-  status: z.string(),
-  failure_reason: z.string().nullable(),
-  allow_failure: z.boolean(),
-  duration: z.number().nullable(),
-});
-export type TJobRef = z.infer<typeof ZJobRef>;
-
 export const ZPipelineRef = z.object({
   id: z.number().int(),
   iid: z.number().int().nullable().optional(),
@@ -58,20 +47,6 @@ export const ZPipelineRef = z.object({
   jobs: z.array(ZJobRef).optional(),
 });
 export type TPipelineRef = z.infer<typeof ZPipelineRef>;
-
-/** What the trigger told us about one failed job (before any fetching). */
-export const ZFailedJobRef = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  stage: z.string(),
-  status: z.string(),
-  failure_reason: z.string().nullable().optional(),
-  allow_failure: z.boolean().optional(),
-  web_url: z.string().nullable().optional(),
-  /** Lines of the log tail when the trigger carried them (GitLab's failure email does). */
-  log_tail: z.string().optional(),
-});
-export type TFailedJobRef = z.infer<typeof ZFailedJobRef>;
 
 export const ZUsage = z.object({
   input_tokens: z.number().int(),

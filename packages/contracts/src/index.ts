@@ -1,5 +1,6 @@
 export * from './analysis-result.schema';
 export * from './analysis.schema';
+export * from './failed-job.schema';
 export * from './jobs.schema';
 export * from './api-error.schema';
 export * from './incident-api.schema';
@@ -7,4 +8,5 @@ export * from './gitlab-webhook.schema';
 export * from './gitlab-job-name';
 export * from './pipeline-ref';
 export * from './link-policy';
+export * from './masked-text';
 export * from './verdict.schema';

@@ -26,6 +26,15 @@ function parseHttpUrl(url: string | null | undefined): URL | undefined {
   }
 }
 
+/**
+ * The href to render for a URL: an absolute http(s) URL without credentials, normalised by the URL
+ * parser (what is rendered is what was checked); undefined for anything else (`javascript:`,
+ * `data:`, relative paths), which is then shown as text.
+ */
+export function safeUrl(url: string | null | undefined): string | undefined {
+  return parseHttpUrl(url)?.href;
+}
+
 function isUnder(url: URL, base: string): boolean {
   const b = parseHttpUrl(base);
   if (!b || url.origin !== b.origin) return false;

@@ -48,32 +48,33 @@ async function verifyConnection(url: string): Promise<void> {
 
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '..', 'drizzle');
 
-/**
- * Opens PostgreSQL through node-postgres, or embedded PGlite when no URL is given. PGlite is one
- * process's files: its DATA_DIR is locked until close() (see data-dir-lock.ts).
- */
-export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase> {
-  if (options.databaseUrl) {
-    checkDatabaseUrl(options.databaseUrl);
-    if (options.verify !== false) await verifyConnection(options.databaseUrl);
-    const { Pool } = await import('pg');
-    const { drizzle } = await import('drizzle-orm/node-postgres');
-    const pool = new Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
-    // A restarting server kills idle clients; without a listener that error would crash the process.
-    pool.on('error', () => undefined);
-    const db = drizzle(pool, { schema }) as unknown as TDb;
-    return {
-      db,
-      kind: 'postgres',
-      ping: async () => {
-        await pool.query('select 1');
-      },
-      close: () => pool.end(),
-    };
-  }
+/** The database as services see it, over a client that answers `select 1` for the health check. */
+function databaseOf(kind: TDatabase['kind'], db: TDb, client: { query(text: string): Promise<unknown> }, close: () => Promise<void>): TDatabase {
+  return {
+    db,
+    kind,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close,
+  };
+}
+
+async function openPostgres(url: string, options: TDatabaseOptions): Promise<TDatabase> {
+  checkDatabaseUrl(url);
+  if (options.verify !== false) await verifyConnection(url);
+  const { Pool } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  // A restarting server kills idle clients; without a listener that error would crash the process.
+  pool.on('error', () => undefined);
+  return databaseOf('postgres', drizzle(pool, { schema }) as unknown as TDb, pool, () => pool.end());
+}
+
+/** PGlite is one process's files: its DATA_DIR is locked until close() (see data-dir-lock.ts). */
+async function openPglite(dataDir: string): Promise<TDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  const dataDir = options.dataDir ?? './.data';
   let dir = 'memory://';
   const lock = dataDir.startsWith('memory://') ? undefined : lockDataDir(dataDir);
   if (lock) {
@@ -87,19 +88,17 @@ export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase
     lock?.release();
     throw err;
   }
-  const db = drizzle(client, { schema }) as unknown as TDb;
-  return {
-    db,
-    kind: 'pglite',
-    ping: async () => {
-      await client.query('select 1');
-    },
-    close: async () => {
-      try {
-        await client.close();
-      } finally {
-        lock?.release();
-      }
-    },
+  const close = async () => {
+    try {
+      await client.close();
+    } finally {
+      lock?.release();
+    }
   };
+  return databaseOf('pglite', drizzle(client, { schema }) as unknown as TDb, client, close);
+}
+
+/** Opens PostgreSQL through node-postgres, or embedded PGlite when no URL is given. */
+export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.dataDir ?? './.data');
 }

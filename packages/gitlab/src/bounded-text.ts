@@ -7,7 +7,7 @@ export type TBoundedTextLimits = {
   headRatio?: number;
   /** Most bytes read from the source: past it reading stops and the log is cut (no limit when absent). */
   maxReadBytes?: number;
-  /** Most milliseconds spent reading (applied by the reader of a stream, see GitLabClient.readText). */
+  /** Most milliseconds spent reading (applied by the reader of a stream, see GitLabHttp.readText). */
   maxReadMs?: number;
 };
 

@@ -1,4 +1,4 @@
-export { GitLabClient, createGitLabClient, resolveApiBase, encodeProject, type TGitLabClientOptions, type TGitLabRetryEvent, type TProjectKey, type TTrace } from './gitlab.client';
+export { type GitLabClient, createGitLabClient, resolveApiBase, encodeProject, type TGitLabClientOptions, type TGitLabRetryEvent, type TProjectKey, type TTrace } from './gitlab.client';
 export { GitLabError, isGitLabError, GITLAB_ERROR_CODES, type TGitLabErrorCode } from './gitlab.errors';
 export { computeRetryDelayMs, readServerDelayMs } from './retry-delay';
 export { readBoundedText, type TBoundedText, type TBoundedTextLimits, type TReadStop } from './bounded-text';
@@ -22,5 +22,5 @@ export {
   ZGlNote,
   ZGlCommitComment,
 } from './gitlab.types';
-export { listPipelinesOf, compareCommits, listCommitDiffs, retryJob, ZGlCompare, ZGlDiff, type TGlCompare, type TGlDiff, type TPipelineScope } from './history.endpoints';
+export { ZGlCompare, ZGlDiff, type TGlCompare, type TGlDiff, type TPipelineScope } from './api/history.api';
 export { createHistoryFetch, type THistoryFetch, type THistoryFetchOptions, type THistoryBudget, type THistoryCommit, type TJobRun, type TPipelineRun } from './fetch/fetch-history';

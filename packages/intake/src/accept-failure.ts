@@ -5,10 +5,11 @@ import {
   registerFailure,
   type TDb,
   type TDeliveryRecord,
+  type TFailureReport,
   type TRegisterFailureInput,
   type TRegisterFailureOutcome,
 } from '@cia/db';
-import { createSecretMasker } from '@cia/log-intel';
+import { maskerFor, type TMasker } from '@cia/log-intel';
 import type { TLogger } from '@cia/logger';
 import { enqueue, type TQueues } from '@cia/queue';
 import { createFirstFailureWriter, type TFirstFailureWriter } from './first-failures';
@@ -35,28 +36,20 @@ function firstFailuresOf(deps: TIntakeDeps): TFirstFailureWriter {
 
 export type TAcceptOutcome = TRegisterFailureOutcome & { enqueued: boolean; redelivery?: boolean };
 
-/** One masker per list of secret values (a process has one: its configuration's), its expression built once. */
-const maskers = new WeakMap<readonly string[], (text: string) => string>();
-const NO_VALUES: readonly string[] = [];
-function maskerOf(values: readonly string[] = NO_VALUES): (text: string) => string {
-  let masker = maskers.get(values);
-  if (!masker) maskers.set(values, (masker = createSecretMasker({ extraValues: values })));
-  return masker;
-}
-
 /**
  * The intake masking point: free text a trigger carried, stored and shown later (the commit
  * title on the API and the results page, the merge request title, the failure email's job log
  * tails), is masked before it is written. Names and ids are kept as sent.
  */
-function maskTriggerText(input: TRegisterFailureInput, mask: (text: string) => string): TRegisterFailureInput {
-  const p = input.pipeline;
+function maskTriggerText(input: TFailureReport, mask: TMasker): TRegisterFailureInput {
+  const { commit_title, merge_request, ...p } = input.pipeline;
+  const orNull = (text: string | null) => (text === null ? null : mask(text));
   const pipeline = {
     ...p,
-    ...(p.commit_title ? { commit_title: mask(p.commit_title) } : {}),
-    ...(p.merge_request?.title ? { merge_request: { ...p.merge_request, title: mask(p.merge_request.title) } } : {}),
+    ...(commit_title !== undefined ? { commit_title: orNull(commit_title) } : {}),
+    ...(merge_request !== undefined ? { merge_request: merge_request && { ...merge_request, title: orNull(merge_request.title) } } : {}),
   };
-  const failedJobs = input.failedJobs.some((j) => j.log_tail) ? input.failedJobs.map((j) => (j.log_tail ? { ...j, log_tail: mask(j.log_tail) } : j)) : input.failedJobs;
+  const failedJobs = input.failedJobs.map(({ log_tail, ...job }) => (log_tail === undefined ? job : { ...job, log_tail: mask(log_tail) }));
   return { ...input, pipeline, failedJobs };
 }
 
@@ -70,10 +63,10 @@ function maskTriggerText(input: TRegisterFailureInput, mask: (text: string) => s
  */
 export async function acceptFailure(
   deps: TIntakeDeps,
-  rawInput: TRegisterFailureInput,
+  rawInput: TFailureReport,
   options: { delayMs?: number; delivery?: TDeliveryRecord } = {},
 ): Promise<TAcceptOutcome> {
-  const input = maskTriggerText(rawInput, maskerOf(deps.secretValues));
+  const input = maskTriggerText(rawInput, maskerFor(deps.secretValues));
   const first = await firstFailuresOf(deps).submit({ input, delivery: options.delivery, delayMs: options.delayMs });
   if (first) return { requestId: first.requestId, analysisId: first.analysisId, created: true, status: 'queued', enqueued: first.enqueued };
   if (options.delivery?.idempotencyKey) {

@@ -1,6 +1,6 @@
-import type { TExcerptLine } from '@cia/contracts';
+import type { TMaskedLine, TMaskedText } from '@cia/contracts';
 import { CORE_SCORE, lineWeight, ownPriorities, spreadPriorities, type TStored } from './line-priority';
-import { createSecretMasker } from './mask';
+import { maskerFor } from './mask';
 import type { TExcerpt, TExcerptBlock } from './types';
 import { comparisonKey } from './volatile';
 
@@ -12,7 +12,7 @@ export type TBlock = { lines: TStored[]; lastCore: number; holdUntil: number; be
 /** What one pass over a log leaves for ranking. */
 export type TScannedLog = { blocks: TBlock[]; failedSteps: Set<number>; totalLines: number; sections: string[] };
 
-export type TSelectOptions = { maxLines: number; maxChars: number; extraSecrets: readonly string[] };
+export type TSelectOptions = { maxLines: number; maxChars: number; extraSecrets?: readonly string[] };
 
 const STRONG_SCORE = 9;
 /**
@@ -74,8 +74,8 @@ export function selectLines(log: TScannedLog, ranked: Map<number, TRanked>, opti
   // when the budget has room. The floor ignores the baseline, so a baseline never shrinks the excerpt.
   const floor = all.reduce((max, r) => Math.max(max, r.priority), 0) * MIN_RELATIVE_PRIORITY;
   const order = all.filter((r) => r.priority >= floor).sort(byRank);
-  const mask = createSecretMasker({ extraValues: options.extraSecrets });
-  const chosen: { line: number; masked: string; priority: number; kind: string; section: number }[] = [];
+  const mask = maskerFor(options.extraSecrets);
+  const chosen: { line: number; masked: TMaskedText; priority: number; kind: string; section: number }[] = [];
   let chars = 0;
   let truncated = false;
   // A line repeated word for word tells nothing new: the first (highest ranked) copy is enough.
@@ -98,7 +98,7 @@ export function selectLines(log: TScannedLog, ranked: Map<number, TRanked>, opti
     chosen.push({ line: r.line, masked, priority: r.priority, kind: r.kind, section: r.section });
   }
   chosen.sort((a, b) => a.line - b.line);
-  const lines: TExcerptLine[] = chosen.map((c) => ({ line: c.line, text: c.masked }));
+  const lines: TMaskedLine[] = chosen.map((c) => ({ line: c.line, text: c.masked }));
   const blocks: TExcerptBlock[] = [];
   for (const c of chosen) {
     const last = blocks.at(-1);

@@ -1,6 +1,7 @@
 import { readBaseline } from './baseline';
 import { CORE_SCORE, rankLines, selectLines, type TBlock, type TScannedLog, type TSelectOptions, type TStored } from './excerpt-rank';
-import { NOISE_RE, REPORT_START_RE, TOOL_ADVICE_RE } from './failure-patterns';
+import { FailureBlocks } from './excerpt-blocks';
+import { NOISE_RE, TOOL_ADVICE_RE } from './failure-patterns';
 import { HotScanner } from './hot-scanner';
 import { forEachBufferOfLines, MAX_LINE_BYTES } from './line-reader';
 import { lineBody, scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
@@ -13,16 +14,12 @@ export const DEFAULT_MAX_CHARS = 12_000;
 export const DEFAULT_CONTEXT_LINES = 50;
 
 /** Bounds that keep memory flat whatever the log size. */
-const MAX_STORED_LINES = 10_000;
-const MAX_BLOCK_LINES = 2_000;
 const MAX_REPEAT_KEYS = 100_000;
 /** A line kept in the excerpt is cut to this length: one line must not eat the whole budget. */
 const MAX_EXCERPT_LINE_CHARS = 2_000;
 const STEP_TAIL_LINES = 20;
 /** The runner's line naming the step that exited non-zero: short, and always worth its place. */
 const STEP_EXIT_SCORE = 10;
-/** How far a block stays open after the start of a failure report, whatever the lines look like. */
-const REPORT_HOLD_LINES = 120;
 const FALLBACK_TAIL_LINES = 40;
 /** Step/section changes remembered for dating context lines (only recent ones are ever asked). */
 const MAX_MARKS = 256;
@@ -40,7 +37,7 @@ export async function excerptLog(input: TLogInput, options: TExcerptOptions = {}
     maxLines: options.maxLines ?? DEFAULT_MAX_LINES,
     maxChars: options.maxChars ?? DEFAULT_MAX_CHARS,
     baseline,
-    extraSecrets: options.extraSecrets ?? [],
+    extraSecrets: options.extraSecrets,
   });
 }
 
@@ -61,25 +58,23 @@ export class ExcerptBuilder {
   private readonly recent = new Map<number, TStored>();
   /** Where the step or section changed (only hot lines change them), to date context lines. */
   private readonly marks: { line: number; step: number; section: number }[] = [{ line: 0, step: 0, section: -1 }];
-  private readonly blocks: TBlock[] = [];
-  private storedLines = 0;
+  private readonly blocks: FailureBlocks;
   private step = 0;
   private stepStartLine = 0;
-  private readonly failedSteps = new Set<number>();
   private readonly repeats = new Map<number, number>();
   private readonly sections: string[] = [];
   private readonly sectionIds = new Map<string, number>();
   private readonly sectionStack: number[] = [];
   private inPrivateKey = false;
-  private blockOpen = false;
 
   constructor(private readonly contextLines: number) {
     this.ringSize = Math.max(contextLines, STEP_TAIL_LINES, FALLBACK_TAIL_LINES);
+    this.blocks = new FailureBlocks(contextLines);
   }
 
   /** Lines currently held (context tail, recent and block lines): bounded by construction. */
   get retainedLines(): number {
-    return this.tail.length + this.recent.size + this.storedLines;
+    return this.tail.length + this.recent.size + this.blocks.lineCount;
   }
 
   /** One line, without its line end. */
@@ -104,16 +99,13 @@ export class ExcerptBuilder {
       const nl = view.indexOf('\n', pos);
       if (nl < 0) break;
       const lineNo = ++this.lineNo;
-      if (this.blockOpen) {
-        const open = this.blocks.at(-1) as TBlock;
-        if (lineNo > this.keepOpenUntil(open) || open.lines.length >= MAX_BLOCK_LINES) this.closeBlock(open);
-      }
+      this.blocks.closeIfDone(lineNo);
       let isHot = false;
       if (nextHot < nl) {
         isHot = true;
         nextHot = hot.next(nl + 1);
       }
-      if (isHot || this.blockOpen || this.inPrivateKey) {
+      if (isHot || this.blocks.openBlock || this.inPrivateKey) {
         this.lineStart = pos;
         this.pushLine(buf.toString('utf8', pos, Math.min(nl, pos + MAX_LINE_BYTES)), lineNo, isHot);
       }
@@ -129,15 +121,13 @@ export class ExcerptBuilder {
   private pushLine(raw: string, lineNo: number, isHot: boolean): void {
     const stored = isHot || this.inPrivateKey ? this.storeLine(raw, lineNo) : this.toStored(raw, lineNo);
     this.remember(stored);
-    if (this.blockOpen) {
-      this.addToBlock(this.blocks.at(-1) as TBlock, stored);
+    const open = this.blocks.openBlock;
+    if (open) {
+      this.blocks.add(open, stored);
     } else if (stored.score >= CORE_SCORE) {
+      const from = Math.max(this.blocks.lastStoredLine() + 1, lineNo - this.contextLines, 1);
       const block: TBlock = { lines: [], lastCore: lineNo, holdUntil: 0, best: 0, step: stored.step, open: true };
-      const from = Math.max(this.lastStoredLine() + 1, lineNo - this.contextLines, 1);
-      for (const c of this.contextBefore(lineNo, lineNo - from)) this.addToBlock(block, c);
-      this.addToBlock(block, stored);
-      this.blocks.push(block);
-      this.blockOpen = true;
+      this.blocks.start(block, [...this.contextBefore(lineNo, lineNo - from), stored]);
     }
   }
 
@@ -245,10 +235,10 @@ export class ExcerptBuilder {
   }
 
   finish(options: TFinishOptions): TExcerpt {
-    const open = this.blocks.at(-1);
-    if (open?.open) this.closeBlock(open);
-    if (!this.blocks.some((b) => b.best >= CORE_SCORE)) this.addFallbackTail();
-    const log: TScannedLog = { blocks: this.blocks, failedSteps: this.failedSteps, totalLines: this.lineNo, sections: this.sections };
+    const open = this.blocks.openBlock;
+    if (open) this.blocks.close(open);
+    if (!this.blocks.hasFailureLine()) this.addFallbackTail();
+    const log: TScannedLog = { blocks: this.blocks.list, failedSteps: this.blocks.failedSteps, totalLines: this.lineNo, sections: this.sections };
     return selectLines(log, rankLines(log, options.baseline), options);
   }
 
@@ -262,39 +252,9 @@ export class ExcerptBuilder {
     return id;
   }
 
-  private lastStoredLine(): number {
-    return this.blocks.at(-1)?.lines.at(-1)?.line ?? 0;
-  }
-
-  private addToBlock(block: TBlock, stored: TStored): void {
-    block.lines.push(stored);
-    this.storedLines++;
-    if (stored.score >= CORE_SCORE) {
-      block.lastCore = stored.line;
-      block.best = Math.max(block.best, stored.score);
-    }
-    if (stored.score > 0 && REPORT_START_RE.test(lineBody(stored.text).body)) block.holdUntil = Math.max(block.holdUntil, stored.line + REPORT_HOLD_LINES);
-  }
-
-  /** The last line an open block takes: context after its last failure line, or the end of a report. */
-  private keepOpenUntil(block: TBlock): number {
-    return Math.max(block.lastCore + this.contextLines, block.holdUntil);
-  }
-
-  private closeBlock(block: TBlock): void {
-    block.open = false;
-    this.blockOpen = false;
-    // Trailing context past the last failure line is kept only up to the context width.
-    while (block.lines.length > 0 && (block.lines.at(-1)?.line ?? 0) > this.keepOpenUntil(block)) {
-      block.lines.pop();
-      this.storedLines--;
-    }
-    this.evictIfNeeded();
-  }
-
   /** The last lines of a step that exited non-zero explain it even when no line looks like an error. */
   private markStepFailed(exitLine: TStored): void {
-    this.failedSteps.add(this.step);
+    this.blocks.failedSteps.add(this.step);
     exitLine.score = Math.max(exitLine.score, STEP_EXIT_SCORE);
     exitLine.kind = exitLine.kind || 'job';
     const tail = this.contextBefore(exitLine.line, Math.min(this.ringSize, exitLine.line - this.stepStartLine))
@@ -307,45 +267,22 @@ export class ExcerptBuilder {
       }
     }
     const first = tail[0];
-    if (first === undefined || first.line <= this.lastStoredLine()) return;
-    if (this.blockOpen) return;
-    const block: TBlock = { lines: [], lastCore: first.line, holdUntil: 0, best: 0, step: this.step, open: true };
-    for (const r of tail) this.addToBlock(block, r);
-    this.blocks.push(block);
-    this.blockOpen = true;
+    if (first === undefined || first.line <= this.blocks.lastStoredLine()) return;
+    if (this.blocks.openBlock) return;
+    this.blocks.start({ lines: [], lastCore: first.line, holdUntil: 0, best: 0, step: this.step, open: true }, tail);
   }
 
   private addFallbackTail(): void {
-    const after = this.lastStoredLine();
+    const after = this.blocks.lastStoredLine();
     const tail = this.contextBefore(this.lineNo + 1, this.ringSize)
       .filter((r) => r.text.trim().length > 0 && r.line > after)
       .slice(-FALLBACK_TAIL_LINES);
     if (tail.length === 0) return;
-    const block: TBlock = { lines: [], lastCore: 0, holdUntil: 0, best: 0, step: this.step, open: false };
     for (const r of tail) {
       r.score = Math.max(r.score, 1);
       r.kind = r.kind || 'tail';
-      this.addToBlock(block, r);
     }
-    this.blocks.push(block);
-  }
-
-  private evictIfNeeded(): void {
-    while (this.storedLines > MAX_STORED_LINES && this.blocks.length > 1) {
-      let worst = -1;
-      let worstValue = Infinity;
-      for (let i = 0; i < this.blocks.length - 1; i++) {
-        const b = this.blocks[i];
-        if (b === undefined) continue;
-        const value = b.best + (this.failedSteps.has(b.step) ? 10 : 0) + i / this.blocks.length;
-        if (value < worstValue) {
-          worstValue = value;
-          worst = i;
-        }
-      }
-      const [removed] = this.blocks.splice(worst, 1);
-      this.storedLines -= removed?.lines.length ?? 0;
-    }
+    this.blocks.start({ lines: [], lastCore: 0, holdUntil: 0, best: 0, step: this.step, open: false }, tail);
   }
 }
 

@@ -8,7 +8,8 @@ export type {
   TRuleMatch,
 } from './types';
 export { excerptLog, DEFAULT_MAX_CHARS, DEFAULT_MAX_LINES, DEFAULT_CONTEXT_LINES } from './excerpt';
-export { createSecretMasker, maskSecrets, MIN_SECRET_LENGTH } from './mask';
+export { createSecretMasker, maskerFor, maskJson, maskSecrets, truncateMasked, MIN_SECRET_LENGTH } from './mask';
+export { maskDeep, type TMaskedLine, type TMaskedText, type TMasker } from '@cia/contracts';
 export { classify } from './classify';
 export { loadRules, ZRule, type TRule } from './knowledge-base';
 export { fingerprint } from './fingerprint';

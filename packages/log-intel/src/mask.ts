@@ -21,6 +21,7 @@ import {
   WEAK_ASSIGNMENT_RE,
 } from './mask-rules';
 import { ANSI_RE } from './normalize';
+import { maskDeep, type TMasker, type TMaskedText } from '@cia/contracts';
 import type { TMaskOptions } from './types';
 
 export { MIN_SECRET_LENGTH } from './exact-values';
@@ -160,9 +161,9 @@ function maskAssignments(input: string): string {
 }
 
 /** A masking function for many texts with the same caller-provided values (their expression built once). */
-export function createSecretMasker(options: TMaskOptions = {}): (text: string) => string {
+export function createSecretMasker(options: TMaskOptions = {}): TMasker {
   const exact = exactValuesRegExp(options.extraValues ?? []);
-  return (input: string): string => {
+  const mask = (input: string): TMaskedText => {
     let text = input.includes('\x1b') ? input.replace(ANSI_RE, '') : input;
     if (exact !== undefined) text = text.replace(exact, placeholder('secret_value'));
     if (ANY_TOKEN_RE.test(text)) for (const [kind, re] of TOKEN_RULES) text = text.replace(re, placeholder(kind));
@@ -173,8 +174,23 @@ export function createSecretMasker(options: TMaskOptions = {}): (text: string) =
       isSchemeCredential(scheme, value) ? `${scheme}${sp}${placeholder('bearer_token')}` : m,
     );
     text = maskCommandLine(text);
-    return maskAssignments(text);
+    // The one place a TMaskedText is made: what comes out of here has been masked.
+    return maskAssignments(text) as TMaskedText;
   };
+  return mask as TMasker;
+}
+
+const maskers = new WeakMap<readonly string[], TMasker>();
+const NO_VALUES: readonly string[] = [];
+
+/**
+ * The masker of a list of exact secret values, built once per list: a process has one list (its
+ * configuration's, secretValuesOf(config)), so every boundary shares one compiled expression.
+ */
+export function maskerFor(values: readonly string[] = NO_VALUES): TMasker {
+  let masker = maskers.get(values);
+  if (!masker) maskers.set(values, (masker = createSecretMasker({ extraValues: values })));
+  return masker;
 }
 
 /**
@@ -186,6 +202,19 @@ export function createSecretMasker(options: TMaskOptions = {}): (text: string) =
  * ANSI codes are removed first so a secret split by colour codes is still found. Masking its own
  * output changes nothing.
  */
-export function maskSecrets(text: string, options: TMaskOptions = {}): string {
+export function maskSecrets(text: string, options: TMaskOptions = {}): TMaskedText {
   return createSecretMasker(options)(text);
+}
+
+/** A JSON body (Slack, the generic webhook) whose every string is masked: valid JSON whatever the masks replace. */
+export function maskJson(value: unknown, mask: TMasker): TMaskedText {
+  return JSON.stringify(maskDeep(value, mask)) as TMaskedText;
+}
+
+/**
+ * The first `maxChars` characters of a masked text, and `suffix` (ours, holding no secret) when
+ * cut: taking characters away cannot reveal a secret, so the head of a masked text is masked.
+ */
+export function truncateMasked(text: TMaskedText, maxChars: number, suffix: string): TMaskedText {
+  return text.length <= maxChars ? text : (`${text.slice(0, maxChars)}${suffix}` as TMaskedText);
 }

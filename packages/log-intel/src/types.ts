@@ -1,4 +1,4 @@
-import type { TCategory, TExcerptLine, TSeverity, TSolution } from '@cia/contracts';
+import type { TCategory, TExcerptLine, TMaskedLine, TSeverity, TSolution } from '@cia/contracts';
 
 export type TLogInput = string | NodeJS.ReadableStream;
 
@@ -19,7 +19,7 @@ export type TExcerptBlock = { start: number; end: number; score: number; kind: s
 
 export type TExcerpt = {
   /** Masked, normalised lines in log order, with their 1-based line numbers in the original log. */
-  lines: TExcerptLine[];
+  lines: TMaskedLine[];
   totalLines: number;
   /** True when lines that scored as failure evidence did not fit the budget. */
   truncated: boolean;

@@ -10,4 +10,3 @@ export { buildSlackMessage, sendSlackNotification } from './slack.notifier';
 export { buildWebhookPayload, sendWebhookNotification, WEBHOOK_EVENT } from './webhook.notifier';
 export { signBody, verifySignature, SIGNATURE_HEADER } from './signature';
 export { NotifyError } from './http-post';
-export { maskDeep, maskText } from './mask-outgoing';

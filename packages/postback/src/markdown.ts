@@ -1,3 +1,5 @@
+import { safeUrl } from '@cia/contracts';
+
 /**
  * Text from logs and from a model goes into GitLab Markdown, where `@name` notifies people, `#1`,
  * `!2`, `~bug`, `%v1`, `&3`, `$4` and `[vulnerability:5]` become references (and "mentioned in"
@@ -66,20 +68,10 @@ export function codeBlock(text: string, language = ''): string {
   return `${fence}${language}\n${text.replace(/\n+$/, '')}\n${fence}`;
 }
 
-/** Only http(s) links; anything else is dropped rather than rendered. */
-export function safeUrl(url: string | null | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString().replace(/\)/g, '%29').replace(/ /g, '%20') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A link when the URL is allowed (see link-policy.ts in @cia/contracts), else the text alone. */
 export function link(text: string, url: string | null | undefined, allowed: (url: string) => boolean): string {
-  const href = url && allowed(url) ? safeUrl(url) : undefined;
+  // `)` would end the markdown link early.
+  const href = url && allowed(url) ? safeUrl(url)?.replace(/\)/g, '%29').replace(/ /g, '%20') : undefined;
   return href ? `[${escapeLinkText(text)}](${href})` : escapeLinkText(text);
 }
 

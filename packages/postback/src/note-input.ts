@@ -24,10 +24,7 @@ export async function buildNoteInput(db: TDb, settings: TLinkSettings, row: TAna
   const stored = await listAnalysisJobs(db, row.id);
   const path = linkPath(row, project);
   const jobUrl = (id: number) => gitlabPageUrl(settings.gitlabBaseUrl, path, 'jobs', id) ?? null;
-  const jobs =
-    stored.length > 0
-      ? stored.map((j) => ({ id: j.jobId, name: j.name, stage: j.stage, webUrl: jobUrl(j.jobId), failureReason: j.failureReason }))
-      : row.failedJobs.map((j) => ({ id: j.id, name: j.name, stage: j.stage, webUrl: jobUrl(j.id), failureReason: j.failure_reason }));
+  const jobs = (stored.length > 0 ? stored : row.failedJobs).map((j) => ({ id: j.id, name: j.name, stage: j.stage, web_url: jobUrl(j.id), failure_reason: j.failure_reason }));
   return {
     requestId: row.requestId,
     project: { ...row.project, path: project?.path ?? row.project.path, web_url: path ? `${settings.gitlabBaseUrl.replace(/\/+$/, '')}/${path}` : null },

@@ -1,3 +1,5 @@
+import type { TMaskedText } from '@cia/log-intel';
+
 /** Where a note goes: the merge request of the pipeline, else its commit. */
 export type TNoteTarget = { kind: 'mr'; iid: number } | { kind: 'commit'; sha: string };
 
@@ -11,7 +13,8 @@ export function noteMarker(target: TNoteTarget): string {
   return `<!-- ci-analyst:${targetKey(target)} -->`;
 }
 
-export function withMarker(target: TNoteTarget, body: string): string {
+/** The note as posted: our marker, then the masked body (the marker stays as written, whatever the masker would make of a sha). */
+export function withMarker(target: TNoteTarget, body: TMaskedText): string {
   return `${noteMarker(target)}\n${body}`;
 }
 

@@ -1,7 +1,7 @@
 import { claimPostedNote, findPostedNote, savePostedNote, setPostedNoteState, type TAnalysisRow, type TDb, type TPostedNote, type TPostedNoteKey } from '@cia/db';
 import { isGitLabError, type GitLabClient } from '@cia/gitlab';
 import { gitlabPageUrl, type TPipelineFixedPayload } from '@cia/contracts';
-import { maskText } from './mask-outgoing';
+import { maskNote } from './mask-outgoing';
 import { hasResult, buildNoteInput } from './note-input';
 import { hasMarker, slackTargetKey, targetKey, withMarker, type TNoteTarget } from './note-marker';
 import { confirmPipeline, pipelineMergeRequests, resolveNoteTarget } from './note-target';
@@ -65,7 +65,7 @@ export async function postAnalysisNote(deps: TNoteDeps, row: TAnalysisRow): Prom
     return skipped(`the note already shows the newer pipeline ${shown}`, key.target);
   }
   const input = await buildNoteInput(deps.db, deps.settings, row, permission.project);
-  const body = withMarker(target, maskText(renderFailureNote(input), deps.settings.maskValues));
+  const body = withMarker(target, maskNote(renderFailureNote(input), deps.settings.maskValues));
   const save = (noteId: number) =>
     savePostedNote(deps.db, { ...key, noteId, analysisId: row.id, fingerprint: row.fingerprint, state: 'failing', pipelineId: row.pipelineId });
 
@@ -155,7 +155,7 @@ async function markMergeRequestsFixed(deps: TNoteDeps, event: TPipelineFixedPayl
         ? renderFixedNote(await buildNoteInput(deps.db, deps.settings, posted.analysis, project), fixedBy)
         : `### :white_check_mark: Fixed: pipeline #${event.pipeline_id} passed`;
     try {
-      await gitlab.updateMergeRequestNote(event.project_id, iid, posted.noteId, withMarker(target, maskText(rendered, deps.settings.maskValues)));
+      await gitlab.updateMergeRequestNote(event.project_id, iid, posted.noteId, withMarker(target, maskNote(rendered, deps.settings.maskValues)));
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

@@ -1,3 +1,4 @@
+import { maskSecrets } from '@cia/log-intel';
 import { hasMarker, noteMarker, withMarker } from './note-marker';
 import { NOTE_MAX_CHARS, renderFailureNote, renderFixedNote, type TNoteInput } from './render-note';
 import { sampleResult } from './testing/postback-fixtures';
@@ -9,7 +10,7 @@ function input(overrides: Partial<TNoteInput> = {}): TNoteInput {
     project: { id: 1, path: 'group/app' },
     pipeline: { id: 77, ref: 'feature', sha: 'abc', url: 'http://gitlab.example/group/app/-/pipelines/77' },
     result: sampleResult(),
-    jobs: [{ id: 380, name: 'install', stage: 'build', webUrl: 'http://gitlab.example/jobs/380', failureReason: 'script_failure' }],
+    jobs: [{ id: 380, name: 'install', stage: 'build', web_url: 'http://gitlab.example/jobs/380', failure_reason: 'script_failure' }],
     resultsUrl: 'https://ci.example/ui/analyses/req-1',
     links: { gitlabBaseUrl: 'http://gitlab.example', docHosts: ['docs.gitlab.com', 'nodejs.org'], publicUrl: 'https://ci.example' },
     ...overrides,
@@ -95,7 +96,7 @@ test('documentation links are rendered only for https documentation hosts', () =
 });
 
 test('links a trigger carried to other hosts are dropped, their text kept', () => {
-  const note = renderFailureNote(input({ pipeline: { id: 77, ref: 'feature', sha: 'abc', url: 'https://phish.example/-/pipelines/77' }, jobs: [{ id: 380, name: 'install', stage: 'build', webUrl: 'https://phish.example/jobs/380' }] }));
+  const note = renderFailureNote(input({ pipeline: { id: 77, ref: 'feature', sha: 'abc', url: 'https://phish.example/-/pipelines/77' }, jobs: [{ id: 380, name: 'install', stage: 'build', web_url: 'https://phish.example/jobs/380' }] }));
   expect(note).not.toContain('phish.example');
   expect(note).toContain('- install (stage `build`)');
 });
@@ -108,7 +109,7 @@ test('a huge analysis still fits well under the note size limit', () => {
     solutions: Array.from({ length: 20 }, (_, i) => ({ title: `fix ${i} ${long}`, steps: Array.from({ length: 30 }, () => long), commands: Array.from({ length: 30 }, () => long) })),
     failed_jobs: Array.from({ length: 50 }, (_, i) => ({ job_id: i, name: `job ${i}`, stage: 's', excerpt: Array.from({ length: 100 }, (_, n) => ({ line: n + 1, text: long })), findings: [long] })),
   });
-  const jobs = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `job ${i}`, stage: 's', webUrl: `http://gitlab.example/jobs/${i}` }));
+  const jobs = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `job ${i}`, stage: 's', web_url: `http://gitlab.example/jobs/${i}` }));
   expect(renderFailureNote(input({ result, jobs })).length).toBeLessThanOrEqual(NOTE_MAX_CHARS);
   expect(renderFixedNote(input({ result, jobs }), { pipelineId: 78 }).length).toBeLessThanOrEqual(NOTE_MAX_CHARS);
 });
@@ -121,7 +122,7 @@ test('the fixed note names the passing pipeline and folds the old analysis away'
 });
 
 test('the marker identifies the target and only a note starting with it', () => {
-  const body = withMarker({ kind: 'mr', iid: 7 }, 'hello');
+  const body = withMarker({ kind: 'mr', iid: 7 }, maskSecrets('hello'));
   expect(hasMarker(body, { kind: 'mr', iid: 7 })).toBe(true);
   expect(hasMarker(body, { kind: 'mr', iid: 70 })).toBe(false);
   expect(hasMarker(`> ${noteMarker({ kind: 'mr', iid: 7 })}`, { kind: 'mr', iid: 7 })).toBe(false);

@@ -1,4 +1,4 @@
-import { allowedDocumentationLinks, isAllowedLink, type TAnalysisResult, type TLinkPolicy, type TPipelineRef, type TProjectRef } from '@cia/contracts';
+import { allowedDocumentationLinks, isAllowedLink, type TAnalysisResult, type TFailedJob, type TLinkPolicy, type TPipelineRef, type TProjectRef } from '@cia/contracts';
 import { code, codeBlock, escapeInline, link, truncate } from './markdown';
 
 /** GitLab refuses notes over 1,000,000 characters; a note people read should be far shorter. */
@@ -9,7 +9,8 @@ const MAX_COMMANDS = 8;
 const MAX_JOBS = 10;
 const MAX_EXCERPT_LINES = 12;
 
-export type TNoteJob = { id: number; name: string; stage: string; webUrl?: string | null; failureReason?: string | null };
+/** A failed job as a note names it; its link and reason when known. */
+export type TNoteJob = Pick<TFailedJob, 'id' | 'name' | 'stage'> & Partial<Pick<TFailedJob, 'web_url' | 'failure_reason'>>;
 
 export type TNoteInput = {
   requestId: string;
@@ -52,8 +53,8 @@ function renderJobs(input: TNoteInput): string[] {
   const jobs: TNoteJob[] = input.jobs.length > 0 ? input.jobs : input.result.failed_jobs.map((j) => ({ id: j.job_id, name: j.name, stage: j.stage }));
   const lines = ['#### Failed jobs', ''];
   for (const job of jobs.slice(0, MAX_JOBS)) {
-    const reason = job.failureReason ? ` — ${escapeInline(job.failureReason.replace(/_/g, ' '), 80)}` : '';
-    lines.push(`- ${linkTo(input, job.name, job.webUrl)} (stage ${code(truncate(job.stage, 60))})${reason}`);
+    const reason = job.failure_reason ? ` — ${escapeInline(job.failure_reason.replace(/_/g, ' '), 80)}` : '';
+    lines.push(`- ${linkTo(input, job.name, job.web_url)} (stage ${code(truncate(job.stage, 60))})${reason}`);
     const finding = byId.get(job.id)?.findings[0];
     if (finding) lines.push(`  - ${escapeInline(finding, 240)}`);
   }

@@ -1,6 +1,6 @@
 import { isAllowedLink } from '@cia/contracts';
 import { postJson } from './http-post';
-import { maskDeep } from './mask-outgoing';
+import { maskBody } from './mask-outgoing';
 import type { TNoteInput } from './render-note';
 
 /** Slack mrkdwn: `&`, `<` and `>` are control characters (links, `<!channel>` mentions). */
@@ -20,7 +20,7 @@ export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
   const project = input.project.path ?? `project ${input.project.id}`;
   const headline = `${project}: pipeline #${pipeline.id} failed (${result.category}, ${Math.round(result.confidence * 100)}% confidence)`;
   const fix = result.solutions[0];
-  const jobs = input.jobs.slice(0, 5).map((j) => slackLink(input, j.webUrl, j.name)).join(', ');
+  const jobs = input.jobs.slice(0, 5).map((j) => slackLink(input, j.web_url, j.name)).join(', ');
   const links = [input.resultsUrl ? slackLink(input, input.resultsUrl, 'Full analysis') : undefined, slackLink(input, pipeline.url, `Pipeline #${pipeline.id}`)].filter(Boolean).join(' · ');
   const lines = [`*${escapeSlack(headline, 200)}*`, `*Root cause:* ${escapeSlack(result.root_cause, 800)}`];
   if (fix) lines.push(`*Fix:* ${escapeSlack(fix.title, 200)}${fix.commands?.[0] ? `\n\`${escapeSlack(fix.commands[0].replace(/`/g, "'"), 200)}\`` : ''}`);
@@ -35,6 +35,6 @@ export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
 }
 
 export async function sendSlackNotification(url: string, input: TNoteInput, options: { maskValues: readonly string[]; timeoutMs: number }): Promise<void> {
-  const body = JSON.stringify(maskDeep(buildSlackMessage(input), options.maskValues));
+  const body = maskBody(buildSlackMessage(input), options.maskValues);
   await postJson('slack', url, body, {}, options.timeoutMs);
 }

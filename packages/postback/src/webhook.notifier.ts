@@ -1,5 +1,5 @@
 import { postJson } from './http-post';
-import { maskDeep } from './mask-outgoing';
+import { maskBody } from './mask-outgoing';
 import type { TNoteInput } from './render-note';
 import { SIGNATURE_HEADER, signBody } from './signature';
 
@@ -16,7 +16,7 @@ export function buildWebhookPayload(input: TNoteInput, meta: { deliveryId: strin
     results_url: input.resultsUrl ?? null,
     project: input.project,
     pipeline: input.pipeline,
-    failed_jobs: input.jobs.map((j) => ({ job_id: j.id, name: j.name, stage: j.stage, web_url: j.webUrl ?? null, failure_reason: j.failureReason ?? null })),
+    failed_jobs: input.jobs.map((j) => ({ job_id: j.id, name: j.name, stage: j.stage, web_url: j.web_url ?? null, failure_reason: j.failure_reason ?? null })),
     result: {
       summary: result.summary,
       root_cause: result.root_cause,
@@ -35,6 +35,6 @@ export async function sendWebhookNotification(
   input: TNoteInput,
   options: { secretKey: string; deliveryId: string; maskValues: readonly string[]; timeoutMs: number; now?: Date },
 ): Promise<void> {
-  const body = JSON.stringify(maskDeep(buildWebhookPayload(input, { deliveryId: options.deliveryId, sentAt: options.now ?? new Date() }), options.maskValues));
+  const body = maskBody(buildWebhookPayload(input, { deliveryId: options.deliveryId, sentAt: options.now ?? new Date() }), options.maskValues);
   await postJson('webhook', url, body, { [SIGNATURE_HEADER]: signBody(options.secretKey, body), 'X-CI-Analyst-Event': WEBHOOK_EVENT, 'X-CI-Analyst-Delivery': options.deliveryId }, options.timeoutMs);
 }

@@ -1,1 +1,2 @@
-export { freePort, startPrivateRedis, type TPrivateRedis } from './private-redis';
+export { startPrivateRedis, type TPrivateRedis } from './private-redis';
+export { freePort } from '@cia/logger';

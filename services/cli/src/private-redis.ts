@@ -1,46 +1,30 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import IORedis from 'ioredis';
 import { isProcessAlive } from '@cia/db';
+import { freePort, waitForServer } from '@cia/logger';
 
 export type TPrivateRedis = { url: string; stop(): Promise<void> };
 
 const PID_FILE = 'redis-server.pid';
 
-/** A TCP port free on the loopback interface right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForRedis(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      // QUIT, not disconnect(): Redis closes the connection itself. disconnect() arms a 2-second
-      // timer that only the socket's 'close' clears, so on a socket already closed (a refused
-      // connection) it held the process open for 2 s after its last test.
-      await client.quit();
-      return;
-    } catch {
-      if (client.status !== 'end') client.disconnect();
-      await new Promise((r) => setTimeout(r, 100));
-    }
+/** Whether Redis at `url` answers a PING. */
+async function redisAnswers(url: string): Promise<boolean> {
+  const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    // QUIT, not disconnect(): Redis closes the connection itself. disconnect() arms a 2-second
+    // timer that only the socket's 'close' clears, so on a socket already closed (a refused
+    // connection) it held the process open for 2 s after its last test.
+    await client.quit();
+    return true;
+  } catch {
+    if (client.status !== 'end') client.disconnect();
+    return false;
   }
-  throw new Error(`redis-server did not answer within ${timeoutMs} ms`);
 }
 
 /**
@@ -83,7 +67,7 @@ export async function startPrivateRedis(dataDir: string, options: { port?: numbe
   process.once('exit', stopOnExit);
   const url = `redis://127.0.0.1:${port}`;
   try {
-    await waitForRedis(url, child, 10_000);
+    await waitForServer(child, () => redisAnswers(url), { name: 'redis-server', timeoutMs: 10_000, intervalMs: 100 });
   } catch (err) {
     child.kill('SIGTERM');
     throw err;

@@ -1,6 +1,6 @@
 import type { TExcerptLine } from '@cia/contracts';
 import type { TRuleMatch } from '@cia/log-intel';
-import type { TAnalysisInput, TInputFailedJob, TTestFailure } from '../analysis-input.schema';
+import type { TAnalysisInput, TInputFailedJob, TTestFailure } from '../analysis-input';
 import type { TFailureGroup } from '../failure-groups';
 import { truncateText } from '../token-budget';
 import { fenceUntrusted } from './fence';
@@ -29,7 +29,7 @@ export function buildPipelineContext(input: TAnalysisInput): string {
   const p = input.pipeline;
   const lines = [`- id: ${p.id}`, `- ref: ${oneLine(p.ref) || 'unknown'}`, `- sha: ${oneLine(p.sha) || 'unknown'}`];
   if (p.source) lines.push(`- source: ${oneLine(p.source)}`);
-  if (p.duration_s != null) lines.push(`- duration: ${Math.round(p.duration_s)} s`);
+  if (p.duration != null) lines.push(`- duration: ${Math.round(p.duration)} s`);
   if (input.other_jobs && input.other_jobs.length > 0) {
     const counts = new Map<string, number>();
     for (const j of input.other_jobs) counts.set(j.status, (counts.get(j.status) ?? 0) + 1);
@@ -85,23 +85,23 @@ export function buildCiConfigContext(input: Pick<TAnalysisInput, 'ci_config' | '
   return `## CI configuration (.gitlab-ci.yml): ${what}\n${fenceUntrusted('.gitlab-ci.yml', truncateText([...blocks].join('\n\n'), maxTokens), nonce)}`;
 }
 
-function jobFacts(j: TInputFailedJob): string[] {
+function jobFacts(j: TInputFailedJob, pipelineId: number): string[] {
   const facts = [`job_id ${j.id}`, `name "${oneLine(j.name)}"`, `stage "${oneLine(j.stage)}"`];
   if (j.failure_reason) facts.push(`failure_reason ${oneLine(j.failure_reason)}`);
   if (j.allow_failure) facts.push('allow_failure');
-  if (j.duration_s != null) facts.push(`ran ${Math.round(j.duration_s)} s`);
+  if (j.duration != null) facts.push(`ran ${Math.round(j.duration)} s`);
   if (j.image) facts.push(`image ${oneLine(j.image)}`);
-  if (j.pipeline_id) facts.push(`in child/downstream pipeline ${j.pipeline_id}`);
+  if (j.pipeline_id !== undefined && j.pipeline_id !== pipelineId) facts.push(`in child/downstream pipeline ${j.pipeline_id}`);
   if (j.log_truncated) facts.push('log cut before excerpting');
   return facts;
 }
 
 /** One row per failure; copies of a job that failed the same way are named on their lead's row. */
-export function buildFailedJobsContext(groups: TFailureGroup[]): string {
+export function buildFailedJobsContext(groups: TFailureGroup[], pipelineId: number): string {
   const jobs = groups.reduce((n, g) => n + g.jobs.length, 0);
   const rows = groups.map((g) => {
     const copies = g.jobs.filter((j) => j !== g.lead).map((j) => `job_id ${j.id} "${oneLine(j.name)}"${j.allow_failure ? ' (allow_failure)' : ''}`);
-    return `- ${jobFacts(g.lead).join(', ')}${copies.length > 0 ? `; failed the same way (same failure lines, one excerpt below): ${copies.join(', ')}` : ''}`;
+    return `- ${jobFacts(g.lead, pipelineId).join(', ')}${copies.length > 0 ? `; failed the same way (same failure lines, one excerpt below): ${copies.join(', ')}` : ''}`;
   });
   const distinct = groups.length < jobs ? `; ${groups.length} distinct failures` : '';
   return `## Failed jobs (${jobs}${distinct})\n${rows.join('\n')}`;

@@ -1,9 +1,16 @@
+import type { TMasker } from '@cia/contracts';
 import { buildSampleInput, readJobIdsFromPrompt, SAMPLE_LOGS } from '../testing';
 import { estimateTokens } from '../token-budget';
 import { buildAnalysisPrompt, type TRuleHint } from './prompt-loader';
 import { PROMPT_VERSION } from './prompt-version';
 
-const identity = (t: string) => t;
+/** Counts its calls; masks nothing. */
+function countingMasker() {
+  const calls: string[] = [];
+  const mask = ((text: string) => (calls.push(text), text)) as unknown as TMasker;
+  return { mask, calls };
+}
+const identity = countingMasker().mask;
 
 function hugeLog(lines: number): string {
   return Array.from({ length: lines }, (_, i) => (i === lines - 2 ? 'error: the real failure is here' : `step ${i}: compiling module number ${i} of the project with some padding text`)).join('\n');
@@ -62,10 +69,22 @@ test('every text sent passes through the masking function', () => {
     commit: { sha: 'b'.repeat(40), title: 'SECRET-TWO in the title', message: 'SECRET-TWO in the title\n\nand SECRET-THREE below' },
     ci_config: 'key: SECRET-FOUR',
   });
-  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: (t) => t.replace(/SECRET-\w+/g, '[MASKED]') });
+  const mask = ((t: string) => t.replace(/SECRET-\w+/g, '[MASKED]')) as unknown as TMasker;
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask });
 
   expect(prompt.user).not.toMatch(/SECRET-/);
-  expect(prompt.excerpts.get(1)).toEqual([{ line: 1, text: 'token [MASKED] in the log' }]);
+});
+
+test('the prompt is masked in one pass: the excerpt lines, masked by the excerpt step, are not masked again one by one', () => {
+  const input = buildSampleInput([
+    { id: 1, name: 'build', log: SAMPLE_LOGS.typescriptBuild },
+    { id: 2, name: 'unit', log: SAMPLE_LOGS.jestTest },
+  ]);
+  const { mask, calls } = countingMasker();
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask });
+
+  expect(calls).toEqual([prompt.user]);
+  expect(prompt.excerpts.get(1)).toEqual(input.failed_jobs[0]!.excerpt);
 });
 
 test('job definitions, test failures and the CI config are sent inside fences', () => {
@@ -137,4 +156,15 @@ test('knowledge-base hints: the two strongest of each failure, weak pattern matc
   expect(prompt.user).toContain('rule "node"');
   expect(prompt.user).not.toContain('rule "generic"');
   expect(prompt.user).not.toContain('rule "weak"');
+});
+
+test('a job of a child or downstream pipeline is named as such; a job of the analysed pipeline is not', () => {
+  const input = buildSampleInput([
+    { id: 1, name: 'build', log: SAMPLE_LOGS.typescriptBuild, pipeline_id: 98765 },
+    { id: 2, name: 'e2e', log: SAMPLE_LOGS.jestTest, pipeline_id: 98800 },
+  ]);
+  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 30000, schemaTokens: 700, mask: identity });
+
+  expect(prompt.user).toContain('in child/downstream pipeline 98800');
+  expect(prompt.user).not.toContain('in child/downstream pipeline 98765');
 });

@@ -1,6 +1,6 @@
-import type { TCategory, TExcerptLine } from '@cia/contracts';
+import type { TCategory, TMaskedLine, TMaskedText, TMasker } from '@cia/contracts';
 import type { TRuleMatch } from '@cia/log-intel';
-import type { TAnalysisInput } from '../analysis-input.schema';
+import type { TAnalysisInput } from '../analysis-input';
 import { ungroupedFailedJobs, type TFailureGroup } from '../failure-groups';
 import { estimateTokens, fitExcerpt } from '../token-budget';
 import { buildBaseSystemPrompt } from './base-system.prompt';
@@ -26,8 +26,8 @@ export type TPromptOptions = {
   maxInputTokens: number;
   /** Tokens the output schema takes in the request. */
   schemaTokens: number;
-  /** Masks secrets in text that leaves for a provider. */
-  mask: (text: string) => string;
+  /** The egress masker of the prompt (its excerpt lines are masked already). */
+  mask: TMasker;
   ruleHints?: TRuleHint[];
   /** Failed jobs grouped by failure (groupFailedJobs): one excerpt per group. Default: each job alone. */
   groups?: TFailureGroup[];
@@ -36,11 +36,12 @@ export type TPromptOptions = {
 
 export type TBuiltPrompt = {
   system: string;
-  user: string;
+  /** Masked as a whole on its way out: besides the masked excerpt lines it carries GitLab's text (commit, CI config, tests). */
+  user: TMaskedText;
   promptVersion: string;
   templates: TTemplateKind[];
   /** The (masked, budget-fitted) excerpt lines sent, by job id: one per failure group, its lead's. */
-  excerpts: Map<number, TExcerptLine[]>;
+  excerpts: Map<number, TMaskedLine[]>;
   estimatedInputTokens: number;
 };
 
@@ -88,7 +89,7 @@ export function buildAnalysisPrompt(input: TAnalysisInput, options: TPromptOptio
     '# Failed pipeline to analyse',
     buildProjectContext(input.project),
     buildPipelineContext(input),
-    buildFailedJobsContext(groups),
+    buildFailedJobsContext(groups, input.pipeline.id),
     buildRuleHintsContext(groups, hints),
     `## What to look at\n${renderTemplates(templates)}`,
   ].filter((s): s is string => s !== null);
@@ -109,15 +110,15 @@ export function buildAnalysisPrompt(input: TAnalysisInput, options: TPromptOptio
   take(buildTestReportContext(input, groups, Math.floor(remaining * 0.15), nonce));
   take(buildCiConfigContext(input, groups, Math.floor(remaining * 0.2), nonce));
 
-  const masked = groups.map((g) => g.lead.excerpt.map((l) => ({ line: l.line, text: options.mask(l.text) })));
+  const leads = groups.map((g) => g.lead.excerpt);
   // Each excerpt section has a header and fence of its own.
   const sectionOverhead = 60;
-  const needs = masked.map((lines) => lines.reduce((n, l) => n + estimateTokens(l.text) + 3, 0) + sectionOverhead);
+  const needs = leads.map((lines) => lines.reduce((n, l) => n + estimateTokens(l.text) + 3, 0) + sectionOverhead);
   // Even a prompt whose context ate the budget shows the last lines of each log.
   const budgets = shareBudget(needs, Math.max(0, remaining)).map((b, i) => Math.max(b, Math.min(needs[i]!, MIN_EXCERPT_TOKENS)));
-  const excerpts = new Map<number, TExcerptLine[]>();
+  const excerpts = new Map<number, TMaskedLine[]>();
   const excerptSections = groups.map((group, i) => {
-    const lines = fitExcerpt(masked[i]!, Math.max(0, budgets[i]! - sectionOverhead));
+    const lines = fitExcerpt(leads[i]!, Math.max(0, budgets[i]! - sectionOverhead));
     excerpts.set(group.lead.id, lines);
     return buildExcerptContext(group, lines, nonce);
   });

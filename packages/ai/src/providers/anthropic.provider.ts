@@ -3,6 +3,7 @@ import { ProviderError, toProviderError } from '../errors';
 import type { TAiSettings } from '../settings';
 import type { TClientOptions, TCompletion, TProvider } from './provider.types';
 import { buildUserMessage } from './repair-message';
+import { sdkClientOptions } from './sdk-proxy';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -11,9 +12,7 @@ export function createAnthropicProvider(settings: TAiSettings, options: TClientO
   const client = new Anthropic({
     apiKey: settings.ANTHROPIC_API_KEY ?? null,
     baseURL: settings.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL,
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    ...options.proxy,
+    ...sdkClientOptions(options),
   });
   const model = settings.ANTHROPIC_MODEL;
   return {

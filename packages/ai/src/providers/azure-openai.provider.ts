@@ -2,6 +2,7 @@ import { AzureOpenAI } from 'openai';
 import type { TAiSettings } from '../settings';
 import { completeWithChatApi } from './openai-chat';
 import type { TClientOptions, TProvider } from './provider.types';
+import { sdkClientOptions } from './sdk-proxy';
 
 /** Azure OpenAI: requests go to {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=... */
 export function createAzureOpenAiProvider(settings: TAiSettings, options: TClientOptions): TProvider {
@@ -12,9 +13,7 @@ export function createAzureOpenAiProvider(settings: TAiSettings, options: TClien
     baseURL: `${endpoint}/openai`,
     deployment: settings.AZURE_OPENAI_DEPLOYMENT,
     apiVersion: settings.AZURE_OPENAI_API_VERSION,
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    ...options.proxy,
+    ...sdkClientOptions(options),
   });
   const model = settings.AZURE_OPENAI_DEPLOYMENT;
   return {

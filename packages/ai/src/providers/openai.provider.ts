@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { TAiSettings } from '../settings';
 import { completeWithChatApi } from './openai-chat';
 import type { TClientOptions, TProvider } from './provider.types';
+import { sdkClientOptions } from './sdk-proxy';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -13,9 +14,7 @@ export function createOpenAiProvider(settings: TAiSettings, options: TClientOpti
     baseURL: settings.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL,
     organization: null,
     project: null,
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    ...options.proxy,
+    ...sdkClientOptions(options),
   });
   const official = !settings.OPENAI_BASE_URL || settings.OPENAI_BASE_URL.startsWith(OPENAI_DEFAULT_BASE_URL);
   const model = settings.OPENAI_MODEL;

@@ -1,12 +1,14 @@
-import type { TExcerptLine } from '@cia/contracts';
-import type { TAnalysisInput } from '../analysis-input.schema';
+import type { TMaskedLine, TMaskedText } from '@cia/contracts';
+import type { TAnalysisInput } from '../analysis-input';
 import type { TRuleHint } from '../prompts/prompt-loader';
 import type { TProviderName } from '../settings';
 import type { TSdkProxy } from './sdk-proxy';
 
 export type TCompletionRequest = {
+  /** Our own instructions: no data of the pipeline in it. */
   system: string;
-  user: string;
+  /** The pipeline's data: masked (the egress boundary of the prompt), so no path can send it unmasked. */
+  user: TMaskedText;
   /** JSON Schema of the answer, for structured outputs or tool input. */
   schema: Record<string, unknown>;
   schemaName: string;
@@ -16,7 +18,7 @@ export type TCompletionRequest = {
   /** What a provider without a model (offline) works from instead of the prompt. */
   input: TAnalysisInput;
   ruleMatches: TRuleHint[];
-  excerpts: Map<number, TExcerptLine[]>;
+  excerpts: Map<number, TMaskedLine[]>;
 };
 
 export type TCompletion = {

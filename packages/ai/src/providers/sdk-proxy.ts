@@ -16,3 +16,8 @@ export function sdkProxyFor(settings: Pick<TAiSettings, 'HTTP_PROXY' | 'HTTPS_PR
   // undici 7's own types for Request and Response are newer than the ones Node 20 declares for fetch.
   return { fetch: undiciFetch as unknown as typeof globalThis.fetch, fetchOptions: { dispatcher } };
 }
+
+/** The client options every SDK client of ours gets: its timeout, its retries, the proxy when one is set. */
+export function sdkClientOptions(options: { timeoutMs: number; maxRetries: number; proxy?: TSdkProxy }) {
+  return { timeout: options.timeoutMs, maxRetries: options.maxRetries, ...options.proxy };
+}

@@ -33,38 +33,32 @@ export function openAiChatReply(content: unknown, options: { model?: string; usa
   };
 }
 
-/** A Messages API answer that calls the tool `toolName` with `input`. */
-export function anthropicToolReply(input: unknown, options: { model?: string; usage?: TUsage; toolName?: string } = {}): TFakeReply {
-  const usage = options.usage ?? { input: 1300, output: 350 };
+/** A Messages API answer with the given content blocks. */
+function anthropicMessage(content: unknown[], stopReason: string, options: { model?: string; usage?: TUsage }, defaultOutput: number): TFakeReply {
+  const usage = options.usage ?? { input: 1300, output: defaultOutput };
   return {
     json: {
       id: `msg_${Math.random().toString(36).slice(2, 12)}`,
       type: 'message',
       role: 'assistant',
       model: options.model ?? 'claude-3-5-haiku-20241022',
-      content: [{ type: 'tool_use', id: `toolu_${Math.random().toString(36).slice(2, 12)}`, name: options.toolName ?? 'pipeline_failure_analysis', input }],
-      stop_reason: 'tool_use',
+      content,
+      stop_reason: stopReason,
       stop_sequence: null,
       usage: { input_tokens: usage.input, output_tokens: usage.output },
     },
   };
 }
 
+/** A Messages API answer that calls the tool `toolName` with `input`. */
+export function anthropicToolReply(input: unknown, options: { model?: string; usage?: TUsage; toolName?: string } = {}): TFakeReply {
+  const block = { type: 'tool_use', id: `toolu_${Math.random().toString(36).slice(2, 12)}`, name: options.toolName ?? 'pipeline_failure_analysis', input };
+  return anthropicMessage([block], 'tool_use', options, 350);
+}
+
 /** A Messages API answer with plain text (a model that ignored the tool). */
 export function anthropicTextReply(text: string, options: { model?: string; usage?: TUsage } = {}): TFakeReply {
-  const usage = options.usage ?? { input: 1300, output: 5 };
-  return {
-    json: {
-      id: `msg_${Math.random().toString(36).slice(2, 12)}`,
-      type: 'message',
-      role: 'assistant',
-      model: options.model ?? 'claude-3-5-haiku-20241022',
-      content: [{ type: 'text', text }],
-      stop_reason: 'end_turn',
-      stop_sequence: null,
-      usage: { input_tokens: usage.input, output_tokens: usage.output },
-    },
-  };
+  return anthropicMessage([{ type: 'text', text }], 'end_turn', options, 5);
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { TAnalysisInput, TInputFailedJob } from '../analysis-input.schema';
+import { maskerFor } from '@cia/log-intel';
+import type { TAnalysisInput, TInputFailedJob } from '../analysis-input';
 
 /** Job logs as GitLab runners print them, one per common kind of failure, plus one nobody knows. */
 export const SAMPLE_LOGS = {
@@ -67,13 +68,17 @@ ERROR: Job failed: exit code 7`,
 
 export type TSampleJob = Partial<Omit<TInputFailedJob, 'excerpt'>> & { name: string; log: string };
 
-/** Turns a log into excerpt lines numbered from 1 (tests that need log-intel's excerpt call excerptLog). */
-export function toExcerptLines(log: string): TInputFailedJob['excerpt'] {
-  return log.split('\n').map((text, i) => ({ line: i + 1, text }));
+/**
+ * Turns a log into excerpt lines numbered from 1, each masked as the excerpt step masks them
+ * (tests that need log-intel's selection call excerptLog).
+ */
+export function toExcerptLines(log: string, secretValues?: readonly string[]): TInputFailedJob['excerpt'] {
+  const mask = maskerFor(secretValues);
+  return log.split('\n').map((text, i) => ({ line: i + 1, text: mask(text) }));
 }
 
 /** A pipeline analysis input with the given failed jobs and plausible GitLab context. */
-export function buildSampleInput(jobs: TSampleJob[], overrides: Partial<TAnalysisInput> = {}): TAnalysisInput {
+export function buildSampleInput(jobs: TSampleJob[], overrides: Partial<TAnalysisInput> = {}, options: { secretValues?: readonly string[] } = {}): TAnalysisInput {
   return {
     project: { id: 4242, path: 'acme/web', name: 'web', web_url: 'https://gitlab.example.com/acme/web', default_branch: 'main', languages: { TypeScript: 92.5, Shell: 7.5 } },
     pipeline: { id: 98765, iid: 321, ref: 'feature/cart-discount', sha: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0', url: 'https://gitlab.example.com/acme/web/-/pipelines/98765', status: 'failed', source: 'push' },
@@ -84,7 +89,7 @@ export function buildSampleInput(jobs: TSampleJob[], overrides: Partial<TAnalysi
       status: 'failed',
       failure_reason: 'script_failure',
       ...job,
-      excerpt: toExcerptLines(log),
+      excerpt: toExcerptLines(log, options.secretValues),
     })),
     ...overrides,
   };

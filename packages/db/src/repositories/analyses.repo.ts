@@ -1,18 +1,28 @@
 import crypto from 'node:crypto';
 import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import type { TFailedJobRef, TPipelineRef, TProjectRef, TTrigger } from '@cia/contracts';
+import type { TFailedJobRef, TMaskedText, TMergeRequestRef, TPipelineRef, TProjectRef, TTrigger } from '@cia/contracts';
 import type { TDb } from '../client';
 import { analyses } from '../schema';
-import { mergedFetchState, upsertAnalysisJobs, type TFetchedJob } from './analysis-jobs.repo';
+import { mergedFetchState, upsertAnalysisJobs, type TAnalysisJob } from './analysis-jobs.repo';
 import { decideDedup, dedupKey, generationOf, mergeFailedJobs, mergePipeline, mergeProject } from './dedup-rule';
 
 export type TAnalysisRow = typeof analyses.$inferSelect;
 
-export type TRegisterFailureInput = {
+/** A failure as a trigger (webhook, email, manual) describes it. */
+export type TFailureReport = {
   trigger: TTrigger;
   project: TProjectRef;
   pipeline: TPipelineRef;
   failedJobs: TFailedJobRef[];
+};
+
+/**
+ * A failure as it is stored: the free text a trigger carried (commit and merge request titles,
+ * job log tails), shown later by the API and the results page, masked (the intake does it).
+ */
+export type TRegisterFailureInput = Omit<TFailureReport, 'pipeline' | 'failedJobs'> & {
+  pipeline: TPipelineRef & { commit_title?: TMaskedText | null; merge_request?: (TMergeRequestRef & { title: TMaskedText | null }) | null };
+  failedJobs: Array<TFailedJobRef & { log_tail?: TMaskedText }>;
 };
 
 export type TRegisterFailureOutcome = {
@@ -182,7 +192,7 @@ export async function completeAnalysisWithJobs(
   analysisId: number,
   done: TAnalysisCompletion,
   steps: Record<string, unknown>,
-  jobs: TFetchedJob[],
+  jobs: readonly TAnalysisJob[],
   also?: (tx: TDb) => Promise<Partial<TAnalysisCompletion> | void>,
 ): Promise<void> {
   await db.transaction(async (tx) => {

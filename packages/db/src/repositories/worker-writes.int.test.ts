@@ -1,3 +1,4 @@
+import { maskSecrets } from '@cia/log-intel';
 import { createTestDatabase, type TTestDatabase } from '../testing';
 import { claimAnalysis, completeAnalysisWithJobs, findAnalysisByRequestId, registerFailure } from './analyses.repo';
 import { listAnalysisJobs, saveFetchedJobs } from './analysis-jobs.repo';
@@ -19,7 +20,7 @@ describe('worker writes', () => {
       pipeline: { id: pipelineId, ref: 'main', sha: null, url: null },
       failedJobs: [{ id: pipelineId * 10, name: 'unit', stage: 'test', status: 'failed' }],
     });
-  const job = (id: number, excerpt: string) => ({ jobId: id, name: 'unit', stage: 'test', status: 'failed', failureReason: 'script_failure', allowFailure: false, webUrl: null, excerpt: [{ line: 3, text: excerpt }], logBytes: 120, logTruncated: false });
+  const job = (id: number, excerpt: string) => ({ id, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, web_url: null, excerpt: [{ line: 3, text: maskSecrets(excerpt) }], log_bytes: 120, log_truncated: false });
 
   test('claim marks a queued analysis running once per attempt, and hands back a finished one unclaimed', async () => {
     const { requestId } = await register(101);
@@ -57,7 +58,7 @@ describe('worker writes', () => {
     expect(Object.keys(done?.fetchState ?? {}).sort()).toEqual(['project', 'provider_errors', 'trace:1020']);
     const jobs = await listAnalysisJobs(database.db, row.id);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ jobId: 1020, failureReason: 'script_failure', logBytes: 120, excerpt: [{ line: 3, text: 'second try' }] });
+    expect(jobs[0]).toMatchObject({ id: 1020, failure_reason: 'script_failure', log_bytes: 120, excerpt: [{ line: 3, text: 'second try' }] });
   });
 
   test('concurrent claims count one attempt each, the same analysis twice counting twice', async () => {
@@ -95,7 +96,7 @@ describe('worker writes', () => {
     const first = await findAnalysisByRequestId(database.db, regs[0]!.requestId);
     expect(first).toMatchObject({ status: 'completed', inputTokens: 3, costUsd: 0.125, fingerprint: 'fp-3', timings: { total_ms: 3 } });
     expect(first?.fetchState).toMatchObject({ 'trace:1070': { record: { ok: true } } });
-    expect((await listAnalysisJobs(database.db, ids[0]!)).map((j) => [j.jobId, j.excerpt?.[0]?.text]).sort()).toEqual([[1070, 'a again'], [1071, 'b']]);
+    expect((await listAnalysisJobs(database.db, ids[0]!)).map((j) => [j.id, j.excerpt[0]?.text]).sort()).toEqual([[1070, 'a again'], [1071, 'b']]);
     expect(await findAnalysisByRequestId(database.db, regs[1]!.requestId)).toMatchObject({ status: 'completed', category: 'test', severity: 'low', inputTokens: 2 });
 
     const bad = { ...done(4), timings: null as unknown as Record<string, number> };

@@ -1,3 +1,4 @@
+import type { TMasker } from '@cia/contracts';
 import { createFetchCache } from './fetch-cache';
 import { fetchPipelineContext } from './fetch-context';
 import { createGitLabClient } from '../gitlab.client';
@@ -320,7 +321,7 @@ describe('fetchPipelineContext against a fake GitLab', () => {
 
   it('masks what each step got and each step error before it is recorded or used, but not job logs', async () => {
     // Any masking function: the worker passes the secret masker; here the word "cart" is the secret.
-    const mask = (text: string) => text.replace(/cart|languages/g, '[M]');
+    const mask = ((text: string) => text.replace(/cart|languages/g, '[M]')) as unknown as TMasker;
     const saved: TFetchState = {};
     gitlab.fail({ path: '/projects/42/languages', status: 500, times: 5 });
     const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, {

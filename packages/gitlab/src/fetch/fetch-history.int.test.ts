@@ -1,5 +1,4 @@
 import { createGitLabClient, type GitLabClient } from '../gitlab.client';
-import { retryJob } from '../history.endpoints';
 import { createFakeGitLab, type TFakeGitLab } from '../testing';
 import { createFetchCache } from './fetch-cache';
 import { createHistoryFetch } from './fetch-history';
@@ -107,7 +106,7 @@ test('an answer GitLab refuses is unknown, counted as failed, and not cached', a
 });
 
 test('a retried job is answered pending and then holds the outcome the test scripted', async () => {
-  const retried = await retryJob(client, 5, 110);
+  const retried = await client.retryJob(5, 110);
   expect(retried).toMatchObject({ name: 'test', status: 'pending' });
   expect(retried.id).not.toBe(110);
   expect(await client.getJob(5, retried.id)).toMatchObject({ status: 'success', pipeline: { id: 11 } });

@@ -1,6 +1,6 @@
 import type { TBoundedTextLimits } from '../bounded-text';
 import type { GitLabClient, TProjectKey } from '../gitlab.client';
-import { compareCommits, listCommitDiffs, listPipelinesOf, type TGlCompare } from '../history.endpoints';
+import type { TGlCompare } from '../api/history.api';
 import { FETCH_CACHE_TTL, type TFetchCache } from './fetch-cache';
 
 /**
@@ -72,14 +72,14 @@ export function createHistoryFetch(client: GitLabClient, options: THistoryFetchO
 
   const pipelines = (filter: { ref?: string; sha?: string }, key: string) =>
     ask(`history:pipelines:${projectId}:${key}`, options.pipelineListTtlMs, async () =>
-      (await listPipelinesOf(client, project, { ...filter, scope: 'finished' }, PIPELINES_PER_LIST)).map(
+      (await client.listPipelinesOf(project, { ...filter, scope: 'finished' }, PIPELINES_PER_LIST)).map(
         (p): TPipelineRun => ({ id: p.id, sha: p.sha ?? '', status: p.status, ref: p.ref ?? null, webUrl: p.web_url ?? null, finishedAt: p.finished_at ?? null }),
       ),
     );
 
   const compare = (from: string, to: string): Promise<TGlCompare | undefined> =>
     ask(`history:compare:${projectId}:${from}:${to}`, FETCH_CACHE_TTL.finished, async () => {
-      const answer = await compareCommits(client, project, from, to);
+      const answer = await client.compareCommits(project, from, to);
       return {
         ...answer,
         commits: answer.commits.map((c) => ({ ...c, title: c.title == null ? c.title : mask(c.title), author_name: c.author_name == null ? c.author_name : mask(c.author_name) })),
@@ -88,7 +88,7 @@ export function createHistoryFetch(client: GitLabClient, options: THistoryFetchO
     });
 
   const commitFiles = (sha: string) =>
-    ask(`history:diff:${projectId}:${sha}`, FETCH_CACHE_TTL.finished, async () => (await listCommitDiffs(client, project, sha)).map((d) => mask(d.new_path || d.old_path)));
+    ask(`history:diff:${projectId}:${sha}`, FETCH_CACHE_TTL.finished, async () => (await client.listCommitDiffs(project, sha)).map((d) => mask(d.new_path || d.old_path)));
 
   return {
     budget,

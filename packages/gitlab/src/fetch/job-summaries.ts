@@ -1,4 +1,4 @@
-import type { TFailedJobRef } from '@cia/contracts';
+import { toFailedJob, type TJobFacts } from '@cia/contracts';
 import type { TBoundedText } from '../bounded-text';
 import type { TGlJob } from '../gitlab.types';
 import type { TJobSummary, TLogText } from './pipeline-context.types';
@@ -26,41 +26,20 @@ export function logFromTrigger(tail: string | undefined): TLogText | null {
   return { source: 'trigger', text: tail, total_bytes: bytes, total_lines: lines, kept_bytes: bytes, kept_lines: lines, truncated: false, omitted_lines: 0 };
 }
 
+/** A job as GitLab's REST API answers it: the one mapping of the wire shape. */
 export function summarizeJob(job: TGlJob, fallbackProjectId: number, fallbackPipelineId: number): TJobSummary {
   return {
-    id: job.id,
-    name: job.name,
-    stage: job.stage,
-    status: job.status,
-    failure_reason: job.failure_reason ?? null,
-    allow_failure: job.allow_failure ?? false,
-    web_url: job.web_url ?? null,
-    duration: job.duration ?? null,
-    pipeline_id: job.pipeline?.id ?? fallbackPipelineId,
-    project_id: job.pipeline?.project_id ?? fallbackProjectId,
+    ...toFailedJob(job, { pipeline_id: job.pipeline?.id ?? fallbackPipelineId, project_id: job.pipeline?.project_id ?? fallbackProjectId }),
     artifacts: (job.artifacts ?? []).map((a) => ({ file_type: a.file_type, filename: a.filename ?? null, size: a.size ?? null })),
   };
 }
 
-/** A job as a trigger described it: a failed job it named, or any job of a Pipeline Hook's list. */
-type TTriggerJob = Pick<TFailedJobRef, 'id' | 'name' | 'stage' | 'status' | 'failure_reason' | 'allow_failure' | 'web_url'> & { duration?: number | null };
-
 /**
- * A job the trigger described. A hook does not say which artifacts a job uploaded (the CI config
- * decides, see config-scope.ts); without its URL, GitLab's job page is under the project's web URL.
+ * A job the trigger described (a failed job it named, or any job of a Pipeline Hook's list). A
+ * hook does not say which artifacts a job uploaded (the CI config decides, see config-scope.ts);
+ * without its URL, GitLab's job page is under the project's web URL.
  */
-export function summarizeKnownJob(job: TTriggerJob, projectId: number, pipelineId: number, projectWebUrl: string | null = null): TJobSummary {
-  return {
-    id: job.id,
-    name: job.name,
-    stage: job.stage,
-    status: job.status,
-    failure_reason: job.failure_reason ?? null,
-    allow_failure: job.allow_failure ?? false,
-    web_url: job.web_url ?? (projectWebUrl ? `${projectWebUrl}/-/jobs/${job.id}` : null),
-    duration: job.duration ?? null,
-    pipeline_id: pipelineId,
-    project_id: projectId,
-    artifacts: [],
-  };
+export function summarizeKnownJob(job: TJobFacts, projectId: number, pipelineId: number, projectWebUrl: string | null = null): TJobSummary {
+  const web_url = job.web_url ?? (projectWebUrl ? `${projectWebUrl}/-/jobs/${job.id}` : null);
+  return { ...toFailedJob({ ...job, web_url }, { pipeline_id: pipelineId, project_id: projectId }), artifacts: [] };
 }

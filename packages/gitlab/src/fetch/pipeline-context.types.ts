@@ -1,6 +1,6 @@
 import type { TReadStop } from '../bounded-text';
 import type { TFetchCache } from './fetch-cache';
-import type { TFailedJobRef, TPipelineRef, TProjectRef } from '@cia/contracts';
+import type { TFailedJob, TFailedJobRef, TMasker, TPipelineRef, TProjectRef } from '@cia/contracts';
 
 /** What one fetch step did: stored on the analysis (`fetch_state`) and shown in timings. */
 export type TFetchStepRecord = {
@@ -39,20 +39,12 @@ export type TLogText = {
   size_known?: boolean;
 };
 
-export type TJobSummary = {
-  id: number;
-  name: string;
-  stage: string;
-  status: string;
-  failure_reason: string | null;
-  allow_failure: boolean;
-  web_url: string | null;
-  duration: number | null;
-  pipeline_id: number;
-  project_id: number;
+/** A job as a pipeline's job list gives it (of any status): the failed-job fields, and the artifacts it uploaded. */
+export type TJobSummary = TFailedJob & {
   artifacts: Array<{ file_type: string; filename: string | null; size: number | null }>;
 };
 
+/** A failed job with what the fetch adds: where it ran, its log, its definition, a passing run's log, its report files. */
 export type TContextJob = TJobSummary & {
   /** 0 for the triggering pipeline, 1 for its children, and so on. */
   depth: number;
@@ -148,5 +140,5 @@ export type TFetchOptions = {
   /** Answers shared between analyses of this process (project facts, baselines); none when absent. */
   cache?: TFetchCache;
   /** Masks every text a step gets (except job logs) and every step error before it is recorded or used. */
-  mask?: (text: string) => string;
+  mask?: TMasker;
 };

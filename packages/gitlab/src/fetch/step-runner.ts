@@ -1,3 +1,4 @@
+import { maskDeep, type TMasker } from '@cia/contracts';
 import type { TReadStop } from '../bounded-text';
 import type { TFetchCache } from './fetch-cache';
 import { isGitLabError } from '../gitlab.errors';
@@ -16,23 +17,13 @@ export function isLogStep(key: string): boolean {
   return LOG_STEP.test(key);
 }
 
-/** Every string inside a step's JSON result, masked; keys and other values kept. */
-function maskDeep(value: unknown, mask: (text: string) => string): unknown {
-  if (typeof value === 'string') return mask(value);
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, mask);
-  return out;
-}
-
 /**
  * The fetch masking point: what a step got from GitLab (CI config, commit message, test-report
  * traces, artifact files, titles) is masked before it is recorded, cached, persisted or used.
  * Job logs are not: megabytes of log are masked as the few lines the excerpt keeps.
  */
-function maskStepData<T>(key: string, data: T, mask: ((text: string) => string) | undefined): T {
-  return mask === undefined || isLogStep(key) ? data : (maskDeep(data, mask) as T);
+function maskStepData<T>(key: string, data: T, mask: TMasker | undefined): T {
+  return mask === undefined || isLogStep(key) ? data : maskDeep(data, mask);
 }
 
 /** Codes that will not change on a retry: the step is recorded as done (with no data) and not tried again. */

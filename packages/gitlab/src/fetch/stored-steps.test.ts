@@ -1,3 +1,4 @@
+import type { TMasker } from '@cia/contracts';
 import { STORED_CUT_LOG_BYTES, toStoredStep } from './stored-steps';
 import type { TLogText } from './pipeline-context.types';
 
@@ -9,7 +10,7 @@ function log(lines: number, extra: Partial<TLogText> = {}): TLogText {
   return { source: 'api', text, total_bytes: bytes, total_lines: lines, kept_bytes: bytes, kept_lines: lines, truncated: false, omitted_lines: 0, ...extra };
 }
 
-const identity = (text: string) => text;
+const identity = ((text: string) => text) as unknown as TMasker;
 
 describe('toStoredStep', () => {
   it('keeps only the record of a log read to its end (a retry reads it again)', () => {
@@ -34,7 +35,7 @@ describe('toStoredStep', () => {
     const lines = Array.from({ length: 50_000 }, (_, i) => (i === 49_990 ? 'export DEPLOY_TOKEN=hunter2-hunter2' : `line ${i + 1}`));
     const text = lines.join('\n');
     const cut: TLogText = { source: 'api', text, total_bytes: 9e9, total_lines: 50_000, kept_bytes: text.length, kept_lines: 50_000, truncated: true, omitted_lines: 0, read_stop: 'time_budget' };
-    const mask = (t: string) => t.replaceAll('hunter2-hunter2', '[MASKED:secret_value]');
+    const mask = ((t: string) => t.replaceAll('hunter2-hunter2', '[MASKED:secret_value]')) as unknown as TMasker;
     const stored = toStoredStep('trace:7', { record: { ...record, truncated: true, read_stop: 'time_budget' }, data: cut }, mask);
     const data = stored.data as TLogText;
     expect(data.text).toContain('export DEPLOY_TOKEN=[MASKED:secret_value]');

@@ -1,3 +1,4 @@
+import type { TMasker } from '@cia/contracts';
 import type { TFetchStateEntry, TLogText } from './pipeline-context.types';
 import { isLogStep } from './step-runner';
 
@@ -31,7 +32,7 @@ export function shrinkLogText(log: TLogText, maxBytes: number): TLogText {
  * budget for the same cut, so its head and tail are kept (shrunk, and masked like everything
  * stored: raw log text is never masked by the fetch step), and a retry reuses them.
  */
-export function toStoredStep(key: string, entry: TFetchStateEntry, mask: (text: string) => string): TFetchStateEntry {
+export function toStoredStep(key: string, entry: TFetchStateEntry, mask: TMasker): TFetchStateEntry {
   if (!isLogStep(key)) return entry;
   if (!entry.record.read_stop || !isLogText(entry.data)) return { record: entry.record };
   const shrunk = shrinkLogText(entry.data, STORED_CUT_LOG_BYTES);

@@ -1,5 +1,5 @@
-import type { TAnalysisResult, TPipelineRef } from '@cia/contracts';
-import { completeAnalysis, findAnalysisByRequestId, registerFailure, upsertAnalysisJob, type TAnalysisRow, type TDb } from '@cia/db';
+import type { TAnalysisResult } from '@cia/contracts';
+import { completeAnalysis, findAnalysisByRequestId, registerFailure, upsertAnalysisJobs, type TAnalysisRow, type TDb, type TRegisterFailureInput } from '@cia/db';
 import type { TPostbackSettings } from '../postback.settings';
 
 /** Fixtures shared by the post-back tests: a completed analysis as the worker stores it. */
@@ -28,17 +28,15 @@ export function sampleResult(overrides: Partial<TAnalysisResult> = {}): TAnalysi
 /** A completed analysis for one pipeline, as the worker would have stored it. */
 export async function seedAnalysis(
   db: TDb,
-  pipeline: Partial<TPipelineRef> & { id: number },
+  pipeline: Partial<TRegisterFailureInput['pipeline']> & { id: number },
   options: { result?: TAnalysisResult; project?: { id: number; path: string; web_url?: string } } = {},
 ): Promise<TAnalysisRow> {
   const project = options.project ?? PROJECT;
-  const ref: TPipelineRef = { ref: 'feature', sha: SHA_MR, url: `${project.web_url ?? 'http://gitlab.example'}/-/pipelines/${pipeline.id}`, status: 'failed', ...pipeline };
+  const ref: TRegisterFailureInput['pipeline'] = { ref: 'feature', sha: SHA_MR, url: `${project.web_url ?? 'http://gitlab.example'}/-/pipelines/${pipeline.id}`, status: 'failed', ...pipeline };
   const failedJobs = [{ id: pipeline.id * 10, name: 'install', stage: 'build', status: 'failed', failure_reason: 'script_failure', web_url: `http://gitlab.example/jobs/${pipeline.id * 10}` }];
   const registered = await registerFailure(db, { trigger: 'webhook', project, pipeline: ref, failedJobs });
   const result = options.result ?? sampleResult();
-  for (const job of failedJobs) {
-    await upsertAnalysisJob(db, { analysisId: registered.analysisId, jobId: job.id, name: job.name, stage: job.stage, status: job.status, failureReason: job.failure_reason, webUrl: job.web_url, excerpt: [] });
-  }
+  await upsertAnalysisJobs(db, registered.analysisId, failedJobs.map((job) => ({ ...job, allow_failure: false, excerpt: [], log_bytes: null, log_truncated: false })));
   await completeAnalysis(db, registered.analysisId, { result, provider: 'offline', model: null, promptVersion: null, inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHit: false, timings: {} });
   const row = await findAnalysisByRequestId(db, registered.requestId);
   if (!row) throw new Error('seeded analysis vanished');

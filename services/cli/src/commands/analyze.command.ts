@@ -6,22 +6,14 @@ import { analyzePipeline } from '@cia/ai';
 import { loadConfig } from '@cia/config';
 import type { TAnalysisResult } from '@cia/contracts';
 import { classify, loadRules, type TExcerpt, type TRule } from '@cia/log-intel';
-import {
-  collectInputsOrExit,
-  excerptFile,
-  excerptOptionsFrom,
-  exitOnUsageError,
-  exitQuietlyOnClosedStdout,
-  FILE_CONCURRENCY,
-  parsePositiveInt,
-  readSharedBaseline,
-} from './excerpt.command';
-import { mapOrdered, resolveUserPath, type TLogInputFile } from './log-inputs';
+import { formatExcerpt } from './excerpt.command';
+import { forEachLog, logCommand, type TLogCommandOptions } from './log-command';
+import { resolveUserPath } from './log-inputs';
 
 /** Files above this size report progress on stderr while they are read. */
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 
-type TAnalyzeOptions = { json?: boolean; jsonl?: boolean; baseline?: string; pairs?: string; rules?: string; maxLines?: number; maxChars?: number; contextLines?: number };
+type TAnalyzeOptions = TLogCommandOptions & { json?: boolean; jsonl?: boolean; rules?: string };
 
 /** Counts bytes going through and reports every 10% on stderr; a read error ends it too. */
 function createProgress(source: NodeJS.ReadableStream, totalBytes: number, label: string): NodeJS.ReadableStream {
@@ -81,59 +73,30 @@ function printForPerson(file: string, excerpt: TExcerpt, result: TAnalysisResult
   for (const link of result.documentation_links) out.push(`Docs:        ${link}`);
   out.push(`Fingerprint: ${result.fingerprint}`);
   out.push('', `Excerpt (${excerpt.lines.length} of ${excerpt.totalLines} lines${excerpt.truncated ? ', cut to the budget' : ''}):`);
-  const width = String(excerpt.totalLines).length;
-  let prev = 0;
-  for (const l of excerpt.lines) {
-    if (prev !== 0 && l.line > prev + 1) out.push(`${' '.repeat(width)} ┆`);
-    out.push(`${String(l.line).padStart(width)} │ ${l.text}`);
-    prev = l.line;
-  }
-  process.stdout.write(`${out.join('\n')}\n`);
+  process.stdout.write(`${out.join('\n')}\n${formatExcerpt(excerpt)}`);
 }
 
-type TFileAnalysis = { excerpt: TExcerpt; result: TAnalysisResult } | { error: string };
-
 export function registerAnalyzeCommand(program: Command): void {
-  exitOnUsageError(
-    program
-      .command('analyze')
-      .description('offline analysis of local job logs: excerpt, matched rule, root cause and fixes')
-      .argument('[files...]', 'job log files')
-      .option('--json', 'print the analysis result of one file as JSON')
-      .option('--jsonl', 'one JSON line per file: {"file": ..., "result": {...}}')
-      .option('--baseline <pass_log>', 'log of a passing run of the same job')
-      .option('--pairs <manifest>', 'JSON lines {"file": log, "baseline": pass_log}: more files, each with its own passing run')
-      .option('--rules <dir>', 'directory of extra knowledge-base rule files (*.json)')
-      .option('--max-lines <n>', 'most excerpt lines (default EXCERPT_MAX_LINES)', parsePositiveInt)
-      .option('--max-chars <n>', 'most excerpt characters (default EXCERPT_MAX_CHARS)', parsePositiveInt)
-      .option('--context-lines <n>', 'context lines around failure blocks', parsePositiveInt),
-  ).action(async (files: string[], opts: TAnalyzeOptions, command: Command) => {
-    exitQuietlyOnClosedStdout();
-    const inputs = await collectInputsOrExit(command, files, opts.pairs);
-    if (opts.json && inputs.length > 1) command.error('error: --json prints one result; use --jsonl for several files');
-    const rules = loadRules(opts.rules === undefined ? undefined : resolveUserPath(opts.rules));
-    const base = { ...excerptOptionsFrom(opts), baseline: await readSharedBaseline(opts.baseline) };
-    const quiet = opts.json === true || opts.jsonl === true || inputs.length > 1;
-    const analyzeFile = async (input: TLogInputFile): Promise<TFileAnalysis> => {
-      try {
-        const through = quiet ? undefined : await progressFor(input.file);
-        const excerpt = await excerptFile(input, base, through);
-        return { excerpt, result: await analyzeLocalLog(path.basename(input.file), excerpt, rules) };
-      } catch (err) {
-        return { error: (err as Error).message };
-      }
-    };
-    let failed = 0;
-    let printed = 0;
-    await mapOrdered(inputs, FILE_CONCURRENCY, analyzeFile, (outcome, { file }) => {
-      if (printed++ > 0 && !quiet) process.stdout.write('\n');
-      if ('error' in outcome) {
-        failed++;
-        process.stderr.write(`${file}: ${outcome.error}\n`);
-      } else if (opts.jsonl) process.stdout.write(`${JSON.stringify({ file, result: outcome.result })}\n`);
-      else if (opts.json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
-      else printForPerson(file, outcome.excerpt, outcome.result);
+  logCommand(program, 'analyze', 'offline analysis of local job logs: excerpt, matched rule, root cause and fixes')
+    .option('--json', 'print the analysis result of one file as JSON')
+    .option('--jsonl', 'one JSON line per file: {"file": ..., "result": {...}}')
+    .option('--rules <dir>', 'directory of extra knowledge-base rule files (*.json)')
+    .action(async (files: string[], opts: TAnalyzeOptions, command: Command) => {
+      const rules = loadRules(opts.rules === undefined ? undefined : resolveUserPath(opts.rules));
+      const quiet = (count: number) => opts.json === true || opts.jsonl === true || count > 1;
+      await forEachLog(command, files, opts, {
+        before: (count) => {
+          if (opts.json && count > 1) command.error('error: --json prints one result; use --jsonl for several files');
+        },
+        work: async (job, count) => {
+          const excerpt = await job.excerpt(quiet(count) ? undefined : await progressFor(job.input.file));
+          return { excerpt, result: await analyzeLocalLog(path.basename(job.input.file), excerpt, rules) };
+        },
+        print: ({ excerpt, result }, file) => {
+          if (opts.jsonl) process.stdout.write(`${JSON.stringify({ file, result })}\n`);
+          else if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          else printForPerson(file, excerpt, result);
+        },
+      });
     });
-    if (failed > 0) process.exitCode = 1;
-  });
 }

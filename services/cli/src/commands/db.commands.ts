@@ -12,11 +12,19 @@ async function withDatabase<T>(fn: (db: TDatabase) => Promise<T>): Promise<T> {
   }
 }
 
-function requireYes(opts: { yes?: boolean }, what: string): void {
-  if (!opts.yes) {
-    process.stderr.write(`Refusing to ${what} without --yes (this deletes all data).\n`);
-    process.exit(2);
-  }
+/** A command that deletes all data: refused (exit 2) without --yes. */
+function registerDestructive(program: Command, name: string, description: string, what: string, run: (db: TDatabase) => Promise<void>): void {
+  program
+    .command(name)
+    .description(`${description} (needs --yes)`)
+    .option('--yes', 'confirm that all data is deleted')
+    .action((opts: { yes?: boolean }) => {
+      if (!opts.yes) {
+        process.stderr.write(`Refusing to ${what} without --yes (this deletes all data).\n`);
+        process.exit(2);
+      }
+      return withDatabase(run);
+    });
 }
 
 export function registerDbCommands(program: Command): void {
@@ -46,27 +54,13 @@ export function registerDbCommands(program: Command): void {
         if (s.missing.length > 0) process.exitCode = 3;
       }),
     );
-  program
-    .command('db-drop')
-    .description('drop every table (needs --yes)')
-    .option('--yes', 'confirm that all data is deleted')
-    .action((opts: { yes?: boolean }) => {
-      requireYes(opts, 'drop the database tables');
-      return withDatabase(async (db) => {
-        await dropAllTables(db);
-        process.stdout.write('All tables dropped.\n');
-      });
-    });
-  program
-    .command('db-recreate')
-    .description('drop and recreate every table (needs --yes)')
-    .option('--yes', 'confirm that all data is deleted')
-    .action((opts: { yes?: boolean }) => {
-      requireYes(opts, 'recreate the database tables');
-      return withDatabase(async (db) => {
-        await dropAllTables(db);
-        await applyMigrations(db);
-        process.stdout.write('All tables dropped and recreated.\n');
-      });
-    });
+  registerDestructive(program, 'db-drop', 'drop every table', 'drop the database tables', async (db) => {
+    await dropAllTables(db);
+    process.stdout.write('All tables dropped.\n');
+  });
+  registerDestructive(program, 'db-recreate', 'drop and recreate every table', 'recreate the database tables', async (db) => {
+    await dropAllTables(db);
+    await applyMigrations(db);
+    process.stdout.write('All tables dropped and recreated.\n');
+  });
 }

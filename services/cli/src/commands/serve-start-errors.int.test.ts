@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { TEST_ADMIN_URL } from '@cia/db/testing';
-import { freePort } from '../private-redis';
+import { freePort } from '@cia/logger';
 import { spawnServe, type TServeRun } from '../testing/serve-process';
 
 jest.setTimeout(180_000);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isProcessAlive } from '@cia/db';
-import { freePort } from '../private-redis';
+import { freePort } from '@cia/logger';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const CLI_MAIN = path.join(REPO_ROOT, 'services/cli/src/main.ts');

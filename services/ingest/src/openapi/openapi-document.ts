@@ -9,8 +9,8 @@ import { ZHealth, ZHealthDetailed, ZWebhookAccepted, ZWebhookInfo, ZWebhookSeen,
 const json = (schema: z.ZodType, description: string): ResponseConfig => ({ description, content: { 'application/json': { schema } } });
 const html = (description: string): ResponseConfig => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 
-function buildRegistry(): OpenAPIRegistry {
-  const r = new OpenAPIRegistry();
+/** The security schemes and the error answers every group of paths uses. */
+function registerShared(r: OpenAPIRegistry) {
   const bearer = r.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -29,19 +29,21 @@ function buildRegistry(): OpenAPIRegistry {
   });
   const apiAuth = [{ [bearer.name]: [] }];
   const browserAuth = [{ [bearer.name]: [] }, { [basic.name]: [] }];
-
   const error = ZApiError.meta({ id: 'Error' });
-  const view = ZAnalysisView.meta({ id: 'Analysis' });
-  const page = ZAnalysisPage.meta({ id: 'AnalysisPage' });
-  const summary = ZAnalysisSummary.meta({ id: 'AnalysisSummary' });
-  const pipelineHook = ZPipelineHook.meta({ id: 'GitlabPipelineHook' });
-  const jobHook = ZJobHook.meta({ id: 'GitlabJobHook' });
   const errors = {
     400: json(error, 'A parameter or the body is invalid; `error.field` names it'),
     401: json(error, 'Missing or wrong API token'),
   };
   const requestId = z.object({ request_id: z.string().describe('the request_id answered when the failure was accepted') });
+  return { apiAuth, browserAuth, gitlabToken, error, errors, requestId };
+}
 
+type TShared = ReturnType<typeof registerShared>;
+
+function registerAnalysisPaths(r: OpenAPIRegistry, { apiAuth, error, errors, requestId }: TShared): void {
+  const view = ZAnalysisView.meta({ id: 'Analysis' });
+  const page = ZAnalysisPage.meta({ id: 'AnalysisPage' });
+  const summary = ZAnalysisSummary.meta({ id: 'AnalysisSummary' });
   r.registerPath({
     method: 'get',
     path: '/analysis',
@@ -70,7 +72,11 @@ function buildRegistry(): OpenAPIRegistry {
     request: { params: requestId },
     responses: { 200: json(view, 'The analysis'), 401: errors[401], 404: json(error, 'No analysis has this request_id') },
   });
+}
 
+function registerWebhookPaths(r: OpenAPIRegistry, { apiAuth, gitlabToken, error, errors }: TShared): void {
+  const pipelineHook = ZPipelineHook.meta({ id: 'GitlabPipelineHook' });
+  const jobHook = ZJobHook.meta({ id: 'GitlabJobHook' });
   const webhookHeaders = z.object({
     'X-Gitlab-Event': z.enum(['Pipeline Hook', 'Job Hook']),
     'Idempotency-Key': z.string().optional().describe('deduplicates redeliveries (X-Gitlab-Event-UUID works too)'),
@@ -118,7 +124,9 @@ function buildRegistry(): OpenAPIRegistry {
     summary: 'Webhook configuration to copy into GitLab (no secrets)',
     responses: { 200: json(ZWebhookInfo, 'The configuration') },
   });
+}
 
+function registerDevelopmentPaths(r: OpenAPIRegistry, { error, errors }: TShared): void {
   const devOnly = 'Development helper; 404 when ENVIRONMENT=production.';
   const devAccepted = ZWebhookAccepted.extend({ pipeline_id: z.number().int() });
   r.registerPath({
@@ -158,7 +166,9 @@ function buildRegistry(): OpenAPIRegistry {
     description: devOnly,
     responses: { 200: json(z.object({ reloaded: z.boolean(), source: z.string(), projects: z.number().int(), users: z.number().int() }), 'Reloaded'), 400: errors[400] },
   });
+}
 
+function registerOperationsPaths(r: OpenAPIRegistry, { apiAuth, browserAuth, errors, requestId }: TShared): void {
   r.registerPath({ method: 'get', path: '/health', tags: ['operations'], summary: 'Liveness (touches no dependency)', responses: { 200: json(ZHealth, 'Alive') } });
   r.registerPath({
     method: 'get',
@@ -190,6 +200,15 @@ function buildRegistry(): OpenAPIRegistry {
   registerIncidentPaths(r, { apiAuth, browserAuth, error, json, html });
   r.registerPath({ method: 'get', path: '/openapi.json', tags: ['docs'], summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } });
   r.registerPath({ method: 'get', path: '/docs', tags: ['docs'], summary: 'Swagger UI over this document', responses: { 200: html('Swagger UI') } });
+}
+
+function buildRegistry(): OpenAPIRegistry {
+  const r = new OpenAPIRegistry();
+  const shared = registerShared(r);
+  registerAnalysisPaths(r, shared);
+  registerWebhookPaths(r, shared);
+  registerDevelopmentPaths(r, shared);
+  registerOperationsPaths(r, shared);
   return r;
 }
 

@@ -82,7 +82,6 @@ export async function seedAnalysis(db: TDb, s: TSeedAnalysis): Promise<{ request
       sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
       url: `https://gitlab.example.com/${path}/-/pipelines/${s.pipelineId}`,
       source: 'push',
-      commit_title: 'Fix refunds',
     },
     failedJobs: [{ id: JOB_ID_BASE, name: 'rspec', stage: 'test', status: 'failed', failure_reason: 'script_failure', web_url: `https://gitlab.example.com/${path}/-/jobs/${JOB_ID_BASE}` }],
   });

@@ -1,6 +1,6 @@
-import { allowedDocumentationLinks, isAllowedLink, type TAnalysisView, type TExcerptLine, type TJobFinding, type TLinkPolicy, type TSolution } from '@cia/contracts';
+import { allowedDocumentationLinks, isAllowedLink, safeUrl, type TAnalysisView, type TExcerptLine, type TJobFinding, type TLinkPolicy, type TSolution } from '@cia/contracts';
 import { formatAgo, formatInt, formatSeconds, formatUsd, formatUtc, plural, shortSha } from './format';
-import { html, safeUrl, type SafeHtml } from './html';
+import { html, type SafeHtml } from './html';
 import { renderLayout } from './layout.view';
 import { isInProgress, statusBadge } from './analysis-list.view';
 import { verdictLine } from './verdict.view';

@@ -33,13 +33,3 @@ export function html(strings: TemplateStringsArray, ...values: THtmlValue[]): Sa
   return new SafeHtml(out);
 }
 
-/** Only http(s) links leave our pages: a payload could carry `javascript:` URLs. */
-export function safeUrl(url: string | null | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { freePort, waitForServer } from '@cia/logger';
 
 export type TDovecot = {
   host: string;
@@ -41,17 +42,6 @@ export function isDovecotAvailable(): boolean {
 
 export function dovecotVersion(): string {
   return spawnSync(DOVECOT_BIN, ['--version'], { encoding: 'utf8' }).stdout.trim();
-}
-
-async function pickFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function lookupIds(name: string): { uid: number; gid: number } | undefined {
@@ -153,25 +143,21 @@ service lmtp {
 `;
 }
 
-async function waitForPort(port: number, child: ChildProcess, logFile: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-      throw new Error(`dovecot exited with code ${child.exitCode}: ${log.slice(-2000)}`);
-    }
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('data', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
+/** Whether an IMAP server on the port sends its greeting. */
+function greets(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('data', () => {
+      s.destroy();
+      resolve(true);
     });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`dovecot did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, logFile: string): Promise<void> {
+  const logTail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '');
+  await waitForServer(child, () => greets(port), { name: `dovecot on 127.0.0.1:${port}`, timeoutMs: 10_000, intervalMs: 50, exitDetail: logTail });
 }
 
 /**
@@ -188,8 +174,8 @@ export async function startDovecot(options: { user?: string; password?: string; 
   for (const sub of ['run', 'state', 'mail']) fs.mkdirSync(path.join(dir, sub), { mode: 0o755 });
   fs.chownSync(path.join(dir, 'mail'), accounts.mail.uid, accounts.mail.gid);
   fs.writeFileSync(path.join(dir, 'passwd'), `${user}:{PLAIN}${password}::::::\n`, { mode: 0o644 });
-  const port = await pickFreePort();
-  const tlsPort = options.tls ? await pickFreePort() : 0;
+  const port = await freePort();
+  const tlsPort = options.tls ? await freePort() : 0;
   if (options.tls) makeCertificate(dir);
   const configFile = path.join(dir, 'dovecot.conf');
   fs.writeFileSync(configFile, renderConfig(dir, port, tlsPort, accounts), { mode: 0o644 });

@@ -1,4 +1,5 @@
 import type { TAnalysisInput, TInputFailedJob, TTestFailure } from '@cia/ai';
+import { pickFailedJob } from '@cia/contracts';
 import type { TAnalysisRow } from '@cia/db';
 import { extractGlobalKeywords, parseCiConfig, type TContextJob, type TPipelineContext } from '@cia/gitlab';
 import type { TExcerpt } from '@cia/log-intel';
@@ -19,19 +20,11 @@ function testFailuresFor(job: TContextJob, ctx: TPipelineContext, isFirst: boole
  */
 export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, excerpts: Map<number, TExcerpt>, logSource: TLogSource = 'api'): TAnalysisInput {
   const failedJobs: TInputFailedJob[] = ctx.failed_jobs.map((job, i) => ({
-    id: job.id,
-    name: job.name,
-    stage: job.stage,
-    status: job.status,
-    failure_reason: job.failure_reason,
-    allow_failure: job.allow_failure,
-    web_url: job.web_url,
-    duration_s: job.duration,
+    ...pickFailedJob(job),
     definition: job.definition,
     excerpt: excerpts.get(job.id)?.lines ?? [],
     log_truncated: job.log?.truncated ?? false,
     log_state: logStateOf(job, ctx, logSource),
-    pipeline_id: job.pipeline_id !== ctx.pipeline.id ? job.pipeline_id : undefined,
     test_failures: testFailuresFor(job, ctx, i === 0),
   }));
   const failedIds = new Set(ctx.failed_jobs.map((j) => j.id));

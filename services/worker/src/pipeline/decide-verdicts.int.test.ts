@@ -4,6 +4,7 @@ import { analyses, claimAnalysis, incidentOccurrences, registerFailure } from '@
 import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createFetchCache, createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
+import { maskSecrets } from '@cia/log-intel';
 import { createLogger } from '@cia/logger';
 import type { TPipelineDeps } from './pipeline-deps';
 import { runAnalysis } from './run-analysis';
@@ -46,8 +47,8 @@ async function analyseMergeRequestFailure(deps: TPipelineDeps) {
   const { requestId } = await registerFailure(database.db, {
     trigger: 'webhook',
     project: { id: 1, path: 'acme/shop', default_branch: 'main' },
-    pipeline: { id: pipelineId, ref: 'feature', sha: MR_SHA, url: null, merge_request_iid: 3, merge_request: { iid: 3, title: 'Cart', source_branch: 'feature', target_branch: 'main', state: 'opened', url: null } },
-    failedJobs: [{ id: jobId, name: 'test', stage: 'test', status: 'failed', failure_reason: 'script_failure', log_tail: FAILING }],
+    pipeline: { id: pipelineId, ref: 'feature', sha: MR_SHA, url: null, merge_request_iid: 3, merge_request: { iid: 3, title: maskSecrets('Cart'), source_branch: 'feature', target_branch: 'main', state: 'opened', url: null } },
+    failedJobs: [{ id: jobId, name: 'test', stage: 'test', status: 'failed', failure_reason: 'script_failure', log_tail: maskSecrets(FAILING) }],
   });
   const claim = await claimAnalysis(database.db, requestId);
   await runAnalysis(deps, claim!.row);

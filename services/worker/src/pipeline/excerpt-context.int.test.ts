@@ -4,6 +4,7 @@ import { analysisJobs, claimAnalysis, findAnalysisByRequestId, registerFailure }
 import { createTestDatabase, type TTestDatabase } from '@cia/db/testing';
 import { createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
+import { maskSecrets } from '@cia/log-intel';
 import { createLogger } from '@cia/logger';
 import { runAnalysis } from './run-analysis';
 
@@ -41,7 +42,7 @@ async function storedExcerpt(settings: Record<string, string>, from: 'api' | 'tr
     trigger: from === 'api' ? 'webhook' : 'email',
     project: { id: 3, path: 'acme/cart' },
     pipeline: { id: pipelineId, ref: 'main', sha: 'c'.repeat(40), url: null, status: 'failed' },
-    failedJobs: [{ id: jobId, name: 'build', stage: 'build', status: 'failed', ...(from === 'trigger' ? { log_tail: LOG } : {}) }],
+    failedJobs: [{ id: jobId, name: 'build', stage: 'build', status: 'failed', ...(from === 'trigger' ? { log_tail: maskSecrets(LOG) } : {}) }],
   });
   const claim = await claimAnalysis(database.db, created.requestId);
   const gitlabClient = from === 'api' ? createGitLabClient({ ...pickClientOptions(config), baseDelayMs: 1 }) : undefined;

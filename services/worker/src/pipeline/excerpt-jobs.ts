@@ -1,5 +1,5 @@
 import { secretValuesOf } from '@cia/config';
-import type { TFetchedJob } from '@cia/db';
+import type { TAnalysisJob } from '@cia/db';
 import type { TPipelineContext } from '@cia/gitlab';
 import { excerptLog, type TExcerpt } from '@cia/log-intel';
 import type { TPipelineDeps } from './pipeline-deps';
@@ -8,7 +8,7 @@ export type TExcerpted = {
   /** Each failed job's excerpt, by job id; a job without a log has none. */
   excerpts: Map<number, TExcerpt>;
   /** The failed jobs as analysis_jobs stores them, their excerpts included. */
-  jobs: TFetchedJob[];
+  jobs: TAnalysisJob[];
 };
 
 /**
@@ -17,7 +17,7 @@ export type TExcerpted = {
  */
 export async function excerptJobs(deps: Pick<TPipelineDeps, 'config'>, ctx: TPipelineContext): Promise<TExcerpted> {
   const excerpts = new Map<number, TExcerpt>();
-  const jobs: TFetchedJob[] = [];
+  const jobs: TAnalysisJob[] = [];
   const extraSecrets = secretValuesOf(deps.config);
   for (const job of ctx.failed_jobs) {
     const excerpt = job.log
@@ -30,18 +30,8 @@ export async function excerptJobs(deps: Pick<TPipelineDeps, 'config'>, ctx: TPip
         })
       : undefined;
     if (excerpt) excerpts.set(job.id, excerpt);
-    jobs.push({
-      jobId: job.id,
-      name: job.name,
-      stage: job.stage,
-      status: job.status,
-      failureReason: job.failure_reason,
-      allowFailure: job.allow_failure,
-      webUrl: job.web_url,
-      excerpt: excerpt?.lines ?? [],
-      logBytes: job.log?.total_bytes ?? null,
-      logTruncated: job.log?.truncated ?? false,
-    });
+    const { id, name, stage, status, failure_reason, allow_failure, web_url } = job;
+    jobs.push({ id, name, stage, status, failure_reason, allow_failure, web_url, excerpt: excerpt?.lines ?? [], log_bytes: job.log?.total_bytes ?? null, log_truncated: job.log?.truncated ?? false });
   }
   return { excerpts, jobs };
 }

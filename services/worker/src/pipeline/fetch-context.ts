@@ -1,6 +1,7 @@
+import { secretValuesOf } from '@cia/config';
 import { saveFetchSteps, type TAnalysisRow } from '@cia/db';
+import { maskerFor } from '@cia/log-intel';
 import { contextFromTrigger, createFetchState, fetchPipelineContext, pickFetchSettings, toStoredStep, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
-import { maskerOf } from './config-masker';
 import type { TLogSource } from './log-state';
 import type { TPipelineDeps } from './pipeline-deps';
 
@@ -19,7 +20,7 @@ export async function fetchContext(deps: TPipelineDeps, row: TAnalysisRow): Prom
   const steps = createFetchState();
   if (!deps.gitlab) return { ctx: contextFromTrigger(input), steps, logSource: 'no_token' };
   if (!config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input), steps, logSource: 'auto_fetch_disabled' };
-  const mask = maskerOf(config);
+  const mask = maskerFor(secretValuesOf(config));
   try {
     const ctx = await fetchPipelineContext(deps.gitlab, input, pickFetchSettings(config), {
       previous: row.fetchState as TFetchState,

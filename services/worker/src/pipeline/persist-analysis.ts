@@ -1,5 +1,5 @@
 import type { TAnalysisOutcome, TProviderAttempt } from '@cia/ai';
-import { completeAnalysisWithJobs, saveFetchedJobs, type TAnalysisRow, type TFetchedJob } from '@cia/db';
+import { completeAnalysisWithJobs, saveFetchedJobs, type TAnalysisJob, type TAnalysisRow } from '@cia/db';
 import type { TFetchStateEntry, THistoryBudget } from '@cia/gitlab';
 import type { TLogger } from '@cia/logger';
 import type { TDecidedVerdicts } from './decide-verdicts';
@@ -23,7 +23,7 @@ function withProviderErrors(logger: TLogger, steps: TStateToSave, attempts: TPro
 export async function persistAnalysis(
   deps: Pick<TPipelineDeps, 'db' | 'logger'>,
   row: TAnalysisRow,
-  stored: { outcome: TAnalysisOutcome; steps: Record<string, TFetchStateEntry>; jobs: TFetchedJob[]; clock: TStepClock; verdicts?: TDecidedVerdicts },
+  stored: { outcome: TAnalysisOutcome; steps: Record<string, TFetchStateEntry>; jobs: TAnalysisJob[]; clock: TStepClock; verdicts?: TDecidedVerdicts },
 ): Promise<void> {
   const { outcome, clock } = stored;
   const now = Date.now();
@@ -67,7 +67,7 @@ function withVerdictRequests(steps: TStateToSave, verdicts: TDecidedVerdicts | u
 export async function persistForRetry(
   deps: Pick<TPipelineDeps, 'db' | 'logger'>,
   row: TAnalysisRow,
-  saved: { steps: Record<string, TFetchStateEntry>; jobs: TFetchedJob[]; attempts?: TProviderAttempt[] },
+  saved: { steps: Record<string, TFetchStateEntry>; jobs: TAnalysisJob[]; attempts?: TProviderAttempt[] },
 ): Promise<void> {
   const state = saved.attempts ? withProviderErrors(deps.logger, saved.steps, saved.attempts) : saved.steps;
   await saveFetchedJobs(deps.db, row.id, state, saved.jobs).catch((e: unknown) => deps.logger.warn('could not save fetch steps', { err: (e as Error).message }));

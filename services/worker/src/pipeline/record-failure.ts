@@ -1,7 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
 import { ZodError } from 'zod';
+import { secretValuesOf } from '@cia/config';
 import { failAnalysis, type TAnalysisRow } from '@cia/db';
-import { maskerOf } from './config-masker';
+import { maskerFor } from '@cia/log-intel';
 import type { TPipelineDeps } from './pipeline-deps';
 
 /** Which attempt of the job this is, of how many it may make. */
@@ -18,7 +19,7 @@ export async function recordFailedAttempt(deps: Pick<TPipelineDeps, 'db' | 'logg
   // The egress masking point of errors: the message goes to the log, to analyses.error and, with
   // the stack, to BullMQ's failedReason (Bull Board); a GitLab, database or provider error may
   // quote a secret.
-  const mask = maskerOf(deps.config);
+  const mask = maskerFor(secretValuesOf(deps.config));
   e.message = mask(String(e.message));
   if (e.stack) e.stack = mask(e.stack);
   const last = err instanceof UnrecoverableError || attempt.number >= attempt.of;

@@ -1,6 +1,7 @@
+import { secretValuesOf } from '@cia/config';
 import type { TAnalysisRow } from '@cia/db';
 import { createHistoryFetch, type THistoryFetch, type TPipelineContext } from '@cia/gitlab';
-import { maskerOf } from './config-masker';
+import { maskerFor } from '@cia/log-intel';
 import type { TPipelineDeps } from './pipeline-deps';
 
 const MB = 1024 * 1024;
@@ -41,7 +42,7 @@ export function verdictScopeOf(deps: Pick<TPipelineDeps, 'config' | 'gitlab' | '
           maxRequests: config.VERDICT_MAX_GITLAB_REQUESTS,
           pipelineListTtlMs: config.VERDICT_BRANCH_CACHE_SECONDS * 1000,
           // Commit titles end up in headlines, notes and the API: masked like every text the fetch step reads.
-          mask: maskerOf(config),
+          mask: maskerFor(secretValuesOf(config)),
           logLimits: { maxBytes: config.GITLAB_MAX_LOG_SIZE_MB * MB, maxLines: config.GITLAB_LOG_LINES_LIMIT, maxReadBytes: config.GITLAB_MAX_LOG_READ_MB * MB, maxReadMs: config.GITLAB_LOG_READ_TIMEOUT_S * 1000 },
           onError: (what, err) => deps.logger.warn('verdict history request failed', { what, err: (err as Error).message }),
         })

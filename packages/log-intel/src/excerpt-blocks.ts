@@ -1,0 +1,94 @@
+import { CORE_SCORE, type TBlock, type TStored } from './excerpt-rank';
+import { REPORT_START_RE } from './failure-patterns';
+import { lineBody } from './line-score';
+
+/** Bounds that keep memory flat whatever the log size. */
+const MAX_STORED_LINES = 10_000;
+export const MAX_BLOCK_LINES = 2_000;
+/** How far a block stays open after the start of a failure report, whatever the lines look like. */
+const REPORT_HOLD_LINES = 120;
+
+/**
+ * The failure blocks of one log as it is read: the lines kept around failures (with context),
+ * at most one block open at a time, and at most MAX_STORED_LINES lines in all (the weakest
+ * closed blocks go first).
+ */
+export class FailureBlocks {
+  readonly list: TBlock[] = [];
+  /** Steps the runner said exited non-zero. */
+  readonly failedSteps = new Set<number>();
+  /** The block still taking lines, if any (always the last one). */
+  openBlock: TBlock | undefined;
+  private storedLines = 0;
+
+  constructor(private readonly contextLines: number) {}
+
+  get lineCount(): number {
+    return this.storedLines;
+  }
+
+  /** A new block, open unless told otherwise, with its first lines. */
+  start(block: TBlock, lines: Iterable<TStored>): void {
+    for (const stored of lines) this.add(block, stored);
+    this.list.push(block);
+    if (block.open) this.openBlock = block;
+  }
+
+  add(block: TBlock, stored: TStored): void {
+    block.lines.push(stored);
+    this.storedLines++;
+    if (stored.score >= CORE_SCORE) {
+      block.lastCore = stored.line;
+      block.best = Math.max(block.best, stored.score);
+    }
+    if (stored.score > 0 && REPORT_START_RE.test(lineBody(stored.text).body)) block.holdUntil = Math.max(block.holdUntil, stored.line + REPORT_HOLD_LINES);
+  }
+
+  /** Closes the open block when line `lineNo` is past what it takes, or it is full. */
+  closeIfDone(lineNo: number): void {
+    const open = this.openBlock;
+    if (open && (lineNo > this.keepOpenUntil(open) || open.lines.length >= MAX_BLOCK_LINES)) this.close(open);
+  }
+
+  close(block: TBlock): void {
+    block.open = false;
+    this.openBlock = undefined;
+    // Trailing context past the last failure line is kept only up to the context width.
+    while (block.lines.length > 0 && (block.lines.at(-1)?.line ?? 0) > this.keepOpenUntil(block)) {
+      block.lines.pop();
+      this.storedLines--;
+    }
+    this.evictIfNeeded();
+  }
+
+  lastStoredLine(): number {
+    return this.list.at(-1)?.lines.at(-1)?.line ?? 0;
+  }
+
+  hasFailureLine(): boolean {
+    return this.list.some((b) => b.best >= CORE_SCORE);
+  }
+
+  /** The last line an open block takes: context after its last failure line, or the end of a report. */
+  private keepOpenUntil(block: TBlock): number {
+    return Math.max(block.lastCore + this.contextLines, block.holdUntil);
+  }
+
+  private evictIfNeeded(): void {
+    while (this.storedLines > MAX_STORED_LINES && this.list.length > 1) {
+      let worst = -1;
+      let worstValue = Infinity;
+      for (let i = 0; i < this.list.length - 1; i++) {
+        const b = this.list[i];
+        if (b === undefined) continue;
+        const value = b.best + (this.failedSteps.has(b.step) ? 10 : 0) + i / this.list.length;
+        if (value < worstValue) {
+          worstValue = value;
+          worst = i;
+        }
+      }
+      const [removed] = this.list.splice(worst, 1);
+      this.storedLines -= removed?.lines.length ?? 0;
+    }
+  }
+}
