@@ -168,7 +168,7 @@ function registerDevelopmentPaths(r: OpenAPIRegistry, { error, errors }: TShared
   });
 }
 
-function registerOperationsPaths(r: OpenAPIRegistry, { apiAuth, browserAuth, errors, requestId }: TShared): void {
+function registerOperationsPaths(r: OpenAPIRegistry, { apiAuth, browserAuth, error, errors, requestId }: TShared): void {
   r.registerPath({ method: 'get', path: '/health', tags: ['operations'], summary: 'Liveness (touches no dependency)', responses: { 200: json(ZHealth, 'Alive') } });
   r.registerPath({
     method: 'get',
