@@ -29,7 +29,11 @@ function ensureInstalled() {
   process.stderr.write('Installing dependencies (pnpm install --frozen-lockfile)...\n');
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   // Progress goes to stderr so stdout stays clean for CLI output.
-  const r = spawnSync(npx, [...PNPM, 'install', '--frozen-lockfile'], { cwd: ROOT, stdio: ['ignore', 2, 2], env: { ...process.env, COREPACK_ENABLE_STRICT: '0' } });
+  const r = spawnSync(npx, [...PNPM, 'install', '--frozen-lockfile'], {
+    cwd: ROOT,
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, COREPACK_ENABLE_STRICT: '0' },
+  });
   if (r.status !== 0) {
     process.stderr.write('Dependency installation failed.\n');
     process.exit(r.status || 1);
@@ -116,7 +120,10 @@ function ensureSystemPackages(packages) {
   }
   process.stderr.write(`Installing ${names.join(', ')} (apt-get)...\n`);
   spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 2, 2] });
-  spawnSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: ['ignore', 2, 2], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  spawnSync('apt-get', ['install', '-y', '-qq', ...names], {
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 /**
@@ -130,7 +137,9 @@ async function prepareTestServices(packages = TEST_PACKAGES) {
   if (!process.env.TEST_REDIS_URL && !(await canConnect(6379))) {
     const port = await freePort();
     const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cia-test-redis-'));
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      stdio: 'ignore',
+    });
     child.on('error', () => undefined);
     for (let i = 0; i < 50 && !(await canConnect(port)); i++) await new Promise((r) => setTimeout(r, 100));
     if (!(await canConnect(port))) {
@@ -143,7 +152,8 @@ async function prepareTestServices(packages = TEST_PACKAGES) {
   }
   if (!process.env.TEST_DATABASE_URL && !(await canConnect(5432))) {
     spawnSync('sh', ['-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'], { stdio: 'ignore' });
-    if (!(await canConnect(5432))) process.stderr.write('PostgreSQL is not reachable on 127.0.0.1:5432: database tests fall back to in-memory PGlite.\n');
+    if (!(await canConnect(5432)))
+      process.stderr.write('PostgreSQL is not reachable on 127.0.0.1:5432: database tests fall back to in-memory PGlite.\n');
   }
   return { env, cleanup: () => cleanups.forEach((c) => c()) };
 }
@@ -172,6 +182,7 @@ async function main() {
         // One tsc over the whole workspace (tests and bench included) is faster than one per package.
         ['typecheck', bin('tsc'), ['-p', 'tsconfig.json']],
         ['lint', bin('eslint'), ['--max-warnings=0', '.']],
+        ['format', bin('prettier'), ['--check', '--log-level=warn', '.']],
       ];
       for (const [name, cmd, a] of steps) {
         process.stderr.write(`\n== ${name}\n`);

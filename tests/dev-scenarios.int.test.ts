@@ -20,7 +20,11 @@ type TResult = { category: string; root_cause: string; summary: string; solution
 /** What each scenario's log says, that its root cause (or fix) must repeat. */
 const EXPECTED: Record<string, { category: string; rootCause: string[]; command?: string }> = {
   build: { category: 'build', rootCause: ['src/orders/order-service.ts:42', 'TS2339', "Property 'totalPrice' does not exist"] },
-  test: { category: 'test', rootCause: ['tests/test_invoice.py::test_invoice_total', 'assert 15 == 16'], command: "pytest 'tests/test_invoice.py::test_invoice_total' -vv" },
+  test: {
+    category: 'test',
+    rootCause: ['tests/test_invoice.py::test_invoice_total', 'assert 15 == 16'],
+    command: "pytest 'tests/test_invoice.py::test_invoice_total' -vv",
+  },
   deploy: { category: 'deployment', rootCause: ['10.0.0.1:6443', 'i/o timeout', 'k8s/deployment.yaml'], command: 'nc -zv 10.0.0.1 6443' },
   dependency: { category: 'dependency', rootCause: ['react-beautiful-dnd@13.1.1', 'react@"^17.0.0"', 'react@18.2.0'] },
   timeout: { category: 'timeout', rootCause: ['1h0m0s'] },
@@ -46,7 +50,11 @@ async function runScenario(name: string): Promise<TResult> {
   expect(res.status).toBe(202);
   const { request_id } = (await res.json()) as { request_id: string };
   for (let i = 0; i < 150; i++) {
-    const view = (await (await fetch(`${ingest.url}/analysis/${request_id}`)).json()) as { status: string; provider: string; result: TResult };
+    const view = (await (await fetch(`${ingest.url}/analysis/${request_id}`)).json()) as {
+      status: string;
+      provider: string;
+      result: TResult;
+    };
     if (view.status === 'completed') {
       expect(view.provider).toBe('offline');
       return view.result;
@@ -62,12 +70,15 @@ test('every built-in scenario has an expectation here', async () => {
   for (const s of list.scenarios) expect(EXPECTED[s.name]?.category).toBe(s.category);
 });
 
-test.each(Object.entries(EXPECTED))('scenario %s: the right category, a root cause naming its evidence, a fix without placeholders', async (name, expected) => {
-  const result = await runScenario(name);
-  expect(result.category).toBe(expected.category);
-  for (const evidence of expected.rootCause) expect(result.root_cause).toContain(evidence);
-  const commands = result.solutions.flatMap((s) => s.commands ?? []);
-  if (expected.command) expect(commands).toContain(expected.command);
-  expect(commands.filter((c) => /<[A-Za-z_]\w*>/.test(c))).toEqual([]);
-  if (expected.category !== 'build') expect(result.root_cause).not.toMatch(/compil/i);
-});
+test.each(Object.entries(EXPECTED))(
+  'scenario %s: the right category, a root cause naming its evidence, a fix without placeholders',
+  async (name, expected) => {
+    const result = await runScenario(name);
+    expect(result.category).toBe(expected.category);
+    for (const evidence of expected.rootCause) expect(result.root_cause).toContain(evidence);
+    const commands = result.solutions.flatMap((s) => s.commands ?? []);
+    if (expected.command) expect(commands).toContain(expected.command);
+    expect(commands.filter((c) => /<[A-Za-z_]\w*>/.test(c))).toEqual([]);
+    if (expected.category !== 'build') expect(result.root_cause).not.toMatch(/compil/i);
+  },
+);

@@ -8,7 +8,10 @@ const README_MAX_LINES = 400;
 
 /** README.md, every page of docs/ and the benchmark results: the documentation users read. */
 function documentationFiles(): string[] {
-  const pages = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  const pages = fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`);
   return ['README.md', ...pages, 'bench/RESULTS.md'];
 }
 
@@ -19,7 +22,8 @@ function withoutFences(markdown: string): string {
   for (const line of markdown.split('\n')) {
     const opening = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence === undefined && opening) fence = opening;
-    else if (fence !== undefined && opening && opening[0] === fence[0] && opening.length >= fence.length && line.trim() === opening) fence = undefined;
+    else if (fence !== undefined && opening && opening[0] === fence[0] && opening.length >= fence.length && line.trim() === opening)
+      fence = undefined;
     else if (fence === undefined) kept.push(line);
   }
   return kept.join('\n');
@@ -33,7 +37,11 @@ function proseOf(markdown: string): string {
 /** GitHub's anchor for a heading: the rendered text, lower-cased, punctuation dropped, spaces as hyphens. */
 function slugOf(heading: string): string {
   const text = heading.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/`/g, '');
-  return text.trim().toLowerCase().replace(/[^\p{L}\p{N}\p{M}\p{Pc}\- ]/gu, '').replace(/ /g, '-');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\p{M}\p{Pc}\- ]/gu, '')
+    .replace(/ /g, '-');
 }
 
 function anchorsOf(markdown: string): Set<string> {

@@ -19,7 +19,14 @@ const NO_TOKEN_PIPELINE = 6103;
 const jobIdOf = (pipelineId: number) => pipelineId * 10;
 
 type TStack = { ingest: TIngestHandle; worker: TWorkerHandle; redis: ReturnType<typeof createTestPrefix> };
-type TResult = { category: string; summary: string; root_cause: string; confidence: number; solutions: { title: string; steps: string[] }[]; failed_jobs: { findings: string[] }[] };
+type TResult = {
+  category: string;
+  summary: string;
+  root_cause: string;
+  confidence: number;
+  solutions: { title: string; steps: string[] }[];
+  failed_jobs: { findings: string[] }[];
+};
 
 let database: TTestDatabase;
 let gitlab: TFakeGitLab;
@@ -28,7 +35,13 @@ let withoutToken: TStack;
 
 async function startStack(name: string, overrides: Record<string, string | undefined>): Promise<TStack> {
   const redis = createTestPrefix(name);
-  const config = testConfig({ REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, HOST: '127.0.0.1', GITLAB_BASE_URL: gitlab.baseUrl, ...overrides });
+  const config = testConfig({
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    HOST: '127.0.0.1',
+    GITLAB_BASE_URL: gitlab.baseUrl,
+    ...overrides,
+  });
   const worker = await startWorker(config, { database, logger });
   const ingest = await startIngest(config, { database, logger, port: 0 });
   return { ingest, worker, redis };
@@ -42,7 +55,16 @@ async function stopStack(stack: TStack | undefined): Promise<void> {
 
 /** Sends the pipeline's failed Pipeline Hook and waits for its analysis. */
 async function analyse(stack: TStack, pipelineId: number): Promise<{ provider: string; result: TResult }> {
-  const build = { id: jobIdOf(pipelineId), stage: 'test', name: 'unit-tests', status: 'failed', failure_reason: 'script_failure', when: 'on_success', manual: false, allow_failure: false };
+  const build = {
+    id: jobIdOf(pipelineId),
+    stage: 'test',
+    name: 'unit-tests',
+    status: 'failed',
+    failure_reason: 'script_failure',
+    when: 'on_success',
+    manual: false,
+    allow_failure: false,
+  };
   const res = await fetch(`${stack.ingest.url}/webhooks/gitlab`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' },
@@ -59,7 +81,14 @@ async function analyse(stack: TStack, pipelineId: number): Promise<{ provider: s
   return { provider: view.provider as string, result: view.result as TResult };
 }
 
-const job = (pipelineId: number, trace?: string) => ({ id: jobIdOf(pipelineId), name: 'unit-tests', stage: 'test', status: 'failed', failure_reason: 'script_failure', trace });
+const job = (pipelineId: number, trace?: string) => ({
+  id: jobIdOf(pipelineId),
+  name: 'unit-tests',
+  stage: 'test',
+  status: 'failed',
+  failure_reason: 'script_failure',
+  trace,
+});
 
 beforeAll(async () => {
   gitlab = await createFakeGitLab({
@@ -71,8 +100,18 @@ beforeAll(async () => {
         default_branch: 'master',
         pipelines: [
           { id: EMPTY_PIPELINE, ref: 'main', status: 'failed', jobs: [job(EMPTY_PIPELINE, '')] },
-          { id: FORBIDDEN_PIPELINE, ref: 'main', status: 'failed', jobs: [job(FORBIDDEN_PIPELINE, 'FAILED tests/test_a.py::test_x - assert 1 == 2\n')] },
-          { id: NO_TOKEN_PIPELINE, ref: 'main', status: 'failed', jobs: [job(NO_TOKEN_PIPELINE, 'FAILED tests/test_a.py::test_x - assert 1 == 2\n')] },
+          {
+            id: FORBIDDEN_PIPELINE,
+            ref: 'main',
+            status: 'failed',
+            jobs: [job(FORBIDDEN_PIPELINE, 'FAILED tests/test_a.py::test_x - assert 1 == 2\n')],
+          },
+          {
+            id: NO_TOKEN_PIPELINE,
+            ref: 'main',
+            status: 'failed',
+            jobs: [job(NO_TOKEN_PIPELINE, 'FAILED tests/test_a.py::test_x - assert 1 == 2\n')],
+          },
         ],
       },
     ],
@@ -101,7 +140,12 @@ test('an empty job log is reported as empty, not as "no known pattern matched"',
 });
 
 test('a log GitLab refuses (403) is reported as refused, with the access to give the token', async () => {
-  gitlab.fail({ method: 'GET', path: `/projects/1/jobs/${jobIdOf(FORBIDDEN_PIPELINE)}/trace`, status: 403, body: { message: '403 Forbidden' } });
+  gitlab.fail({
+    method: 'GET',
+    path: `/projects/1/jobs/${jobIdOf(FORBIDDEN_PIPELINE)}/trace`,
+    status: 403,
+    body: { message: '403 Forbidden' },
+  });
   const { result } = await analyse(withToken, FORBIDDEN_PIPELINE);
   expect(result.category).toBe('unknown');
   expect(result.summary).toContain('GitLab refused its log (403 Forbidden)');

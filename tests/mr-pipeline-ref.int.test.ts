@@ -39,25 +39,45 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>): Promi
 }
 
 async function post(body: unknown, event: 'Pipeline Hook' | 'Job Hook'): Promise<{ status: number; json: { request_id?: string } }> {
-  const res = await fetch(`${ingest.url}/webhooks/gitlab`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Gitlab-Event': event }, body: JSON.stringify(body) });
+  const res = await fetch(`${ingest.url}/webhooks/gitlab`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Gitlab-Event': event },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as { request_id?: string } };
 }
 
 async function sendEmail(pipelineId: number) {
   const messageId = `<mr-${pipelineId}@gitlab.example.com>`;
   await dovecot.append(buildGitLabPipelineEmail({ projectId: PROJECT_ID, pipelineId, ref: BRANCH, mergeRequestIid: MR_IID, messageId }));
-  return waitFor(`email ${messageId}`, async () => (await database.db.select().from(processedEmails).where(eq(processedEmails.messageId, messageId)))[0]);
+  return waitFor(
+    `email ${messageId}`,
+    async () => (await database.db.select().from(processedEmails).where(eq(processedEmails.messageId, messageId)))[0],
+  );
 }
 
-const analysesOf = (pipelineId: number) => database.db.select().from(analyses).where(and(eq(analyses.projectId, PROJECT_ID), eq(analyses.pipelineId, pipelineId)));
-const mrPipelineHook = (pipelineId: number) => pipelineHook({ pipelineId, projectId: PROJECT_ID, mergeRequest: { iid: MR_IID, sourceBranch: BRANCH } });
+const analysesOf = (pipelineId: number) =>
+  database.db
+    .select()
+    .from(analyses)
+    .where(and(eq(analyses.projectId, PROJECT_ID), eq(analyses.pipelineId, pipelineId)));
+const mrPipelineHook = (pipelineId: number) =>
+  pipelineHook({ pipelineId, projectId: PROJECT_ID, mergeRequest: { iid: MR_IID, sourceBranch: BRANCH } });
 
 beforeAll(async () => {
   if (!HAVE_DOVECOT) return;
   dovecot = await startDovecot();
   database = await createTestDatabase('mr_ref');
   redis = createTestPrefix('mr-ref');
-  const config = testConfig({ TRIGGER_MODE: 'both', REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, HOST: '127.0.0.1', IMAP_GITLAB_EMAIL: 'gitlab@example.com', IMAP_CHECK_INTERVAL: '1', ...dovecot.env() });
+  const config = testConfig({
+    TRIGGER_MODE: 'both',
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    HOST: '127.0.0.1',
+    IMAP_GITLAB_EMAIL: 'gitlab@example.com',
+    IMAP_CHECK_INTERVAL: '1',
+    ...dovecot.env(),
+  });
   ingest = await startIngest(config, { database, logger, port: 0 });
   mail = await startMailWatcher(config, { database, logger, watcher: { reconnectBaseMs: 50, reconnectMaxMs: 200 } });
 });
@@ -94,7 +114,10 @@ describeImap('a merge request pipeline named by email and by webhook', () => {
   });
 
   test('a Job Hook (which names only refs/merge-requests/7/head) keeps the MR iid, and the branch a later trigger names', async () => {
-    const job = await post(jobHook({ jobId: 710301, name: 'production', pipelineId: 7103, projectId: PROJECT_ID, ref: `refs/merge-requests/${MR_IID}/head` }), 'Job Hook');
+    const job = await post(
+      jobHook({ jobId: 710301, name: 'production', pipelineId: 7103, projectId: PROJECT_ID, ref: `refs/merge-requests/${MR_IID}/head` }),
+      'Job Hook',
+    );
     expect(job.status).toBe(202);
     expect((await analysesOf(7103))[0]?.pipeline).toMatchObject({ ref: null, merge_request_iid: MR_IID });
     await sendEmail(7103);

@@ -109,22 +109,39 @@ describe('the GitLab client', () => {
     gitlab.addPipeline(1, {
       id: 10,
       jobs: [
-        { id: 11, name: 'unit', status: 'failed', artifactFiles: { 'junit.xml': { redirectTo: `http://${listed}/bucket/junit.xml` } }, trace: { redirectTo: `http://${listed}/evil.log` } },
+        {
+          id: 11,
+          name: 'unit',
+          status: 'failed',
+          artifactFiles: { 'junit.xml': { redirectTo: `http://${listed}/bucket/junit.xml` } },
+          trace: { redirectTo: `http://${listed}/evil.log` },
+        },
       ],
     });
     const file = await client({ HTTP_PROXY: proxy.url }, { redirectHosts: [listed] }).readJobArtifactFile(1, 11, 'junit.xml', LIMITS);
     expect(file?.text).toContain('<testsuite');
-    expect(proxy.seen).toEqual([`GET ${gitlab.baseUrl}/api/v4/projects/1/jobs/11/artifacts/junit.xml`, `GET http://${listed}/bucket/junit.xml`]);
+    expect(proxy.seen).toEqual([
+      `GET ${gitlab.baseUrl}/api/v4/projects/1/jobs/11/artifacts/junit.xml`,
+      `GET http://${listed}/bucket/junit.xml`,
+    ]);
 
     proxy.seen.length = 0;
-    const refused = await client({ HTTP_PROXY: proxy.url }).readJobTrace(1, 11, LIMITS).catch((err: unknown) => err);
+    const refused = await client({ HTTP_PROXY: proxy.url })
+      .readJobTrace(1, 11, LIMITS)
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(GitLabError);
     expect((refused as GitLabError).code).toBe('redirect_refused');
     expect(proxy.seen).toEqual([`GET ${gitlab.baseUrl}/api/v4/projects/1/jobs/11/trace`]);
   });
 
   it('tunnels to an https GitLab through HTTPS_PROXY with CONNECT', async () => {
-    const api = createGitLabClient({ baseUrl: 'https://gitlab.invalid', token: TOKEN, retries: 0, timeoutMs: 5000, proxy: { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: proxy.url } });
+    const api = createGitLabClient({
+      baseUrl: 'https://gitlab.invalid',
+      token: TOKEN,
+      retries: 0,
+      timeoutMs: 5000,
+      proxy: { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: proxy.url },
+    });
     await expect(api.getProject(1)).rejects.toBeInstanceOf(GitLabError);
     expect(proxy.seen).toEqual(['CONNECT gitlab.invalid:443']);
   });
@@ -132,7 +149,8 @@ describe('the GitLab client', () => {
 
 describe('the AI SDKs', () => {
   const input = buildSampleInput([{ id: 701, name: 'build', stage: 'build', log: SAMPLE_LOGS.typescriptBuild }]);
-  const settings = (overrides: Record<string, string>) => testConfig({ ...openai.env, ...anthropic.env, AI_RULES_FIRST: 'false', AI_MAX_RETRIES: '0', ...overrides });
+  const settings = (overrides: Record<string, string>) =>
+    testConfig({ ...openai.env, ...anthropic.env, AI_RULES_FIRST: 'false', AI_MAX_RETRIES: '0', ...overrides });
 
   it.each(['openai', 'anthropic'] as const)('%s: requests go through HTTP_PROXY', async (name) => {
     const s = settings({ DEFAULT_AI_PROVIDER: name, HTTP_PROXY: proxy.url });

@@ -55,7 +55,10 @@ describe.each(FORBIDDEN)('%s', (pkg, forbidden) => {
   test(`imports nothing from ${forbidden.join(' or ')}, tests included`, () => {
     const offending = sourceFiles(path.join(ROOT, pkg, 'src')).filter((file) => {
       const text = fs.readFileSync(file, 'utf8');
-      return forbidden.some((name) => new RegExp(`(from |import\\()'${name}(/[^']*)?'`).test(text)) || (DRIZZLE_FOR.has(pkg) && /from 'drizzle-orm/.test(text));
+      return (
+        forbidden.some((name) => new RegExp(`(from |import\\()'${name}(/[^']*)?'`).test(text)) ||
+        (DRIZZLE_FOR.has(pkg) && /from 'drizzle-orm/.test(text))
+      );
     });
     expect(offending.map((file) => path.relative(ROOT, file))).toEqual([]);
   });

@@ -101,7 +101,13 @@ beforeAll(async () => {
             ref: 'main',
             sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
             status: 'failed',
-            jobs: MATRIX_JOBS.map((j) => ({ ...j, stage: 'test', status: 'failed', failure_reason: 'script_failure', trace: rspecTrace(j.ruby) })),
+            jobs: MATRIX_JOBS.map((j) => ({
+              ...j,
+              stage: 'test',
+              status: 'failed',
+              failure_reason: 'script_failure',
+              trace: rspecTrace(j.ruby),
+            })),
           },
         ],
       },
@@ -202,21 +208,34 @@ async function analyseThroughWebhook(pipelineId: number, builds?: Record<string,
 
 test('matrix jobs failing the same way: the AI gets one excerpt listing every job, the stored result has each job with its own excerpt and findings', async () => {
   openai.requests.length = 0;
-  const builds = MATRIX_JOBS.map((j) => ({ id: j.id, stage: 'test', name: j.name, status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 60 }));
+  const builds = MATRIX_JOBS.map((j) => ({
+    id: j.id,
+    stage: 'test',
+    name: j.name,
+    status: 'failed',
+    failure_reason: 'script_failure',
+    allow_failure: false,
+    duration: 60,
+  }));
   const view = await analyseThroughWebhook(4243, builds);
   expect(view).toMatchObject({ status: 'completed', provider: 'openai' });
 
   expect(openai.requests).toHaveLength(1);
-  const user = (openai.requests[0]!.json as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')!.content;
+  const user = (openai.requests[0]!.json as { messages: { role: string; content: string }[] }).messages.find(
+    (m) => m.role === 'user',
+  )!.content;
   expect(user.match(/<<<UNTRUSTED log of job /g)).toHaveLength(1);
   expect(user.match(/Failure\/Error: expect\(calculator\.total\)/g)).toHaveLength(1);
   // Of the CI config, the job-wide keywords and the failed job's definition, not the other jobs.
   expect(user).toContain('RAILS_ENV: test');
   expect(user).toContain('script: bundle exec rspec');
   expect(user).not.toContain('npm run docs-site');
-  for (const job of MATRIX_JOBS) expect([job.id, user.includes(`job_id ${job.id}`) && user.includes(`"${job.name}"`)]).toEqual([job.id, true]);
+  for (const job of MATRIX_JOBS)
+    expect([job.id, user.includes(`job_id ${job.id}`) && user.includes(`"${job.name}"`)]).toEqual([job.id, true]);
 
-  const result = view.result as { failed_jobs: { job_id: number; name: string; excerpt: { line: number; text: string }[]; findings: string[] }[] };
+  const result = view.result as {
+    failed_jobs: { job_id: number; name: string; excerpt: { line: number; text: string }[]; findings: string[] }[];
+  };
   expect(result.failed_jobs.map((j) => j.job_id)).toEqual(MATRIX_JOBS.map((j) => j.id));
   for (const [i, job] of result.failed_jobs.entries()) {
     expect(job.findings.length).toBeGreaterThan(0);

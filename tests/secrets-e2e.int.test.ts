@@ -148,11 +148,16 @@ beforeAll(async () => {
                 status: 'failed',
                 failure_reason: 'script_failure',
                 trace: TRACE,
-                artifacts: [{ file_type: 'junit', size: 200, filename: 'junit.xml.gz' }, { file_type: 'archive', size: 400, filename: 'artifacts.zip' }],
+                artifacts: [
+                  { file_type: 'junit', size: 200, filename: 'junit.xml.gz' },
+                  { file_type: 'archive', size: 400, filename: 'artifacts.zip' },
+                ],
                 artifactFiles: { 'report.xml': JUNIT },
               },
             ],
-            testReport: { suites: [{ name: 'production', cases: [{ status: 'failed', name: 'deploys', classname: 'Deploy', stack_trace: STACK }] }] },
+            testReport: {
+              suites: [{ name: 'production', cases: [{ status: 'failed', name: 'deploys', classname: 'Deploy', stack_trace: STACK }] }],
+            },
           },
         ],
       },
@@ -188,12 +193,20 @@ test('secrets of the pipeline and of the service reach no row, API, page, AI req
   expect(res.status).toBe(202);
   const { request_id } = (await res.json()) as { request_id: string };
   const view = await waitFor(
-    async () => (await (await fetch(`${ingest.url}/analysis/${request_id}`, { headers: auth })).json()) as { status: string; pipeline: { commit_title: string } },
+    async () =>
+      (await (await fetch(`${ingest.url}/analysis/${request_id}`, { headers: auth })).json()) as {
+        status: string;
+        pipeline: { commit_title: string };
+      },
     (v) => v.status === 'completed' || v.status === 'failed',
     'the analysis',
   );
   expect(view.status).toBe('completed');
-  await waitFor(async () => gitlab.notes.get('1:1') ?? [], (n) => n.length === 1, 'the merge request note');
+  await waitFor(
+    async () => gitlab.notes.get('1:1') ?? [],
+    (n) => n.length === 1,
+    'the merge request note',
+  );
 
   // What was fetched did carry the secrets' surroundings: the checks below are not vacuous.
   expect(view.pipeline.commit_title).toBe('Deploy with [MASKED:secret_value] and DB_PASSWORD="[MASKED:password]"');
@@ -217,7 +230,11 @@ test('secrets of the pipeline and of the service reach no row, API, page, AI req
   expectNoSecret(logged.join('\n'), 'worker log');
 
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (Debian), or set CHROMIUM_PATH`);
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   try {
     const context = await browser.newContext({ httpCredentials: { username: 'me', password: OWN.API_TOKEN } });
     const page = await context.newPage();
@@ -232,8 +249,11 @@ test('secrets of the pipeline and of the service reach no row, API, page, AI req
   }
 });
 
-test('a provider error echoing the API key is masked in the stored error, the log and BullMQ\'s failure reason', async () => {
-  openai.enqueue({ status: 401, json: { error: { type: 'invalid_request_error', message: `Incorrect API key provided: ${OWN.OPENAI_API_KEY}.` } } });
+test("a provider error echoing the API key is masked in the stored error, the log and BullMQ's failure reason", async () => {
+  openai.enqueue({
+    status: 401,
+    json: { error: { type: 'invalid_request_error', message: `Incorrect API key provided: ${OWN.OPENAI_API_KEY}.` } },
+  });
   const pipelineId = 4343;
   // A job on its last attempt, so the failure is recorded at once.
   const first = await registerFailure(database.db, {
@@ -247,7 +267,11 @@ test('a provider error echoing the API key is masked in the stored error, the lo
   try {
     const payload = { request_id: first.requestId, trigger: 'manual' as const, project_id: 1, pipeline_id: pipelineId + 1 };
     await enqueue({ analyze: queue }, { job: 'pipeline.analyze', payload, options: { attempts: 1 } });
-    const job = await waitFor(async () => queue.getJob(first.requestId), (j) => Boolean(j?.failedReason), 'the failed job');
+    const job = await waitFor(
+      async () => queue.getJob(first.requestId),
+      (j) => Boolean(j?.failedReason),
+      'the failed job',
+    );
     expect(job?.failedReason).toContain('Incorrect API key provided: [MASKED:secret_value]');
     expectNoSecret(`${job?.failedReason} ${JSON.stringify(job?.stacktrace)}`, 'BullMQ failure');
     const row = await findAnalysisByRequestId(database.db, first.requestId);

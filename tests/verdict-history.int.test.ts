@@ -24,7 +24,16 @@ const TOKEN = 'glpat-historyTOKENabcdefghij';
 const BUDGET = 12;
 const MIN_SCORE = 0.95;
 
-type TOutcome = { label: string; job: string; expected: string; actual: string; headline: string; verdict?: TJobVerdict; culprit?: string; project: string };
+type TOutcome = {
+  label: string;
+  job: string;
+  expected: string;
+  actual: string;
+  headline: string;
+  verdict?: TJobVerdict;
+  culprit?: string;
+  project: string;
+};
 type TSpend = { label: string; recorded: THistoryBudget | undefined; seen: number };
 
 let gitlab: TFakeGitLab;
@@ -95,18 +104,33 @@ async function analyse(played: TPlayedPipeline, requestId: string, failedJobIds:
   const result = ZAnalysisResult.parse(view.result);
   for (const job of played.script.jobs.filter((j) => j.expect !== undefined)) {
     const verdict = result.failed_jobs.find((j) => j.job_id === played.jobIds.get(job.name))?.verdict;
-    outcomes.push({ label: played.script.label, project: played.script.project, job: job.name, expected: job.expect ?? '', actual: verdict?.kind ?? 'none', headline: verdict?.headline ?? '', verdict, culprit: job.culprit });
+    outcomes.push({
+      label: played.script.label,
+      project: played.script.project,
+      job: job.name,
+      expected: job.expect ?? '',
+      actual: verdict?.kind ?? 'none',
+      headline: verdict?.headline ?? '',
+      verdict,
+      culprit: job.culprit,
+    });
   }
   const [row] = await database.db.select().from(analyses).where(eq(analyses.requestId, requestId));
   const recorded = (row?.fetchState as Record<string, unknown> | undefined)?.verdict_requests as THistoryBudget | undefined;
-  spends.push({ label: played.script.label, recorded, seen: verdictRequests(gitlab.requests.slice(firstRequest), played, failedJobIds).length });
+  spends.push({
+    label: played.script.label,
+    recorded,
+    seen: verdictRequests(gitlab.requests.slice(firstRequest), played, failedJobIds).length,
+  });
 }
 
 /** A green pipeline: the "fixed" job ingest may have queued runs to its end before the history goes on. */
 async function settleFixed(played: TPlayedPipeline): Promise<void> {
   const job = await postback.getJob(`fixed-${played.projectId}-${played.pipelineId}`);
   if (job === undefined) return;
-  await until(`pipeline.fixed of ${played.script.label}`, async () => (['completed', 'failed'].includes(await job.getState()) ? true : undefined));
+  await until(`pipeline.fixed of ${played.script.label}`, async () =>
+    ['completed', 'failed'].includes(await job.getState()) ? true : undefined,
+  );
 }
 
 async function playHistory(): Promise<void> {
@@ -123,7 +147,10 @@ async function playHistory(): Promise<void> {
 
 function confusionList(): string {
   const wrong = outcomes.filter((o) => o.actual !== o.expected);
-  return ['verdicts that differ from the script:', ...wrong.map((o) => `  ${o.label} / ${o.job}: expected ${o.expected}, got ${o.actual} ("${o.headline}")`)].join('\n');
+  return [
+    'verdicts that differ from the script:',
+    ...wrong.map((o) => `  ${o.label} / ${o.job}: expected ${o.expected}, got ${o.actual} ("${o.headline}")`),
+  ].join('\n');
 }
 
 test('the history is at least 40 pipelines on the default branch and merge request branches of 3 projects, every failed job with its expected verdict', () => {
@@ -131,13 +158,17 @@ test('the history is at least 40 pipelines on the default branch and merge reque
   expect(new Set(HISTORY.map((p) => p.project)).size).toBeGreaterThanOrEqual(3);
   expect(HISTORY.some((p) => p.mr === undefined) && HISTORY.some((p) => p.mr !== undefined)).toBe(true);
   expect(outcomes.length).toBe(HISTORY.flatMap((p) => p.jobs.filter((j) => j.expect !== undefined)).length);
-  expect(new Set(outcomes.map((o) => o.expected))).toEqual(new Set(['caused_by_change', 'already_failing', 'fixed_on_target', 'likely_flaky', 'infrastructure', 'undetermined']));
+  expect(new Set(outcomes.map((o) => o.expected))).toEqual(
+    new Set(['caused_by_change', 'already_failing', 'fixed_on_target', 'likely_flaky', 'infrastructure', 'undetermined']),
+  );
 });
 
 test(`at least ${MIN_SCORE * 100}% of the verdicts are the ones written down`, () => {
   const score = outcomes.filter((o) => o.actual === o.expected).length / outcomes.length;
   if (process.env.SHOW_VERDICTS) for (const o of outcomes) process.stdout.write(`${o.label} / ${o.job}: ${o.actual}: ${o.headline}\n`);
-  process.stdout.write(`verdict history: ${outcomes.length} failed jobs in ${HISTORY.length} pipelines, ${(score * 100).toFixed(1)}% as written down\n`);
+  process.stdout.write(
+    `verdict history: ${outcomes.length} failed jobs in ${HISTORY.length} pipelines, ${(score * 100).toFixed(1)}% as written down\n`,
+  );
   expect(score >= MIN_SCORE ? 'ok' : confusionList()).toBe('ok');
 });
 
@@ -147,7 +178,9 @@ test('a new failure on main names the commit that changed what the log names as 
   for (const o of withCulprit) {
     const commit = PROJECTS[o.project as keyof typeof PROJECTS].commits.find((c) => c.key === o.culprit);
     expect(o.verdict?.culprits?.[0]?.sha).toBe(shaOf(o.project as keyof typeof PROJECTS, o.culprit as string));
-    expect(o.headline).toContain(`most likely ${shaOf(o.project as keyof typeof PROJECTS, o.culprit as string).slice(0, 8)} "${commit?.title}" by ${commit?.author}`);
+    expect(o.headline).toContain(
+      `most likely ${shaOf(o.project as keyof typeof PROJECTS, o.culprit as string).slice(0, 8)} "${commit?.title}" by ${commit?.author}`,
+    );
   }
 });
 
@@ -158,7 +191,9 @@ test(`the verdicts of one analysis make at most ${BUDGET} GitLab requests, as co
     expect(s.seen).toBeLessThanOrEqual(BUDGET);
   }
   const seen = spends.map((s) => s.seen);
-  process.stdout.write(`verdict requests per analysis: mean ${(seen.reduce((a, b) => a + b, 0) / seen.length).toFixed(1)}, max ${Math.max(...seen)}, budget ${BUDGET}\n`);
+  process.stdout.write(
+    `verdict requests per analysis: mean ${(seen.reduce((a, b) => a + b, 0) / seen.length).toFixed(1)}, max ${Math.max(...seen)}, budget ${BUDGET}\n`,
+  );
 });
 
 test('the same error text in two projects is two incidents with one signature; main fixed them with the passing pipeline and commit', async () => {
@@ -167,12 +202,22 @@ test('the same error text in two projects is two incidents with one signature; m
   expect(numlib?.incident_id).toEqual(expect.any(Number));
   expect(scheduler?.incident_id).toEqual(expect.any(Number));
   expect(scheduler?.incident_id).not.toBe(numlib?.incident_id);
-  const [a, b] = await Promise.all([numlib, scheduler].map((v) => database.db.select().from(incidents).where(eq(incidents.id, v?.incident_id as number))));
+  const [a, b] = await Promise.all(
+    [numlib, scheduler].map((v) =>
+      database.db
+        .select()
+        .from(incidents)
+        .where(eq(incidents.id, v?.incident_id as number)),
+    ),
+  );
   expect(a?.[0]?.signature).toBe(b?.[0]?.signature);
   expect(a?.[0]).toMatchObject({ status: 'fixed', fixedSha: shaOf('numlib', 'm6'), projectId: PROJECTS.numlib.id });
   expect(b?.[0]).toMatchObject({ status: 'open', projectId: PROJECTS.scheduler.id, failingSincePipelineId: null });
   expect(numlib?.headline).toBe(`Fixed on main in ${shaOf('numlib', 'm6').slice(0, 8)} (pipeline #${a?.[0]?.fixedPipelineId}); rebase`);
-  const codegen = await findIncidentByFingerprint(database.db, outcomes.find((o) => o.project === 'codegen' && o.expected === 'fixed_on_target')?.verdict?.fingerprint as string);
+  const codegen = await findIncidentByFingerprint(
+    database.db,
+    outcomes.find((o) => o.project === 'codegen' && o.expected === 'fixed_on_target')?.verdict?.fingerprint as string,
+  );
   expect(codegen).toMatchObject({ status: 'fixed', fixedSha: shaOf('codegen', 'n5') });
 });
 
@@ -181,7 +226,12 @@ test('the incidents API answers the played history as the worker recorded it: th
   const numlib = outcomes.find((o) => o.project === 'numlib' && o.expected === 'fixed_on_target')?.verdict;
   const scheduler = outcomes.find((o) => o.label.startsWith('scheduler: MR !1'))?.verdict;
   const incident = ZIncidentDetail.parse(await getJson(`/incidents/${numlib?.incident_id}`));
-  expect(incident).toMatchObject({ status: 'fixed', project_id: PROJECTS.numlib.id, project_path: PROJECTS.numlib.path, fixed: { sha: shaOf('numlib', 'm6') } });
+  expect(incident).toMatchObject({
+    status: 'fixed',
+    project_id: PROJECTS.numlib.id,
+    project_path: PROJECTS.numlib.path,
+    fixed: { sha: shaOf('numlib', 'm6') },
+  });
   expect(incident.recent_occurrences.length).toBe(Math.min(incident.occurrences, 50));
   expect(Object.values(incident.verdicts).reduce((a, b) => a + b, 0)).toBe(incident.occurrences);
   expect(incident.recent_occurrences.map((o) => o.verdict.kind)).toContain('fixed_on_target');
@@ -193,7 +243,9 @@ test('the incidents API answers the played history as the worker recorded it: th
 
   const byKind: Record<string, number> = {};
   for (const o of outcomes) byKind[o.actual] = (byKind[o.actual] ?? 0) + 1;
-  const summary = (await getJson('/analysis/stats/summary')) as { verdicts: { jobs: number; by_kind: Record<string, number>; flaky: { suspected: number } } };
+  const summary = (await getJson('/analysis/stats/summary')) as {
+    verdicts: { jobs: number; by_kind: Record<string, number>; flaky: { suspected: number } };
+  };
   expect(summary.verdicts.by_kind).toEqual(byKind);
   expect(summary.verdicts.flaky.suspected).toBe(byKind.likely_flaky ?? 0);
 });

@@ -54,7 +54,10 @@ test('a failed Pipeline Hook becomes a completed analysis readable at /analysis/
 
 test('/health answers without dependencies and /health/detailed reports database, redis and a live worker', async () => {
   expect((await fetch(`${ingest.url}/health`)).status).toBe(200);
-  const detailed = (await (await fetch(`${ingest.url}/health/detailed`)).json()) as { status: string; components: Record<string, { status: string }> };
+  const detailed = (await (await fetch(`${ingest.url}/health/detailed`)).json()) as {
+    status: string;
+    components: Record<string, { status: string }>;
+  };
   expect(detailed.status).toBe('ok');
   expect(detailed.components.database?.status).toBe('ok');
   expect(detailed.components.redis?.status).toBe('ok');

@@ -55,7 +55,11 @@ const pct = (n: number, of: number) => (of === 0 ? '   -  ' : `${((100 * n) / of
 function report(title: string, scored: TScored[], showMisses: boolean): void {
   const right = scored.filter((s) => s.right).length;
   const unknown = scored.filter((s) => s.answer.category === 'unknown').length;
-  const out = [`## ${title}`, `cases ${scored.length}   category right ${right} (${pct(right, scored.length).trim()})   unknown ${unknown} (${pct(unknown, scored.length).trim()})`, ''];
+  const out = [
+    `## ${title}`,
+    `cases ${scored.length}   category right ${right} (${pct(right, scored.length).trim()})   unknown ${unknown} (${pct(unknown, scored.length).trim()})`,
+    '',
+  ];
   const ours = [...new Set(scored.map((s) => s.answer.category))].sort();
   const studies = [...new Set(scored.map((s) => s.case.failure_category))].sort();
   const width = Math.max(16, ...studies.map((s) => s.length + 1));
@@ -89,7 +93,11 @@ async function main(): Promise<void> {
       const answer = answers.get(c.log);
       return answer ? [{ case: c, answer, right: c.expected.includes(answer.category) }] : [];
     });
-    report(`${dataset}: ${withBaseline ? 'with the passing run as baseline' : 'without baseline'}`, scored, process.argv.includes('--misses'));
+    report(
+      `${dataset}: ${withBaseline ? 'with the passing run as baseline' : 'without baseline'}`,
+      scored,
+      process.argv.includes('--misses'),
+    );
   }
 }
 

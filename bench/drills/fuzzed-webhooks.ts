@@ -12,10 +12,30 @@ export function createRandom(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
-const WEIRD_VALUES: unknown[] = ['abc', -5, 0, 1.5, null, {}, [], true, '', 'x'.repeat(300), { id: 1 }, [1, 2, 3], 1e308, '${jndi:ldap://x}', '<script>'];
+const WEIRD_VALUES: unknown[] = [
+  'abc',
+  -5,
+  0,
+  1.5,
+  null,
+  {},
+  [],
+  true,
+  '',
+  'x'.repeat(300),
+  { id: 1 },
+  [1, 2, 3],
+  1e308,
+  '${jndi:ldap://x}',
+  '<script>',
+];
 
 const isJson = (text: string) => {
   try {
@@ -37,7 +57,11 @@ export function buildFuzzedRequests(count: number, seed: number, o: { token: str
   const json = { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-token': o.token };
   const valid = () => JSON.stringify(pipelineHook({ pipelineId: rnd.int(1, 1e9) }));
   const generators: Record<string, () => TFuzzRequest> = {
-    'wrong token': () => ({ kind: 'wrong token', headers: { ...json, 'x-gitlab-token': rnd.pick(['', 'nope', o.token.slice(1), `${o.token}x`]) }, body: valid() }),
+    'wrong token': () => ({
+      kind: 'wrong token',
+      headers: { ...json, 'x-gitlab-token': rnd.pick(['', 'nope', o.token.slice(1), `${o.token}x`]) },
+      body: valid(),
+    }),
     'truncated JSON': () => {
       const text = valid();
       return { kind: 'truncated JSON', headers: json, body: text.slice(0, rnd.int(1, text.length - 2)) };
@@ -48,7 +72,14 @@ export function buildFuzzedRequests(count: number, seed: number, o: { token: str
       while (isJson(body));
       return { kind: 'random bytes', headers: json, body };
     },
-    'wrong content type': () => ({ kind: 'wrong content type', headers: { ...json, 'content-type': rnd.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) }, body: valid() }),
+    'wrong content type': () => ({
+      kind: 'wrong content type',
+      headers: {
+        ...json,
+        'content-type': rnd.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']),
+      },
+      body: valid(),
+    }),
     'oversized body': () => {
       const doc = pipelineHook({ pipelineId: rnd.int(1, 1e9) }) as Record<string, unknown>;
       doc.padding = 'x'.repeat(o.bodyLimitBytes + rnd.int(1, 50_000));
@@ -60,7 +91,13 @@ export function buildFuzzedRequests(count: number, seed: number, o: { token: str
       const target = rnd.pick(['object_attributes.id', 'object_attributes', 'project', 'project.id'] as const);
       let value: unknown;
       do value = rnd.pick(WEIRD_VALUES);
-      while (target === 'object_attributes' && typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0);
+      while (
+        target === 'object_attributes' &&
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length > 0
+      );
       const badIds = ['abc', -5, 0, 1.5, null, {}, [], true, ''];
       if (target === 'object_attributes.id') attrs.id = rnd.pick(badIds);
       else if (target === 'object_attributes') doc.object_attributes = value;
@@ -74,7 +111,11 @@ export function buildFuzzedRequests(count: number, seed: number, o: { token: str
       delete doc[drop];
       return { kind: `missing ${drop}`, headers: json, body: JSON.stringify(doc) };
     },
-    'not an object': () => ({ kind: 'not an object', headers: json, body: rnd.pick(['[]', '1', '"pipeline"', 'null', 'true', '[{"object_kind":"pipeline"}]']) }),
+    'not an object': () => ({
+      kind: 'not an object',
+      headers: json,
+      body: rnd.pick(['[]', '1', '"pipeline"', 'null', 'true', '[{"object_kind":"pipeline"}]']),
+    }),
   };
   const kinds = Object.keys(generators);
   for (let i = 0; i < count; i++) out.push(generators[kinds[i % kinds.length]!]!());

@@ -29,15 +29,31 @@ export async function runImapRestartDrill(report: TDrillReport, o: TImapRestartD
   const database = await createTestDatabase('drill_imap');
   const redis = createTestPrefix('drill-imap');
   const config = loadConfig(
-    { ENVIRONMENT: 'test', LOG_LEVEL: 'error', TRIGGER_MODE: 'email', REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, IMAP_GITLAB_EMAIL: 'gitlab@example.com', IMAP_CHECK_INTERVAL: '1', ...dovecot.env() },
+    {
+      ENVIRONMENT: 'test',
+      LOG_LEVEL: 'error',
+      TRIGGER_MODE: 'email',
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      IMAP_GITLAB_EMAIL: 'gitlab@example.com',
+      IMAP_CHECK_INTERVAL: '1',
+      ...dovecot.env(),
+    },
     { dotenvPath: false },
   );
-  const handle = await startMailWatcher(config, { database, logger: createLogger({ service: 'mail-watcher', silent: true }), watcher: { reconnectBaseMs: 100, reconnectMaxMs: 1000 } });
+  const handle = await startMailWatcher(config, {
+    database,
+    logger: createLogger({ service: 'mail-watcher', silent: true }),
+    watcher: { reconnectBaseMs: 100, reconnectMaxMs: 1000 },
+  });
   try {
     const base = 8_500_000;
     const projectId = 4242;
-    report.say(`private Dovecot on port ${dovecot.port}; ${total} failure emails, ${restarts} server restarts (${downMs} ms down each, mail delivered to the maildir meanwhile)`);
-    const email = (i: number) => buildGitLabPipelineEmail({ pipelineId: base + i, projectId, messageId: `<imap-drill-${base + i}@example.com>` });
+    report.say(
+      `private Dovecot on port ${dovecot.port}; ${total} failure emails, ${restarts} server restarts (${downMs} ms down each, mail delivered to the maildir meanwhile)`,
+    );
+    const email = (i: number) =>
+      buildGitLabPipelineEmail({ pipelineId: base + i, projectId, messageId: `<imap-drill-${base + i}@example.com>` });
     const perStage = Math.floor(total / (restarts + 1));
     const processedCount = async () => (await database.db.select({ m: processedEmails.messageId }).from(processedEmails)).length;
     let i = 0;
@@ -57,7 +73,9 @@ export async function runImapRestartDrill(report: TDrillReport, o: TImapRestartD
       for (let k = 0; k < 3; k++, i++, offline++) dovecot.deliverOffline(email(i));
       await sleep(downMs);
       await dovecot.start();
-      report.say(`restart ${r + 1}/${restarts}: server stopped after ${mid} of a ${perStage - 3}-email batch had been processed; ${i} emails so far (${offline} delivered while down)`);
+      report.say(
+        `restart ${r + 1}/${restarts}: server stopped after ${mid} of a ${perStage - 3}-email batch had been processed; ${i} emails so far (${offline} delivered while down)`,
+      );
     }
     for (; i < total; i++) {
       await dovecot.append(email(i));
@@ -74,15 +92,41 @@ export async function runImapRestartDrill(report: TDrillReport, o: TImapRestartD
     const status = handle.watcher?.status();
     report.say(`watcher state ${status?.state}, ${status?.detail.reconnects} reconnects, counts ${JSON.stringify(status?.detail.counts)}`);
     const missing = ids.filter((id) => !rows.some((row) => row.messageId === id));
-    report.check('nothing missed: every email processed', missing.length === 0, `${total - missing.length}/${total}${missing.length ? `; missing ${missing.map((m) => m.replace(/<imap-drill-(\d+)@example.com>/, '$1')).join(',')}` : ''}`);
+    report.check(
+      'nothing missed: every email processed',
+      missing.length === 0,
+      `${total - missing.length}/${total}${missing.length ? `; missing ${missing.map((m) => m.replace(/<imap-drill-(\d+)@example.com>/, '$1')).join(',')}` : ''}`,
+    );
     const ours = rows.filter((row) => ids.includes(row.messageId));
-    report.check('every email accepted (not skipped)', ours.every((row) => row.outcome === 'accepted'), [...new Set(ours.map((row) => `${row.outcome}${row.reason ? ` (${row.reason})` : ''}`))].join(', '));
-    const found = await database.db.select().from(analyses).where(and(gte(analyses.pipelineId, base), lte(analyses.pipelineId, base + total - 1)));
-    report.check('nothing twice: one analysis per pipeline', found.length === total && new Set(found.map((a) => a.pipelineId)).size === total, `${found.length} analyses for ${total} pipelines`);
-    report.check('the watcher reconnected after every restart', (status?.detail.reconnects ?? 0) >= restarts && status?.state === 'connected', `${status?.detail.reconnects} reconnects, state ${status?.state}`);
+    report.check(
+      'every email accepted (not skipped)',
+      ours.every((row) => row.outcome === 'accepted'),
+      [...new Set(ours.map((row) => `${row.outcome}${row.reason ? ` (${row.reason})` : ''}`))].join(', '),
+    );
+    const found = await database.db
+      .select()
+      .from(analyses)
+      .where(and(gte(analyses.pipelineId, base), lte(analyses.pipelineId, base + total - 1)));
+    report.check(
+      'nothing twice: one analysis per pipeline',
+      found.length === total && new Set(found.map((a) => a.pipelineId)).size === total,
+      `${found.length} analyses for ${total} pipelines`,
+    );
+    report.check(
+      'the watcher reconnected after every restart',
+      (status?.detail.reconnects ?? 0) >= restarts && status?.state === 'connected',
+      `${status?.detail.reconnects} reconnects, state ${status?.state}`,
+    );
     const inbox = await dovecot.listMessages();
-    if (process.env.DRILL_DEBUG) report.say(`inbox: ${JSON.stringify(inbox)}; processed uids: ${JSON.stringify(ours.map((r) => [r.messageId.slice(11, 18), r.uid, r.uidValidity]))}`);
-    report.check('every message marked seen (IMAP_AFTER_PROCESS=seen)', inbox.length === total && inbox.every((m) => m.flags.includes('\\Seen')), `${inbox.filter((m) => m.flags.includes('\\Seen')).length}/${inbox.length} seen`);
+    if (process.env.DRILL_DEBUG)
+      report.say(
+        `inbox: ${JSON.stringify(inbox)}; processed uids: ${JSON.stringify(ours.map((r) => [r.messageId.slice(11, 18), r.uid, r.uidValidity]))}`,
+      );
+    report.check(
+      'every message marked seen (IMAP_AFTER_PROCESS=seen)',
+      inbox.length === total && inbox.every((m) => m.flags.includes('\\Seen')),
+      `${inbox.filter((m) => m.flags.includes('\\Seen')).length}/${inbox.length} seen`,
+    );
   } finally {
     await handle.close();
     await dovecot.close();

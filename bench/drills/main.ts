@@ -16,12 +16,30 @@ const arg = (name: string, fallback: number) => {
 };
 
 const DRILLS: Record<string, { what: string; run(report: TDrillReport): Promise<void> }> = {
-  'kill-worker': { what: 'kill -9 a worker process in the middle of analyses while failed pipelines arrive', run: (r) => runKillWorkerDrill(r, { pipelines: arg('pipelines', 1000), respawn: process.argv.includes('--respawn') }) },
-  'redis-outage': { what: 'stop Redis for 20 s during a burst of webhooks, then start it again', run: (r) => runRedisOutageDrill(r, { outageSeconds: arg('outage-seconds', 20), ratePerSecond: arg('rate', 20) }) },
-  'postgres-restart': { what: 'stop and start a private PostgreSQL while analyses run', run: (r) => runPostgresRestartDrill(r, { pipelines: arg('pipelines', 300), downSeconds: arg('down-seconds', 5) }) },
-  'poison-job': { what: 'a payload that always fails ends as failed after the configured attempts; the pool keeps working', run: (r) => runPoisonDrill(r, { poison: arg('poison', 3), healthy: arg('healthy', 20) }) },
-  'imap-restart': { what: 'restart the IMAP server while the mail-watcher watches; mail keeps arriving', run: (r) => runImapRestartDrill(r, { messages: arg('messages', 60), restarts: arg('restarts', 3) }) },
-  'webhook-fuzz': { what: 'fuzzed webhook deliveries: all 4xx, no 5xx, memory stable', run: (r) => runWebhookFuzzDrill(r, { requests: arg('requests', 1000) }) },
+  'kill-worker': {
+    what: 'kill -9 a worker process in the middle of analyses while failed pipelines arrive',
+    run: (r) => runKillWorkerDrill(r, { pipelines: arg('pipelines', 1000), respawn: process.argv.includes('--respawn') }),
+  },
+  'redis-outage': {
+    what: 'stop Redis for 20 s during a burst of webhooks, then start it again',
+    run: (r) => runRedisOutageDrill(r, { outageSeconds: arg('outage-seconds', 20), ratePerSecond: arg('rate', 20) }),
+  },
+  'postgres-restart': {
+    what: 'stop and start a private PostgreSQL while analyses run',
+    run: (r) => runPostgresRestartDrill(r, { pipelines: arg('pipelines', 300), downSeconds: arg('down-seconds', 5) }),
+  },
+  'poison-job': {
+    what: 'a payload that always fails ends as failed after the configured attempts; the pool keeps working',
+    run: (r) => runPoisonDrill(r, { poison: arg('poison', 3), healthy: arg('healthy', 20) }),
+  },
+  'imap-restart': {
+    what: 'restart the IMAP server while the mail-watcher watches; mail keeps arriving',
+    run: (r) => runImapRestartDrill(r, { messages: arg('messages', 60), restarts: arg('restarts', 3) }),
+  },
+  'webhook-fuzz': {
+    what: 'fuzzed webhook deliveries: all 4xx, no 5xx, memory stable',
+    run: (r) => runWebhookFuzzDrill(r, { requests: arg('requests', 1000) }),
+  },
 };
 
 async function main(): Promise<void> {

@@ -23,7 +23,9 @@ export async function runPostgresRestartDrill(report: TDrillReport, o: TPostgres
   const redis = createRedisConnection(stack.redisUrl, 'producer');
   const queue = new Queue(QUEUE_NAMES.analyze, { connection: redis, prefix: stack.prefix });
   try {
-    report.say(`private PostgreSQL on port ${pg.port} (${pg.dir}); 2 worker processes; ${total} pipelines at ~40/s; PostgreSQL down ${downMs / 1000} s once a third is done`);
+    report.say(
+      `private PostgreSQL on port ${pg.port} (${pg.dir}); 2 worker processes; ${total} pipelines at ~40/s; PostgreSQL down ${downMs / 1000} s once a third is done`,
+    );
     const base = 8_400_000;
     const results = new Map<number, TSendResult>();
     const sender = (async () => {
@@ -48,8 +50,14 @@ export async function runPostgresRestartDrill(report: TDrillReport, o: TPostgres
     await sender;
     while (results.size < total) await sleep(50);
     const refused = [...results.values()].filter((r) => r.status !== 202);
-    report.say(`${total - refused.length} deliveries accepted at once; ${refused.length} refused while the database was away (statuses ${[...new Set(refused.map((r) => r.status))].join(',') || 'none'}), now redelivered`);
-    report.check('no delivery got a 500 (only 503 while the database was away)', refused.every((r) => r.status === 503), refused.length ? `statuses ${[...new Set(refused.map((r) => r.status))].join(',')}` : 'none refused');
+    report.say(
+      `${total - refused.length} deliveries accepted at once; ${refused.length} refused while the database was away (statuses ${[...new Set(refused.map((r) => r.status))].join(',') || 'none'}), now redelivered`,
+    );
+    report.check(
+      'no delivery got a 500 (only 503 while the database was away)',
+      refused.every((r) => r.status === 503),
+      refused.length ? `statuses ${[...new Set(refused.map((r) => r.status))].join(',')}` : 'none refused',
+    );
     for (const r of refused) {
       let again = await sendPipelineHook(stack.ingest.url, r.pipelineId, { idempotencyKey: `pg-drill-${r.pipelineId}` });
       for (let i = 0; i < 20 && again.status !== 202 && again.status !== 200; i++) {
@@ -58,14 +66,31 @@ export async function runPostgresRestartDrill(report: TDrillReport, o: TPostgres
       }
       results.set(r.pipelineId, again);
     }
-    report.check('every delivery accepted in the end', [...results.values()].every((r) => r.status === 202 || r.status === 200), `${[...results.values()].filter((r) => r.status === 202 || r.status === 200).length}/${total}`);
-    const done = await waitForRows(() => selectAnalyses(stack.database.db, base, base + total - 1), allFinished(total), o.timeoutMs ?? 120_000, 500);
+    report.check(
+      'every delivery accepted in the end',
+      [...results.values()].every((r) => r.status === 202 || r.status === 200),
+      `${[...results.values()].filter((r) => r.status === 202 || r.status === 200).length}/${total}`,
+    );
+    const done = await waitForRows(
+      () => selectAnalyses(stack.database.db, base, base + total - 1),
+      allFinished(total),
+      o.timeoutMs ?? 120_000,
+      500,
+    );
     const completed = done.rows.filter((r) => r.status === 'completed');
-    report.check('every pipeline has one completed analysis', completed.length === total && duplicatePipelines(done.rows).length === 0, `${completed.length}/${total} completed, ${done.rows.filter((r) => r.status === 'failed').length} failed, ${done.rows.length} rows${done.timedOut ? ' (timed out)' : ''}`);
+    report.check(
+      'every pipeline has one completed analysis',
+      completed.length === total && duplicatePipelines(done.rows).length === 0,
+      `${completed.length}/${total} completed, ${done.rows.filter((r) => r.status === 'failed').length} failed, ${done.rows.length} rows${done.timedOut ? ' (timed out)' : ''}`,
+    );
     const finished = await queue.getCompleted(0, total + 10);
     const retried = finished.filter((j) => j.attemptsMade > 1);
     report.say(`${retried.length} jobs needed more than one attempt; AI calls ${stack.ai.calls()} for ${total} analyses`);
-    report.check('worker processes survived the restart', stack.workers.every((w) => w.child.exitCode === null && w.child.signalCode === null), stack.workers.map((w) => `${w.name}: ${w.child.exitCode === null ? 'alive' : `exited ${w.child.exitCode}`}`).join(', '));
+    report.check(
+      'worker processes survived the restart',
+      stack.workers.every((w) => w.child.exitCode === null && w.child.signalCode === null),
+      stack.workers.map((w) => `${w.name}: ${w.child.exitCode === null ? 'alive' : `exited ${w.child.exitCode}`}`).join(', '),
+    );
     const health = await fetch(`${stack.ingest.url}/health/detailed`);
     report.check('ingest reports healthy again', health.status === 200, `GET /health/detailed ${health.status}`);
   } finally {

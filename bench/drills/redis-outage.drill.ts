@@ -28,9 +28,17 @@ export async function runRedisOutageDrill(report: TDrillReport, o: TRedisOutageD
   const rate = o.ratePerSecond ?? 20;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cia-drill-redis-'));
   let redis = await startPrivateRedis(dataDir);
-  const stack = await startDrillStack({ label: 'drill_redis', workers: 1, concurrency: 20, ai: { latencyMs: 50 }, redis: { url: redis.url, prefix: '{drill}' } });
+  const stack = await startDrillStack({
+    label: 'drill_redis',
+    workers: 1,
+    concurrency: 20,
+    ai: { latencyMs: 50 },
+    redis: { url: redis.url, prefix: '{drill}' },
+  });
   try {
-    report.say(`private redis-server on port ${redis.port} (AOF), 1 worker process; ${rate} webhooks/s for ${marginMs / 1000} s, Redis down ${outageMs / 1000} s, then ${marginMs / 1000} s more`);
+    report.say(
+      `private redis-server on port ${redis.port} (AOF), 1 worker process; ${rate} webhooks/s for ${marginMs / 1000} s, Redis down ${outageMs / 1000} s, then ${marginMs / 1000} s more`,
+    );
     const base = 8_300_000;
     const results: TSendResult[] = [];
     const during: TSendResult[] = [];
@@ -75,14 +83,39 @@ export async function runRedisOutageDrill(report: TDrillReport, o: TRedisOutageD
     const accepted = results.filter((r) => r.status === 202);
     const firstDuring = during.filter((_, i) => i % 2 === 0);
     const repeats = during.filter((_, i) => i % 2 === 1);
-    report.check('ingest answered 202 to every delivery, outage included', accepted.length === sent && firstDuring.every((r) => r.status === 202), `${accepted.length}/${sent} deliveries accepted, ${firstDuring.length} of them during the outage`);
-    report.check('a delivery repeated during the outage is answered 200 duplicate, not accepted again', repeats.every((r) => r.status === 200), `${repeats.filter((r) => r.status === 200).length}/${repeats.length} repeats answered 200`);
-    report.check('/health/detailed said 503 while Redis was down', healthDuring.length > 0 && healthDuring.every((s) => s === 503), `statuses ${healthDuring.join(',')}`);
-    const done = await waitForRows(() => selectAnalyses(stack.database.db, base, base + sent - 1), allFinished(accepted.length), o.timeoutMs ?? 120_000, 500);
+    report.check(
+      'ingest answered 202 to every delivery, outage included',
+      accepted.length === sent && firstDuring.every((r) => r.status === 202),
+      `${accepted.length}/${sent} deliveries accepted, ${firstDuring.length} of them during the outage`,
+    );
+    report.check(
+      'a delivery repeated during the outage is answered 200 duplicate, not accepted again',
+      repeats.every((r) => r.status === 200),
+      `${repeats.filter((r) => r.status === 200).length}/${repeats.length} repeats answered 200`,
+    );
+    report.check(
+      '/health/detailed said 503 while Redis was down',
+      healthDuring.length > 0 && healthDuring.every((s) => s === 503),
+      `statuses ${healthDuring.join(',')}`,
+    );
+    const done = await waitForRows(
+      () => selectAnalyses(stack.database.db, base, base + sent - 1),
+      allFinished(accepted.length),
+      o.timeoutMs ?? 120_000,
+      500,
+    );
     const completed = done.rows.filter((r) => r.status === 'completed');
-    report.check('nothing lost: every accepted pipeline has a completed analysis', completed.length === accepted.length && new Set(completed.map((r) => r.pipelineId)).size === accepted.length, `${completed.length} completed of ${accepted.length} accepted${done.timedOut ? ' (timed out)' : ''}`);
+    report.check(
+      'nothing lost: every accepted pipeline has a completed analysis',
+      completed.length === accepted.length && new Set(completed.map((r) => r.pipelineId)).size === accepted.length,
+      `${completed.length} completed of ${accepted.length} accepted${done.timedOut ? ' (timed out)' : ''}`,
+    );
     const dups = duplicatePipelines(done.rows);
-    report.check('nothing doubled: one analysis per pipeline, one AI call per analysis', dups.length === 0 && stack.ai.calls() === accepted.length, `${done.rows.length} rows, ${dups.length} duplicated pipelines, ${stack.ai.calls()} AI calls`);
+    report.check(
+      'nothing doubled: one analysis per pipeline, one AI call per analysis',
+      dups.length === 0 && stack.ai.calls() === accepted.length,
+      `${done.rows.length} rows, ${dups.length} duplicated pipelines, ${stack.ai.calls()} AI calls`,
+    );
     const lastDone = Math.max(...completed.map((r) => r.completedAt?.getTime() ?? 0));
     report.say(`backlog drained ${((lastDone - downAt - outageMs) / 1000).toFixed(1)} s after Redis came back`);
   } finally {

@@ -45,7 +45,10 @@ export async function runWebhookFuzzDrill(report: TDrillReport, o: TWebhookFuzzD
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (ingest.child.exitCode !== null) throw new Error(`ingest exited: ${ingest.output()}`);
-      const ok = await fetch(`${url}/health`).then((r) => r.status < 500, () => false);
+      const ok = await fetch(`${url}/health`).then(
+        (r) => r.status < 500,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error('ingest did not start within 60 s');
       await new Promise((r) => setTimeout(r, 200));
@@ -53,7 +56,12 @@ export async function runWebhookFuzzDrill(report: TDrillReport, o: TWebhookFuzzD
     const requests = buildFuzzedRequests(count, o.seed ?? 20261123, { token: TOKEN, bodyLimitBytes: BODY_LIMIT_MB * 1024 * 1024 });
     const send = async (r: (typeof requests)[number]) => {
       try {
-        const res = await fetch(`${url}/webhooks/gitlab`, { method: 'POST', headers: r.headers, body: r.body, signal: AbortSignal.timeout(15_000) });
+        const res = await fetch(`${url}/webhooks/gitlab`, {
+          method: 'POST',
+          headers: r.headers,
+          body: r.body,
+          signal: AbortSignal.timeout(15_000),
+        });
         await res.arrayBuffer();
         return res.status;
       } catch {
@@ -64,7 +72,9 @@ export async function runWebhookFuzzDrill(report: TDrillReport, o: TWebhookFuzzD
     for (const r of requests.slice(0, 50)) await send(r);
     const rssStart = ingest.rssKb() ?? 0;
     let rssPeak = rssStart;
-    report.say(`ingest pid ${ingest.pid} on port ${port}; ${count} fuzzed deliveries (seed ${o.seed ?? 20261123}), ${o.concurrency ?? 8} at a time; RSS after warm-up ${(rssStart / 1024).toFixed(1)} MB`);
+    report.say(
+      `ingest pid ${ingest.pid} on port ${port}; ${count} fuzzed deliveries (seed ${o.seed ?? 20261123}), ${o.concurrency ?? 8} at a time; RSS after warm-up ${(rssStart / 1024).toFixed(1)} MB`,
+    );
     const byKind = new Map<string, Map<number, number>>();
     const accepted: string[] = [];
     let next = 0;
@@ -72,7 +82,8 @@ export async function runWebhookFuzzDrill(report: TDrillReport, o: TWebhookFuzzD
       while (next < requests.length) {
         const r = requests[next++]!;
         const status = await send(r);
-        if (status < 400 || status >= 500) accepted.push(`${r.kind} → ${status}: ${r.kind === 'oversized body' ? 'large body' : describeIds(r.body)}`);
+        if (status < 400 || status >= 500)
+          accepted.push(`${r.kind} → ${status}: ${r.kind === 'oversized body' ? 'large body' : describeIds(r.body)}`);
         const kind = r.kind.replace(/ \(.*\)$/, '');
         const m = byKind.get(kind) ?? new Map<number, number>();
         m.set(status, (m.get(status) ?? 0) + 1);
@@ -88,9 +99,17 @@ export async function runWebhookFuzzDrill(report: TDrillReport, o: TWebhookFuzzD
     const fourxx = all.filter(([s]) => s >= 400 && s < 500).reduce((s, [, n]) => s + n, 0);
     const fivexx = all.filter(([s]) => s >= 500 || s === 0).reduce((s, [, n]) => s + n, 0);
     report.check('no 5xx and no dropped connection', fivexx === 0, `${fivexx} of ${total}`);
-    report.check('every fuzzed delivery refused with a 4xx', fourxx === total, `${fourxx} of ${total} got 4xx${accepted.length ? `; not refused: ${[...new Set(accepted)].slice(0, 6).join('; ')}` : ''}`);
+    report.check(
+      'every fuzzed delivery refused with a 4xx',
+      fourxx === total,
+      `${fourxx} of ${total} got 4xx${accepted.length ? `; not refused: ${[...new Set(accepted)].slice(0, 6).join('; ')}` : ''}`,
+    );
     const growthMb = (rssEnd - rssStart) / 1024;
-    report.check('RSS stable (grew by less than 40 MB)', growthMb < 40, `start ${(rssStart / 1024).toFixed(1)} MB, peak ${(rssPeak / 1024).toFixed(1)} MB, end ${(rssEnd / 1024).toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB)`);
+    report.check(
+      'RSS stable (grew by less than 40 MB)',
+      growthMb < 40,
+      `start ${(rssStart / 1024).toFixed(1)} MB, peak ${(rssPeak / 1024).toFixed(1)} MB, end ${(rssEnd / 1024).toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB)`,
+    );
     report.check('ingest process still alive', ingest.child.exitCode === null, '');
   } finally {
     await ingest.stop(5000);

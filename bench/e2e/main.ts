@@ -52,14 +52,23 @@ async function startIngestProcess(env: Record<string, string>, nodeArgs: string[
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.child.exitCode !== null) throw new Error(`ingest exited: ${child.output()}`);
-    if (await fetch(`${url}/health`).then((r) => r.status < 500, () => false)) return { url, process: child };
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      return { url, process: child };
     if (Date.now() > deadline) throw new Error(`ingest did not start within 60 s: ${child.output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 async function main(): Promise<void> {
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const database = await createTestDatabase('bench_e2e');
   if (!database.url) throw new Error('the e2e benchmark needs PostgreSQL');
   const redis = createTestPrefix('bench-e2e');
@@ -71,14 +80,27 @@ async function main(): Promise<void> {
   const [workerProfileDir, ingestProfileDir] = [path.join(profileDir, 'worker'), path.join(profileDir, 'ingest')];
   if (PROFILE) for (const dir of [workerProfileDir, ingestProfileDir]) fs.mkdirSync(dir, { recursive: true });
   const ingest = await startIngestProcess(
-    { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: BENCH_TOKEN },
+    {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      GITLAB_BASE_URL: gitlab.baseUrl,
+      GITLAB_API_TOKEN: BENCH_TOKEN,
+    },
     PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${ingestProfileDir}`] : [],
   );
-  const deps: TBurstDeps = { database, ingestUrl: ingest.url, ingest: ingest.process, hookBuilds, gitlabRequests: () => gitlab.requests.length };
+  const deps: TBurstDeps = {
+    database,
+    ingestUrl: ingest.url,
+    ingest: ingest.process,
+    hookBuilds,
+    gitlabRequests: () => gitlab.requests.length,
+  };
   let nextPipeline = 9_000_000;
   const makePipelines = (n: number) => {
     const ids = Array.from({ length: n }, () => nextPipeline++);
-    for (const id of ids) gitlab.addPipeline(BENCH_PROJECT.id, { id, ref: 'main', sha: BENCH_PROJECT.sha, status: 'failed', jobs: pipelineJobs(id) });
+    for (const id of ids)
+      gitlab.addPipeline(BENCH_PROJECT.id, { id, ref: 'main', sha: BENCH_PROJECT.sha, status: 'failed', jobs: pipelineJobs(id) });
     return ids;
   };
 
@@ -96,8 +118,15 @@ async function main(): Promise<void> {
       const profiled = PROFILE && latencyMs === LATENCIES[0] && processes === 1;
       const workers: TServiceProcess[] = [];
       try {
-        for (let i = 0; i < processes; i++) workers.push(spawnWorker(`worker-${i + 1}`, env, profiled ? ['--cpu-prof', `--cpu-prof-dir=${workerProfileDir}`] : []));
-        await waitForWorkers(redis.url, redis.prefix, processes, 60_000, workers.map((w) => w.pid));
+        for (let i = 0; i < processes; i++)
+          workers.push(spawnWorker(`worker-${i + 1}`, env, profiled ? ['--cpu-prof', `--cpu-prof-dir=${workerProfileDir}`] : []));
+        await waitForWorkers(
+          redis.url,
+          redis.prefix,
+          processes,
+          60_000,
+          workers.map((w) => w.pid),
+        );
         process.stderr.write(`AI ${latencyMs} ms, ${processes} process(es): warm-up, then ${scenario.pipelines} pipelines...\n`);
         await runBurst(deps, makePipelines(WARMUP * processes), 600_000);
         const from = monotonicUs();
@@ -111,7 +140,10 @@ async function main(): Promise<void> {
   }
 
   const header = [
-    `\nEnd-to-end benchmark: ${os.cpus().length} CPU(s), load average at start ${load}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `\nEnd-to-end benchmark: ${os.cpus().length} CPU(s), load average at start ${load}, at end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `WORKER_CONCURRENCY=AI_MAX_CONCURRENCY=${CONCURRENCY} per process; fake GitLab (2 jobs, a ${TRACE_LINES}-line failed log); AI_RULES_FIRST=false, AI_CACHE_TTL_HOURS=0\n`,
   ];
   const out = [...header, ...formatReport(results)];
@@ -119,7 +151,12 @@ async function main(): Promise<void> {
   await ingest.process.stop(30_000);
   if (PROFILE) {
     const burst = `the AI ${LATENCIES[0]} ms, 1-process burst`;
-    out.push('', ...summarizeCpuProfiles(workerProfileDir, `the worker process in ${burst}`, { window: profiledBurst }), '', ...summarizeCpuProfiles(ingestProfileDir, `the ingest process in ${burst}`, { window: profiledBurst }));
+    out.push(
+      '',
+      ...summarizeCpuProfiles(workerProfileDir, `the worker process in ${burst}`, { window: profiledBurst }),
+      '',
+      ...summarizeCpuProfiles(ingestProfileDir, `the ingest process in ${burst}`, { window: profiledBurst }),
+    );
   }
   process.stdout.write(`${out.join('\n')}\n`);
   if (!keptProfileDir) fs.rmSync(profileDir, { recursive: true, force: true });

@@ -59,6 +59,14 @@ export const pipelineJobs = (id: number) => [
 
 /** What GitLab's Pipeline Hook lists for those pipelines: the same jobs. */
 export const hookBuilds = (id: number) => [
-  { id: id * 10, stage: 'deploy', name: 'production', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 17.1 },
+  {
+    id: id * 10,
+    stage: 'deploy',
+    name: 'production',
+    status: 'failed',
+    failure_reason: 'script_failure',
+    allow_failure: false,
+    duration: 17.1,
+  },
   { id: id * 10 + 1, stage: 'test', name: 'test-image', status: 'success', failure_reason: null, allow_failure: false, duration: 30.2 },
 ];

@@ -17,12 +17,17 @@ export function formatReport(results: TScenarioResult[]): string[] {
     );
   }
   const at = (latencyMs: number, processes: number) => results.find((r) => r.latencyMs === latencyMs && r.processes === processes);
-  const target = (label: string, ok: boolean | undefined, detail: string) => out.push(`- ${ok === undefined ? 'n/a   ' : ok ? 'MET   ' : 'MISSED'} ${label}: ${detail}`);
+  const target = (label: string, ok: boolean | undefined, detail: string) =>
+    out.push(`- ${ok === undefined ? 'n/a   ' : ok ? 'MET   ' : 'MISSED'} ${label}: ${detail}`);
   const s1 = at(2000, 1);
   const s2 = at(2000, 2);
   out.push('\nTargets:');
   target('2 s AI, >= 40 analyses/s per process', s1 && s1.perSecond >= 40, s1 ? `${fmt(s1.perSecond)}/s with 1 process` : 'not run');
-  target('2 s AI, 2 processes >= 1.8x one', s1 && s2 && s2.perSecond >= 1.8 * s1.perSecond, s1 && s2 ? `${fmt(s2.perSecond / s1.perSecond, 2)}x` : 'not run');
+  target(
+    '2 s AI, 2 processes >= 1.8x one',
+    s1 && s2 && s2.perSecond >= 1.8 * s1.perSecond,
+    s1 && s2 ? `${fmt(s2.perSecond / s1.perSecond, 2)}x` : 'not run',
+  );
   out.push(
     '\nEnd-to-end latency is from analyses.created_at (webhook stored) to completed_at; every scenario is a burst, so it includes queueing. Throughput is pipelines ÷ (last completed_at − first created_at). The 0 ms row has no target.',
   );

@@ -62,7 +62,10 @@ export async function runBurst(deps: TBurstDeps, ids: number[], timeoutMs: numbe
   for (;;) {
     // Counts only: reading every row's JSON five times a second would load what is measured.
     const [n] = await deps.database.db
-      .select({ total: sql<number>`count(*)::int`, finished: sql<number>`(count(*) filter (where ${analyses.status} in ('completed', 'failed')))::int` })
+      .select({
+        total: sql<number>`count(*)::int`,
+        finished: sql<number>`(count(*) filter (where ${analyses.status} in ('completed', 'failed')))::int`,
+      })
       .from(analyses)
       .where(ofPipelines(ids));
     if (n && n.total === ids.length && n.finished === ids.length) return deps.database.db.select().from(analyses).where(ofPipelines(ids));
@@ -96,7 +99,12 @@ function cpuSince(before: ReturnType<typeof cpuNow>, deps: TBurstDeps, workers: 
 }
 
 /** One measured burst: throughput, latencies, average step timings and CPU per analysis. */
-export async function measureBurst(deps: TBurstDeps, scenario: TScenario, ids: number[], workers: TServiceProcess[]): Promise<TScenarioResult> {
+export async function measureBurst(
+  deps: TBurstDeps,
+  scenario: TScenario,
+  ids: number[],
+  workers: TServiceProcess[],
+): Promise<TScenarioResult> {
   const gitlabBefore = deps.gitlabRequests();
   const before = cpuNow(deps, workers);
   const rows = await runBurst(deps, ids, 600_000);

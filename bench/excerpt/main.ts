@@ -14,7 +14,8 @@ import { excerptLog } from '@cia/log-intel';
 const LINES = [
   (i: number) => `\x1b[32m✓\x1b[0m renders component ${i % 977} (${i % 50} ms)`,
   (i: number) => `[INFO] Compiling module-${i % 313} (${i % 7} sources) to /builds/acme/app/target/classes`,
-  (i: number) => `2024-05-01T10:${String(i % 60).padStart(2, '0')}:00.123Z 00O npm http fetch GET 200 https://registry.npmjs.org/pkg-${i % 1999} ${i % 90}ms (cache hit)`,
+  (i: number) =>
+    `2024-05-01T10:${String(i % 60).padStart(2, '0')}:00.123Z 00O npm http fetch GET 200 https://registry.npmjs.org/pkg-${i % 1999} ${i % 90}ms (cache hit)`,
   (i: number) => `  CC       src/lib/part_${i % 541}.o`,
   (i: number) => `Downloading ${i % 100}%\rDownloading 100%`,
   (i: number) => `test_module_${i % 211}.py::test_case_${i % 97} PASSED                                  [ ${i % 100}%]`,
@@ -55,7 +56,15 @@ async function runChild(file: string): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb, lines: excerpt.lines.length, totalLines: excerpt.totalLines }));
+  process.stdout.write(
+    JSON.stringify({
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      maxRssMb,
+      lines: excerpt.lines.length,
+      totalLines: excerpt.totalLines,
+    }),
+  );
 }
 
 type TRun = { seconds: number; cpuSeconds: number };
@@ -115,7 +124,10 @@ async function main(): Promise<void> {
         excerptLines: r.lines,
       },
       ratioToGrep: `1/${(grepMbs / excerptMbs).toFixed(1)}`,
-      targets: { speed: excerptMbs >= 100 ? 'met (>= 100 MB/s)' : 'MISSED (< 100 MB/s)', rss: peakRss <= 200 ? 'met (<= 200 MB)' : 'MISSED (> 200 MB)' },
+      targets: {
+        speed: excerptMbs >= 100 ? 'met (>= 100 MB/s)' : 'MISSED (< 100 MB/s)',
+        rss: peakRss <= 200 ? 'met (<= 200 MB)' : 'MISSED (> 200 MB)',
+      },
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {

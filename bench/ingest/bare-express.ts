@@ -8,7 +8,9 @@ import express from 'express';
 const port = Number(process.env.PORT ?? 0);
 const app = express();
 app.post('/webhooks/gitlab', express.json({ limit: '25mb' }), (req, res) => {
-  res.status(202).json({ status: 'accepted', request_id: String((req.body as { object_attributes?: { id?: number } }).object_attributes?.id) });
+  res
+    .status(202)
+    .json({ status: 'accepted', request_id: String((req.body as { object_attributes?: { id?: number } }).object_attributes?.id) });
 });
 app.get('/health', (_req, res) => {
   res.json({ status: 'ok' });

@@ -35,7 +35,10 @@ type TRun = { p50: number; p99: number; rps: number; non2xx: number; errors: num
 async function waitHealthy(url: string, service: TServiceProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (service.child.exitCode !== null) throw new Error(`${service.name} exited: ${service.output()}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -54,7 +57,16 @@ function run(url: string, server: TServiceProcess, fixedRate: boolean): Promise<
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(__dirname, 'load.ts'), url, String(SECONDS), String(fixedRate ? RATE : 0), String(first), WEBHOOK_SECRET],
+      [
+        '--import',
+        'tsx',
+        path.join(__dirname, 'load.ts'),
+        url,
+        String(SECONDS),
+        String(fixedRate ? RATE : 0),
+        String(first),
+        WEBHOOK_SECRET,
+      ],
       { maxBuffer: 1 << 20 },
       (err, stdout) => {
         if (err) return reject(err);
@@ -68,7 +80,12 @@ function run(url: string, server: TServiceProcess, fixedRate: boolean): Promise<
 function table(totals: Record<'ingestFixed' | 'bareFixed' | 'ingestMax' | 'bareMax', TRun[]>): string[] {
   const mean = (xs: TRun[], k: keyof TRun) => xs.reduce((s, x) => s + x[k], 0) / xs.length;
   const fmt = (n: number, d = 1) => n.toFixed(d);
-  const cpuPerRequest = (xs: TRun[]) => xs.reduce((s, x) => s + x.cpuMs, 0) / Math.max(xs.reduce((s, x) => s + x.total, 0), 1);
+  const cpuPerRequest = (xs: TRun[]) =>
+    xs.reduce((s, x) => s + x.cpuMs, 0) /
+    Math.max(
+      xs.reduce((s, x) => s + x.total, 0),
+      1,
+    );
   const cpuBare = cpuPerRequest([...totals.bareFixed, ...totals.bareMax]);
   const cpuIngest = cpuPerRequest([...totals.ingestFixed, ...totals.ingestMax]);
   const bad = [...totals.ingestFixed, ...totals.ingestMax].reduce((s, r) => s + r.non2xx + r.errors, 0);
@@ -89,17 +106,21 @@ async function main(): Promise<void> {
   if (!database.url) throw new Error('the ingest benchmark needs PostgreSQL (TEST_DATABASE_URL or 127.0.0.1:5432)');
   const [ingestPort, barePort] = [await freePort(), await freePort()];
   // Production settings: the secrets production requires, default log level, relay and heartbeats on.
-  const ingest = spawnIngest('ingest', {
-    ENVIRONMENT: 'production',
-    DATABASE_URL: database.url,
-    REDIS_URL: redisTest.url,
-    QUEUE_PREFIX: redisTest.prefix,
-    HOST: '127.0.0.1',
-    PORT: String(ingestPort),
-    API_TOKEN: 'bench-api-token-0123456789',
-    SECRET_KEY: 'bench-secret-key-0123456789',
-    GITLAB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-  }, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+  const ingest = spawnIngest(
+    'ingest',
+    {
+      ENVIRONMENT: 'production',
+      DATABASE_URL: database.url,
+      REDIS_URL: redisTest.url,
+      QUEUE_PREFIX: redisTest.prefix,
+      HOST: '127.0.0.1',
+      PORT: String(ingestPort),
+      API_TOKEN: 'bench-api-token-0123456789',
+      SECRET_KEY: 'bench-secret-key-0123456789',
+      GITLAB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
+    PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  );
   const bare = spawnService('bare-express', 'bench/ingest/bare-express.ts', { PORT: String(barePort) });
   const ingestUrl = `http://127.0.0.1:${ingestPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;

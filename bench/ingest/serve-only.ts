@@ -13,9 +13,18 @@ import { createTestPrefix } from '@cia/queue/testing';
   const redisTest = createTestPrefix('prof');
   const redis = createRedisConnection(redisTest.url, 'producer');
   const queues = createQueues(redis, redisTest.prefix);
-  const config = loadConfig({ ENVIRONMENT: 'test', LOG_LEVEL: 'error', REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix }, { dotenvPath: false });
+  const config = loadConfig(
+    { ENVIRONMENT: 'test', LOG_LEVEL: 'error', REDIS_URL: redisTest.url, QUEUE_PREFIX: redisTest.prefix },
+    { dotenvPath: false },
+  );
   const pool = await openDatabase({ databaseUrl: database.url, maxConnections: 20 });
-  const app = createApp({ config, db: pool.db, queues, logger: createLogger({ service: 'p', silent: true }), health: { check: async () => ({ components: {} }) } });
+  const app = createApp({
+    config,
+    db: pool.db,
+    queues,
+    logger: createLogger({ service: 'p', silent: true }),
+    health: { check: async () => ({ components: {} }) },
+  });
   http.createServer(app).listen(8310, '127.0.0.1');
   process.on('SIGINT', async () => {
     await pool.close();

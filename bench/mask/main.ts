@@ -76,7 +76,10 @@ function main(): void {
     byKind: Object.fromEntries(
       [...byKind.entries()]
         .sort((a, b) => b[1].spans - a[1].spans)
-        .map(([kind, e]) => [kind, { spans: e.spans, distinct: e.removed.size, top: [...e.removed.entries()].sort((a, b) => b[1] - a[1]).slice(0, samplesPerKind) }]),
+        .map(([kind, e]) => [
+          kind,
+          { spans: e.spans, distinct: e.removed.size, top: [...e.removed.entries()].sort((a, b) => b[1] - a[1]).slice(0, samplesPerKind) },
+        ]),
     ),
     maskerMbPerSecond: Math.round(bytes / 1048576 / seconds),
   };

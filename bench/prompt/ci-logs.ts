@@ -63,7 +63,11 @@ const cmd = (c: string) => `${ESC}[32;1m$ ${c}${ESC}[0;m`;
 function npmInstall(run: TRun, packages: number): string[] {
   return [
     cmd('npm ci --prefer-offline --no-audit'),
-    ...Array.from({ length: packages }, (_, i) => `npm http fetch GET 200 https://registry.npmjs.org/pkg-${(i * 7 + run.seed) % 997}/-/pkg-${i}.tgz ${3 + rand(run.seed + i, 90)}ms (cache hit)`),
+    ...Array.from(
+      { length: packages },
+      (_, i) =>
+        `npm http fetch GET 200 https://registry.npmjs.org/pkg-${(i * 7 + run.seed) % 997}/-/pkg-${i}.tgz ${3 + rand(run.seed + i, 90)}ms (cache hit)`,
+    ),
     `added ${1100 + rand(run.seed, 200)} packages in ${8 + rand(run.seed, 9)}s`,
   ];
 }
@@ -83,10 +87,18 @@ export function rspecAssertionLog(run: TRun): string {
     ...Array.from({ length: 60 }, (_, i) => `Using gem-${(i * 13) % 211} ${1 + (i % 7)}.${i % 10}.${(i * 3) % 17}`),
     `Bundle complete! 87 Gemfile dependencies, 212 gems now installed.`,
     cmd('bin/rails db:prepare'),
-    ...Array.from({ length: 8 }, (_, i) => `== 2024051${i}10${i}000 Create${['Orders', 'Carts', 'Users', 'Discounts'][i % 4]}: migrated (0.00${rand(run.seed + i, 9)}s) ====`),
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `== 2024051${i}10${i}000 Create${['Orders', 'Carts', 'Users', 'Discounts'][i % 4]}: migrated (0.00${rand(run.seed + i, 9)}s) ====`,
+    ),
     cmd('bundle exec rspec --format progress --format RspecJunitFormatter --out junit.xml'),
     `Randomized with seed ${10000 + rand(run.seed, 50000)}`,
-    ...Array.from({ length: 6 }, () => 'DEPRECATION WARNING: `Rails.application.secrets` is deprecated in favor of `Rails.application.credentials` and will be removed in Rails 7.2. (called from <top (required)> at /builds/acme/shop/config/initializers/payments.rb:3)'),
+    ...Array.from(
+      { length: 6 },
+      () =>
+        'DEPRECATION WARNING: `Rails.application.secrets` is deprecated in favor of `Rails.application.credentials` and will be removed in Rails 7.2. (called from <top (required)> at /builds/acme/shop/config/initializers/payments.rb:3)',
+    ),
     ...dots,
     '',
     'Failures:',
@@ -110,7 +122,7 @@ export function rspecAssertionLog(run: TRun): string {
     ...backtrace('spec/checkout/price_calculator_spec.rb', 57),
     '',
     '  3) Orders::Summary#discount_line shows the member discount',
-    "     Failure/Error: discount = Pricing::Rules.member_discount_for(order.customer)",
+    '     Failure/Error: discount = Pricing::Rules.member_discount_for(order.customer)',
     '',
     '     NoMethodError:',
     "       undefined method `member_discount_for' for Pricing::Rules:Module",
@@ -151,7 +163,11 @@ export function jestServiceDownLog(run: TRun): string {
   return runnerLog(run, [
     ...npmInstall(run, 80),
     cmd('npx jest --ci --shard=$CI_NODE_INDEX/$CI_NODE_TOTAL --reporters=default --reporters=jest-junit'),
-    ...Array.from({ length: 20 }, (_, i) => `PASS src/${['cart', 'user', 'search', 'orders'][i % 4]}/${['model', 'service', 'routes'][i % 3]}-${i}.test.ts (${1 + rand(run.seed + i, 9)}.${rand(run.seed + i, 999)} s)`),
+    ...Array.from(
+      { length: 20 },
+      (_, i) =>
+        `PASS src/${['cart', 'user', 'search', 'orders'][i % 4]}/${['model', 'service', 'routes'][i % 3]}-${i}.test.ts (${1 + rand(run.seed + i, 9)}.${rand(run.seed + i, 999)} s)`,
+    ),
     '  console.error',
     '    [db] connection attempt 1/5 failed: connect ECONNREFUSED 127.0.0.1:5432, retrying in 200 ms',
     '',
@@ -176,9 +192,27 @@ export function jestServiceDownLog(run: TRun): string {
 /** A Jest shard with a failing test of its own: shards differ, each failure is distinct. */
 export function jestOwnFailureLog(run: TRun, shard: number): string {
   const failing = [
-    { file: 'src/cart/cart.test.ts', name: 'Cart › removes an item when its quantity drops to zero', expected: '0', received: '1', line: 57 },
-    { file: 'src/search/query-parser.test.ts', name: 'QueryParser › parses quoted phrases with escaped quotes', expected: '"say \\"hi\\""', received: '"say \\\\"', line: 113 },
-    { file: 'src/user/password-policy.test.ts', name: 'PasswordPolicy › rejects passwords found in the breach list', expected: 'false', received: 'true', line: 24 },
+    {
+      file: 'src/cart/cart.test.ts',
+      name: 'Cart › removes an item when its quantity drops to zero',
+      expected: '0',
+      received: '1',
+      line: 57,
+    },
+    {
+      file: 'src/search/query-parser.test.ts',
+      name: 'QueryParser › parses quoted phrases with escaped quotes',
+      expected: '"say \\"hi\\""',
+      received: '"say \\\\"',
+      line: 113,
+    },
+    {
+      file: 'src/user/password-policy.test.ts',
+      name: 'PasswordPolicy › rejects passwords found in the breach list',
+      expected: 'false',
+      received: 'true',
+      line: 24,
+    },
   ][shard % 3]!;
   return runnerLog(run, [
     ...npmInstall(run, 80),
@@ -201,7 +235,16 @@ export function jestOwnFailureLog(run: TRun, shard: number): string {
 
 /** tsc after a rename the commit did not finish: one cause, many errors. */
 export function tscBuildLog(run: TRun): string {
-  const files = ['checkout/price-calculator', 'checkout/index', 'checkout/cart-summary', 'orders/summary', 'orders/invoice', 'admin/discounts/table', 'admin/discounts/form', 'api/checkout.routes'];
+  const files = [
+    'checkout/price-calculator',
+    'checkout/index',
+    'checkout/cart-summary',
+    'orders/summary',
+    'orders/invoice',
+    'admin/discounts/table',
+    'admin/discounts/form',
+    'api/checkout.routes',
+  ];
   const errors = files.flatMap((f, i) => [
     `src/${f}.ts(${3 + i},${10 + i * 2}): error TS2307: Cannot find module '${i % 2 ? '../checkout/discounts' : './discounts'}' or its corresponding type declarations.`,
     `src/${f}.ts(${20 + i * 3},${5 + i}): error TS2305: Module '"${i % 2 ? '../checkout/price-calculator' : './price-calculator'}"' has no exported member 'applyDiscount'.`,
@@ -224,7 +267,13 @@ export function tscBuildLog(run: TRun): string {
 }
 
 export function eslintLog(run: TRun): string {
-  const files = ['checkout/price-calculator.ts', 'checkout/cart-summary.tsx', 'user/profile.tsx', 'orders/invoice.ts', 'admin/discounts/table.tsx'];
+  const files = [
+    'checkout/price-calculator.ts',
+    'checkout/cart-summary.tsx',
+    'user/profile.tsx',
+    'orders/invoice.ts',
+    'admin/discounts/table.tsx',
+  ];
   return runnerLog(run, [
     ...npmInstall(run, 120),
     cmd('npx eslint --max-warnings=0 src'),
@@ -245,7 +294,10 @@ export function eslintLog(run: TRun): string {
 export function npmEresolveLog(run: TRun): string {
   return runnerLog(run, [
     cmd('npm ci --prefer-offline --no-audit'),
-    ...Array.from({ length: 40 }, (_, i) => `npm http fetch GET 200 https://registry.npmjs.org/pkg-${i} ${3 + rand(run.seed + i, 40)}ms (cache revalidated)`),
+    ...Array.from(
+      { length: 40 },
+      (_, i) => `npm http fetch GET 200 https://registry.npmjs.org/pkg-${i} ${3 + rand(run.seed + i, 40)}ms (cache revalidated)`,
+    ),
     'npm ERR! code ERESOLVE',
     'npm ERR! ERESOLVE unable to resolve dependency tree',
     'npm ERR! ',
@@ -274,9 +326,17 @@ export function dockerBuildLog(run: TRun): string {
       '#0 building with "default" instance using docker driver',
       '#1 [internal] load build definition from Dockerfile',
       '#1 transferring dockerfile: 612B done',
-      ...Array.from({ length: 25 }, (_, i) => `#${i + 2} [internal] load metadata ${i % 5 === 0 ? 'for docker.io/library/node:20-alpine' : `layer ${i}`} ${(rand(run.seed + i, 30) / 10).toFixed(1)}s done`),
+      ...Array.from(
+        { length: 25 },
+        (_, i) =>
+          `#${i + 2} [internal] load metadata ${i % 5 === 0 ? 'for docker.io/library/node:20-alpine' : `layer ${i}`} ${(rand(run.seed + i, 30) / 10).toFixed(1)}s done`,
+      ),
       '#9 [builder 4/6] RUN npm ci --omit=dev',
-      ...Array.from({ length: 30 }, (_, i) => `#9 ${(0.4 + i * 0.1).toFixed(3)} npm warn deprecated ${['inflight@1.0.6', 'glob@7.2.3', 'rimraf@3.0.2', 'abab@2.0.6', 'domexception@4.0.0'][i % 5]}: This module is not supported, and leaks memory. Do not use it.`),
+      ...Array.from(
+        { length: 30 },
+        (_, i) =>
+          `#9 ${(0.4 + i * 0.1).toFixed(3)} npm warn deprecated ${['inflight@1.0.6', 'glob@7.2.3', 'rimraf@3.0.2', 'abab@2.0.6', 'domexception@4.0.0'][i % 5]}: This module is not supported, and leaks memory. Do not use it.`,
+      ),
       '#9 3.412 npm ERR! code EINTEGRITY',
       '#9 3.413 npm ERR! sha512-Vx5d8Vh0u3M3xW9q6o0+1j0Y5tmQbnlE3WgtdjP6Wz1oV2gWVYGf5j6fWm3C2kq1k6ahC/2+8n+bSWq8f5GxRQ== integrity checksum failed when using sha512: wanted sha512-Vx5d8Vh0u3M3xW9q6o0+1j0Y5tmQbnlE3WgtdjP6Wz1oV2gWVYGf5j6fWm3C2kq1k6ahC/2+8n+bSWq8f5GxRQ== but got sha512-2d8f0e9cf1c6a0fb2a4d1c0e8b3f7f7c0e1d2c3b4a5968778695a4b3c2d1e0f== . (40213 bytes)',
       '#9 ERROR: process "/bin/sh -c npm ci --omit=dev" did not complete successfully: exit code: 1',

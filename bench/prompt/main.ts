@@ -47,13 +47,23 @@ function report(measured: TMeasured[]): string {
     'Tokens: system + user message + answer schema, estimated as the analyzer budgets them (token-budget.ts); characters: system + user message.\n',
     '| pipelines | n | failed jobs / distinct failures | median chars | median tokens | p90 tokens | median tokens per distinct failure | p90 tokens per distinct failure |',
     '|---|---|---|---|---|---|---|---|',
-    ...Object.keys(SHAPES).map((shape) => row(shape, measured.filter((m) => m.shape === shape))),
+    ...Object.keys(SHAPES).map((shape) =>
+      row(
+        shape,
+        measured.filter((m) => m.shape === shape),
+      ),
+    ),
     row('all', measured),
   ];
   const sections = new Map<string, number>();
   for (const m of measured) for (const [k, v] of m.prompt.sections) sections.set(k, (sections.get(k) ?? 0) + v);
   const total = [...sections.values()].reduce((a, b) => a + b, 0);
-  out.push('\nWhere the characters go (all prompts):', ...[...sections].sort((a, b) => b[1] - a[1]).map(([k, v]) => `- ${k}: ${((100 * v) / total).toFixed(1)} % (${fmt(v / measured.length)} chars per prompt)`));
+  out.push(
+    '\nWhere the characters go (all prompts):',
+    ...[...sections]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `- ${k}: ${((100 * v) / total).toFixed(1)} % (${fmt(v / measured.length)} chars per prompt)`),
+  );
   out.push(`- answer schema: ${fmt(measured[0]?.prompt.schemaTokens ?? NaN)} tokens per prompt (counted in the tokens above)`);
   const missing = measured.filter((m) => m.failedJobsStored !== m.failedJobIds.length);
   out.push(`\nStored results covering every failed job: ${measured.length - missing.length}/${measured.length}`);
@@ -66,7 +76,16 @@ async function main(): Promise<void> {
   const openai = await startFakeOpenAi();
   const database = await createTestDatabase('bench_prompt');
   const redis = createTestPrefix('bench-prompt');
-  const config = testConfig({ REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, HOST: '127.0.0.1', GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN, AI_RULES_FIRST: 'false', AI_CACHE_TTL_HOURS: '0', ...openai.env });
+  const config = testConfig({
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    HOST: '127.0.0.1',
+    GITLAB_BASE_URL: gitlab.baseUrl,
+    GITLAB_API_TOKEN: TOKEN,
+    AI_RULES_FIRST: 'false',
+    AI_CACHE_TTL_HOURS: '0',
+    ...openai.env,
+  });
   const worker = await startWorker(config, { database, logger });
   const ingest = await startIngest(config, { database, logger, port: 0 });
   try {
@@ -78,7 +97,11 @@ async function main(): Promise<void> {
       const sent = await sendPipelineHook(ingest.url, p.id, { projectId: PROJECT_ID, builds: p.hookBuilds });
       if (sent.status !== 202) throw new Error(`webhook of pipeline ${p.id} refused: ${sent.status} ${sent.error ?? ''}`);
     }
-    const { rows, timedOut } = await waitForRows(() => selectAnalyses(database.db, FIRST_ID, FIRST_ID + PIPELINES), allFinished(PIPELINES), 300_000);
+    const { rows, timedOut } = await waitForRows(
+      () => selectAnalyses(database.db, FIRST_ID, FIRST_ID + PIPELINES),
+      allFinished(PIPELINES),
+      300_000,
+    );
     if (timedOut) throw new Error(`timed out: ${rows.filter((r) => r.status === 'completed').length}/${PIPELINES} completed`);
     const failed = rows.filter((r) => r.status !== 'completed');
     if (failed.length) throw new Error(`${failed.length} analyses failed: ${JSON.stringify(failed[0]?.error ?? null)}`);
@@ -96,10 +119,14 @@ async function main(): Promise<void> {
         dumped.add(pipeline.shape);
         fs.mkdirSync(DUMP_DIR, { recursive: true });
         const messages = (request.json as { messages: { role: string; content: string }[] }).messages;
-        fs.writeFileSync(path.join(DUMP_DIR, `${pipeline.shape}.txt`), messages.map((m) => `===== ${m.role} =====\n${m.content}`).join('\n\n'));
+        fs.writeFileSync(
+          path.join(DUMP_DIR, `${pipeline.shape}.txt`),
+          messages.map((m) => `===== ${m.role} =====\n${m.content}`).join('\n\n'),
+        );
       }
     }
-    if (measured.length !== PIPELINES) throw new Error(`${measured.length} provider requests for ${PIPELINES} pipelines (repairs or retries?)`);
+    if (measured.length !== PIPELINES)
+      throw new Error(`${measured.length} provider requests for ${PIPELINES} pipelines (repairs or retries?)`);
     process.stdout.write(`${report(measured)}\n`);
   } finally {
     await ingest.close();

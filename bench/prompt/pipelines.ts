@@ -1,5 +1,14 @@
 import type { TFakeJob, TFakePipeline, TFakeProject, TFakeTestReport } from '@cia/gitlab/testing';
-import { dockerBuildLog, eslintLog, jestOwnFailureLog, jestServiceDownLog, npmEresolveLog, rspecAssertionLog, tscBuildLog, type TRun } from './ci-logs';
+import {
+  dockerBuildLog,
+  eslintLog,
+  jestOwnFailureLog,
+  jestServiceDownLog,
+  npmEresolveLog,
+  rspecAssertionLog,
+  tscBuildLog,
+  type TRun,
+} from './ci-logs';
 
 export const PROJECT_ID = 42;
 export const SHA = 'bcbb5ec396a2c0f828686f14fac9b80b780504f2';
@@ -144,18 +153,67 @@ deploy-production:
 `;
 
 /** One failed job: its log, and the failure it shows (jobs with the same `failure` fail the same way). */
-type TJobSpec = { name: string; stage: string; image: string; failure: string; log: (run: TRun) => string; tests?: TFakeTestReport['suites'][number]['cases'] };
+type TJobSpec = {
+  name: string;
+  stage: string;
+  image: string;
+  failure: string;
+  log: (run: TRun) => string;
+  tests?: TFakeTestReport['suites'][number]['cases'];
+};
 
-const rspecCase = { status: 'failed', name: 'Checkout::PriceCalculator#total applies the member discount to the order total', classname: 'spec.checkout.price_calculator_spec', file: './spec/checkout/price_calculator_spec.rb', execution_time: 0.04, stack_trace: 'Failure/Error: expect(calculator.total).to eq(Money.new(90_00, "EUR"))\n\n  expected: #<Money fractional:9000 currency:EUR>\n       got: #<Money fractional:10000 currency:EUR>\n\n  (compared using ==)\n./spec/checkout/price_calculator_spec.rb:42:in `block (3 levels) in <top (required)>\'' };
-const jestDownCase = { status: 'error', name: 'Test suite failed to run', classname: 'src/orders/repository.int.test.ts', file: 'src/orders/repository.int.test.ts', execution_time: 0, stack_trace: 'connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)\n    at Object.<anonymous> (src/orders/repository.int.test.ts:11:5)' };
+const rspecCase = {
+  status: 'failed',
+  name: 'Checkout::PriceCalculator#total applies the member discount to the order total',
+  classname: 'spec.checkout.price_calculator_spec',
+  file: './spec/checkout/price_calculator_spec.rb',
+  execution_time: 0.04,
+  stack_trace:
+    'Failure/Error: expect(calculator.total).to eq(Money.new(90_00, "EUR"))\n\n  expected: #<Money fractional:9000 currency:EUR>\n       got: #<Money fractional:10000 currency:EUR>\n\n  (compared using ==)\n./spec/checkout/price_calculator_spec.rb:42:in `block (3 levels) in <top (required)>\'',
+};
+const jestDownCase = {
+  status: 'error',
+  name: 'Test suite failed to run',
+  classname: 'src/orders/repository.int.test.ts',
+  file: 'src/orders/repository.int.test.ts',
+  execution_time: 0,
+  stack_trace:
+    'connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)\n    at Object.<anonymous> (src/orders/repository.int.test.ts:11:5)',
+};
 
-const rspec = (ruby: string): TJobSpec => ({ name: `rspec: [${ruby}]`, stage: 'test', image: `ruby:${ruby}`, failure: 'rspec-assertion', log: rspecAssertionLog, tests: [rspecCase] });
-const jest = (i: number, of: number): TJobSpec => ({ name: `jest ${i}/${of}`, stage: 'test', image: 'node:20-bookworm', failure: 'jest-db-down', log: jestServiceDownLog, tests: [jestDownCase] });
-const unit = (i: number): TJobSpec => ({ name: `unit ${i + 1}/3`, stage: 'test', image: 'node:20-bookworm', failure: `unit-own-${i}`, log: (r) => jestOwnFailureLog(r, i) });
+const rspec = (ruby: string): TJobSpec => ({
+  name: `rspec: [${ruby}]`,
+  stage: 'test',
+  image: `ruby:${ruby}`,
+  failure: 'rspec-assertion',
+  log: rspecAssertionLog,
+  tests: [rspecCase],
+});
+const jest = (i: number, of: number): TJobSpec => ({
+  name: `jest ${i}/${of}`,
+  stage: 'test',
+  image: 'node:20-bookworm',
+  failure: 'jest-db-down',
+  log: jestServiceDownLog,
+  tests: [jestDownCase],
+});
+const unit = (i: number): TJobSpec => ({
+  name: `unit ${i + 1}/3`,
+  stage: 'test',
+  image: 'node:20-bookworm',
+  failure: `unit-own-${i}`,
+  log: (r) => jestOwnFailureLog(r, i),
+});
 const build: TJobSpec = { name: 'build', stage: 'build', image: 'node:20-bookworm', failure: 'tsc', log: tscBuildLog };
 const lint: TJobSpec = { name: 'lint', stage: 'test', image: 'node:20-bookworm', failure: 'eslint', log: eslintLog };
 const install: TJobSpec = { name: 'install', stage: 'install', image: 'node:20-bookworm', failure: 'eresolve', log: npmEresolveLog };
-const docker = (platform: string): TJobSpec => ({ name: `docker: [${platform}]`, stage: 'package', image: 'docker:27', failure: 'docker-eintegrity', log: dockerBuildLog });
+const docker = (platform: string): TJobSpec => ({
+  name: `docker: [${platform}]`,
+  stage: 'package',
+  image: 'docker:27',
+  failure: 'docker-eintegrity',
+  log: dockerBuildLog,
+});
 
 /**
  * The shapes of failed pipelines the bench cycles through. `two-job` is two different failures;
@@ -171,7 +229,14 @@ export const SHAPES: Record<string, TJobSpec[]> = {
   mixed: [rspec('3.1'), rspec('3.2'), rspec('3.3'), jest(1, 4), jest(2, 4), build],
 };
 
-export type TBenchPipeline = { id: number; shape: string; failedJobIds: number[]; distinctFailures: number; pipeline: TFakePipeline; hookBuilds: Record<string, unknown>[] };
+export type TBenchPipeline = {
+  id: number;
+  shape: string;
+  failedJobIds: number[];
+  distinctFailures: number;
+  pipeline: TFakePipeline;
+  hookBuilds: Record<string, unknown>[];
+};
 
 const PASSED = [
   { name: 'pages', stage: 'deploy', status: 'skipped' },
@@ -189,13 +254,39 @@ export function makePipeline(id: number, shape: string): TBenchPipeline {
     failure_reason: 'script_failure',
     duration: 40 + ((id + i * 17) % 300),
     trace: s.log({ seed: id * 31 + i * 7, image: s.image, jobName: s.name }),
-    artifacts: s.tests ? [{ file_type: 'junit', size: 2048, filename: 'junit.xml.gz', file_format: 'gzip' }, { file_type: 'trace', size: 40960, filename: 'job.log' }] : [{ file_type: 'trace', size: 40960, filename: 'job.log' }],
+    artifacts: s.tests
+      ? [
+          { file_type: 'junit', size: 2048, filename: 'junit.xml.gz', file_format: 'gzip' },
+          { file_type: 'trace', size: 40960, filename: 'job.log' },
+        ]
+      : [{ file_type: 'trace', size: 40960, filename: 'job.log' }],
   }));
-  if (!specs.some((s) => s.name === 'install')) jobs.push({ id: id * 100 + 50, name: 'install', stage: 'install', status: 'success', duration: 31, artifacts: [{ file_type: 'trace', size: 9000, filename: 'job.log' }] });
+  if (!specs.some((s) => s.name === 'install'))
+    jobs.push({
+      id: id * 100 + 50,
+      name: 'install',
+      stage: 'install',
+      status: 'success',
+      duration: 31,
+      artifacts: [{ file_type: 'trace', size: 9000, filename: 'job.log' }],
+    });
   PASSED.forEach((p, i) => jobs.push({ id: id * 100 + 60 + i, ...p, artifacts: [] }));
   const withTests = specs.map((s, i) => ({ s, job: jobs[i]! })).filter(({ s }) => s.tests);
   const testReport: TFakeTestReport | null = withTests.length
-    ? { suites: withTests.map(({ s, job }) => ({ name: job.name, cases: [...s.tests!, ...Array.from({ length: 40 }, (_, k) => ({ status: 'success', name: `passes case ${k}`, classname: 'spec', execution_time: 0.01 }))] })) }
+    ? {
+        suites: withTests.map(({ s, job }) => ({
+          name: job.name,
+          cases: [
+            ...s.tests!,
+            ...Array.from({ length: 40 }, (_, k) => ({
+              status: 'success',
+              name: `passes case ${k}`,
+              classname: 'spec',
+              execution_time: 0.01,
+            })),
+          ],
+        })),
+      }
     : null;
   return {
     id,
@@ -203,7 +294,15 @@ export function makePipeline(id: number, shape: string): TBenchPipeline {
     failedJobIds: specs.map((_, i) => id * 100 + i),
     distinctFailures: new Set(specs.map((s) => s.failure)).size,
     pipeline: { id, ref: 'main', sha: SHA, status: 'failed', source: 'merge_request_event', jobs, testReport },
-    hookBuilds: jobs.map((j) => ({ id: j.id, stage: j.stage, name: j.name, status: j.status, failure_reason: j.failure_reason ?? null, allow_failure: false, duration: j.duration ?? null })),
+    hookBuilds: jobs.map((j) => ({
+      id: j.id,
+      stage: j.stage,
+      name: j.name,
+      status: j.status,
+      failure_reason: j.failure_reason ?? null,
+      allow_failure: false,
+      duration: j.duration ?? null,
+    })),
   };
 }
 
@@ -214,7 +313,17 @@ export const PROJECT: TFakeProject = {
   default_branch: 'main',
   languages: { Ruby: 48.2, TypeScript: 44.1, JavaScript: 4.3, Dockerfile: 1.1, Shell: 2.3 },
   files: { [SHA]: { '.gitlab-ci.yml': CI_CONFIG } },
-  commits: [{ id: SHA, title: 'Move discounts into the pricing module', message: 'Move discounts into the pricing module\n\nThe calculator now reads member discounts from Pricing::Rules.\nRefs #812', author_name: 'Dana Developer', author_email: 'dana@example.com' }],
-  mergeRequests: [{ iid: 1, title: 'Pricing: member discounts from rules', source_branch: 'pricing-rules', target_branch: 'main', shas: [SHA] }],
+  commits: [
+    {
+      id: SHA,
+      title: 'Move discounts into the pricing module',
+      message: 'Move discounts into the pricing module\n\nThe calculator now reads member discounts from Pricing::Rules.\nRefs #812',
+      author_name: 'Dana Developer',
+      author_email: 'dana@example.com',
+    },
+  ],
+  mergeRequests: [
+    { iid: 1, title: 'Pricing: member discounts from rules', source_branch: 'pricing-rules', target_branch: 'main', shas: [SHA] },
+  ],
   pipelines: [],
 };

@@ -27,7 +27,11 @@ export function sectionSizes(user: string): Map<string, number> {
   for (const line of user.split('\n')) {
     if (line.startsWith('<<<UNTRUSTED ')) fenced = true;
     else if (fenced && /^UNTRUSTED \S+>>>$/.test(line)) fenced = false;
-    else if (!fenced && /^#{1,2} /.test(line)) heading = line.replace(/"[^"]*"/g, '"…"').replace(/\s*[(:].*$/, '').replace(/\d+/g, 'N');
+    else if (!fenced && /^#{1,2} /.test(line))
+      heading = line
+        .replace(/"[^"]*"/g, '"…"')
+        .replace(/\s*[(:].*$/, '')
+        .replace(/\d+/g, 'N');
     sizes.set(heading, (sizes.get(heading) ?? 0) + line.length + 1);
   }
   return sizes;

@@ -3,7 +3,10 @@ import { createDrillReport, type TDrillReport } from '../../bench/drills/support
 /** A drill report that keeps its lines for the failure message instead of printing them. */
 export function createSilentReport(name: string): TDrillReport & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createDrillReport(name, (l) => lines.push(l)), { lines });
+  return Object.assign(
+    createDrillReport(name, (l) => lines.push(l)),
+    { lines },
+  );
 }
 
 /** The failed checks, each with the drill's log so a red test says what happened. */

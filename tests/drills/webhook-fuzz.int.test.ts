@@ -8,6 +8,8 @@ import { createSilentReport, failedChecks } from './drill-harness';
 test('fuzzed webhook deliveries are all refused with a 4xx, never a 5xx', async () => {
   const report = createSilentReport('webhook-fuzz');
   await runWebhookFuzzDrill(report, { requests: 200 });
-  expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['no 5xx and no dropped connection', 'every fuzzed delivery refused with a 4xx']));
+  expect(report.checks.map((c) => c.name)).toEqual(
+    expect.arrayContaining(['no 5xx and no dropped connection', 'every fuzzed delivery refused with a 4xx']),
+  );
   expect(failedChecks(report)).toEqual([]);
 }, 90_000);

@@ -16,9 +16,16 @@ const FIRST_PIPELINE = 7001;
 export const shaOf = (project: TProjectName, key: string): string => crypto.createHash('sha1').update(`${project}:${key}`).digest('hex');
 
 /** A job's status as its log says: platform failures and failing runs fail, the rest pass. */
-const failed = (job: TJobScript): boolean => typeof job.log !== 'string' ? 'fail' in job.log : job.log !== 'ok';
+const failed = (job: TJobScript): boolean => (typeof job.log !== 'string' ? 'fail' in job.log : job.log !== 'ok');
 
-export type TPlayedPipeline = { script: TPipelineScript; pipelineId: number; projectId: number; sha: string; status: 'success' | 'failed'; jobIds: Map<string, number> };
+export type TPlayedPipeline = {
+  script: TPipelineScript;
+  pipelineId: number;
+  projectId: number;
+  sha: string;
+  status: 'success' | 'failed';
+  jobIds: Map<string, number>;
+};
 
 /** The three projects with their commit graphs, no pipelines yet. */
 export function fakeProjects(): TFakeProject[] {
@@ -50,12 +57,27 @@ export function addPipeline(gitlab: TFakeGitLab, script: TPipelineScript, index:
     const id = pipelineId * 10 + i;
     jobIds.set(job.name, id);
     const isFailed = failed(job);
-    return { id, name: job.name, stage: job.stage, status: isFailed ? 'failed' : 'success', failure_reason: isFailed ? (job.reason ?? 'script_failure') : null, trace: jobLog(job.log, id) };
+    return {
+      id,
+      name: job.name,
+      stage: job.stage,
+      status: isFailed ? 'failed' : 'success',
+      failure_reason: isFailed ? (job.reason ?? 'script_failure') : null,
+      trace: jobLog(job.log, id),
+    };
   });
   const status = jobs.some((j) => j.status === 'failed') ? 'failed' : 'success';
   const sha = shaOf(script.project, script.commit);
   const ref = script.mr === undefined ? script.branch : `refs/merge-requests/${script.mr}/head`;
-  gitlab.addPipeline(project.id, { id: pipelineId, iid: index + 1, ref, sha, status, source: script.mr === undefined ? 'push' : 'merge_request_event', jobs });
+  gitlab.addPipeline(project.id, {
+    id: pipelineId,
+    iid: index + 1,
+    ref,
+    sha,
+    status,
+    source: script.mr === undefined ? 'push' : 'merge_request_event',
+    jobs,
+  });
   return { script, pipelineId, projectId: project.id, sha, status, jobIds };
 }
 
@@ -89,10 +111,41 @@ export function pipelineHookOf(played: TPlayedPipeline, webBase: string) {
     merge_request:
       script.mr === undefined
         ? null
-        : { id: project.id * 1000 + script.mr, iid: script.mr, title: commit?.title ?? 'Change', source_branch: script.branch, source_project_id: project.id, target_branch: DEFAULT_BRANCH, target_project_id: project.id, state: 'opened', merge_status: 'can_be_merged', detailed_merge_status: 'mergeable', url: `${webUrl}/-/merge_requests/${script.mr}` },
+        : {
+            id: project.id * 1000 + script.mr,
+            iid: script.mr,
+            title: commit?.title ?? 'Change',
+            source_branch: script.branch,
+            source_project_id: project.id,
+            target_branch: DEFAULT_BRANCH,
+            target_project_id: project.id,
+            state: 'opened',
+            merge_status: 'can_be_merged',
+            detailed_merge_status: 'mergeable',
+            url: `${webUrl}/-/merge_requests/${script.mr}`,
+          },
     user: { id: 1, name: 'Administrator', username: 'root', avatar_url: null, email: 'admin@example.com' },
-    project: { id: project.id, name: script.project, description: null, web_url: webUrl, avatar_url: null, git_ssh_url: `git@example.com:${project.path}.git`, git_http_url: `${webUrl}.git`, namespace: 'acme', visibility_level: 0, path_with_namespace: project.path, default_branch: DEFAULT_BRANCH },
-    commit: { id: sha, message: `${commit?.title ?? 'Change'}\n`, title: commit?.title ?? 'Change', timestamp: '2026-11-20T09:59:00+00:00', url: `${webUrl}/-/commit/${sha}`, author: { name: commit?.author ?? 'Dev', email: 'dev@example.com' } },
+    project: {
+      id: project.id,
+      name: script.project,
+      description: null,
+      web_url: webUrl,
+      avatar_url: null,
+      git_ssh_url: `git@example.com:${project.path}.git`,
+      git_http_url: `${webUrl}.git`,
+      namespace: 'acme',
+      visibility_level: 0,
+      path_with_namespace: project.path,
+      default_branch: DEFAULT_BRANCH,
+    },
+    commit: {
+      id: sha,
+      message: `${commit?.title ?? 'Change'}\n`,
+      title: commit?.title ?? 'Change',
+      timestamp: '2026-11-20T09:59:00+00:00',
+      url: `${webUrl}/-/commit/${sha}`,
+      author: { name: commit?.author ?? 'Dev', email: 'dev@example.com' },
+    },
     source_pipeline: null,
     builds: script.jobs.map((job) => ({
       id: played.jobIds.get(job.name),
@@ -127,7 +180,8 @@ export function verdictRequests(requests: TFakeRequest[], played: TPlayedPipelin
     if (r.method !== 'GET') return false;
     const path = r.path;
     if (/^\/projects\/\d+\/pipelines$/.test(path)) return r.query.scope === 'finished';
-    if (/^\/projects\/\d+\/repository\/compare$/.test(path) || /^\/projects\/\d+\/repository\/commits\/[^/]+\/diff$/.test(path)) return true;
+    if (/^\/projects\/\d+\/repository\/compare$/.test(path) || /^\/projects\/\d+\/repository\/commits\/[^/]+\/diff$/.test(path))
+      return true;
     const jobs = /^\/projects\/\d+\/pipelines\/(\d+)\/jobs$/.exec(path);
     if (jobs) return Number(jobs[1]) !== played.pipelineId && r.query.scope === undefined && r.query['scope[]'] === undefined;
     const trace = /^\/projects\/\d+\/jobs\/(\d+)\/trace$/.exec(path);

@@ -67,9 +67,17 @@ export async function startDrillStack(o: TDrillStackOptions): Promise<TDrillStac
     }
     const ai = await startSlowOpenAi(o.ai);
     cleanups.push(() => ai.close());
-    const workerEnv = { ...baseWorkerEnv({ databaseUrl, redisUrl: redis.url, prefix: redis.prefix, concurrency: o.concurrency, ai: ai.env }), ...o.extraEnv };
+    const workerEnv = {
+      ...baseWorkerEnv({ databaseUrl, redisUrl: redis.url, prefix: redis.prefix, concurrency: o.concurrency, ai: ai.env }),
+      ...o.extraEnv,
+    };
     const config = loadConfig({ ...workerEnv, HOST: '127.0.0.1', LOG_LEVEL: 'error' }, { dotenvPath: false });
-    const ingest = await startIngest(config, { database, logger: createLogger({ service: 'ingest', silent: true }), port: 0, relay: o.relay ?? { intervalMs: 250, graceMs: 500 } });
+    const ingest = await startIngest(config, {
+      database,
+      logger: createLogger({ service: 'ingest', silent: true }),
+      port: 0,
+      relay: o.relay ?? { intervalMs: 250, graceMs: 500 },
+    });
     cleanups.push(() => ingest.close());
     const workers: TServiceProcess[] = [];
     cleanups.push(async () => {

@@ -32,7 +32,12 @@ export async function sendPipelineHook(
 }
 
 /** Sends many hooks with at most `concurrency` in flight; results in id order. */
-export async function sendPipelineHooks(ingestUrl: string, ids: number[], concurrency = 32, options: Parameters<typeof sendPipelineHook>[2] = {}): Promise<TSendResult[]> {
+export async function sendPipelineHooks(
+  ingestUrl: string,
+  ids: number[],
+  concurrency = 32,
+  options: Parameters<typeof sendPipelineHook>[2] = {},
+): Promise<TSendResult[]> {
   const results: TSendResult[] = new Array(ids.length);
   let next = 0;
   const lane = async () => {
@@ -47,7 +52,10 @@ export async function sendPipelineHooks(ingestUrl: string, ids: number[], concur
 
 /** The analysis rows of a pipeline-id range (drills use disjoint ranges). */
 export function selectAnalyses(db: TDb, fromPipelineId: number, toPipelineId: number): Promise<TAnalysisRowLite[]> {
-  return db.select().from(analyses).where(and(gte(analyses.pipelineId, fromPipelineId), lte(analyses.pipelineId, toPipelineId)));
+  return db
+    .select()
+    .from(analyses)
+    .where(and(gte(analyses.pipelineId, fromPipelineId), lte(analyses.pipelineId, toPipelineId)));
 }
 
 /** Polls until `done(rows)` or the deadline; returns the last rows read (errors while the database is down are retried). */
@@ -105,7 +113,13 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Settings every worker child gets in drills and benchmarks (no .env, fast and quiet). */
-export function baseWorkerEnv(o: { databaseUrl: string; redisUrl: string; prefix: string; concurrency: number; ai: Record<string, string> }): Record<string, string> {
+export function baseWorkerEnv(o: {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  ai: Record<string, string>;
+}): Record<string, string> {
   return {
     ENVIRONMENT: 'test',
     LOG_LEVEL: 'warn',

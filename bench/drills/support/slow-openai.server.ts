@@ -50,7 +50,8 @@ export async function startSlowOpenAi(options: TSlowOpenAiOptions = {}): Promise
         res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
         res.end(text);
       };
-      if (req.headers.authorization !== `Bearer ${apiKey}`) return send(401, { error: { type: 'invalid_request_error', message: 'Incorrect API key provided' } });
+      if (req.headers.authorization !== `Bearer ${apiKey}`)
+        return send(401, { error: { type: 'invalid_request_error', message: 'Incorrect API key provided' } });
       let json: unknown = null;
       try {
         json = JSON.parse(Buffer.concat(chunks).toString('utf8'));

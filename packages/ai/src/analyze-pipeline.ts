@@ -66,21 +66,41 @@ function topHintByJob(hints: TRuleHint[]): Map<number, TRuleHint> {
 }
 
 /** The providers to ask, in order: only the rules when AI_RULES_FIRST and every job has a confident match. */
-function providerPlan(input: TAnalysisInput, settings: TAiSettings, top: Map<number, TRuleHint>): { chain: TProviderName[]; rulesFirst: boolean } {
+function providerPlan(
+  input: TAnalysisInput,
+  settings: TAiSettings,
+  top: Map<number, TRuleHint>,
+): { chain: TProviderName[]; rulesFirst: boolean } {
   const chain = resolveProviderChain(settings);
-  const confident = input.failed_jobs.length > 0 && input.failed_jobs.every((j) => (top.get(j.id)?.match.confidence ?? 0) >= settings.AI_RULES_MIN_CONFIDENCE);
+  const confident =
+    input.failed_jobs.length > 0 &&
+    input.failed_jobs.every((j) => (top.get(j.id)?.match.confidence ?? 0) >= settings.AI_RULES_MIN_CONFIDENCE);
   const rulesFirst = settings.AI_RULES_FIRST && confident && chain[0] !== 'offline';
   return { chain: rulesFirst ? ['offline'] : chain, rulesFirst };
 }
 
 function cachedOutcome(result: TAnalysisResult, fingerprint: string): TAnalysisOutcome {
   const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-  return { result, provider: 'cache', model: 'fingerprint-cache', promptVersion: null, usage, cacheHit: true, rulesFirst: false, fingerprint, attempts: [] };
+  return {
+    result,
+    provider: 'cache',
+    model: 'fingerprint-cache',
+    promptVersion: null,
+    usage,
+    cacheHit: true,
+    rulesFirst: false,
+    fingerprint,
+    attempts: [],
+  };
 }
 
 function usageOf(attempts: TProviderAttempt[], prices: ReturnType<typeof parsePriceOverrides>): TAnalysisOutcome['usage'] {
   const costUsd = attempts.reduce((c, a) => c + computeCostUsd(a.model, a.inputTokens, a.outputTokens, prices), 0);
-  return { inputTokens: sum(attempts, 'inputTokens'), outputTokens: sum(attempts, 'outputTokens'), costUsd: Math.round(costUsd * 1e8) / 1e8 };
+  return {
+    inputTokens: sum(attempts, 'inputTokens'),
+    outputTokens: sum(attempts, 'outputTokens'),
+    costUsd: Math.round(costUsd * 1e8) / 1e8,
+  };
 }
 
 /**
@@ -111,13 +131,31 @@ export async function analyzePipeline(input: TAnalysisInput, deps: TAnalyzeDeps)
   // Copies of one job that failed the same way are sent once; the answer is spread back over them.
   const groups = chain.some((p) => p !== 'offline') ? groupFailedJobs(input.failed_jobs, categoryOf) : undefined;
   const prompt = groups
-    ? buildAnalysisPrompt(input, { maxInputTokens: settings.AI_MAX_INPUT_TOKENS, schemaTokens: answerJsonSchema().tokens, mask, ruleHints: hints, groups })
+    ? buildAnalysisPrompt(input, {
+        maxInputTokens: settings.AI_MAX_INPUT_TOKENS,
+        schemaTokens: answerJsonSchema().tokens,
+        mask,
+        ruleHints: hints,
+        groups,
+      })
     : null;
-  const request = { input, settings, hints, prompt, groups, excerpts, fingerprint, mask, providers: deps.providers, clientOptions: deps.clientOptions };
+  const request = {
+    input,
+    settings,
+    hints,
+    prompt,
+    groups,
+    excerpts,
+    fingerprint,
+    mask,
+    providers: deps.providers,
+    clientOptions: deps.clientOptions,
+  };
   const { success, attempts } = await runProviderChain(request, chain);
   if (!success) throw new AnalysisFailedError(attempts);
   // Saved before returning, so a retried job finds it instead of paying again.
-  if (cache && success.kind === 'ai') await cache.store({ fingerprint, result: success.result, analysisId: deps.analysisId ?? null }, now());
+  if (cache && success.kind === 'ai')
+    await cache.store({ fingerprint, result: success.result, analysisId: deps.analysisId ?? null }, now());
   return {
     result: success.result,
     provider: success.name,

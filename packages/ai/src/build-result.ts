@@ -17,7 +17,12 @@ import type { TModelAnswer } from './model-answer.schema';
 export function buildResult(
   input: TAnalysisInput,
   answer: TModelAnswer,
-  extra: { excerpts: Map<number, TExcerptLine[]>; fingerprint: string; source: NonNullable<TAnalysisResult['source']>; groups?: TFailureGroup[] },
+  extra: {
+    excerpts: Map<number, TExcerptLine[]>;
+    fingerprint: string;
+    source: NonNullable<TAnalysisResult['source']>;
+    groups?: TFailureGroup[];
+  },
 ): TAnalysisResult {
   const findingsOf = new Map<number, string[]>();
   for (const j of answer.failed_jobs) findingsOf.set(j.job_id, [...(findingsOf.get(j.job_id) ?? []), ...j.findings]);

@@ -2,7 +2,10 @@ import { groupFailedJobs } from './failure-groups';
 import { buildSampleInput, SAMPLE_LOGS } from './testing';
 
 /** The same Jest failure as another shard prints it: other times, ids and durations. */
-const shardLog = (shard: number) => SAMPLE_LOGS.jestTest.replace('$ npx jest --ci', `Running on runner-${shard}a7f via host-${shard}...\n$ npx jest --ci --shard=${shard}/4`).replace('15 total', `${14 + shard} total`);
+const shardLog = (shard: number) =>
+  SAMPLE_LOGS.jestTest
+    .replace('$ npx jest --ci', `Running on runner-${shard}a7f via host-${shard}...\n$ npx jest --ci --shard=${shard}/4`)
+    .replace('15 total', `${14 + shard} total`);
 const noCategory = () => undefined;
 const idsOf = (groups: ReturnType<typeof groupFailedJobs>) => groups.map((g) => g.jobs.map((j) => j.id));
 
@@ -12,7 +15,12 @@ test('parallel shards and matrix copies that fail the same way form one group, l
     { id: 2, name: 'build', stage: 'build', log: SAMPLE_LOGS.typescriptBuild },
     { id: 3, name: 'jest 3/4', stage: 'test', log: shardLog(3) },
     { id: 4, name: 'rspec: [ruby, 3.2]', stage: 'test', log: SAMPLE_LOGS.npmDependency },
-    { id: 5, name: 'rspec: [ruby, 3.3]', stage: 'test', log: SAMPLE_LOGS.npmDependency.replace('2026-11-20T10_11_12_345Z', '2026-11-21T08_01_02_999Z') },
+    {
+      id: 5,
+      name: 'rspec: [ruby, 3.3]',
+      stage: 'test',
+      log: SAMPLE_LOGS.npmDependency.replace('2026-11-20T10_11_12_345Z', '2026-11-21T08_01_02_999Z'),
+    },
   ]);
 
   const groups = groupFailedJobs(input.failed_jobs, noCategory);

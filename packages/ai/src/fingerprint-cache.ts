@@ -11,7 +11,11 @@ export function computePipelineFingerprint(input: TAnalysisInput, categoryOf: (j
   const parts = input.failed_jobs
     .map((job) => `${fingerprint({ jobName: job.name, category: categoryOf(job.id), lines: job.excerpt })}|${job.failure_reason ?? ''}`)
     .sort();
-  return crypto.createHash('sha256').update(`cia-pipeline-fp/1\n${parts.join('\n')}`).digest('hex').slice(0, 32);
+  return crypto
+    .createHash('sha256')
+    .update(`cia-pipeline-fp/1\n${parts.join('\n')}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Without log lines a fingerprint is little more than job names: too weak to reuse an answer for. */
@@ -36,11 +40,7 @@ export type TResultCache = {
  * A cached result made to describe this pipeline: its jobs, ids and excerpts, with the findings
  * carried over by job name (the fingerprint includes job names, so they line up).
  */
-export function retargetCachedResult(
-  cached: TCachedResult,
-  input: TAnalysisInput,
-  excerpts: Map<number, TExcerptLine[]>,
-): TAnalysisResult {
+export function retargetCachedResult(cached: TCachedResult, input: TAnalysisInput, excerpts: Map<number, TExcerptLine[]>): TAnalysisResult {
   const findingsByName = new Map(cached.result.failed_jobs.map((j) => [j.name, j.findings]));
   const origin = cached.result.source ? `${cached.result.source.kind}: ${cached.result.source.detail}` : 'unknown source';
   return {

@@ -23,13 +23,7 @@ export {
 } from './settings';
 export { MODEL_PRICES, computeCostUsd, findModelPrice, parsePriceOverrides, type TModelPrice } from './pricing';
 export { estimateTokens, fitExcerpt, truncateText } from './token-budget';
-export {
-  AnalysisFailedError,
-  ProviderError,
-  PROVIDER_FAILURE_REASONS,
-  type TProviderAttempt,
-  type TProviderFailureReason,
-} from './errors';
+export { AnalysisFailedError, ProviderError, PROVIDER_FAILURE_REASONS, type TProviderAttempt, type TProviderFailureReason } from './errors';
 export {
   computePipelineFingerprint,
   retargetCachedResult,

@@ -21,7 +21,7 @@ export const ZModelAnswer = ZAnalysisResult.pick({
     .array(
       z.object({
         job_id: z.number().int().describe('id of the failed job, as the closing request lists it'),
-        findings: z.array(z.string()).describe('what this job\'s excerpt shows, most important first, citing line numbers'),
+        findings: z.array(z.string()).describe("what this job's excerpt shows, most important first, citing line numbers"),
       }),
     )
     .describe('one entry per job_id the closing request lists'),

@@ -65,16 +65,25 @@ function unexplainedAnswer(views: TJobView[], failedJobs: TModelAnswer['failed_j
   const noLog = gaps.length > 0 && gaps.length === views.length;
   const readTheLog: TSolution = {
     title: 'Read the log at the first error',
-    steps: ['Open the failed job in GitLab and find the first line reporting an error (the excerpt shows the lines that looked most relevant).', 'Run the failing command locally with the same image and variables.'],
+    steps: [
+      'Open the failed job in GitLab and find the first line reporting an error (the excerpt shows the lines that looked most relevant).',
+      'Run the failing command locally with the same image and variables.',
+    ],
   };
   const askAi: TSolution = {
     title: 'Let an AI provider analyse failures the rules do not know',
-    steps: ["Set OPENAI_API_KEY, ANTHROPIC_API_KEY or AZURE_OPENAI_API_KEY (and DEFAULT_AI_PROVIDER) so unmatched failures get a model's analysis."],
+    steps: [
+      "Set OPENAI_API_KEY, ANTHROPIC_API_KEY or AZURE_OPENAI_API_KEY (and DEFAULT_AI_PROVIDER) so unmatched failures get a model's analysis.",
+    ],
   };
   const gapText = gaps.map((v) => `for job ${v.job.name}, ${(v.gap as TLogGap).short}`).join('; ');
   const gapFindings = [...new Set(gaps.map((v) => (v.gap as TLogGap).finding))].join(' ');
   return {
-    detail: noLog ? `no log to analyse: ${gaps.map((v) => (v.gap as TLogGap).short).join('; ')}` : known ? 'no rule matched; GitLab failure reason used' : 'no rule matched: could not tell',
+    detail: noLog
+      ? `no log to analyse: ${gaps.map((v) => (v.gap as TLogGap).short).join('; ')}`
+      : known
+        ? 'no rule matched; GitLab failure reason used'
+        : 'no rule matched: could not tell',
     answer: {
       summary: noLog
         ? `The offline analyzer could not tell why the pipeline failed: ${gapText}.`
@@ -88,7 +97,9 @@ function unexplainedAnswer(views: TJobView[], failedJobs: TModelAnswer['failed_j
       severity: 'medium',
       confidence: known ? 0.3 : 0,
       failed_jobs: failedJobs,
-      solutions: noLog ? gapSolutions(gaps.map((v) => v.gap as TLogGap)) : [readTheLog, askAi, ...gapSolutions(gaps.map((v) => v.gap as TLogGap))],
+      solutions: noLog
+        ? gapSolutions(gaps.map((v) => v.gap as TLogGap))
+        : [readTheLog, askAi, ...gapSolutions(gaps.map((v) => v.gap as TLogGap))],
       prevention: [],
       flaky_suspected: { suspected: false, reason: 'No rule matched, so there is no evidence either way.' },
       documentation_links: [],
@@ -117,7 +128,9 @@ export function analyzeOffline(jobs: TInputFailedJob[], matches: TRuleHint[], ex
   const unexplained = views.filter((v) => v.own.length === 0);
   const { match } = best;
   // Each job's strongest match explains it; weaker generic matches of the same lines only add noise.
-  const leaders = ranked.filter((m) => m === ranked.find((x) => x.jobId === m.jobId) || m.match.confidence >= match.confidence - LEADER_MARGIN);
+  const leaders = ranked.filter(
+    (m) => m === ranked.find((x) => x.jobId === m.jobId) || m.match.confidence >= match.confidence - LEADER_MARGIN,
+  );
   const solutions: TSolution[] = [];
   for (const { match: m } of leaders) for (const s of m.solutions) if (!solutions.some((x) => x.title === s.title)) solutions.push(s);
   solutions.push(...gapSolutions(unexplained.flatMap((v) => v.gap ?? [])));

@@ -96,20 +96,39 @@ async function tryProvider(req: TChainRequest, name: TProviderName, attempts: TP
     const source = completion.source ?? { kind: 'ai' as const, detail: `${name} ${completion.model}, prompt ${PROMPT_VERSION}` };
     const groups = name === 'offline' ? undefined : req.groups;
     const result = buildResult(req.input, answer, { excerpts, fingerprint: req.fingerprint, source, groups });
-    attempts.push({ provider: name, model: completion.model, ok: true, calls: spent.calls, ...tokens(spent), durationMs: Date.now() - started });
+    attempts.push({
+      provider: name,
+      model: completion.model,
+      ok: true,
+      calls: spent.calls,
+      ...tokens(spent),
+      durationMs: Date.now() - started,
+    });
     return { name, result, model: completion.model, kind: source.kind };
   } catch (err) {
     const e = toProviderError(name, err);
     // The egress masking point of provider errors: the attempts end up in logs, in analyses.error
     // and in BullMQ's failedReason.
     const error = req.mask(e.message).slice(0, MAX_ERROR_CHARS);
-    attempts.push({ provider: name, model: provider?.model ?? '', ok: false, calls: spent.calls, reason: e.reason, error, ...tokens(spent), durationMs: Date.now() - started });
+    attempts.push({
+      provider: name,
+      model: provider?.model ?? '',
+      ok: false,
+      calls: spent.calls,
+      reason: e.reason,
+      error,
+      ...tokens(spent),
+      durationMs: Date.now() - started,
+    });
     return undefined;
   }
 }
 
 /** The providers in order until one gives a valid answer; every attempt is recorded, failed ones with why. */
-export async function runProviderChain(req: TChainRequest, chain: readonly TProviderName[]): Promise<{ success?: TChainSuccess; attempts: TProviderAttempt[] }> {
+export async function runProviderChain(
+  req: TChainRequest,
+  chain: readonly TProviderName[],
+): Promise<{ success?: TChainSuccess; attempts: TProviderAttempt[] }> {
   const attempts: TProviderAttempt[] = [];
   for (const name of chain) {
     const success = await tryProvider(req, name, attempts);

@@ -53,14 +53,19 @@ test('openai: asks for json_schema structured output and returns a valid pipelin
   expect(outcome.model).toBe('gpt-4o-mini-2024-07-18');
   expect(outcome.promptVersion).toBe(PROMPT_VERSION);
   expect(outcome.result.source).toEqual({ kind: 'ai', detail: expect.stringContaining('openai gpt-4o-mini') });
-  expect(outcome.result.failed_jobs.map((j) => [j.job_id, j.findings.length > 0])).toEqual([[701, true], [702, true]]);
+  expect(outcome.result.failed_jobs.map((j) => [j.job_id, j.findings.length > 0])).toEqual([
+    [701, true],
+    [702, true],
+  ]);
   expect(outcome.result.failed_jobs[0]!.excerpt).toContainEqual({ line: 10, text: expect.stringContaining('TS2307') });
   // 1200 input tokens at $0.15/M + 300 output tokens at $0.60/M.
   expect(outcome.usage).toEqual({ inputTokens: 1200, outputTokens: 300, costUsd: 0.00036 });
   expect(outcome.cacheHit).toBe(false);
 
   expect(openai.requests).toHaveLength(1);
-  const body = openai.requests[0]!.json as Record<string, unknown> & { response_format: { type: string; json_schema: { name: string; schema: { required: string[] } } } };
+  const body = openai.requests[0]!.json as Record<string, unknown> & {
+    response_format: { type: string; json_schema: { name: string; schema: { required: string[] } } };
+  };
   expect(body.model).toBe('gpt-4o-mini');
   expect(body.response_format.type).toBe('json_schema');
   expect(body.response_format.json_schema.name).toBe('pipeline_failure_analysis');
@@ -77,7 +82,12 @@ test('anthropic: forces the analysis tool and reads the answer from the tool cal
   // 1300 input tokens at $0.80/M + 350 output tokens at $4/M.
   expect(outcome.usage).toEqual({ inputTokens: 1300, outputTokens: 350, costUsd: 0.00244 });
   expect(anthropic.requests).toHaveLength(1);
-  const body = anthropic.requests[0]!.json as { tool_choice: unknown; tools: { name: string; input_schema: { type: string } }[]; max_tokens: number; system: string };
+  const body = anthropic.requests[0]!.json as {
+    tool_choice: unknown;
+    tools: { name: string; input_schema: { type: string } }[];
+    max_tokens: number;
+    system: string;
+  };
   expect(body.tool_choice).toEqual({ type: 'tool', name: 'pipeline_failure_analysis' });
   expect(body.tools[0]!.input_schema.type).toBe('object');
   expect(body.max_tokens).toBe(2000);
@@ -98,7 +108,10 @@ test('azure_openai: calls the deployment path with api-version and api-key', asy
 });
 
 test('a compatible server that rejects json_schema is asked again in JSON mode with the schema in the prompt', async () => {
-  openai.enqueue({ status: 400, json: { error: { message: "Invalid 'response_format': json_schema is not supported by this server", type: 'invalid_request_error' } } });
+  openai.enqueue({
+    status: 400,
+    json: { error: { message: "Invalid 'response_format': json_schema is not supported by this server", type: 'invalid_request_error' } },
+  });
 
   const outcome = await analyzePipeline(input, { settings: settings({ DEFAULT_AI_PROVIDER: 'openai' }) });
 
@@ -188,7 +201,13 @@ test('when every provider fails the error names each one and why', async () => {
   openai.enqueue(serverErrorReply(503));
 
   const error = await analyzePipeline(input, {
-    settings: settings({ DEFAULT_AI_PROVIDER: 'openai', AI_FALLBACK_PROVIDERS: 'anthropic,azure_openai', AI_MAX_RETRIES: '0', ANTHROPIC_API_KEY: 'wrong-key', AZURE_OPENAI_API_KEY: '' }),
+    settings: settings({
+      DEFAULT_AI_PROVIDER: 'openai',
+      AI_FALLBACK_PROVIDERS: 'anthropic,azure_openai',
+      AI_MAX_RETRIES: '0',
+      ANTHROPIC_API_KEY: 'wrong-key',
+      AZURE_OPENAI_API_KEY: '',
+    }),
   }).catch((e: unknown) => e);
 
   expect(error).toBeInstanceOf(AnalysisFailedError);

@@ -12,7 +12,8 @@ beforeEach(() => {
   openai.requests.length = 0;
 });
 
-const settings = (overrides: Record<string, string> = {}) => testConfig({ ...openai.env, DEFAULT_AI_PROVIDER: 'openai', AI_MAX_RETRIES: '0', ...overrides });
+const settings = (overrides: Record<string, string> = {}) =>
+  testConfig({ ...openai.env, DEFAULT_AI_PROVIDER: 'openai', AI_MAX_RETRIES: '0', ...overrides });
 
 test('a confident rule match for every failed job skips the AI call', async () => {
   const input = buildSampleInput([

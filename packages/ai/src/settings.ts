@@ -56,8 +56,7 @@ export function describeMissingSettings(settings: TAiSettings, name: TProviderNa
  * offline), then AI_FALLBACK_PROVIDERS without repeats.
  */
 export function resolveProviderChain(settings: TAiSettings): TProviderName[] {
-  const first =
-    settings.DEFAULT_AI_PROVIDER ?? KEYED_ORDER.find((p) => describeMissingSettings(settings, p) === null) ?? 'offline';
+  const first = settings.DEFAULT_AI_PROVIDER ?? KEYED_ORDER.find((p) => describeMissingSettings(settings, p) === null) ?? 'offline';
   return [...new Set<TProviderName>([first, ...settings.AI_FALLBACK_PROVIDERS])];
 }
 

@@ -22,7 +22,11 @@ export function renderSettingsTable(): string {
 
 /** `.env.example`: every setting, commented out at its default. */
 export function renderEnvExample(): string {
-  const lines = ['# ci-analyst settings. Every variable is optional outside production; defaults shown.', '# Generated from packages/config/src/env.schema.ts (npm run cli -- config --env-example).', ''];
+  const lines = [
+    '# ci-analyst settings. Every variable is optional outside production; defaults shown.',
+    '# Generated from packages/config/src/env.schema.ts (npm run cli -- config --env-example).',
+    '',
+  ];
   for (const d of describeSettings()) lines.push(`# ${d.description}`, `# ${d.name}=${d.default}`, '');
   return lines.join('\n');
 }

@@ -5,11 +5,8 @@ import { z } from 'zod';
  * settings table of docs/configuration.md and `.env.example` are checked against it (tests/docs.test.ts).
  */
 const bool = (fallback: boolean) =>
-  z
-    .stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off', ''] })
-    .default(fallback);
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off', ''] }).default(fallback);
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
 const num = (fallback: number, min = 0) => z.coerce.number().min(min).default(fallback);
 const optionalString = () =>
   z
@@ -21,11 +18,26 @@ const csv = (fallback: string[]) =>
     .string()
     .optional()
     .transform((v) =>
-      v === undefined ? fallback : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+      v === undefined
+        ? fallback
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0),
     );
 /** `host` or `host:port`, without scheme or path (a URL pasted here would silently allow nothing). */
 const hostList = (fallback: string[]) =>
-  csv(fallback).pipe(z.array(z.string().toLowerCase().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/, 'expected host or host:port, comma-separated')));
+  csv(fallback).pipe(
+    z.array(
+      z
+        .string()
+        .toLowerCase()
+        .regex(
+          /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/,
+          'expected host or host:port, comma-separated',
+        ),
+    ),
+  );
 const url = () =>
   z
     .string()
@@ -82,7 +94,9 @@ export const ZEnv = z.object({
   API_TOKEN: optionalString().describe('Bearer token for the analysis API, results page, Bull Board and metrics (required in production)'),
   QUEUE_PREFIX: z.string().min(1).default('{cia}').describe('BullMQ key prefix; braces make it a Redis Cluster hash tag'),
   WORKER_CONCURRENCY: int(20, 1, 1000).describe('Analyses processed at once by one worker process'),
-  WORKER_LOCK_DURATION_MS: int(30_000, 1000).describe('How long a worker holds a job without renewing its lock; a killed worker\'s jobs move on after this'),
+  WORKER_LOCK_DURATION_MS: int(30_000, 1000).describe(
+    "How long a worker holds a job without renewing its lock; a killed worker's jobs move on after this",
+  ),
   WORKER_STALLED_INTERVAL_MS: int(30_000, 1000).describe('How often workers look for jobs whose worker died (stalled jobs)'),
   WEBHOOK_BODY_LIMIT_MB: num(25, 0.01).describe('Largest webhook body accepted, in MB (larger: 413); GitLab sends up to 25 MB'),
   JOB_HOOK_DELAY_SECONDS: int(20, 0, 3600).describe('Delay before a Job Hook alone starts an analysis, so the Pipeline Hook can join it'),
@@ -91,18 +105,26 @@ export const ZEnv = z.object({
   // GitLab
   GITLAB_API_TOKEN: optionalString().describe('GitLab API token (read_api; api to post notes)'),
   GITLAB_BASE_URL: z.url().default('https://gitlab.com').describe('GitLab instance URL (sub-paths allowed)'),
-  GITLAB_WEBHOOK_SECRET: optionalString().describe('Secret token GitLab sends in X-Gitlab-Token (required in production when webhooks are on)'),
+  GITLAB_WEBHOOK_SECRET: optionalString().describe(
+    'Secret token GitLab sends in X-Gitlab-Token (required in production when webhooks are on)',
+  ),
   GITLAB_AUTO_FETCH_LOGS: bool(true).describe('Fetch job logs from the API when webhook data is not enough'),
   GITLAB_FETCH_FULL_PIPELINE: bool(true).describe('Fetch all jobs of the pipeline for context, not only failed ones'),
   GITLAB_LOG_LINES_LIMIT: int(2000, 10).describe('Most log lines kept per job (head and tail when cut)'),
   GITLAB_FETCH_ARTIFACTS: bool(false).describe('Fetch artifact metadata and small report files'),
   GITLAB_FETCH_TEST_REPORTS: bool(true).describe('Fetch the pipeline test report'),
   GITLAB_MAX_LOG_SIZE_MB: num(10, 0.01).describe('Largest part of one job log kept (head and tail), in MB'),
-  GITLAB_MAX_LOG_READ_MB: num(256, 0.01).describe('Most MB of one job log downloaded; past it reading stops and the log is flagged truncated'),
-  GITLAB_LOG_READ_TIMEOUT_S: int(120, 1).describe('Most seconds spent downloading one job log; then reading stops and the log is flagged truncated'),
+  GITLAB_MAX_LOG_READ_MB: num(256, 0.01).describe(
+    'Most MB of one job log downloaded; past it reading stops and the log is flagged truncated',
+  ),
+  GITLAB_LOG_READ_TIMEOUT_S: int(120, 1).describe(
+    'Most seconds spent downloading one job log; then reading stops and the log is flagged truncated',
+  ),
   GITLAB_TIMEOUT_MS: int(15000, 100).describe('Timeout of one GitLab API request'),
   GITLAB_MAX_CONCURRENCY: int(8, 1, 100).describe('GitLab requests in flight at once per worker process'),
-  GITLAB_REDIRECT_HOSTS: hostList([]).describe('Hosts (host or host:port, comma-separated) GitLab may redirect traces and artifacts to, e.g. object storage; the GitLab host itself is always allowed'),
+  GITLAB_REDIRECT_HOSTS: hostList([]).describe(
+    'Hosts (host or host:port, comma-separated) GitLab may redirect traces and artifacts to, e.g. object storage; the GitLab host itself is always allowed',
+  ),
 
   // Email
   IMAP_ENABLED: bool(false).describe('Enable email monitoring (also implied by TRIGGER_MODE=email/both)'),
@@ -119,8 +141,13 @@ export const ZEnv = z.object({
   IMAP_PROCESSED_FOLDER: z.string().default('Processed').describe('Target folder when IMAP_AFTER_PROCESS=move'),
 
   // AI providers
-  DEFAULT_AI_PROVIDER: z.enum(AI_PROVIDERS).optional().describe('openai, anthropic, azure_openai or offline (default: first with a key, else offline)'),
-  AI_FALLBACK_PROVIDERS: csv([]).pipe(z.array(z.enum(AI_PROVIDERS))).describe('Providers tried in order when the default fails'),
+  DEFAULT_AI_PROVIDER: z
+    .enum(AI_PROVIDERS)
+    .optional()
+    .describe('openai, anthropic, azure_openai or offline (default: first with a key, else offline)'),
+  AI_FALLBACK_PROVIDERS: csv([])
+    .pipe(z.array(z.enum(AI_PROVIDERS)))
+    .describe('Providers tried in order when the default fails'),
   OPENAI_API_KEY: optionalString().describe('OpenAI (or compatible) API key'),
   OPENAI_BASE_URL: url().describe('OpenAI-compatible base URL (OpenRouter, Ollama, vLLM...)'),
   OPENAI_MODEL: z.string().default('gpt-4o-mini').describe('OpenAI model'),
@@ -139,7 +166,12 @@ export const ZEnv = z.object({
   AI_RATE_LIMIT_PER_MINUTE: int(60, 1).describe('Provider calls per minute across the worker pool'),
   AI_MAX_CONCURRENCY: int(4, 1, 1000).describe('Calls in flight at once to one provider, per worker process'),
   AI_MAX_RETRIES: int(2, 0, 10).describe('Retries of one provider call on 429, 5xx and timeouts (retry-after is honoured)'),
-  AI_RULES_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85).describe('Rule confidence (0..1) at which AI_RULES_FIRST skips the AI call'),
+  AI_RULES_MIN_CONFIDENCE: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.85)
+    .describe('Rule confidence (0..1) at which AI_RULES_FIRST skips the AI call'),
   AI_PRICES: csv([])
     .pipe(z.array(z.string().regex(/^[^=\s]+=\d+(\.\d+)?\/\d+(\.\d+)?$/, 'expected model=input/output (USD per million tokens)')))
     .describe('Extra or corrected model prices, comma-separated model=input/output in USD per million tokens'),
@@ -147,15 +179,23 @@ export const ZEnv = z.object({
   // Excerpting
   EXCERPT_MAX_LINES: int(150, 10).describe('Most log lines in one job excerpt'),
   EXCERPT_MAX_CHARS: int(12000, 500).describe('Most characters in one job excerpt'),
-  EXCERPT_CONTEXT_LINES: int(50, 0, 1000).describe('Context lines kept around each failure block (formerly GITLAB_LOG_CONTEXT_LINES, still read)'),
+  EXCERPT_CONTEXT_LINES: int(50, 0, 1000).describe(
+    'Context lines kept around each failure block (formerly GITLAB_LOG_CONTEXT_LINES, still read)',
+  ),
 
   // Post back
   POSTBACK_ENABLED: bool(false).describe('Post the analysis as a GitLab note'),
-  POSTBACK_PROJECTS: csv([]).describe('Project ids or paths allowed to receive notes (empty: all); checked against the project as the GitLab API names it'),
-  POSTBACK_LINK_HOSTS: hostList(DEFAULT_LINK_HOSTS).describe('Documentation hosts (and their subdomains) notes and the results page may link to; GitLab\'s host is always allowed'),
+  POSTBACK_PROJECTS: csv([]).describe(
+    'Project ids or paths allowed to receive notes (empty: all); checked against the project as the GitLab API names it',
+  ),
+  POSTBACK_LINK_HOSTS: hostList(DEFAULT_LINK_HOSTS).describe(
+    "Documentation hosts (and their subdomains) notes and the results page may link to; GitLab's host is always allowed",
+  ),
   SLACK_WEBHOOK_URL: url().describe('Slack incoming webhook for notifications'),
   NOTIFY_WEBHOOK_URL: url().describe('Generic webhook for notifications (HMAC-signed with SECRET_KEY)'),
-  POSTBACK_RATE_PER_MINUTE: int(60, 1, 10_000).describe('Posts (GitLab notes, Slack, webhook) per minute across the worker pool; GitLab allows 60 note creations a minute'),
+  POSTBACK_RATE_PER_MINUTE: int(60, 1, 10_000).describe(
+    'Posts (GitLab notes, Slack, webhook) per minute across the worker pool; GitLab allows 60 note creations a minute',
+  ),
   POSTBACK_CONCURRENCY: int(2, 1, 100).describe('Posts in flight at once per worker process'),
   POSTBACK_TIMEOUT_MS: int(10000, 100).describe('Timeout of one Slack or webhook notification request'),
 
@@ -165,8 +205,12 @@ export const ZEnv = z.object({
   NO_PROXY: optionalString().describe('Hosts reached without the proxy (comma-separated, host or host:port, * for all)'),
 
   // Verdicts
-  VERDICT_BRANCH_CACHE_SECONDS: int(60, 0, 3600).describe('How long a branch\'s newest finished pipelines are reused by the next analyses of the worker process (how stale "already failing on main" may be); 0: asked for every analysis'),
-  VERDICT_MAX_GITLAB_REQUESTS: int(12, 0, 100).describe('Most GitLab requests one analysis makes for its verdicts (target branch pipeline and jobs, runs of the same commit, compare); answers cached in the worker process do not count; 0: verdicts from stored history only'),
+  VERDICT_BRANCH_CACHE_SECONDS: int(60, 0, 3600).describe(
+    'How long a branch\'s newest finished pipelines are reused by the next analyses of the worker process (how stale "already failing on main" may be); 0: asked for every analysis',
+  ),
+  VERDICT_MAX_GITLAB_REQUESTS: int(12, 0, 100).describe(
+    'Most GitLab requests one analysis makes for its verdicts (target branch pipeline and jobs, runs of the same commit, compare); answers cached in the worker process do not count; 0: verdicts from stored history only',
+  ),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

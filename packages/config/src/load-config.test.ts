@@ -8,7 +8,13 @@ const load = (env: Record<string, string>) => loadConfig(env, { dotenvPath: fals
 
 test('defaults need no settings at all', () => {
   const c = load({});
-  expect(c).toMatchObject({ PORT: 8000, TRIGGER_MODE: 'webhook', DATA_DIR: './.data', ENVIRONMENT: 'development', GITLAB_LOG_LINES_LIMIT: 2000 });
+  expect(c).toMatchObject({
+    PORT: 8000,
+    TRIGGER_MODE: 'webhook',
+    DATA_DIR: './.data',
+    ENVIRONMENT: 'development',
+    GITLAB_LOG_LINES_LIMIT: 2000,
+  });
   expect(c.DATABASE_URL).toBeUndefined();
 });
 
@@ -31,7 +37,11 @@ test('a wrong value names the variable and what it expects, on one line', () => 
 });
 
 test('booleans, lists and urls are parsed and validated', () => {
-  const c = load({ GITLAB_AUTO_FETCH_LOGS: 'false', IMAP_GITLAB_EMAIL: 'a@x.org, b@y.org', GITLAB_BASE_URL: 'https://git.example.com/gitlab' });
+  const c = load({
+    GITLAB_AUTO_FETCH_LOGS: 'false',
+    IMAP_GITLAB_EMAIL: 'a@x.org, b@y.org',
+    GITLAB_BASE_URL: 'https://git.example.com/gitlab',
+  });
   expect(c.GITLAB_AUTO_FETCH_LOGS).toBe(false);
   expect(c.IMAP_GITLAB_EMAIL).toEqual(['a@x.org', 'b@y.org']);
   expect(() => load({ GITLAB_FETCH_ARTIFACTS: 'maybe' })).toThrow(/GITLAB_FETCH_ARTIFACTS/);
@@ -53,7 +63,10 @@ test('production refuses to accept unsigned webhooks: GITLAB_WEBHOOK_SECRET is r
 });
 
 test('host lists take host or host:port and refuse URLs', () => {
-  expect(load({ GITLAB_REDIRECT_HOSTS: 'Storage.Example.com, minio:9000' }).GITLAB_REDIRECT_HOSTS).toEqual(['storage.example.com', 'minio:9000']);
+  expect(load({ GITLAB_REDIRECT_HOSTS: 'Storage.Example.com, minio:9000' }).GITLAB_REDIRECT_HOSTS).toEqual([
+    'storage.example.com',
+    'minio:9000',
+  ]);
   expect(() => load({ GITLAB_REDIRECT_HOSTS: 'https://storage.example.com/bucket' })).toThrow(/GITLAB_REDIRECT_HOSTS: .*host or host:port/);
   expect(load({}).POSTBACK_LINK_HOSTS).toContain('docs.gitlab.com');
   expect(load({ POSTBACK_LINK_HOSTS: '' }).POSTBACK_LINK_HOSTS).toEqual([]);
@@ -93,5 +106,7 @@ test('the excerpt context setting is read under its former name GITLAB_LOG_CONTE
   expect(load({}).EXCERPT_CONTEXT_LINES).toBe(50);
   expect(load({ GITLAB_LOG_CONTEXT_LINES: '7' }).EXCERPT_CONTEXT_LINES).toBe(7);
   expect(load({ EXCERPT_CONTEXT_LINES: '3', GITLAB_LOG_CONTEXT_LINES: '7' }).EXCERPT_CONTEXT_LINES).toBe(3);
-  expect(() => load({ GITLAB_LOG_CONTEXT_LINES: 'lots' })).toThrow(/EXCERPT_CONTEXT_LINES \(set as GITLAB_LOG_CONTEXT_LINES\): .*\(got "lots"\)/);
+  expect(() => load({ GITLAB_LOG_CONTEXT_LINES: 'lots' })).toThrow(
+    /EXCERPT_CONTEXT_LINES \(set as GITLAB_LOG_CONTEXT_LINES\): .*\(got "lots"\)/,
+  );
 });

@@ -32,10 +32,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
  * Reads `.env` (when present, never overriding real environment variables) and parses the
  * environment once. A wrong value throws a ConfigError naming every bad variable on one line.
  */
-export function loadConfig(
-  env: Record<string, string | undefined> = process.env,
-  options: { dotenvPath?: string | false } = {},
-): TConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: { dotenvPath?: string | false } = {}): TConfig {
   const merged = { ...env };
   const dotenvPath = options.dotenvPath ?? (env === process.env ? path.resolve('.env') : false);
   if (dotenvPath && fs.existsSync(dotenvPath)) {
@@ -46,9 +43,7 @@ export function loadConfig(
   for (const [name, former] of Object.entries(FORMER_NAMES)) merged[name] ??= merged[former];
   const parsed = ZEnv.safeParse(merged);
   if (!parsed.success) {
-    throw new ConfigError(
-      `Invalid configuration: ${parsed.error.issues.map((i) => describeIssue(i, merged)).join('; ')}`,
-    );
+    throw new ConfigError(`Invalid configuration: ${parsed.error.issues.map((i) => describeIssue(i, merged)).join('; ')}`);
   }
   const config = parsed.data;
   const missing = missingProductionSecrets(config);
@@ -66,7 +61,9 @@ function missingProductionSecrets(config: TEnv): string[] {
   const missing: string[] = [];
   for (const name of ['API_TOKEN', 'SECRET_KEY'] as const) if (!config[name]) missing.push(`${name}: required when ENVIRONMENT=production`);
   if (config.TRIGGER_MODE !== 'email' && !config.GITLAB_WEBHOOK_SECRET) {
-    missing.push(`GITLAB_WEBHOOK_SECRET: required when ENVIRONMENT=production and TRIGGER_MODE=${config.TRIGGER_MODE} accepts webhooks (set the same value as the webhook's secret token in GitLab)`);
+    missing.push(
+      `GITLAB_WEBHOOK_SECRET: required when ENVIRONMENT=production and TRIGGER_MODE=${config.TRIGGER_MODE} accepts webhooks (set the same value as the webhook's secret token in GitLab)`,
+    );
   }
   return missing;
 }

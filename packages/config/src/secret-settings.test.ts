@@ -21,7 +21,15 @@ const URLS = {
   NOTIFY_WEBHOOK_URL: 'https://hooks-user:N0tify-Passw0rd@notify.example.com/ci?token=Query-T0ken-123',
   SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0AAA/B0BBB/SlackPathSecret0123',
 };
-const URL_SECRETS = ['Pg%40ssw0rd-db', 'Pg@ssw0rd-db', 'R3dis-Passw0rd', 'Pr0xy-Passw0rd', 'N0tify-Passw0rd', 'Query-T0ken-123', 'SlackPathSecret0123'];
+const URL_SECRETS = [
+  'Pg%40ssw0rd-db',
+  'Pg@ssw0rd-db',
+  'R3dis-Passw0rd',
+  'Pr0xy-Passw0rd',
+  'N0tify-Passw0rd',
+  'Query-T0ken-123',
+  'SlackPathSecret0123',
+];
 
 describe('the secret settings', () => {
   const config = load({ ...SECRETS, ...URLS });
@@ -49,7 +57,12 @@ describe('the secret settings', () => {
   });
 
   test('every setting named like a secret is listed as one', () => {
-    const named = Object.keys(ZEnv.shape).filter((n) => /SECRET|PASSWORD|API_KEY|API_TOKEN|_URL$/.test(n) && !/^(GITLAB_BASE|PUBLIC|OPENAI_BASE|ANTHROPIC_BASE)_URL$/.test(n) && n !== 'AZURE_OPENAI_ENDPOINT');
+    const named = Object.keys(ZEnv.shape).filter(
+      (n) =>
+        /SECRET|PASSWORD|API_KEY|API_TOKEN|_URL$/.test(n) &&
+        !/^(GITLAB_BASE|PUBLIC|OPENAI_BASE|ANTHROPIC_BASE)_URL$/.test(n) &&
+        n !== 'AZURE_OPENAI_ENDPOINT',
+    );
     expect(named.filter((n) => !(n in SECRET_SETTINGS))).toEqual([]);
   });
 });

@@ -22,11 +22,27 @@ export const ZFailedJob = z.object({
 export type TFailedJob = z.infer<typeof ZFailedJob>;
 
 /** One job of the pipeline as its Pipeline Hook lists it (every job, not only failed ones). */
-export const ZJobRef = ZFailedJob.pick({ id: true, name: true, stage: true, status: true, failure_reason: true, allow_failure: true, duration: true });
+export const ZJobRef = ZFailedJob.pick({
+  id: true,
+  name: true,
+  stage: true,
+  status: true,
+  failure_reason: true,
+  allow_failure: true,
+  duration: true,
+});
 export type TJobRef = z.infer<typeof ZJobRef>;
 
 /** What the trigger told us about one failed job (before any fetching). */
-export const ZFailedJobRef = ZFailedJob.pick({ id: true, name: true, stage: true, status: true, failure_reason: true, allow_failure: true, web_url: true })
+export const ZFailedJobRef = ZFailedJob.pick({
+  id: true,
+  name: true,
+  stage: true,
+  status: true,
+  failure_reason: true,
+  allow_failure: true,
+  web_url: true,
+})
   .partial({ failure_reason: true, allow_failure: true, web_url: true })
   .extend({
     /** Lines of the log tail when the trigger carried them (GitLab's failure email does). */

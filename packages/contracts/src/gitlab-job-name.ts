@@ -3,5 +3,8 @@
  * `rspec 2/4` (parallel) and `build: [linux, amd64]` (parallel:matrix) → `rspec`, `build`.
  */
 export function baseJobName(name: string): string {
-  return name.replace(/\s+\d+\/\d+$/, '').replace(/:\s*\[.*\]$/, '').trim();
+  return name
+    .replace(/\s+\d+\/\d+$/, '')
+    .replace(/:\s*\[.*\]$/, '')
+    .trim();
 }

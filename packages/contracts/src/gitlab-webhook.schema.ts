@@ -48,11 +48,25 @@ export const ZPipelineHook = z.looseObject({
   }),
   project: ZHookProject,
   merge_request: z
-    .looseObject({ id: z.number().int(), iid: z.number().int(), title: nullableString, source_branch: nullableString, target_branch: nullableString, state: nullableString, url: nullableString })
+    .looseObject({
+      id: z.number().int(),
+      iid: z.number().int(),
+      title: nullableString,
+      source_branch: nullableString,
+      target_branch: nullableString,
+      state: nullableString,
+      url: nullableString,
+    })
     .nullable()
     .optional(),
   commit: z
-    .looseObject({ id: nullableString, title: nullableString, message: nullableString, url: nullableString, author: z.looseObject({ name: nullableString }).nullable().optional() })
+    .looseObject({
+      id: nullableString,
+      title: nullableString,
+      message: nullableString,
+      url: nullableString,
+      author: z.looseObject({ name: nullableString }).nullable().optional(),
+    })
     .nullable()
     .optional(),
   builds: z.array(ZHookBuild).nullable().optional(),
@@ -74,8 +88,14 @@ export const ZJobHook = z.looseObject({
   project_id: id,
   project_name: nullableString,
   retries_count: z.number().int().optional(),
-  commit: z.looseObject({ id: z.number().int().optional(), sha: nullableString, message: nullableString, author_name: nullableString }).nullable().optional(),
-  repository: z.looseObject({ name: nullableString, homepage: nullableString, url: nullableString, git_ssh_url: nullableString }).nullable().optional(),
+  commit: z
+    .looseObject({ id: z.number().int().optional(), sha: nullableString, message: nullableString, author_name: nullableString })
+    .nullable()
+    .optional(),
+  repository: z
+    .looseObject({ name: nullableString, homepage: nullableString, url: nullableString, git_ssh_url: nullableString })
+    .nullable()
+    .optional(),
   /** The project as every hook documents it (older GitLab sent only project_id, project_name and repository). */
   project: ZHookProject.nullable().optional(),
 });

@@ -44,13 +44,17 @@ export const INCIDENT_DETAIL_LIMITS = { occurrences: 50, refs: 20, mergeRequests
 export const ZIncidentDetail = ZIncidentListItem.extend({
   verdicts: z.record(z.string(), z.number().int()).describe('occurrences by verdict kind'),
   refs: z.array(ZIncidentRefSeen).describe(`refs it failed on, most recent first (at most ${INCIDENT_DETAIL_LIMITS.refs})`),
-  merge_requests: z.array(ZIncidentMergeRequestSeen).describe(`merge requests it failed in, most recent first (at most ${INCIDENT_DETAIL_LIMITS.mergeRequests})`),
+  merge_requests: z
+    .array(ZIncidentMergeRequestSeen)
+    .describe(`merge requests it failed in, most recent first (at most ${INCIDENT_DETAIL_LIMITS.mergeRequests})`),
   recent_occurrences: z
     .array(ZIncidentOccurrenceDetail)
     .describe(`the newest occurrences with their verdicts (at most ${INCIDENT_DETAIL_LIMITS.occurrences}; \`occurrences\` is the total)`),
   same_signature: z
     .array(ZIncidentListItem)
-    .describe(`other incidents with the same failure lines: other projects or jobs (at most ${INCIDENT_DETAIL_LIMITS.sameSignature}, newest first)`),
+    .describe(
+      `other incidents with the same failure lines: other projects or jobs (at most ${INCIDENT_DETAIL_LIMITS.sameSignature}, newest first)`,
+    ),
 });
 export type TIncidentDetail = z.infer<typeof ZIncidentDetail>;
 

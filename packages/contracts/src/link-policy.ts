@@ -58,7 +58,11 @@ export function isDocumentationLink(url: string, docHosts: readonly string[]): b
 export function isAllowedLink(policy: TLinkPolicy, url: string | null | undefined): boolean {
   const u = parseHttpUrl(url);
   if (!u) return false;
-  return isUnder(u, policy.gitlabBaseUrl) || (policy.publicUrl !== undefined && isUnder(u, policy.publicUrl)) || isDocumentationLink(u.href, policy.docHosts);
+  return (
+    isUnder(u, policy.gitlabBaseUrl) ||
+    (policy.publicUrl !== undefined && isUnder(u, policy.publicUrl)) ||
+    isDocumentationLink(u.href, policy.docHosts)
+  );
 }
 
 /** The analysis' documentation links that may be shown, deduplicated, at most `max`. */
@@ -75,7 +79,12 @@ export function isProjectPath(path: string | null | undefined): path is string {
 }
 
 /** `<GITLAB_BASE_URL>/<project path>/-/<kind>/<id>`; undefined without a valid project path. */
-export function gitlabPageUrl(gitlabBaseUrl: string, projectPath: string | null | undefined, kind: 'pipelines' | 'jobs', id: number): string | undefined {
+export function gitlabPageUrl(
+  gitlabBaseUrl: string,
+  projectPath: string | null | undefined,
+  kind: 'pipelines' | 'jobs',
+  id: number,
+): string | undefined {
   if (!isProjectPath(projectPath) || !Number.isSafeInteger(id)) return undefined;
   return `${gitlabBaseUrl.replace(/\/+$/, '')}/${projectPath}/-/${kind}/${id}`;
 }

@@ -13,7 +13,11 @@ export type TCanonicalRef = { ref: string | null; merge_request_iid: number | nu
  * (GitLab's `source_ref`). The canonical ref is that source branch (null when the trigger does not
  * name it), and the merge request's iid is kept beside it.
  */
-export function canonicalPipelineRef(input: { ref: string | null | undefined; sourceBranch?: string | null; mergeRequestIid?: number | null }): TCanonicalRef {
+export function canonicalPipelineRef(input: {
+  ref: string | null | undefined;
+  sourceBranch?: string | null;
+  mergeRequestIid?: number | null;
+}): TCanonicalRef {
   const mr = MERGE_REQUEST_REF.exec(input.ref ?? '');
   const branch = input.sourceBranch && !MERGE_REQUEST_REF.test(input.sourceBranch) ? input.sourceBranch : null;
   if (mr) return { ref: branch, merge_request_iid: input.mergeRequestIid ?? Number(mr[1]) };

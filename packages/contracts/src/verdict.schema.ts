@@ -6,7 +6,15 @@ import { z } from 'zod';
  * wire and storage shape. Kinds, reasons and evidence kinds are permanent: stored results and
  * notes name them.
  */
-export const VERDICT_KINDS = ['infrastructure', 'flaky_confirmed', 'fixed_on_target', 'already_failing', 'likely_flaky', 'caused_by_change', 'undetermined'] as const;
+export const VERDICT_KINDS = [
+  'infrastructure',
+  'flaky_confirmed',
+  'fixed_on_target',
+  'already_failing',
+  'likely_flaky',
+  'caused_by_change',
+  'undetermined',
+] as const;
 export const ZVerdictKind = z.enum(VERDICT_KINDS);
 export type TVerdictKind = z.infer<typeof ZVerdictKind>;
 
@@ -43,7 +51,12 @@ export const ZVerdictEvidence = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('failure_reason'), reason: z.string() }),
   z.object({ kind: z.literal('infra_signal'), signal: ZInfraSignal }),
   z.object({ kind: z.literal('code_error'), line: z.string() }),
-  z.object({ kind: z.literal('compared_run'), pipeline: ZVerdictPipeline, job_status: z.enum([...JOB_RUN_STATUSES, 'absent']), same_failure: z.boolean() }),
+  z.object({
+    kind: z.literal('compared_run'),
+    pipeline: ZVerdictPipeline,
+    job_status: z.enum([...JOB_RUN_STATUSES, 'absent']),
+    same_failure: z.boolean(),
+  }),
   z.object({ kind: z.literal('failing_since'), pipeline: ZVerdictPipeline }),
   z.object({ kind: z.literal('baseline_diff'), new_failure_lines: z.number().int(), failure_lines: z.number().int() }),
   z.object({ kind: z.literal('same_commit'), failures: z.number().int(), passes: z.number().int() }),

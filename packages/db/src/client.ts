@@ -49,7 +49,12 @@ async function verifyConnection(url: string): Promise<void> {
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '..', 'drizzle');
 
 /** The database as services see it, over a client that answers `select 1` for the health check. */
-function databaseOf(kind: TDatabase['kind'], db: TDb, client: { query(text: string): Promise<unknown> }, close: () => Promise<void>): TDatabase {
+function databaseOf(
+  kind: TDatabase['kind'],
+  db: TDb,
+  client: { query(text: string): Promise<unknown> },
+  close: () => Promise<void>,
+): TDatabase {
   return {
     db,
     kind,

@@ -13,14 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type {
-  TAnalysisResult,
-  TFailedJobRef,
-  TPipelineRef,
-  TProjectRef,
-  TExcerptLine,
-  TJobVerdict,
-} from '@cia/contracts';
+import type { TAnalysisResult, TFailedJobRef, TPipelineRef, TProjectRef, TExcerptLine, TJobVerdict } from '@cia/contracts';
 
 const id = (name: string) => bigint(name, { mode: 'number' });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -35,13 +28,18 @@ export const analyses = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     requestId: text('request_id').notNull(),
     dedupKey: text('dedup_key').notNull(),
-    status: text('status', { enum: ['queued', 'running', 'completed', 'failed'] }).notNull().default('queued'),
+    status: text('status', { enum: ['queued', 'running', 'completed', 'failed'] })
+      .notNull()
+      .default('queued'),
     trigger: text('trigger', { enum: ['webhook', 'email', 'manual'] }).notNull(),
     projectId: id('project_id').notNull(),
     pipelineId: id('pipeline_id').notNull(),
     project: jsonb('project').$type<TProjectRef>().notNull(),
     pipeline: jsonb('pipeline').$type<TPipelineRef>().notNull(),
-    failedJobs: jsonb('failed_jobs').$type<TFailedJobRef[]>().notNull().default(sql`'[]'::jsonb`),
+    failedJobs: jsonb('failed_jobs')
+      .$type<TFailedJobRef[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     result: jsonb('result').$type<TAnalysisResult>(),
     category: text('category'),
     severity: text('severity'),
@@ -55,9 +53,15 @@ export const analyses = pgTable(
     costUsd: doublePrecision('cost_usd').notNull().default(0),
     cacheHit: boolean('cache_hit').notNull().default(false),
     attempts: integer('attempts').notNull().default(0),
-    timings: jsonb('timings').$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
+    timings: jsonb('timings')
+      .$type<Record<string, number>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** What each fetch step got (sizes, counts, timings) and what it stored, so retries skip it. */
-    fetchState: jsonb('fetch_state').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    fetchState: jsonb('fetch_state')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
     /** Outbox: set once the job is in Redis; rows still NULL are enqueued by the relay. */
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
@@ -71,8 +75,12 @@ export const analyses = pgTable(
     index('analyses_created_idx').on(t.createdAt, t.id),
     index('analyses_project_idx').on(t.projectId, t.pipelineId),
     // The lost-job sweep reads only unfinished analyses; a partial index keeps the write path lean.
-    index('analyses_unfinished_idx').on(t.updatedAt).where(sql`${t.status} in ('queued', 'running')`),
-    index('analyses_outbox_idx').on(t.createdAt).where(sql`${t.enqueuedAt} IS NULL`),
+    index('analyses_unfinished_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.status} in ('queued', 'running')`),
+    index('analyses_outbox_idx')
+      .on(t.createdAt)
+      .where(sql`${t.enqueuedAt} IS NULL`),
   ],
 );
 
@@ -142,7 +150,10 @@ export const processedEmails = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }),
     processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('processed_emails_message_id_uq').on(t.messageId), index('processed_emails_uid_idx').on(t.folder, t.uidValidity, t.uid)],
+  (t) => [
+    uniqueIndex('processed_emails_message_id_uq').on(t.messageId),
+    index('processed_emails_uid_idx').on(t.folder, t.uidValidity, t.uid),
+  ],
 );
 
 /** Failure fingerprints: the same failure seen again reuses the stored analysis. */
@@ -207,8 +218,13 @@ export const incidents = pgTable(
     failureReason: text('failure_reason'),
     category: text('category'),
     title: text('title').notNull(),
-    identityLines: jsonb('identity_lines').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
-    status: text('status', { enum: ['open', 'fixed'] }).notNull().default('open'),
+    identityLines: jsonb('identity_lines')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    status: text('status', { enum: ['open', 'fixed'] })
+      .notNull()
+      .default('open'),
     occurrences: integer('occurrences').notNull().default(0),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
@@ -227,7 +243,9 @@ export const incidents = pgTable(
     index('incidents_signature_idx').on(t.signature),
     index('incidents_project_seen_idx').on(t.projectId, t.lastSeenAt),
     // Ingest asks it for every green default-branch pipeline: only the few open, red-on-default rows are indexed.
-    index('incidents_open_default_idx').on(t.projectId).where(sql`${t.status} = 'open' and ${t.failingSincePipelineId} is not null`),
+    index('incidents_open_default_idx')
+      .on(t.projectId)
+      .where(sql`${t.status} = 'open' and ${t.failingSincePipelineId} is not null`),
   ],
 );
 
@@ -270,6 +288,8 @@ export const incidentOccurrences = pgTable(
     index('incident_occurrences_commit_idx').on(t.fingerprint, t.sha),
     index('incident_occurrences_incident_idx').on(t.incidentId, t.createdAt),
     index('incident_occurrences_analysis_idx').on(t.analysisId),
-    index('incident_occurrences_retry_idx').on(t.retryJobId).where(sql`${t.retryJobId} is not null`),
+    index('incident_occurrences_retry_idx')
+      .on(t.retryJobId)
+      .where(sql`${t.retryJobId} is not null`),
   ],
 );

@@ -19,7 +19,20 @@ describe('readBoundedText', () => {
     ['héllo ✓\nwörld\n', 'héllo ✓\nwörld', 2],
   ])('keeps a text within the limits as it is, without its last line end (%j)', async (source, text, totalLines) => {
     const out = await readBoundedText(Readable.from([Buffer.from(source)]), { maxBytes: 1000, maxLines: 10 });
-    expect(out).toEqual({ text, totalBytes: Buffer.byteLength(source), totalLines, keptBytes: Buffer.byteLength(text), keptLines: totalLines, truncated: false, omittedBytes: 0, omittedLines: 0, peakRetainedBytes: Buffer.byteLength(source), readBytes: Buffer.byteLength(source), stoppedBy: null, sizeKnown: true });
+    expect(out).toEqual({
+      text,
+      totalBytes: Buffer.byteLength(source),
+      totalLines,
+      keptBytes: Buffer.byteLength(text),
+      keptLines: totalLines,
+      truncated: false,
+      omittedBytes: 0,
+      omittedLines: 0,
+      peakRetainedBytes: Buffer.byteLength(source),
+      readBytes: Buffer.byteLength(source),
+      stoppedBy: null,
+      sizeKnown: true,
+    });
   });
 
   it('counts a text whose bytes are not valid UTF-8 as altered', async () => {
@@ -82,9 +95,23 @@ describe('readBoundedText', () => {
   it('stops at the byte budget mid-line, keeps whole lines only and ends with a marker', async () => {
     const source = lines(100);
     const size = Buffer.byteLength(source);
-    const out = await readBoundedText(Readable.from([source]), { maxBytes: 10_000, maxLines: 0, maxReadBytes: 50 }, { announcedBytes: size });
-    expect(out).toMatchObject({ readBytes: 50, totalBytes: size, sizeKnown: true, stoppedBy: 'byte_budget', truncated: true, keptLines: 7 });
-    expect(out.text.split('\n')).toEqual([...lines(7).trimEnd().split('\n'), `[... ci-analyst: stopped reading this log after 50 of ${size} bytes (byte budget) ...]`]);
+    const out = await readBoundedText(
+      Readable.from([source]),
+      { maxBytes: 10_000, maxLines: 0, maxReadBytes: 50 },
+      { announcedBytes: size },
+    );
+    expect(out).toMatchObject({
+      readBytes: 50,
+      totalBytes: size,
+      sizeKnown: true,
+      stoppedBy: 'byte_budget',
+      truncated: true,
+      keptLines: 7,
+    });
+    expect(out.text.split('\n')).toEqual([
+      ...lines(7).trimEnd().split('\n'),
+      `[... ci-analyst: stopped reading this log after 50 of ${size} bytes (byte budget) ...]`,
+    ]);
     expect(out.omittedBytes).toBe(size - 49);
   });
 

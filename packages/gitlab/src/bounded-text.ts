@@ -74,14 +74,28 @@ function stopMarker(stop: TReadStop, readBytes: number, announcedBytes: number |
 }
 
 /** What streaming kept of the source: its head, the ring of its last bytes, and counts. */
-type TCollected = { head: Buffer; tail: Buffer; readBytes: number; newlines: number; lastByte: number; peakRetained: number; stoppedBy: TReadStop | null };
+type TCollected = {
+  head: Buffer;
+  tail: Buffer;
+  readBytes: number;
+  newlines: number;
+  lastByte: number;
+  peakRetained: number;
+  stoppedBy: TReadStop | null;
+};
 
 /**
  * Streams the source keeping its head and a ring of its last bytes, so memory stays near `maxBytes`
  * whatever the source size. Stops at `maxReadBytes`, or when the signal aborts (the source then
  * fails with the abort, which ends the read instead of failing it).
  */
-async function collect(source: AsyncIterable<Buffer | string>, headBudget: number, tailBudget: number, maxReadBytes: number, signal?: AbortSignal): Promise<TCollected> {
+async function collect(
+  source: AsyncIterable<Buffer | string>,
+  headBudget: number,
+  tailBudget: number,
+  maxReadBytes: number,
+  signal?: AbortSignal,
+): Promise<TCollected> {
   const head: Buffer[] = [];
   let headSize = 0;
   const tail: Buffer[] = [];
@@ -134,7 +148,9 @@ async function collect(source: AsyncIterable<Buffer | string>, headBudget: numbe
   return { head: Buffer.concat(head), tail: tailBuf, readBytes, newlines, lastByte, peakRetained, stoppedBy };
 }
 
-type TShaped = Pick<TBoundedText, 'text' | 'keptBytes' | 'keptLines' | 'truncated' | 'omittedBytes' | 'omittedLines'> & { keptRawBytes: number };
+type TShaped = Pick<TBoundedText, 'text' | 'keptBytes' | 'keptLines' | 'truncated' | 'omittedBytes' | 'omittedLines'> & {
+  keptRawBytes: number;
+};
 
 /** Cuts what was collected to the byte and line limits, on line boundaries, with a marker for the middle. */
 function shape(collected: TCollected, totalLines: number, limits: TBoundedTextLimits, headRatio: number): TShaped {
@@ -216,7 +232,11 @@ function shape(collected: TCollected, totalLines: number, limits: TBoundedTextLi
  * says what was dropped. A read stopped by a budget (`maxReadBytes`, the control's signal) keeps
  * the head and the last lines read, ends with a marker line, and says so in `stoppedBy`.
  */
-export async function readBoundedText(source: AsyncIterable<Buffer | string>, limits: TBoundedTextLimits, control: TReadControl = {}): Promise<TBoundedText> {
+export async function readBoundedText(
+  source: AsyncIterable<Buffer | string>,
+  limits: TBoundedTextLimits,
+  control: TReadControl = {},
+): Promise<TBoundedText> {
   const headRatio = limits.headRatio ?? DEFAULT_HEAD_RATIO;
   const maxBytes = Math.max(1, Math.floor(limits.maxBytes));
   const headBudget = Math.floor(maxBytes * headRatio);
@@ -225,7 +245,14 @@ export async function readBoundedText(source: AsyncIterable<Buffer | string>, li
   const { readBytes, stoppedBy } = collected;
   const totalLines = countLines(readBytes, collected.newlines, collected.lastByte === NEWLINE);
   const shaped = shape(collected, totalLines, limits, headRatio);
-  const base = { totalLines, keptLines: shaped.keptLines, omittedLines: shaped.omittedLines, peakRetainedBytes: collected.peakRetained, readBytes, stoppedBy };
+  const base = {
+    totalLines,
+    keptLines: shaped.keptLines,
+    omittedLines: shaped.omittedLines,
+    peakRetainedBytes: collected.peakRetained,
+    readBytes,
+    stoppedBy,
+  };
   if (!stoppedBy) {
     const { text, keptBytes, truncated, omittedBytes } = shaped;
     return { ...base, text, totalBytes: readBytes, keptBytes, truncated, omittedBytes, sizeKnown: true };

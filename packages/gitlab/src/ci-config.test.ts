@@ -50,7 +50,9 @@ describe('ci config', () => {
   });
 
   it('keeps the keywords that shape every job, not stages, workflow or jobs', () => {
-    const withGlobals = parseCiConfig(`stages: [test]\nworkflow:\n  name: mr\nvariables:\n  RAILS_ENV: test\ndefault:\n  image: ruby:3.3\nrspec:\n  script: rspec\n`)!;
+    const withGlobals = parseCiConfig(
+      `stages: [test]\nworkflow:\n  name: mr\nvariables:\n  RAILS_ENV: test\ndefault:\n  image: ruby:3.3\nrspec:\n  script: rspec\n`,
+    )!;
     expect(extractGlobalKeywords(withGlobals)).toBe('default:\n  image: ruby:3.3\n\nvariables:\n  RAILS_ENV: test');
     expect(extractGlobalKeywords(config!)).toBeNull();
   });

@@ -41,7 +41,10 @@ function parseUncached(text: string): TCiConfig | null {
     const valueRange = (pair.value as { range?: [number, number, number] } | null)?.range;
     const end = valueRange?.[1] ?? pair.key.range?.[1];
     if (start === undefined || end === undefined) continue;
-    const value = pair.value && typeof (pair.value as { toJSON?: unknown }).toJSON === 'function' ? (pair.value as { toJSON(): unknown }).toJSON() : pair.value;
+    const value =
+      pair.value && typeof (pair.value as { toJSON?: unknown }).toJSON === 'function'
+        ? (pair.value as { toJSON(): unknown }).toJSON()
+        : pair.value;
     sections.set(String(pair.key.value), { text: text.slice(start, end).trimEnd(), value });
   }
   return { sections };
@@ -105,7 +108,8 @@ export function junitReportPaths(config: TCiConfig, jobName: string): string[] {
     visited.add(name);
     const value = config.sections.get(name)?.value;
     if (typeof value !== 'object' || value === null) continue;
-    const reports = ((value as Record<string, unknown>).artifacts as Record<string, unknown> | undefined)?.reports as Record<string, unknown> | undefined;
+    const reports = ((value as Record<string, unknown>).artifacts as Record<string, unknown> | undefined)?.reports as
+      Record<string, unknown> | undefined;
     const junit = reports?.junit;
     const paths = typeof junit === 'string' ? [junit] : Array.isArray(junit) ? junit.filter((p): p is string => typeof p === 'string') : [];
     // Globs and variables cannot be asked for; paths leaving the archive must never be.

@@ -63,15 +63,28 @@ describe('redirects', () => {
     expect(other.seen).toEqual([]);
   });
 
-  it('refuses a redirect to another port of GitLab\'s own host', async () => {
-    gitlab.addPipeline(1, { id: 21, jobs: [{ id: 31, name: 'unit', status: 'failed', trace: { redirectTo: `http://127.0.0.1:${other.port}/evil.log` } }] });
+  it("refuses a redirect to another port of GitLab's own host", async () => {
+    gitlab.addPipeline(1, {
+      id: 21,
+      jobs: [{ id: 31, name: 'unit', status: 'failed', trace: { redirectTo: `http://127.0.0.1:${other.port}/evil.log` } }],
+    });
     const api = createGitLabClient({ baseUrl: gitlab.baseUrl, token: TOKEN, ...FAST });
     expect((await rejection(api.readJobTrace(1, 31, LIMITS))).code).toBe('redirect_refused');
     expect(other.seen).toEqual([]);
   });
 
   it('follows a redirect to a host of GITLAB_REDIRECT_HOSTS (object storage) without the token', async () => {
-    gitlab.addPipeline(1, { id: 22, jobs: [{ id: 32, name: 'unit', status: 'failed', artifactFiles: { 'junit.xml': { redirectTo: `http://localhost:${other.port}/bucket/junit.xml?X-Amz-Signature=abc` } } }] });
+    gitlab.addPipeline(1, {
+      id: 22,
+      jobs: [
+        {
+          id: 32,
+          name: 'unit',
+          status: 'failed',
+          artifactFiles: { 'junit.xml': { redirectTo: `http://localhost:${other.port}/bucket/junit.xml?X-Amz-Signature=abc` } },
+        },
+      ],
+    });
     const api = createGitLabClient({ baseUrl: gitlab.baseUrl, token: TOKEN, ...FAST, redirectHosts: [`localhost:${other.port}`] });
     const file = await api.readJobArtifactFile(1, 32, 'junit.xml', LIMITS);
     expect(file?.text).toContain('evil.example');
@@ -92,7 +105,13 @@ describe('artifact paths from the CI config', () => {
   beforeAll(async () => {
     gitlab = await createFakeGitLab({
       token: TOKEN,
-      projects: [{ id: 1, path_with_namespace: 'a/b', pipelines: [{ id: 2, jobs: [{ id: 3, name: 'unit', artifactFiles: { 'reports/junit.xml': '<testsuite name="s"/>' } }] }] }],
+      projects: [
+        {
+          id: 1,
+          path_with_namespace: 'a/b',
+          pipelines: [{ id: 2, jobs: [{ id: 3, name: 'unit', artifactFiles: { 'reports/junit.xml': '<testsuite name="s"/>' } }] }],
+        },
+      ],
     });
     gitlab.fail({ path: '/projects/1/variables', status: 200, body: [{ key: 'DEPLOY_KEY', value: 'super-secret' }], times: 100 });
   });
@@ -123,6 +142,7 @@ describe('artifact paths from the CI config', () => {
   it('normalizes harmless paths and refuses the rest', () => {
     expect(normalizeArtifactPath('./reports//junit.xml')).toBe('reports/junit.xml');
     expect(normalizeArtifactPath('a/b/c.xml')).toBe('a/b/c.xml');
-    for (const bad of ['', '.', '..', 'a/../b', '/abs.xml', 'a/%2E%2E/b', 'a%2Fb', 'x\u0000.xml', '~/x.xml']) expect(normalizeArtifactPath(bad)).toBeUndefined();
+    for (const bad of ['', '.', '..', 'a/../b', '/abs.xml', 'a/%2E%2E/b', 'a%2Fb', 'x\u0000.xml', '~/x.xml'])
+      expect(normalizeArtifactPath(bad)).toBeUndefined();
   });
 });

@@ -6,7 +6,11 @@ const TOKEN = 'glpat-test-secret-token-1234567890';
 const FAST = { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } as const;
 
 function jobs(n: number, pipelineId: number) {
-  return Array.from({ length: n }, (_, i) => ({ id: pipelineId * 100 + i + 1, name: `job-${i + 1}`, status: i === 0 ? 'failed' : 'success' }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: pipelineId * 100 + i + 1,
+    name: `job-${i + 1}`,
+    status: i === 0 ? 'failed' : 'success',
+  }));
 }
 
 describe('GitLabClient against a fake GitLab', () => {
@@ -37,7 +41,11 @@ describe('GitLabClient against a fake GitLab', () => {
 
   it('follows x-next-page across several pages', async () => {
     const list = await client().listPipelineJobs(42, 7);
-    expect(list.map((j) => j.name).sort()).toEqual(jobs(8, 7).map((j) => j.name).sort());
+    expect(list.map((j) => j.name).sort()).toEqual(
+      jobs(8, 7)
+        .map((j) => j.name)
+        .sort(),
+    );
     const pages = gitlab.requests.filter((r) => r.path === '/projects/42/pipelines/7/jobs').map((r) => r.query.page);
     expect(pages).toEqual(['1', '2', '3']);
   });
@@ -49,14 +57,25 @@ describe('GitLabClient against a fake GitLab', () => {
   });
 
   it('follows the 301 GitLab answers for a project asked for by its old path', async () => {
-    gitlab.fail({ method: 'GET', path: '/projects/acme%2Fold-web', status: 301, headers: { location: `${gitlab.baseUrl}/api/v4/projects/42` }, body: { message: '301 Moved Permanently' } });
+    gitlab.fail({
+      method: 'GET',
+      path: '/projects/acme%2Fold-web',
+      status: 301,
+      headers: { location: `${gitlab.baseUrl}/api/v4/projects/42` },
+      body: { message: '301 Moved Permanently' },
+    });
     const project = await client().getProject('acme/old-web');
     expect(project).toMatchObject({ id: 42, path_with_namespace: 'acme/web' });
     expect(gitlab.requests.map((r) => r.path)).toEqual(['/projects/acme%2Fold-web', '/projects/42']);
   });
 
   it('waits what Retry-After asks on a 429, then succeeds', async () => {
-    gitlab.fail({ path: '/projects/42', status: 429, body: 'Retry later', headers: { 'Retry-After': '1', 'RateLimit-Limit': '600', 'RateLimit-Remaining': '0' } });
+    gitlab.fail({
+      path: '/projects/42',
+      status: 429,
+      body: 'Retry later',
+      headers: { 'Retry-After': '1', 'RateLimit-Limit': '600', 'RateLimit-Remaining': '0' },
+    });
     const project = await client().getProject(42);
     expect(project.path_with_namespace).toBe('acme/web');
     expect(gitlab.countRequests('/projects/42')).toBe(2);
@@ -67,7 +86,9 @@ describe('GitLabClient against a fake GitLab', () => {
 
   it('hands a long rate-limit wait up to the caller instead of blocking', async () => {
     gitlab.fail({ path: '/projects/42', status: 429, body: 'Retry later', headers: { 'Retry-After': '3600' } });
-    const err = await client({ maxServerWaitMs: 10_000 }).getProject(42).catch((e: unknown) => e);
+    const err = await client({ maxServerWaitMs: 10_000 })
+      .getProject(42)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'rate_limited', status: 429, retryAfterMs: 3_600_000, transient: true });
     expect(gitlab.countRequests('/projects/42')).toBe(1);
   });
@@ -96,26 +117,34 @@ describe('GitLabClient against a fake GitLab', () => {
 
   it('reports a timeout once retries are spent', async () => {
     gitlab.fail({ path: '/projects/42/pipelines/7', status: 0, stall: true, times: 2 });
-    const err = await client({ timeoutMs: 100, retries: 1 }).getPipeline(42, 7).catch((e: unknown) => e);
+    const err = await client({ timeoutMs: 100, retries: 1 })
+      .getPipeline(42, 7)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'timeout', status: null, transient: true, endpoint: '/projects/42/pipelines/7' });
   });
 
   it('gives up after the configured retries with a transient error', async () => {
     gitlab.fail({ path: '/projects/42/languages', status: 503, times: 10 });
-    const err = await client({ retries: 2 }).getProjectLanguages(42).catch((e: unknown) => e);
+    const err = await client({ retries: 2 })
+      .getProjectLanguages(42)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GitLabError);
     expect(err).toMatchObject({ code: 'server_error', status: 503, transient: true });
     expect(gitlab.countRequests('/projects/42/languages')).toBe(3);
   });
 
   it('does not retry 401 and says which endpoint failed', async () => {
-    const err = await createGitLabClient({ baseUrl: gitlab.baseUrl, token: 'glpat-wrong-token-000000000000', ...FAST }).getProject(42).catch((e: unknown) => e);
+    const err = await createGitLabClient({ baseUrl: gitlab.baseUrl, token: 'glpat-wrong-token-000000000000', ...FAST })
+      .getProject(42)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'unauthorized', status: 401, endpoint: '/projects/42', transient: false });
     expect(gitlab.countRequests('/projects/42')).toBe(1);
   });
 
   it('does not retry a 404 project and keeps the token out of the error', async () => {
-    const err = (await client().getProject('acme/missing').catch((e: unknown) => e)) as GitLabError;
+    const err = (await client()
+      .getProject('acme/missing')
+      .catch((e: unknown) => e)) as GitLabError;
     expect(err).toBeInstanceOf(GitLabError);
     expect(err.code).toBe('not_found');
     expect(err.message).toBe('GitLab GET /projects/acme%2Fmissing failed: 404 (404 Project Not Found)');
@@ -146,7 +175,9 @@ describe('GitLabClient against a fake GitLab', () => {
   });
 
   it('refuses a JSON answer larger than maxJsonBytes without retrying', async () => {
-    const err = await client({ maxJsonBytes: 200 }).listPipelineJobs(42, 7).catch((e: unknown) => e);
+    const err = await client({ maxJsonBytes: 200 })
+      .listPipelineJobs(42, 7)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'invalid_response', transient: false });
     expect(gitlab.countRequests('/projects/42/pipelines/7/jobs')).toBe(1);
   });
@@ -167,7 +198,10 @@ describe('GitLabClient against a fake GitLab', () => {
 describe('a self-managed instance under a sub-path', () => {
   let gitlab: TFakeGitLab;
   beforeAll(async () => {
-    gitlab = await createFakeGitLab({ basePath: '/gitlab', projects: [{ id: 9, path_with_namespace: 'platform/infra/deploy', pipelines: [{ id: 3 }] }] });
+    gitlab = await createFakeGitLab({
+      basePath: '/gitlab',
+      projects: [{ id: 9, path_with_namespace: 'platform/infra/deploy', pipelines: [{ id: 3 }] }],
+    });
   });
   afterAll(() => gitlab.close());
 
@@ -192,7 +226,19 @@ describe('job traces', () => {
         {
           id: 5,
           path_with_namespace: 'acme/big',
-          pipelines: [{ id: 1, jobs: [{ id: 11, name: 'test', status: 'failed', trace: { head: HEAD, repeat: 'PASS src/module.test.ts (1.2 s) with some padding\n', bytes: 50 * MB, tail: TAIL } }] }],
+          pipelines: [
+            {
+              id: 1,
+              jobs: [
+                {
+                  id: 11,
+                  name: 'test',
+                  status: 'failed',
+                  trace: { head: HEAD, repeat: 'PASS src/module.test.ts (1.2 s) with some padding\n', bytes: 50 * MB, tail: TAIL },
+                },
+              ],
+            },
+          ],
         },
       ],
     });

@@ -132,20 +132,37 @@ export class GitLabHttp {
     }
   }
 
-  async request<S extends z.ZodType>(method: Method, path: string, schema: S, init: { params?: Record<string, unknown>; data?: unknown } = {}): Promise<z.infer<S>> {
+  async request<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    init: { params?: Record<string, unknown>; data?: unknown } = {},
+  ): Promise<z.infer<S>> {
     const response = await this.limit(() => this.send<unknown>(method, path, init));
     return parseBody(schema, response.data, method, path);
   }
 
   /** Every page of a list, following `x-next-page` until GitLab stops sending it (bounded by maxPages). */
-  async paginate<S extends z.ZodType>(path: string, schema: S, params: Record<string, unknown> = {}, options: { maxItems?: number } = {}): Promise<z.infer<S>[]> {
+  async paginate<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    params: Record<string, unknown> = {},
+    options: { maxItems?: number } = {},
+  ): Promise<z.infer<S>[]> {
     const items: z.infer<S>[] = [];
     let page: string | undefined = '1';
     for (let read = 0; page && read < this.options.maxPages; read++) {
       const current: string = page;
       const perPage = Math.min(this.options.perPage, options.maxItems ?? this.options.perPage);
       const response = await this.limit(() => this.send<unknown>('get', path, { params: { ...params, per_page: perPage, page: current } }));
-      if (!Array.isArray(response.data)) throw new GitLabError({ code: 'invalid_response', method: 'GET', endpoint: endpointOf(path), status: response.status, detail: 'expected a list' });
+      if (!Array.isArray(response.data))
+        throw new GitLabError({
+          code: 'invalid_response',
+          method: 'GET',
+          endpoint: endpointOf(path),
+          status: response.status,
+          detail: 'expected a list',
+        });
       for (const raw of response.data) items.push(parseBody(schema, raw, 'get', path));
       if (options.maxItems !== undefined && items.length >= options.maxItems) return items.slice(0, options.maxItems);
       const next = headerOf(response, 'x-next-page');

@@ -74,7 +74,13 @@ export function toGitLabError(method: string, path: string, err: unknown, scrub:
   }
   if (!response) {
     const timedOut = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT';
-    return new GitLabError({ code: timedOut ? 'timeout' : 'network', method, endpoint, status: null, detail: err.code ?? scrub(err.message) });
+    return new GitLabError({
+      code: timedOut ? 'timeout' : 'network',
+      method,
+      endpoint,
+      status: null,
+      detail: err.code ?? scrub(err.message),
+    });
   }
   const detail = isStream(response.data) ? undefined : describeBody(response.data);
   discardBody(response);

@@ -86,9 +86,22 @@ export function resolveFetchSettings(settings: TFetchSettings): TResolvedFetchSe
 }
 
 /** Client options from GITLAB_* settings (and the proxy settings). */
-export type TGitLabClientEnv = TProxyEnv & { GITLAB_BASE_URL: string; GITLAB_API_TOKEN?: string; GITLAB_TIMEOUT_MS: number; GITLAB_MAX_CONCURRENCY: number; GITLAB_REDIRECT_HOSTS?: readonly string[] };
+export type TGitLabClientEnv = TProxyEnv & {
+  GITLAB_BASE_URL: string;
+  GITLAB_API_TOKEN?: string;
+  GITLAB_TIMEOUT_MS: number;
+  GITLAB_MAX_CONCURRENCY: number;
+  GITLAB_REDIRECT_HOSTS?: readonly string[];
+};
 
-export function pickClientOptions(env: TGitLabClientEnv): { baseUrl: string; token?: string; timeoutMs: number; maxConcurrency: number; proxy: TProxyEnv; redirectHosts: readonly string[] } {
+export function pickClientOptions(env: TGitLabClientEnv): {
+  baseUrl: string;
+  token?: string;
+  timeoutMs: number;
+  maxConcurrency: number;
+  proxy: TProxyEnv;
+  redirectHosts: readonly string[];
+} {
   return {
     baseUrl: env.GITLAB_BASE_URL,
     token: env.GITLAB_API_TOKEN,

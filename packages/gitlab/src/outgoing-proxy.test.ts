@@ -38,7 +38,9 @@ describe('axiosProxyFor', () => {
   });
 
   it('passes the proxy credentials decoded, and skips NO_PROXY hosts', () => {
-    expect(axiosProxyFor('https://gitlab.com', { HTTPS_PROXY: 'http://us%40r:p%3Ass@proxy:3128' })).toMatchObject({ auth: { username: 'us@r', password: 'p:ss' } });
+    expect(axiosProxyFor('https://gitlab.com', { HTTPS_PROXY: 'http://us%40r:p%3Ass@proxy:3128' })).toMatchObject({
+      auth: { username: 'us@r', password: 'p:ss' },
+    });
     expect(axiosProxyFor('https://gitlab.com', { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'gitlab.com' })).toBe(false);
   });
 });

@@ -31,6 +31,8 @@ describe('computeRetryDelayMs', () => {
   });
 
   it('waits at least what the server asked', () => {
-    expect(computeRetryDelayMs({ attempt: 1, baseDelayMs: 10, maxDelayMs: 100, headers: { 'retry-after': '2' }, random: () => 0 })).toBe(2000);
+    expect(computeRetryDelayMs({ attempt: 1, baseDelayMs: 10, maxDelayMs: 100, headers: { 'retry-after': '2' }, random: () => 0 })).toBe(
+      2000,
+    );
   });
 });

@@ -20,7 +20,12 @@ describe('reading a job log within a byte and time budget', () => {
             {
               id: 1,
               jobs: [
-                { id: 11, name: 'huge', status: 'failed', trace: { head: HEAD, repeat: LINE, bytes: 3 * GB, tail: 'ERROR: Job failed: exit code 1\n' } },
+                {
+                  id: 11,
+                  name: 'huge',
+                  status: 'failed',
+                  trace: { head: HEAD, repeat: LINE, bytes: 3 * GB, tail: 'ERROR: Job failed: exit code 1\n' },
+                },
                 { id: 12, name: 'endless', status: 'failed', trace: { head: HEAD, repeat: LINE, bytes: Number.POSITIVE_INFINITY } },
               ],
             },
@@ -40,7 +45,9 @@ describe('reading a job log within a byte and time budget', () => {
     expect(trace.readBytes).toBeGreaterThanOrEqual(4 * MB);
     expect(trace.readBytes).toBeLessThan(8 * MB);
     expect(trace.text.startsWith(HEAD)).toBe(true);
-    expect(trace.text.split('\n').pop()).toMatch(/^\[\.\.\. ci-analyst: stopped reading this log after \d+ of \d+ bytes \(byte budget\) \.\.\.\]$/);
+    expect(trace.text.split('\n').pop()).toMatch(
+      /^\[\.\.\. ci-analyst: stopped reading this log after \d+ of \d+ bytes \(byte budget\) \.\.\.\]$/,
+    );
   });
 
   it('stops a log that never ends at the time budget, its size unknown', async () => {
@@ -50,6 +57,8 @@ describe('reading a job log within a byte and time budget', () => {
     expect(trace.totalBytes).toBe(trace.readBytes);
     expect(trace.text.startsWith(HEAD)).toBe(true);
     expect(trace.text.split('\n').at(-2)).toBe(LINE.trimEnd());
-    expect(trace.text.split('\n').pop()).toMatch(/^\[\.\.\. ci-analyst: stopped reading this log after \d+ bytes \(time budget\); it had not ended \.\.\.\]$/);
+    expect(trace.text.split('\n').pop()).toMatch(
+      /^\[\.\.\. ci-analyst: stopped reading this log after \d+ bytes \(time budget\); it had not ended \.\.\.\]$/,
+    );
   });
 });

@@ -28,7 +28,15 @@ test('log text a trigger carried is stored with its secrets masked', async () =>
       trigger: 'email',
       project: { id: 5, path: 'g/p' },
       pipeline: { id: 77, ref: 'main', sha: null, url: null },
-      failedJobs: [{ id: 9, name: 'deploy', stage: 'deploy', status: 'failed', log_tail: `$ curl -H "PRIVATE-TOKEN: ${token}" https://gitlab.example.com/api/v4/projects\ncurl: (22) 401` }],
+      failedJobs: [
+        {
+          id: 9,
+          name: 'deploy',
+          stage: 'deploy',
+          status: 'failed',
+          log_tail: `$ curl -H "PRIVATE-TOKEN: ${token}" https://gitlab.example.com/api/v4/projects\ncurl: (22) 401`,
+        },
+      ],
     },
   );
   expect(outcome.created).toBe(true);
@@ -39,7 +47,7 @@ test('log text a trigger carried is stored with its secrets masked', async () =>
   expect(await queues.analyze.getJob(outcome.requestId)).toBeDefined();
 });
 
-test('the commit title, merge request title and log tail a trigger carried are stored masked, the service\'s own secrets too', async () => {
+test("the commit title, merge request title and log tail a trigger carried are stored masked, the service's own secrets too", async () => {
   const ownToken = 'LegacyGitlabToken0123';
   const planted = 'glpat-Zx9vQ2mN4bT7kL1pR8sW';
   const outcome = await acceptFailure(
@@ -70,7 +78,12 @@ test('concurrent first failures of many pipelines share statements and each gets
     Array.from({ length: 40 }, (_, i) =>
       acceptFailure(
         { db: database.db, queues, logger },
-        { trigger: 'webhook', project: { id: 6, path: 'g/q' }, pipeline: { id: 1000 + (i % 20), ref: 'main', sha: null, url: null }, failedJobs: [] },
+        {
+          trigger: 'webhook',
+          project: { id: 6, path: 'g/q' },
+          pipeline: { id: 1000 + (i % 20), ref: 'main', sha: null, url: null },
+          failedJobs: [],
+        },
       ),
     ),
   );
@@ -85,13 +98,36 @@ test('deliveries written in one statement each keep their own raw body, multi-by
     bodies.map((body, i) =>
       acceptFailure(
         { db: database.db, queues, logger },
-        { trigger: 'webhook', project: { id: 7, path: 'g/r' }, pipeline: { id: 2000 + i, ref: 'main', sha: null, url: null }, failedJobs: [] },
-        { delivery: { idempotencyKey: `body-${i}`, eventType: 'Pipeline Hook', objectKind: 'pipeline', projectId: 7, pipelineId: 2000 + i, headers: {}, body } },
+        {
+          trigger: 'webhook',
+          project: { id: 7, path: 'g/r' },
+          pipeline: { id: 2000 + i, ref: 'main', sha: null, url: null },
+          failedJobs: [],
+        },
+        {
+          delivery: {
+            idempotencyKey: `body-${i}`,
+            eventType: 'Pipeline Hook',
+            objectKind: 'pipeline',
+            projectId: 7,
+            pipelineId: 2000 + i,
+            headers: {},
+            body,
+          },
+        },
       ),
     ),
   );
   expect(outcomes.every((o) => o.created && o.enqueued)).toBe(true);
-  const rows = await database.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.idempotencyKey, bodies.map((_, i) => `body-${i}`)));
+  const rows = await database.db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      inArray(
+        webhookDeliveries.idempotencyKey,
+        bodies.map((_, i) => `body-${i}`),
+      ),
+    );
   expect(new Map(rows.map((r) => [r.idempotencyKey, r.body]))).toEqual(new Map(bodies.map((body, i) => [`body-${i}`, body])));
   const analyses = await Promise.all(outcomes.map((o) => findAnalysisByRequestId(database.db, o.requestId)));
   // Redis took the jobs, so the analyses are not left in the outbox.

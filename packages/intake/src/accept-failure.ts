@@ -72,7 +72,8 @@ export async function acceptFailure(
   if (options.delivery?.idempotencyKey) {
     // A redelivery answers with the analysis its first delivery got, whatever happened since.
     const seen = await findDeliveryByKey(deps.db, options.delivery.idempotencyKey);
-    if (seen?.requestId) return { requestId: seen.requestId, analysisId: -1, created: false, status: 'queued', enqueued: false, redelivery: true };
+    if (seen?.requestId)
+      return { requestId: seen.requestId, analysisId: -1, created: false, status: 'queued', enqueued: false, redelivery: true };
   }
   const outcome = await registerFailure(deps.db, input);
   if (options.delivery) {

@@ -63,10 +63,16 @@ async function enqueueOrReturnToOutbox(deps: TFirstFailureDeps, batch: TToEnqueu
     deps.logger.warn('enqueue failed; analyses left to the outbox relay', { count: jobs.length, err: (err as Error).message });
   }
   try {
-    await clearEnqueued(deps.db, batch.map(({ first }) => first.analysisId));
+    await clearEnqueued(
+      deps.db,
+      batch.map(({ first }) => first.analysisId),
+    );
   } catch (err) {
     // Stored but neither in Redis nor in the outbox: the relay's lost-job sweep re-adds them.
-    deps.logger.error('could not put analyses back in the outbox; the lost-job sweep will re-add them', { count: batch.length, err: (err as Error).message });
+    deps.logger.error('could not put analyses back in the outbox; the lost-job sweep will re-add them', {
+      count: batch.length,
+      err: (err as Error).message,
+    });
   }
   return batch.map(() => false);
 }

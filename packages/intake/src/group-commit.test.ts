@@ -3,7 +3,11 @@ import { createGroupCommit } from './group-commit';
 describe('createGroupCommit', () => {
   test('with a weight cap no write carries more than the cap, and an item heavier than it goes alone', async () => {
     const writes: number[][] = [];
-    const commit = createGroupCommit(async (items: number[]) => (writes.push(items), items), { maxInFlight: 1, weigh: (mb) => mb, maxWeight: 32 });
+    const commit = createGroupCommit(async (items: number[]) => (writes.push(items), items), {
+      maxInFlight: 1,
+      weigh: (mb) => mb,
+      maxWeight: 32,
+    });
     await Promise.all([22, 22, 5, 5, 40, 1].map((mb) => commit.submit(mb)));
     expect(writes).toEqual([[22], [22, 5, 5], [40], [1]]);
   });

@@ -19,7 +19,10 @@ export type TOutboxOptions = {
   staleAfterMs?: number;
 };
 
-const analyzeJobOf = (row: TAnalysisRow) => ({ job: 'pipeline.analyze' as const, payload: { request_id: row.requestId, trigger: row.trigger, project_id: row.projectId, pipeline_id: row.pipelineId } });
+const analyzeJobOf = (row: TAnalysisRow) => ({
+  job: 'pipeline.analyze' as const,
+  payload: { request_id: row.requestId, trigger: row.trigger, project_id: row.projectId, pipeline_id: row.pipelineId },
+});
 
 /**
  * The database is the source of truth; Redis only carries work. The relay closes the two gaps
@@ -27,7 +30,10 @@ const analyzeJobOf = (row: TAnalysisRow) => ({ job: 'pipeline.analyze' as const,
  * add), and jobs Redis lost (restart without persistence). The job id is the request id, so
  * re-adding a job that still exists is a no-op and nothing is analysed twice.
  */
-export function startOutboxRelay(deps: { db: TDb; queues: Pick<TQueues, 'analyze'>; logger: TLogger }, options: TOutboxOptions = {}): TOutboxRelay {
+export function startOutboxRelay(
+  deps: { db: TDb; queues: Pick<TQueues, 'analyze'>; logger: TLogger },
+  options: TOutboxOptions = {},
+): TOutboxRelay {
   const intervalMs = options.intervalMs ?? 5000;
   const graceMs = options.graceMs ?? 3000;
   const sweepEveryMs = options.sweepEveryMs ?? 60_000;

@@ -7,7 +7,11 @@ import { loadRules } from './knowledge-base';
 describe('classify', () => {
   it.each([
     [['npm ERR! code ERESOLVE', 'npm ERR! ERESOLVE unable to resolve dependency tree'], 'npm-eresolve', 'dependency'],
-    [['<--- Last few GCs --->', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'], 'oom-killed', 'out_of_memory'],
+    [
+      ['<--- Last few GCs --->', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'],
+      'oom-killed',
+      'out_of_memory',
+    ],
     [['ERROR: Job failed: execution took longer than 1h0m0s seconds'], 'job-timeout', 'timeout'],
     [["src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."], 'typescript-compile-error', 'build'],
     [['--- FAIL: TestParse (0.00s)', 'FAIL\tgithub.com/acme/x\t0.01s'], 'go-test-failure', 'test'],
@@ -27,7 +31,10 @@ describe('classify', () => {
   });
 
   it('returns evidence with the excerpt line numbers', () => {
-    const [top] = classify([{ line: 41, text: 'ok' }, { line: 42, text: 'npm ERR! code ERESOLVE' }]);
+    const [top] = classify([
+      { line: 41, text: 'ok' },
+      { line: 42, text: 'npm ERR! code ERESOLVE' },
+    ]);
     expect(top?.evidence).toEqual([{ line: 42, text: 'npm ERR! code ERESOLVE' }]);
   });
 
@@ -45,8 +52,24 @@ describe('classify', () => {
     writeFileSync(
       join(dir, 'team.json'),
       JSON.stringify([
-        { id: 'acme-vpn', title: 'ACME VPN down', category: 'network', severity: 'low', patterns: ['vpn\\.acme\\.internal'], rootCause: 'The VPN is down.', solutions: [{ title: 'Retry', steps: ['Retry the job'] }] },
-        { id: 'disk-full', title: 'Our disk rule', category: 'infrastructure', severity: 'low', patterns: ['no space left'], rootCause: 'Runner disk full.', solutions: [{ title: 'Call ops', steps: ['Page ops'] }] },
+        {
+          id: 'acme-vpn',
+          title: 'ACME VPN down',
+          category: 'network',
+          severity: 'low',
+          patterns: ['vpn\\.acme\\.internal'],
+          rootCause: 'The VPN is down.',
+          solutions: [{ title: 'Retry', steps: ['Retry the job'] }],
+        },
+        {
+          id: 'disk-full',
+          title: 'Our disk rule',
+          category: 'infrastructure',
+          severity: 'low',
+          patterns: ['no space left'],
+          rootCause: 'Runner disk full.',
+          solutions: [{ title: 'Call ops', steps: ['Page ops'] }],
+        },
       ]),
     );
     const rules = loadRules(dir);

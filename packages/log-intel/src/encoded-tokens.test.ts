@@ -27,7 +27,19 @@ const PIECES = [
   '/builds/acme/app/node_modules/some-package/dist/index',
   'AbstractSingletonProxyFactoryBeanTest',
   '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-  ' ', '  ', '=', '==', ':', '"', '\n', 'é', 'x', 'abc', '-', '_', '/',
+  ' ',
+  '  ',
+  '=',
+  '==',
+  ':',
+  '"',
+  '\n',
+  'é',
+  'x',
+  'abc',
+  '-',
+  '_',
+  '/',
 ];
 
 describe('maskEncodedTokens', () => {
@@ -35,7 +47,9 @@ describe('maskEncodedTokens', () => {
     const encoded = Buffer.from(TOKEN).toString('base64');
     expect(maskEncodedTokens(encoded, 'X')).toBe('X');
     expect(maskEncodedTokens(`auth=${encoded} next`, 'X')).toBe('auth=X next');
-    expect(maskEncodedTokens('/builds/acme/app/node_modules/some-package/dist/index.js', 'X')).toBe('/builds/acme/app/node_modules/some-package/dist/index.js');
+    expect(maskEncodedTokens('/builds/acme/app/node_modules/some-package/dist/index.js', 'X')).toBe(
+      '/builds/acme/app/node_modules/some-package/dist/index.js',
+    );
   });
 
   it('finds exactly what a scan of every run finds, on thousands of generated texts', () => {

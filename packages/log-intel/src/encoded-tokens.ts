@@ -25,7 +25,11 @@ const isPrintable = (byte: number): boolean => byte >= 32 && byte <= 126;
 
 /** True when the 4 characters at `at` decode to 3 printable ASCII bytes. */
 function quadIsText(text: string, at: number): boolean {
-  const n = (sextet(text.charCodeAt(at)) << 18) | (sextet(text.charCodeAt(at + 1)) << 12) | (sextet(text.charCodeAt(at + 2)) << 6) | sextet(text.charCodeAt(at + 3));
+  const n =
+    (sextet(text.charCodeAt(at)) << 18) |
+    (sextet(text.charCodeAt(at + 1)) << 12) |
+    (sextet(text.charCodeAt(at + 2)) << 6) |
+    sextet(text.charCodeAt(at + 3));
   return isPrintable(n >>> 16) && isPrintable((n >>> 8) & 255) && isPrintable(n & 255);
 }
 

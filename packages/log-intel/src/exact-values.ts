@@ -28,7 +28,11 @@ function base64Middles(value: string): string[] {
 export function secretVariants(value: string): string[] {
   const variants = [value];
   const encoded = encodeURIComponent(value);
-  if (encoded !== value) variants.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+  if (encoded !== value)
+    variants.push(
+      encoded,
+      encoded.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    );
   const formEncoded = encoded.replace(/%20/g, '+');
   if (formEncoded !== encoded) variants.push(formEncoded);
   variants.push(...base64Middles(value));

@@ -41,7 +41,8 @@ export class FailureBlocks {
       block.lastCore = stored.line;
       block.best = Math.max(block.best, stored.score);
     }
-    if (stored.score > 0 && REPORT_START_RE.test(lineBody(stored.text).body)) block.holdUntil = Math.max(block.holdUntil, stored.line + REPORT_HOLD_LINES);
+    if (stored.score > 0 && REPORT_START_RE.test(lineBody(stored.text).body))
+      block.holdUntil = Math.max(block.holdUntil, stored.line + REPORT_HOLD_LINES);
   }
 
   /** Closes the open block when line `lineNo` is past what it takes, or it is full. */

@@ -238,7 +238,12 @@ export class ExcerptBuilder {
     const open = this.blocks.openBlock;
     if (open) this.blocks.close(open);
     if (!this.blocks.hasFailureLine()) this.addFallbackTail();
-    const log: TScannedLog = { blocks: this.blocks.list, failedSteps: this.blocks.failedSteps, totalLines: this.lineNo, sections: this.sections };
+    const log: TScannedLog = {
+      blocks: this.blocks.list,
+      failedSteps: this.blocks.failedSteps,
+      totalLines: this.lineNo,
+      sections: this.sections,
+    };
     return selectLines(log, rankLines(log, options.baseline), options);
   }
 

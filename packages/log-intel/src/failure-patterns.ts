@@ -7,43 +7,123 @@ export type TFailurePattern = { kind: string; score: number; re: RegExp };
 
 export const FAILURE_PATTERNS: TFailurePattern[] = [
   // Job / step outcome
-  { kind: 'job', score: 6, re: /(?:^|\s)ERROR: Job failed\b|(?:^|\s)The command ".*" (?:exited with|failed and exited with) [1-9]\d*|Process completed with exit code [1-9]|(?:^|\s)Done\. Your build exited with [1-9]|Exited with code (?:exit status )?[1-9]|script returned exit code [1-9]|\bexited with code '?[1-9]|^Finished: FAILURE/ },
-  { kind: 'timeout', score: 9, re: /No output has been received in the last|execution took longer than|\btimed out\b|\bTimeout(?:Error|Exception)\b|deadline exceeded|job exceeded.*timeout|Terminated after \d+ ?(?:s|m|min)/i },
-  { kind: 'oom', score: 10, re: /\bOOMKilled\b|out of memory|heap out of memory|Cannot allocate memory|std::bad_alloc|\bMemoryError\b|Killed\s*$|exit code 137|GC overhead limit exceeded|OutOfMemoryError|No space left on device|\bENOSPC\b|disk quota exceeded/i },
+  {
+    kind: 'job',
+    score: 6,
+    re: /(?:^|\s)ERROR: Job failed\b|(?:^|\s)The command ".*" (?:exited with|failed and exited with) [1-9]\d*|Process completed with exit code [1-9]|(?:^|\s)Done\. Your build exited with [1-9]|Exited with code (?:exit status )?[1-9]|script returned exit code [1-9]|\bexited with code '?[1-9]|^Finished: FAILURE/,
+  },
+  {
+    kind: 'timeout',
+    score: 9,
+    re: /No output has been received in the last|execution took longer than|\btimed out\b|\bTimeout(?:Error|Exception)\b|deadline exceeded|job exceeded.*timeout|Terminated after \d+ ?(?:s|m|min)/i,
+  },
+  {
+    kind: 'oom',
+    score: 10,
+    re: /\bOOMKilled\b|out of memory|heap out of memory|Cannot allocate memory|std::bad_alloc|\bMemoryError\b|Killed\s*$|exit code 137|GC overhead limit exceeded|OutOfMemoryError|No space left on device|\bENOSPC\b|disk quota exceeded/i,
+  },
   // Compilers and linkers
-  { kind: 'compiler', score: 10, re: /^\S+\.\w+ ?\(\d+,\d+\): |^[^\s:]+(?::\d+){1,2}:? (?:fatal )?error\b|\berror (?:TS|CS|C)\d+\b|^error(?:\[E\d+\])?: |undefined reference to|ld returned \d+ exit status|^collect2: error|Undefined symbols? for architecture|linker command failed|\bcannot find symbol\b|\bSyntaxError\b|\bParseError\b|\bparse error\b|compilation (?:failed|terminated)|could not compile|Compilation failed|^\S+\.(?:go|rs|swift|m|kt|scala|hs|ex|exs|cr|nim|d|ml):\d+(?::\d+)?: /i },
-  { kind: 'compiler', score: 8, re: /\*\*\* \[.*\] Error \d+|make(?:\[\d+\])?: \*\*\*|^ninja: build stopped|\*\* BUILD FAILED \*\*|error: build failed|^\s*\^~*\s*$/ },
-  { kind: 'compiler', score: 8, re: /Could not match (?:type|expected)|Couldn't match|could not deduce|No instance for|not in scope|cannot be applied to|type mismatch|mismatched types|incompatible types|is not assignable to|has no (?:attribute|member|method|property)|is not a member of|is inaccessible|unknown (?:attribute|type|identifier)|undeclared identifier|was not declared|no matching function|implicit declaration/i },
+  {
+    kind: 'compiler',
+    score: 10,
+    re: /^\S+\.\w+ ?\(\d+,\d+\): |^[^\s:]+(?::\d+){1,2}:? (?:fatal )?error\b|\berror (?:TS|CS|C)\d+\b|^error(?:\[E\d+\])?: |undefined reference to|ld returned \d+ exit status|^collect2: error|Undefined symbols? for architecture|linker command failed|\bcannot find symbol\b|\bSyntaxError\b|\bParseError\b|\bparse error\b|compilation (?:failed|terminated)|could not compile|Compilation failed|^\S+\.(?:go|rs|swift|m|kt|scala|hs|ex|exs|cr|nim|d|ml):\d+(?::\d+)?: /i,
+  },
+  {
+    kind: 'compiler',
+    score: 8,
+    re: /\*\*\* \[.*\] Error \d+|make(?:\[\d+\])?: \*\*\*|^ninja: build stopped|\*\* BUILD FAILED \*\*|error: build failed|^\s*\^~*\s*$/,
+  },
+  {
+    kind: 'compiler',
+    score: 8,
+    re: /Could not match (?:type|expected)|Couldn't match|could not deduce|No instance for|not in scope|cannot be applied to|type mismatch|mismatched types|incompatible types|is not assignable to|has no (?:attribute|member|method|property)|is not a member of|is inaccessible|unknown (?:attribute|type|identifier)|undeclared identifier|was not declared|no matching function|implicit declaration/i,
+  },
   // Build tools
-  { kind: 'build-tool', score: 10, re: /BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|Execution failed for task|What went wrong:|Failed to execute goal|> Task \S+ FAILED|^\[ERROR\]|^\[error\]|^error Command failed|^ERR!|npm ERR!|ERR_PNPM_|^error\s|yarn run .* failed|^FAILED:|^\*\*\* Error/ },
+  {
+    kind: 'build-tool',
+    score: 10,
+    re: /BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|Execution failed for task|What went wrong:|Failed to execute goal|> Task \S+ FAILED|^\[ERROR\]|^\[error\]|^error Command failed|^ERR!|npm ERR!|ERR_PNPM_|^error\s|yarn run .* failed|^FAILED:|^\*\*\* Error/,
+  },
   // Tests
-  { kind: 'test', score: 10, re: /^\s*FAIL\b|--- FAIL:|^FAIL\s|^\s*(?:✗|✖|✘|×|❌)|^not ok\b|\bFAILED\b|\bFAILURES?!|^Failures:|^Failed examples:|^rspec \.\/|Failure\/Error:|AssertionError|AssertionFailedError|ComparisonFailure|assert(?:ion)? failed|Assertion failed|^\s*Expected\b|^\s*Actual\b|^\s*Received\b|^\s*expected:|^\s*got:|but was:|to equal|to be\b.*(?:but|received)|Tests? (?:run|failed).*(?:Failures|Errors): [1-9]|\b[1-9]\d* (?:failed|failing|failures?|errors?)\b|^(?:ERROR|FAIL|FAILURE): test|^E\s{3}|^=+ FAILURES =+|^_{3,} .* _{3,}$|Tests: .*\d+ failed|There (?:was|were) \d+ (?:failure|error)s?:|^Test Summary Report|^Failed tests?:|^\s*\d+\) \S/ },
-  { kind: 'test', score: 9, re: /\s(?:FAIL|FAILED|ERROR|FAILURE|ERRORED)!?(?:\s*\([^)]*\))?\s*$|\bFAIL\b|^\s*\[-\] |<<< (?:FAILURE|ERROR)!|^\s*(?:Error Trace|Messages):\s|\bexpected to\b.*\bgot\b|^Found \d* ?errors? in|^Caught exception|Non-matching|^\s*(?:left|right):\s/ },
+  {
+    kind: 'test',
+    score: 10,
+    re: /^\s*FAIL\b|--- FAIL:|^FAIL\s|^\s*(?:✗|✖|✘|×|❌)|^not ok\b|\bFAILED\b|\bFAILURES?!|^Failures:|^Failed examples:|^rspec \.\/|Failure\/Error:|AssertionError|AssertionFailedError|ComparisonFailure|assert(?:ion)? failed|Assertion failed|^\s*Expected\b|^\s*Actual\b|^\s*Received\b|^\s*expected:|^\s*got:|but was:|to equal|to be\b.*(?:but|received)|Tests? (?:run|failed).*(?:Failures|Errors): [1-9]|\b[1-9]\d* (?:failed|failing|failures?|errors?)\b|^(?:ERROR|FAIL|FAILURE): test|^E\s{3}|^=+ FAILURES =+|^_{3,} .* _{3,}$|Tests: .*\d+ failed|There (?:was|were) \d+ (?:failure|error)s?:|^Test Summary Report|^Failed tests?:|^\s*\d+\) \S/,
+  },
+  {
+    kind: 'test',
+    score: 9,
+    re: /\s(?:FAIL|FAILED|ERROR|FAILURE|ERRORED)!?(?:\s*\([^)]*\))?\s*$|\bFAIL\b|^\s*\[-\] |<<< (?:FAILURE|ERROR)!|^\s*(?:Error Trace|Messages):\s|\bexpected to\b.*\bgot\b|^Found \d* ?errors? in|^Caught exception|Non-matching|^\s*(?:left|right):\s/,
+  },
   // Test report families without their own failure word: JUnit / Surefire summaries (`Class.method:42 msg`,
   // `method(Class): msg`), ScalaTest, xUnit / NUnit, Pester, PHPUnit, Erlang common_test and EUnit.
-  { kind: 'test', score: 9, re: /^(?:\[ERROR\])?\s+[\w$]+(?:[.#>][\w$]+)+(?:\[[^\]]*\])?:\d+(?:\s|$)|^(?:\[ERROR\])?\s+\w+\((?:[\w$]+\.)+[\w$]+\)(?::|\s*$)|^(?:\[ERROR\] )?Tests in error:|^\[ERROR\] (?:Failures|Errors):\s*$/ },
-  { kind: 'test', score: 9, re: /\b(?:did not equal|was not equal to|did not contain|did not match|was not (?:empty|defined|null|true|false|an instance of)|was not less than|was not greater than)\b/ },
-  { kind: 'test', score: 9, re: /\[FAIL\]|^\s*Failed \S+ \[[\d.]+ ?m?s\]|Assert\.\w+\(\) Failure|^\s*Error Message:|^Failed!\s+- Failed:\s*[1-9]|Test Run Failed|\bBut was:|Expected .*,? but (?:got|was) |Expected strings to be the same|^\s*(?:Tests )?Passed: \d+,? Failed: [1-9]|Block '.*' failed/ },
+  {
+    kind: 'test',
+    score: 9,
+    re: /^(?:\[ERROR\])?\s+[\w$]+(?:[.#>][\w$]+)+(?:\[[^\]]*\])?:\d+(?:\s|$)|^(?:\[ERROR\])?\s+\w+\((?:[\w$]+\.)+[\w$]+\)(?::|\s*$)|^(?:\[ERROR\] )?Tests in error:|^\[ERROR\] (?:Failures|Errors):\s*$/,
+  },
+  {
+    kind: 'test',
+    score: 9,
+    re: /\b(?:did not equal|was not equal to|did not contain|did not match|was not (?:empty|defined|null|true|false|an instance of)|was not less than|was not greater than)\b/,
+  },
+  {
+    kind: 'test',
+    score: 9,
+    re: /\[FAIL\]|^\s*Failed \S+ \[[\d.]+ ?m?s\]|Assert\.\w+\(\) Failure|^\s*Error Message:|^Failed!\s+- Failed:\s*[1-9]|Test Run Failed|\bBut was:|Expected .*,? but (?:got|was) |Expected strings to be the same|^\s*(?:Tests )?Passed: \d+,? Failed: [1-9]|Block '.*' failed/,
+  },
   { kind: 'test', score: 9, re: /^Tests: \d+, Assertions: \d+, .*(?:Failures|Errors): [1-9]|\bERRORS!|^Failed asserting that / },
-  { kind: 'test', score: 9, re: /failed on line \d+|^Reason: |==> .*: FAILED|TEST COMPLETE, .*\b[1-9]\d* failed|\*failed\*|^\s*\*\*(?:error|exit|throw):|\{(?:badmatch|case_clause|function_clause|badarg|badarith|undef|noproc|timeout),|^\s*Failed: [1-9]\d*\.\s+Skipped/ },
+  {
+    kind: 'test',
+    score: 9,
+    re: /failed on line \d+|^Reason: |==> .*: FAILED|TEST COMPLETE, .*\b[1-9]\d* failed|\*failed\*|^\s*\*\*(?:error|exit|throw):|\{(?:badmatch|case_clause|function_clause|badarg|badarith|undef|noproc|timeout),|^\s*Failed: [1-9]\d*\.\s+Skipped/,
+  },
   // Expected/actual output diffs printed by test runners
   { kind: 'diff', score: 6, re: /^\d{3}[+-] |^(?:---|\+\+\+) \S|^@@ .* @@|^diff --git / },
   // Stack traces and crashes
-  { kind: 'exception', score: 10, re: /(?:Address|Leak|Thread|Memory|UndefinedBehavior)Sanitizer|\bruntime error: |Traceback \(most recent call last\)|^panic: |^fatal error: |Exception in thread|^\s*(?:[\w$]+\.)+[\w$]*(?:Exception|Error)\b(?::|$)|^\s*\w*(?:Error|Exception): |^Caused by: |thread '.*' panicked at|Segmentation fault|\bSIGSEGV\b|\bSIGABRT\b|core dumped|Abort trap|Unhandled(?:Promise)?Rejection|Uncaught \w*(?:Error|Exception)|stack overflow|^\s*raise \w+/ },
+  {
+    kind: 'exception',
+    score: 10,
+    re: /(?:Address|Leak|Thread|Memory|UndefinedBehavior)Sanitizer|\bruntime error: |Traceback \(most recent call last\)|^panic: |^fatal error: |Exception in thread|^\s*(?:[\w$]+\.)+[\w$]*(?:Exception|Error)\b(?::|$)|^\s*\w*(?:Error|Exception): |^Caused by: |thread '.*' panicked at|Segmentation fault|\bSIGSEGV\b|\bSIGABRT\b|core dumped|Abort trap|Unhandled(?:Promise)?Rejection|Uncaught \w*(?:Error|Exception)|stack overflow|^\s*raise \w+/,
+  },
   // Dependencies and fetching
-  { kind: 'dependency', score: 9, re: /Could not resolve|Could not find (?:artifact|a version|gem|module|package)|No matching distribution|Cannot find module|Module not found|ModuleNotFoundError|ImportError|No module named|unable to resolve dependency|ERESOLVE|peer dep|version solving failed|Unable to locate package|Package .* not found|404 Not Found|Failed to fetch|dependency resolution failed|Bundler::\w+Error|Gem::\w+Error|An error occurred while installing|Your bundle is locked|checksum mismatch|cannot satisfy|conflicting dependencies|failed to download|unsatisfiable|requires .* but .* (?:is|was) installed/i },
+  {
+    kind: 'dependency',
+    score: 9,
+    re: /Could not resolve|Could not find (?:artifact|a version|gem|module|package)|No matching distribution|Cannot find module|Module not found|ModuleNotFoundError|ImportError|No module named|unable to resolve dependency|ERESOLVE|peer dep|version solving failed|Unable to locate package|Package .* not found|404 Not Found|Failed to fetch|dependency resolution failed|Bundler::\w+Error|Gem::\w+Error|An error occurred while installing|Your bundle is locked|checksum mismatch|cannot satisfy|conflicting dependencies|failed to download|unsatisfiable|requires .* but .* (?:is|was) installed/i,
+  },
   // Containers
-  { kind: 'docker', score: 9, re: /returned a non-zero code|failed to solve|Error response from daemon|^ERROR \[|pull access denied|manifest unknown|no basic auth credentials|denied: requested access/ },
+  {
+    kind: 'docker',
+    score: 9,
+    re: /returned a non-zero code|failed to solve|Error response from daemon|^ERROR \[|pull access denied|manifest unknown|no basic auth credentials|denied: requested access/,
+  },
   // Lint and static analysis
   // The GNU diagnostic shape `path/file.ext:line:col: message`, printed by compilers and linters.
   { kind: 'lint', score: 6, re: /^\s*[^\s:]+\.\w+:\d+:\d+: (?!(?:warning|note|info|remark)\b)\S/i },
   // `file:line message (rule)` and `file:line CODE message` reporters (markdownlint, hadolint, pyflakes...),
   // and format checks (Prettier, Black, Spotless, rustfmt, gofmt...).
-  { kind: 'lint', score: 7, re: /^\s*[^\s:]+\.\w+:\d+(?::\d+)?:? (?!(?:warning|note|info|in)\b).*\([\w/@.-]+\)\s*$|^\s*[^\s:]+:\d+(?::\d+)?:? [A-Z]{2,}\d{2,}\b|^[^\s:]+\.py:\d+:(?:\d+:)? (?:'.+' imported but unused|undefined name|redefinition of unused|local variable '.+' is assigned to but never used)/ },
-  { kind: 'lint', score: 8, re: /Code style issues found|Forgot to run Prettier|format violations|files? would be reformatted|^Diff in \S+ at line \d+|(?:is|are) not (?:properly )?formatted|needs? formatting|^\s*\d+:\d+\s+(?:error|warning)\s|✖ \d+ problems?|^[^\s:]+:\d+:\d+: [A-Z]\d{3,4}\b|^[^\s:]+:\d+:\d+: [CWEFR]: |\bSC\d{4}\b|^In \S+ line \d+:|would reformat|^\S+:\d+:\d+: error:|offenses? detected|\bproblems? \(\d+ errors?/ },
+  {
+    kind: 'lint',
+    score: 7,
+    re: /^\s*[^\s:]+\.\w+:\d+(?::\d+)?:? (?!(?:warning|note|info|in)\b).*\([\w/@.-]+\)\s*$|^\s*[^\s:]+:\d+(?::\d+)?:? [A-Z]{2,}\d{2,}\b|^[^\s:]+\.py:\d+:(?:\d+:)? (?:'.+' imported but unused|undefined name|redefinition of unused|local variable '.+' is assigned to but never used)/,
+  },
+  {
+    kind: 'lint',
+    score: 8,
+    re: /Code style issues found|Forgot to run Prettier|format violations|files? would be reformatted|^Diff in \S+ at line \d+|(?:is|are) not (?:properly )?formatted|needs? formatting|^\s*\d+:\d+\s+(?:error|warning)\s|✖ \d+ problems?|^[^\s:]+:\d+:\d+: [A-Z]\d{3,4}\b|^[^\s:]+:\d+:\d+: [CWEFR]: |\bSC\d{4}\b|^In \S+ line \d+:|would reformat|^\S+:\d+:\d+: error:|offenses? detected|\bproblems? \(\d+ errors?/,
+  },
   // Generic wording
-  { kind: 'error', score: 6, re: /\b(?:fatal|FATAL)\b|\bERROR\b|\bError\b(?!\.\w)|\berror\b(?![\w.-]*\.\w)|\bFailed\b|\bfailed\b|\bfailure\b|\bFailure\b|\bexception\b|\bException\b|\bpanic\b/ },
-  { kind: 'error', score: 4, re: /permission denied|no such file or directory|command not found|not found|cannot |can't |could not |couldn't |unable to |is not defined|undefined method|undefined variable|unexpected|invalid|refused|unreachable|mismatch|missing|does not exist|doesn't exist|not supported|unsupported|violat|abort/i },
+  {
+    kind: 'error',
+    score: 6,
+    re: /\b(?:fatal|FATAL)\b|\bERROR\b|\bError\b(?!\.\w)|\berror\b(?![\w.-]*\.\w)|\bFailed\b|\bfailed\b|\bfailure\b|\bFailure\b|\bexception\b|\bException\b|\bpanic\b/,
+  },
+  {
+    kind: 'error',
+    score: 4,
+    re: /permission denied|no such file or directory|command not found|not found|cannot |can't |could not |couldn't |unable to |is not defined|undefined method|undefined variable|unexpected|invalid|refused|unreachable|mismatch|missing|does not exist|doesn't exist|not supported|unsupported|violat|abort/i,
+  },
   { kind: 'warning', score: 1, re: /\bwarning\b|\bWARN(?:ING)?\b|\bdeprecated\b/i },
 ];
 

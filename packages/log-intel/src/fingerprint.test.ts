@@ -12,33 +12,48 @@ const RUN_B = [
 ];
 
 /** A Maven run whose failing test is named only on the detail line under `Failed tests:`. */
-const mavenRun = (test: string) => [
-  'Results :',
-  'Failed tests: ',
-  `  ${test}:51 `,
-  'Tests run: 67, Failures: 1, Errors: 0, Skipped: 0',
-  '[INFO] BUILD FAILURE',
-  '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.19.1:test (default-test) on project sonar-php-plugin: There are test failures.',
-  '[ERROR] ',
-  '[ERROR] Please refer to /home/travis/build/o/r/target/surefire-reports for the individual test results.',
-  '[ERROR] -> [Help 1]',
-  '[ERROR] ',
-  '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
-  '[ERROR] Re-run Maven using the -X switch to enable full debug logging.',
-  '[ERROR] ',
-  '[ERROR] For more information about the errors and possible solutions, please read the following articles:',
-  '[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/MojoFailureException',
-  '[ERROR] After correcting the problems, you can resume the build with the command',
-  'The command "mvn test -B" exited with 1.',
-  'Done. Your build exited with 1.',
-].map((text, i) => ({ line: 900 + i, text }));
+const mavenRun = (test: string) =>
+  [
+    'Results :',
+    'Failed tests: ',
+    `  ${test}:51 `,
+    'Tests run: 67, Failures: 1, Errors: 0, Skipped: 0',
+    '[INFO] BUILD FAILURE',
+    '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.19.1:test (default-test) on project sonar-php-plugin: There are test failures.',
+    '[ERROR] ',
+    '[ERROR] Please refer to /home/travis/build/o/r/target/surefire-reports for the individual test results.',
+    '[ERROR] -> [Help 1]',
+    '[ERROR] ',
+    '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+    '[ERROR] Re-run Maven using the -X switch to enable full debug logging.',
+    '[ERROR] ',
+    '[ERROR] For more information about the errors and possible solutions, please read the following articles:',
+    '[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/MojoFailureException',
+    '[ERROR] After correcting the problems, you can resume the build with the command',
+    'The command "mvn test -B" exited with 1.',
+    'Done. Your build exited with 1.',
+  ].map((text, i) => ({ line: 900 + i, text }));
 
 /** A lint step whose findings have no failure words: only the exit line after them says it failed. */
 const pyflakesRun = (findings: string[]) =>
-  ['$ pyflakes verktyg setup.py', ...findings, 'The command "pyflakes verktyg setup.py" exited with 1.', '', 'Done. Your build exited with 1.'].map((text, i) => ({ line: 300 + i, text }));
+  [
+    '$ pyflakes verktyg setup.py',
+    ...findings,
+    'The command "pyflakes verktyg setup.py" exited with 1.',
+    '',
+    'Done. Your build exited with 1.',
+  ].map((text, i) => ({ line: 300 + i, text }));
 
-const identify = (lines: (string | { line: number; text: string })[], more: { project?: number; jobName?: string; failureReason?: string } = {}) =>
-  identifyFailure({ lines, project: more.project ?? 7, jobName: more.jobName ?? 'test', failureReason: more.failureReason ?? 'script_failure' });
+const identify = (
+  lines: (string | { line: number; text: string })[],
+  more: { project?: number; jobName?: string; failureReason?: string } = {},
+) =>
+  identifyFailure({
+    lines,
+    project: more.project ?? 7,
+    jobName: more.jobName ?? 'test',
+    failureReason: more.failureReason ?? 'script_failure',
+  });
 
 describe('identifyFailure', () => {
   it('gives a re-run of a failure its fingerprint (times, ids, paths, line numbers and output order differ)', () => {
@@ -86,7 +101,9 @@ describe('identifyFailure', () => {
 
 describe('fingerprint (the analysis cache key)', () => {
   it('is the same for the same failure in another pipeline (times, ids, paths, numbers differ)', () => {
-    expect(fingerprint({ jobName: 'test 1/3', category: 'build', lines: RUN_A })).toBe(fingerprint({ jobName: 'test 2/3', category: 'build', lines: RUN_B }));
+    expect(fingerprint({ jobName: 'test 1/3', category: 'build', lines: RUN_A })).toBe(
+      fingerprint({ jobName: 'test 2/3', category: 'build', lines: RUN_B }),
+    );
   });
 
   it('accepts excerpt lines as well as strings', () => {
@@ -104,8 +121,12 @@ describe('fingerprint (the analysis cache key)', () => {
   });
 
   it('differs for failing tests named only under `Failed tests:` and for lint findings without failure words', () => {
-    expect(fingerprint({ lines: mavenRun('PHPProfileTest.should_create_sonar_way_profile') })).not.toBe(fingerprint({ lines: mavenRun('PHPSensorTest.should_disable') }));
-    expect(fingerprint({ lines: pyflakesRun(["a/test.py:26: 'x' imported but unused"]) })).not.toBe(fingerprint({ lines: pyflakesRun(["a/utils.py:222: undefined name 'y'"]) }));
+    expect(fingerprint({ lines: mavenRun('PHPProfileTest.should_create_sonar_way_profile') })).not.toBe(
+      fingerprint({ lines: mavenRun('PHPSensorTest.should_disable') }),
+    );
+    expect(fingerprint({ lines: pyflakesRun(["a/test.py:26: 'x' imported but unused"]) })).not.toBe(
+      fingerprint({ lines: pyflakesRun(["a/utils.py:222: undefined name 'y'"]) }),
+    );
   });
 
   it('differs for a different job or category', () => {

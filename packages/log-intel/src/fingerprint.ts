@@ -66,7 +66,13 @@ export type TFailureIdentity = {
 export function identifyFailure(parts: TFailureIdentityParts): TFailureIdentity {
   const { lines, basis } = identityLines(parts.lines);
   const signature = sha256(['cia-signature/2', ...lines]);
-  const fingerprint = sha256(['cia-failure/2', `project:${parts.project}`, `job:${baseJobName(parts.jobName)}`, `reason:${parts.failureReason ?? ''}`, signature]);
+  const fingerprint = sha256([
+    'cia-failure/2',
+    `project:${parts.project}`,
+    `job:${baseJobName(parts.jobName)}`,
+    `reason:${parts.failureReason ?? ''}`,
+    signature,
+  ]);
   return { fingerprint, signature, lines, basis };
 }
 
@@ -98,7 +104,9 @@ function identityLines(excerpt: readonly (TExcerptLine | string)[]): { lines: st
   }
   const entries = failureEntries(scored);
   if (entries.length === 0) {
-    const lines = [...new Set(scored.slice(-MAX_TAIL_LINES).map((l) => identityLine(l.text)))].filter((t) => t.length > 0).sort(compareText);
+    const lines = [...new Set(scored.slice(-MAX_TAIL_LINES).map((l) => identityLine(l.text)))]
+      .filter((t) => t.length > 0)
+      .sort(compareText);
     return { lines, basis: lines.length === 0 ? 'none' : 'log-tail' };
   }
   const best = new Map<string, TIdentityEntry>();
@@ -106,7 +114,10 @@ function identityLines(excerpt: readonly (TExcerptLine | string)[]): { lines: st
   const strongest = [...best.values()]
     .sort((a, b) => Number(b.named) - Number(a.named) || b.score - a.score || compareText(a.key, b.key))
     .slice(0, MAX_IDENTITY_LINES);
-  return { lines: strongest.map((e) => e.key).sort(compareText), basis: scored.some((l) => l.score >= EVIDENCE_SCORE) ? 'failure-lines' : 'log-tail' };
+  return {
+    lines: strongest.map((e) => e.key).sort(compareText),
+    basis: scored.some((l) => l.score >= EVIDENCE_SCORE) ? 'failure-lines' : 'log-tail',
+  };
 }
 
 /**

@@ -39,7 +39,10 @@ export function identityLine(raw: string): string {
   let text = normalizeLine(raw).text.replace(IDENTITY_HASH_RE, '0');
   for (const rule of VALUE_RULES) text = text.replace(rule.re, rule.by);
   text = text
-    .replace(URL_RE, (_m, scheme: string, host: string, last: string | undefined) => `${scheme}${host}${last === undefined ? '' : ` …${last}`}`)
+    .replace(
+      URL_RE,
+      (_m, scheme: string, host: string, last: string | undefined) => `${scheme}${host}${last === undefined ? '' : ` …${last}`}`,
+    )
     .replace(PATH_RE, (m: string, last: string) => (/^\/\/[^/]/.test(m) ? m : last))
     .replace(WORKER_RE, '[gw]')
     .replace(TEMP_NAME_RE, '<tmp>')

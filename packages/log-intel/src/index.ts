@@ -1,12 +1,4 @@
-export type {
-  TExcerpt,
-  TExcerptBlock,
-  TExcerptOptions,
-  TFingerprintParts,
-  TLogInput,
-  TMaskOptions,
-  TRuleMatch,
-} from './types';
+export type { TExcerpt, TExcerptBlock, TExcerptOptions, TFingerprintParts, TLogInput, TMaskOptions, TRuleMatch } from './types';
 export { excerptLog, DEFAULT_MAX_CHARS, DEFAULT_MAX_LINES, DEFAULT_CONTEXT_LINES } from './excerpt';
 export { createSecretMasker, maskerFor, maskJson, maskSecrets, truncateMasked, MIN_SECRET_LENGTH } from './mask';
 export { maskDeep, type TMaskedLine, type TMaskedText, type TMasker } from '@cia/contracts';

@@ -32,7 +32,10 @@ export const ZRule = z.object({
    * a location line).
    */
   details: z.array(z.string().min(1)).default([]),
-  flags: z.string().regex(/^[imsu]*$/).default('i'),
+  flags: z
+    .string()
+    .regex(/^[imsu]*$/)
+    .default('i'),
   /** Confidence when the rule matches once; more evidence raises it a little. */
   confidence: z.number().min(0).max(1).default(0.8),
   /** What this failure is, in general; always shown. */
@@ -80,7 +83,8 @@ function compile(rule: TRule): TCompiledRule {
 /** A rule must always have something to say: its title and generic texts take no placeholders. */
 function checkPlaceholders(rule: TRule): void {
   const fixed = [rule.title, rule.rootCause, ...rule.solutions.map((s) => s.title)];
-  if (fixed.some((t) => placeholdersOf(t).length > 0)) throw new Error(`rule ${rule.id}: placeholders belong in causes, steps and commands only`);
+  if (fixed.some((t) => placeholdersOf(t).length > 0))
+    throw new Error(`rule ${rule.id}: placeholders belong in causes, steps and commands only`);
   if (!rule.solutions.some((s) => s.steps.some((step) => placeholdersOf(step).length === 0))) {
     throw new Error(`rule ${rule.id}: at least one step must read without placeholders`);
   }
@@ -105,7 +109,9 @@ export function parseRules(source: string, data: unknown): TRule[] {
 export function loadRules(dir?: string): TRule[] {
   const rules = BUILTIN_RULE_FILES.flatMap(([name, data]) => parseRules(name, data));
   if (dir !== undefined) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const path = join(dir, f);
       rules.push(...parseRules(path, JSON.parse(readFileSync(path, 'utf8')) as unknown));
     }
@@ -137,4 +143,3 @@ export function compiledRules(rules?: TRule[]): TCompiledRules {
   }
   return compiled;
 }
-

@@ -8,7 +8,8 @@ const NONE: TLineScore = { score: 0, kind: '' };
  * What some runners put before every line: a timestamp (GitHub Actions' raw logs, Jenkins'
  * timestamper) and an annotation mark (`##[error]`, `::error file=...::`). Patterns match the rest.
  */
-const LINE_PREFIX_RE = /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]? )?(?:##\[(error|warning)\]|::(error|warning)\b[^:]*::)?/;
+const LINE_PREFIX_RE =
+  /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]? )?(?:##\[(error|warning)\]|::(error|warning)\b[^:]*::)?/;
 /** An annotation that marks its line as an error is failure evidence whatever the message says. */
 const ANNOTATED_ERROR_SCORE = 7;
 
@@ -46,7 +47,8 @@ function scoreBody(text: string): TLineScore {
   }
   if (best.score === 0 || BOILERPLATE_RE.test(text)) return NONE;
   if (WARNING_SHAPED_RE.test(text)) return { score: 1, kind: 'warning' };
-  if (BENIGN_RE.test(text) && !FAILURE_COUNT_RE.test(text)) return best.score >= 10 && !/✓|✔|\bPASS(?:ED)?\b/.test(text) ? { score: 3, kind: best.kind } : NONE;
+  if (BENIGN_RE.test(text) && !FAILURE_COUNT_RE.test(text))
+    return best.score >= 10 && !/✓|✔|\bPASS(?:ED)?\b/.test(text) ? { score: 3, kind: best.kind } : NONE;
   return { score: best.score + extra, kind: best.kind };
 }
 

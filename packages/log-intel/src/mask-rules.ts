@@ -45,7 +45,10 @@ const VALUE = `(?:"([^"\\n]+)"|'([^'\\n]+)'|(["']?)((?:[^\\s"',;&]|[,;](?=[^\\s"
 export const STRONG_ASSIGNMENT_RE = new RegExp(`(\\b[A-Za-z0-9_.-]*?(${STRONG_WORDS})[A-Za-z0-9_]*["']?\\s*(?:=|:=|:)\\s*)${VALUE}`, 'gi');
 // Names that only hint at a secret (key, auth, credential...): masked when the value looks random,
 // which a value with spaces or separators never does. Groups: head, word, opening quote, value.
-export const WEAK_ASSIGNMENT_RE = new RegExp(`(\\b[A-Za-z0-9_.-]*?(${WEAK_WORDS})[A-Za-z0-9_]*["']?\\s*(?:=|:)\\s*)(["']?)([^\\s"',;&]{12,})`, 'gi');
+export const WEAK_ASSIGNMENT_RE = new RegExp(
+  `(\\b[A-Za-z0-9_.-]*?(${WEAK_WORDS})[A-Za-z0-9_]*["']?\\s*(?:=|:)\\s*)(["']?)([^\\s"',;&]{12,})`,
+  'gi',
+);
 
 // What every match of the assignment patterns above contains: the word and the assignment operator.
 // Only the names reaching one are tried (see replaceAnchored), not every position of the text.
@@ -84,7 +87,10 @@ const SAME_COMMAND = '[^\\n|;&]*?\\s';
  */
 export const TOOL_PASSWORD_RULES: RegExp[] = [
   // mysql -pSECRET: the password is glued to the flag (`-p SECRET` would prompt and name a database).
-  new RegExp(`(\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mysqlsh|mariadb(?:-dump|-admin)?)\\b${SAME_COMMAND}-p)${VALUE}`, 'g'),
+  new RegExp(
+    `(\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mysqlsh|mariadb(?:-dump|-admin)?)\\b${SAME_COMMAND}-p)${VALUE}`,
+    'g',
+  ),
   // docker login -u user -p SECRET (and the registry clients that copy it).
   new RegExp(`(\\b(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane)\\b${SAME_COMMAND}login\\b${SAME_COMMAND}-p\\s+)${VALUE}`, 'g'),
   new RegExp(`(\\bsshpass\\b${SAME_COMMAND}-p\\s*)${VALUE}`, 'g'),

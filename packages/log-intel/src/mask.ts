@@ -84,7 +84,9 @@ function isSchemeCredential(scheme: string, value: string): boolean {
 /** A value that is a reference, a placeholder, or already masked (by us or by the CI system), not a secret. */
 function isPlaceholderValue(value: string): boolean {
   if (value.startsWith('$')) return !/[A-Za-z0-9]/.test(value.replace(SHELL_REFERENCE_RE, ''));
-  return /^(?:%|\{\{|<|\[MASKED|\[(?:secure|masked|redacted|filtered|hidden)\]|\*{3}|x{3,}$|true$|false$|null$|none$|nil$|undefined$|required$|optional$|string$|expected)/i.test(value);
+  return /^(?:%|\{\{|<|\[MASKED|\[(?:secure|masked|redacted|filtered|hidden)\]|\*{3}|x{3,}$|true$|false$|null$|none$|nil$|undefined$|required$|optional$|string$|expected)/i.test(
+    value,
+  );
 }
 
 /**
@@ -119,7 +121,9 @@ function maskCommandLine(input: string): string {
   if (!TOOL_FLAG_RE.test(text) || !TOOL_WORD_RE.test(text)) return text;
   for (const re of TOOL_PASSWORD_RULES) text = text.replace(re, maskToolPassword);
   for (const re of CURL_USER_RULES) {
-    text = text.replace(re, (m: string, head: string, _quote: string, password: string) => (isPlaceholderValue(password) ? m : `${head}${placeholder('password')}`));
+    text = text.replace(re, (m: string, head: string, _quote: string, password: string) =>
+      isPlaceholderValue(password) ? m : `${head}${placeholder('password')}`,
+    );
   }
   return text;
 }
@@ -168,8 +172,10 @@ export function createSecretMasker(options: TMaskOptions = {}): TMasker {
     if (exact !== undefined) text = text.replace(exact, placeholder('secret_value'));
     if (ANY_TOKEN_RE.test(text)) for (const [kind, re] of TOKEN_RULES) text = text.replace(re, placeholder(kind));
     text = maskEncodedTokens(text, placeholder('encoded_token'));
-    if (text.includes('://') && text.includes('@')) text = text.replace(URL_CREDENTIALS_RE, (_m, scheme: string) => `${scheme}${placeholder('url_credentials')}@`);
-    if (HEADER_WORD_RE.test(text)) text = text.replace(HEADER_RE, (_m, name: string, sep: string) => `${name}${sep}${placeholder('token')}`);
+    if (text.includes('://') && text.includes('@'))
+      text = text.replace(URL_CREDENTIALS_RE, (_m, scheme: string) => `${scheme}${placeholder('url_credentials')}@`);
+    if (HEADER_WORD_RE.test(text))
+      text = text.replace(HEADER_RE, (_m, name: string, sep: string) => `${name}${sep}${placeholder('token')}`);
     text = text.replace(BEARER_RE, (m, scheme: string, sp: string, value: string) =>
       isSchemeCredential(scheme, value) ? `${scheme}${sp}${placeholder('bearer_token')}` : m,
     );

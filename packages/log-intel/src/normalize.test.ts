@@ -17,7 +17,9 @@ describe('normalizeLine', () => {
   });
 
   it('keeps the last state of a progress redraw and drops CRLF ends', () => {
-    expect(normalizeLine('Receiving objects:  10% (1/10)\rReceiving objects: 100% (10/10), done.\r').text).toBe('Receiving objects: 100% (10/10), done.');
+    expect(normalizeLine('Receiving objects:  10% (1/10)\rReceiving objects: 100% (10/10), done.\r').text).toBe(
+      'Receiving objects: 100% (10/10), done.',
+    );
   });
 
   it('removes keypad, character set and cursor-save escapes', () => {

@@ -9,7 +9,9 @@ describe('rule templates', () => {
 
   it('gives nothing when a placeholder has no value', () => {
     expect(fillText('Test <testClass>.<method> failed', { testClass: 'a.FooTest' })).toBeUndefined();
-    expect(specificCause(['Test <testClass>.<method> failed', 'Tests of <testClass> failed'], { testClass: 'a.FooTest' })).toBe('Tests of a.FooTest failed');
+    expect(specificCause(['Test <testClass>.<method> failed', 'Tests of <testClass> failed'], { testClass: 'a.FooTest' })).toBe(
+      'Tests of a.FooTest failed',
+    );
   });
 
   it('puts only a plain shell word in a bare command position', () => {
@@ -28,7 +30,11 @@ describe('rule templates', () => {
   it('leaves out the commands and steps the log cannot fill, and a solution left without steps', () => {
     const solutions = fillSolutions(
       [
-        { title: 'Run the test', steps: ['Run it alone', 'Open <report>'], commands: ["mvn -Dtest='<Class>#<method>' test", "mvn -Dtest='<Class>' test"] },
+        {
+          title: 'Run the test',
+          steps: ['Run it alone', 'Open <report>'],
+          commands: ["mvn -Dtest='<Class>#<method>' test", "mvn -Dtest='<Class>' test"],
+        },
         { title: 'Only specific', steps: ['Read <report>'] },
       ],
       { Class: 'FooTest' },

@@ -77,7 +77,7 @@ describe('knowledge base on real tool output', () => {
         '1 error',
         ':compileJava FAILED',
         'FAILURE: Build failed with an exception.',
-        "* What went wrong:",
+        '* What went wrong:',
         "Execution failed for task ':compileJava'.",
         '> Compilation failed; see the compiler error output for details.',
       ],
@@ -172,14 +172,21 @@ describe('knowledge base on real tool output', () => {
     },
     {
       name: 'a registry that refuses connections is a network failure naming the registry',
-      lines: ['$ docker pull registry.acme.test/app:1.4', 'Error response from daemon: Get "https://registry.acme.test/v2/": dial tcp 10.1.2.3:443: connect: connection refused'],
+      lines: [
+        '$ docker pull registry.acme.test/app:1.4',
+        'Error response from daemon: Get "https://registry.acme.test/v2/": dial tcp 10.1.2.3:443: connect: connection refused',
+      ],
       rule: 'docker-registry-unreachable',
       category: 'network',
       cause: 'Docker could not reach registry registry.acme.test at 10.1.2.3:443: connect: connection refused',
     },
     {
       name: 'npm E404 names the package and version',
-      lines: ['npm ERR! code E404', "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found", "npm ERR! 404  'left-padd@^1.3.0' is not in this registry."],
+      lines: [
+        'npm ERR! code E404',
+        'npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found',
+        "npm ERR! 404  'left-padd@^1.3.0' is not in this registry.",
+      ],
       rule: 'npm-package-not-found',
       category: 'dependency',
       cause: 'left-padd@^1.3.0 is not in the registry',
@@ -193,7 +200,7 @@ describe('knowledge base on real tool output', () => {
       cause: 'The registry answered 401 for https://npm.acme.test/@acme%2fui',
     },
     {
-      name: 'the runner\'s timeout line is timeout evidence, never a compiler error',
+      name: "the runner's timeout line is timeout evidence, never a compiler error",
       lines: ['$ npx playwright test', 'Running 48 tests using 2 workers', 'ERROR: Job failed: execution took longer than 1h0m0s seconds'],
       rule: 'job-timeout',
       category: 'timeout',
@@ -210,7 +217,7 @@ describe('knowledge base on real tool output', () => {
     expect(matches.flatMap((m) => m.solutions.flatMap((s) => s.commands ?? [])).filter((c) => /<[A-Za-z_]\w*>/.test(c))).toEqual([]);
   });
 
-  it('never takes the runner\'s own lines as evidence', () => {
+  it("never takes the runner's own lines as evidence", () => {
     expect(
       classify([
         '$ ./build.sh',

@@ -27,7 +27,38 @@ describe('normalizeVolatile', () => {
   it('gives what applying every rule gives, on texts made of what the rules look for', () => {
     let seed = 11;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const pieces = ['0', '7', '2024', '-', ':', '/', '\\', 'x', 'X', '0x', 'T', 'Z', ' ', '\t', '.', ',', 'ms', 's', 'h', 'min', 'a', 'f', 'E', 'deadbeef', 'abcdefab-abcd-abcd-abcd-abcdefabcdef', 'C:', '+', '@', '_', 'error'];
+    const pieces = [
+      '0',
+      '7',
+      '2024',
+      '-',
+      ':',
+      '/',
+      '\\',
+      'x',
+      'X',
+      '0x',
+      'T',
+      'Z',
+      ' ',
+      '\t',
+      '.',
+      ',',
+      'ms',
+      's',
+      'h',
+      'min',
+      'a',
+      'f',
+      'E',
+      'deadbeef',
+      'abcdefab-abcd-abcd-abcd-abcdefabcdef',
+      'C:',
+      '+',
+      '@',
+      '_',
+      'error',
+    ];
     for (let i = 0; i < 20_000; i++) {
       const text = Array.from({ length: Math.floor(next() * 24) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
       expect(normalizeVolatile(text)).toBe(everyRule(text));

@@ -19,7 +19,10 @@ describe('createLogger', () => {
     const legacyToken = 'LegacyGitlabToken0123';
     const dbPassword = 'db pass/w0rd';
     const { logger, lines, settled } = capturedLogger('info', [legacyToken, dbPassword, 'short']);
-    logger.warn(`provider said: invalid key ${legacyToken}`, { err: new Error(`connect postgres://app:${encodeURIComponent(dbPassword)}@db failed`), detail: { note: `pw is ${dbPassword}` } });
+    logger.warn(`provider said: invalid key ${legacyToken}`, {
+      err: new Error(`connect postgres://app:${encodeURIComponent(dbPassword)}@db failed`),
+      detail: { note: `pw is ${dbPassword}` },
+    });
     logger.info('a short value is left alone: short');
     await settled();
     const text = JSON.stringify(lines);

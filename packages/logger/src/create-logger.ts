@@ -28,7 +28,12 @@ function redactFormat(secretValues: readonly string[] | undefined) {
 export function createLogger(options: TLoggerOptions): TLogger {
   const json = options.json ?? process.env.ENVIRONMENT === 'production';
   const format = json
-    ? winston.format.combine(redactFormat(options.secretValues), winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())
+    ? winston.format.combine(
+        redactFormat(options.secretValues),
+        winston.format.timestamp(),
+        winston.format.errors({ stack: true }),
+        winston.format.json(),
+      )
     : winston.format.combine(
         redactFormat(options.secretValues),
         winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),

@@ -22,7 +22,13 @@ function exactValuesRegExp(values: readonly string[]): RegExp | undefined {
     forms.add(encodeURIComponent(v));
   }
   if (forms.size === 0) return undefined;
-  return new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+  return new RegExp(
+    [...forms]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'g',
+  );
 }
 
 /**
@@ -43,7 +49,8 @@ export function createRedactor(secretValues: readonly string[] = []): (value: un
   const redact = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return redactString(value);
     if (depth > 6 || value === null || typeof value !== 'object') return value;
-    if (value instanceof Error) return { name: value.name, message: redactString(value.message), stack: value.stack && redactString(value.stack) };
+    if (value instanceof Error)
+      return { name: value.name, message: redactString(value.message), stack: value.stack && redactString(value.stack) };
     if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {

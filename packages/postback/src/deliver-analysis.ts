@@ -27,7 +27,8 @@ export class PostbackSkipError extends Error {
 export async function deliverAnalysis(deps: TPostbackDeps, payload: TPostAnalysisPayload, deliveryId: string): Promise<TNoteOutcome> {
   const row = await findAnalysisByRequestId(deps.db, payload.request_id);
   if (!row) throw new PostbackSkipError(`analysis ${payload.request_id} does not exist`);
-  if (row.status !== 'completed' || !hasResult(row)) throw new PostbackSkipError(`analysis ${payload.request_id} is ${row.status}, not completed`);
+  if (row.status !== 'completed' || !hasResult(row))
+    throw new PostbackSkipError(`analysis ${payload.request_id} is ${row.status}, not completed`);
   const { settings } = deps;
   if (payload.channel === 'gitlab') {
     if (!settings.enabled || !deps.gitlab) return { action: 'skipped', reason: 'GitLab post-back is off' };
@@ -42,17 +43,18 @@ export async function deliverAnalysis(deps: TPostbackDeps, payload: TPostAnalysi
       // People read Slack: the same failure on the same merge request (or branch) is announced once until fixed.
       const key = { projectId: row.projectId, target: slackTargetKey(row.pipeline) };
       const last = await findPostedNote(deps.db, key);
-      if (last?.state === 'failing' && last.fingerprint === row.fingerprint) return { action: 'skipped', reason: 'this failure was already announced', target: key.target };
+      if (last?.state === 'failing' && last.fingerprint === row.fingerprint)
+        return { action: 'skipped', reason: 'this failure was already announced', target: key.target };
       await sendSlackNotification(settings.slackWebhookUrl, await buildNoteInput(deps.db, settings, row, permission.project), settings);
       await savePostedNote(deps.db, { ...key, noteId: 0, analysisId: row.id, fingerprint: row.fingerprint, state: 'failing' });
       return { action: 'created', target: key.target };
     }
     case 'webhook': {
-      if (!settings.notifyWebhookUrl || !settings.secretKey) return { action: 'skipped', reason: 'NOTIFY_WEBHOOK_URL or SECRET_KEY is not set' };
+      if (!settings.notifyWebhookUrl || !settings.secretKey)
+        return { action: 'skipped', reason: 'NOTIFY_WEBHOOK_URL or SECRET_KEY is not set' };
       const input = await buildNoteInput(deps.db, settings, row, permission.project);
       await sendWebhookNotification(settings.notifyWebhookUrl, input, { ...settings, secretKey: settings.secretKey, deliveryId });
       return { action: 'created', target: 'webhook' };
     }
   }
 }
-

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<NotifyError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof NotifyError)) throw new Error(`expected a NotifyError, got ${String(err)}`);
   return err;
 }

@@ -40,7 +40,13 @@ const http = axios.create({
  * One POST without in-process retries: the job queue retries with backoff, so a slow endpoint does
  * not hold a worker slot. The URL is never put in errors (a Slack webhook URL is a credential).
  */
-export async function postJson(channel: string, url: string, body: TMaskedText, headers: Record<string, string>, timeoutMs: number): Promise<void> {
+export async function postJson(
+  channel: string,
+  url: string,
+  body: TMaskedText,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<void> {
   let res;
   try {
     res = await http.post<string>(url, body, { headers, timeout: timeoutMs });

@@ -20,14 +20,29 @@ function linkPath(row: TAnalysisRow, project: TConfirmedProject | null): string 
  * GitLab link is built from GITLAB_BASE_URL, the project path and ids: the URLs a trigger carried
  * are never posted.
  */
-export async function buildNoteInput(db: TDb, settings: TLinkSettings, row: TAnalysisRow & { result: TAnalysisResult }, project: TConfirmedProject | null): Promise<TNoteInput> {
+export async function buildNoteInput(
+  db: TDb,
+  settings: TLinkSettings,
+  row: TAnalysisRow & { result: TAnalysisResult },
+  project: TConfirmedProject | null,
+): Promise<TNoteInput> {
   const stored = await listAnalysisJobs(db, row.id);
   const path = linkPath(row, project);
   const jobUrl = (id: number) => gitlabPageUrl(settings.gitlabBaseUrl, path, 'jobs', id) ?? null;
-  const jobs = (stored.length > 0 ? stored : row.failedJobs).map((j) => ({ id: j.id, name: j.name, stage: j.stage, web_url: jobUrl(j.id), failure_reason: j.failure_reason }));
+  const jobs = (stored.length > 0 ? stored : row.failedJobs).map((j) => ({
+    id: j.id,
+    name: j.name,
+    stage: j.stage,
+    web_url: jobUrl(j.id),
+    failure_reason: j.failure_reason,
+  }));
   return {
     requestId: row.requestId,
-    project: { ...row.project, path: project?.path ?? row.project.path, web_url: path ? `${settings.gitlabBaseUrl.replace(/\/+$/, '')}/${path}` : null },
+    project: {
+      ...row.project,
+      path: project?.path ?? row.project.path,
+      web_url: path ? `${settings.gitlabBaseUrl.replace(/\/+$/, '')}/${path}` : null,
+    },
     pipeline: { ...row.pipeline, url: gitlabPageUrl(settings.gitlabBaseUrl, path, 'pipelines', row.pipeline.id) ?? null },
     result: row.result,
     jobs,

@@ -29,7 +29,11 @@ export async function pipelineMergeRequests(gitlab: GitLabClient, projectId: num
 }
 
 /** The pipeline's merge request, else its commit; undefined when GitLab gives no sha. */
-export async function resolveNoteTarget(gitlab: GitLabClient, projectId: number, pipeline: TConfirmedPipeline): Promise<TNoteTarget | undefined> {
+export async function resolveNoteTarget(
+  gitlab: GitLabClient,
+  projectId: number,
+  pipeline: TConfirmedPipeline,
+): Promise<TNoteTarget | undefined> {
   const [newest] = await pipelineMergeRequests(gitlab, projectId, pipeline);
   if (newest !== undefined) return { kind: 'mr', iid: newest };
   return pipeline.sha ? { kind: 'commit', sha: pipeline.sha } : undefined;

@@ -52,14 +52,21 @@ test('the allow list is checked against the project GitLab names, not the path t
   const id = addPipeline(VICTIM.id, { ref: 'refs/merge-requests/1/head', sha: SHA_IN_MR, source: 'merge_request_event' });
   // The stored project says "group/app" (allowed); GitLab says project 2 is victim/repo.
   const row = await seedAnalysis(database.db, { id, merge_request_iid: 1 }, { project: { id: VICTIM.id, path: APP.path } });
-  await expect(deliverAnalysis(deps, { request_id: row.requestId, channel: 'gitlab' }, 'd1')).resolves.toMatchObject({ action: 'skipped', reason: 'project not in POSTBACK_PROJECTS' });
+  await expect(deliverAnalysis(deps, { request_id: row.requestId, channel: 'gitlab' }, 'd1')).resolves.toMatchObject({
+    action: 'skipped',
+    reason: 'project not in POSTBACK_PROJECTS',
+  });
   expect(fake.notes.get(`${VICTIM.id}:1`) ?? []).toEqual([]);
   expect(fake.countRequests(`/projects/${VICTIM.id}`, 'GET')).toBeGreaterThan(0);
 });
 
 test('links in the note are built from GITLAB_BASE_URL and ids, never from URLs the trigger carried', async () => {
   const id = addPipeline(APP.id, { ref: 'refs/merge-requests/22/head', sha: SHA_OTHER, source: 'merge_request_event' });
-  const row = await seedAnalysis(database.db, { id, merge_request_iid: 22, url: 'https://phish.example/group/app/-/pipelines/1' }, { project: { id: APP.id, path: APP.path, web_url: 'https://phish.example/group/app' } });
+  const row = await seedAnalysis(
+    database.db,
+    { id, merge_request_iid: 22, url: 'https://phish.example/group/app/-/pipelines/1' },
+    { project: { id: APP.id, path: APP.path, web_url: 'https://phish.example/group/app' } },
+  );
   await expect(postAnalysisNote(deps, row)).resolves.toMatchObject({ action: 'created', target: 'mr-22' });
   const body = fake.notes.get(`${APP.id}:22`)?.[0]?.body ?? '';
   expect(body).not.toContain('phish.example');
@@ -97,6 +104,8 @@ test('a tag pipeline passing does not turn a merge request note into "fixed"', a
   await postAnalysisNote(deps, await seedAnalysis(database.db, { id: failing, sha: SHA_IN_MR, ref: 'feature', merge_request_iid: null }));
   expect(await findPostedNote(database.db, { projectId: APP.id, target: 'mr-21' })).toMatchObject({ state: 'failing' });
   const tag = addPipeline(APP.id, { ref: 'v1.3.0', sha: SHA_IN_MR, tag: true, status: 'success' });
-  await expect(markNoteFixed(deps, { project_id: APP.id, pipeline_id: tag, ref: 'v1.3.0', sha: SHA_IN_MR })).resolves.toEqual([expect.objectContaining({ action: 'skipped' })]);
+  await expect(markNoteFixed(deps, { project_id: APP.id, pipeline_id: tag, ref: 'v1.3.0', sha: SHA_IN_MR })).resolves.toEqual([
+    expect.objectContaining({ action: 'skipped' }),
+  ]);
   expect(await findPostedNote(database.db, { projectId: APP.id, target: 'mr-21' })).toMatchObject({ state: 'failing' });
 });

@@ -23,14 +23,25 @@ type TPipelineSpec = { mr?: number; sha?: string; ref?: string; source?: string;
 function gitlabPipeline(spec: TPipelineSpec = {}): number {
   const id = nextPipeline++;
   const ref = spec.mr ? `refs/merge-requests/${spec.mr}/head` : (spec.ref ?? 'feature');
-  fake.addPipeline(PROJECT.id, { id, ref, sha: spec.sha ?? SHA_MR, status: spec.status ?? 'failed', source: spec.source ?? (spec.mr ? 'merge_request_event' : 'push'), tag: spec.tag });
+  fake.addPipeline(PROJECT.id, {
+    id,
+    ref,
+    sha: spec.sha ?? SHA_MR,
+    status: spec.status ?? 'failed',
+    source: spec.source ?? (spec.mr ? 'merge_request_event' : 'push'),
+    tag: spec.tag,
+  });
   return id;
 }
 
 /** A failed pipeline GitLab knows and its completed analysis, as the worker stores it (trigger facts included). */
 function failed(spec: TPipelineSpec = {}, options: { result?: TAnalysisResult } = {}): Promise<TAnalysisRow> {
   const id = gitlabPipeline(spec);
-  return seedAnalysis(database.db, { id, sha: spec.sha ?? SHA_MR, merge_request_iid: spec.mr ?? null, ref: spec.ref ?? 'feature' }, options);
+  return seedAnalysis(
+    database.db,
+    { id, sha: spec.sha ?? SHA_MR, merge_request_iid: spec.mr ?? null, ref: spec.ref ?? 'feature' },
+    options,
+  );
 }
 
 const passed = (spec: TPipelineSpec = {}) => gitlabPipeline({ ...spec, status: 'success' });
@@ -43,7 +54,19 @@ beforeAll(async () => {
         id: PROJECT.id,
         path_with_namespace: PROJECT.path,
         commits: [{ id: SHA_MR }, { id: SHA_ALONE }, { id: SHA_BRANCH }],
-        mergeRequests: [{ iid: 1 }, { iid: 2 }, { iid: 3 }, { iid: 4 }, { iid: 5 }, { iid: 6 }, { iid: 7 }, { iid: 8 }, { iid: 9, shas: [SHA_BRANCH] }, { iid: 10 }, { iid: 11 }],
+        mergeRequests: [
+          { iid: 1 },
+          { iid: 2 },
+          { iid: 3 },
+          { iid: 4 },
+          { iid: 5 },
+          { iid: 6 },
+          { iid: 7 },
+          { iid: 8 },
+          { iid: 9, shas: [SHA_BRANCH] },
+          { iid: 10 },
+          { iid: 11 },
+        ],
       },
     ],
   });
@@ -63,13 +86,20 @@ test('the first failure of a merge request pipeline posts one note with the hidd
   expect(notes).toHaveLength(1);
   expect(notes[0]?.body.startsWith(noteMarker({ kind: 'mr', iid: 1 }))).toBe(true);
   expect(notes[0]?.body).toContain(`https://ci-analyst.example/ui/analyses/${row.requestId}`);
-  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-1' })).toMatchObject({ noteId: notes[0]?.id, state: 'failing', analysisId: row.id });
+  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-1' })).toMatchObject({
+    noteId: notes[0]?.id,
+    state: 'failing',
+    analysisId: row.id,
+  });
 });
 
 test('a re-run that fails again edits the existing note instead of adding one', async () => {
   const first = await failed({ mr: 2 });
   await postAnalysisNote(deps, first);
-  const rerun = await failed({ mr: 2 }, { result: sampleResult({ root_cause: 'the lockfile is out of date', fingerprint: 'fp-lockfile' }) });
+  const rerun = await failed(
+    { mr: 2 },
+    { result: sampleResult({ root_cause: 'the lockfile is out of date', fingerprint: 'fp-lockfile' }) },
+  );
   await expect(postAnalysisNote(deps, rerun)).resolves.toMatchObject({ action: 'updated' });
   expect(createdOn(2)).toBe(1);
   expect(notesOf(2)).toHaveLength(1);
@@ -88,17 +118,23 @@ test('a passing pipeline turns the note into "fixed"; a success older than the f
   const older = passed({ mr: 4 });
   const row = await failed({ mr: 4 });
   await postAnalysisNote(deps, row);
-  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: older, merge_request_iid: 4 })).resolves.toEqual([expect.objectContaining({ action: 'skipped' })]);
+  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: older, merge_request_iid: 4 })).resolves.toEqual([
+    expect.objectContaining({ action: 'skipped' }),
+  ]);
   expect(notesOf(4)[0]?.body).not.toContain('Fixed');
 
   const green = passed({ mr: 4 });
-  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: green, merge_request_iid: 4 })).resolves.toEqual([expect.objectContaining({ action: 'updated', target: 'mr-4' })]);
+  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: green, merge_request_iid: 4 })).resolves.toEqual([
+    expect.objectContaining({ action: 'updated', target: 'mr-4' }),
+  ]);
   const body = notesOf(4)[0]?.body ?? '';
   expect(body.startsWith(noteMarker({ kind: 'mr', iid: 4 }))).toBe(true);
   expect(body).toContain(`Fixed: [pipeline #${green}](${fake.baseUrl}/${PROJECT.path}/-/pipelines/${green}) passed`);
   expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-4' })).toMatchObject({ state: 'fixed' });
   // A second success changes nothing more.
-  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: passed({ mr: 4 }), merge_request_iid: 4 })).resolves.toEqual([expect.objectContaining({ action: 'skipped', reason: 'note is fixed' })]);
+  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: passed({ mr: 4 }), merge_request_iid: 4 })).resolves.toEqual([
+    expect.objectContaining({ action: 'skipped', reason: 'note is fixed' }),
+  ]);
   expect(notesOf(4)).toHaveLength(1);
 });
 
@@ -112,15 +148,20 @@ test('an older pipeline failing after the fix does not reopen the note; a newer 
   expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-11' })).toMatchObject({ state: 'fixed' });
   const newer = await failed({ mr: 11 });
   await expect(postAnalysisNote(deps, newer)).resolves.toMatchObject({ action: 'updated' });
-  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-11' })).toMatchObject({ state: 'failing', pipelineId: newer.pipelineId });
+  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-11' })).toMatchObject({
+    state: 'failing',
+    pipelineId: newer.pipelineId,
+  });
   expect(notesOf(11)).toHaveLength(1);
 });
 
-test('a branch pipeline of the merge request\'s source branch posts on that merge request', async () => {
+test("a branch pipeline of the merge request's source branch posts on that merge request", async () => {
   const row = await failed({ sha: SHA_BRANCH, ref: 'feature' });
   await expect(postAnalysisNote(deps, row)).resolves.toMatchObject({ action: 'created', target: 'mr-9' });
   expect(notesOf(9)).toHaveLength(1);
-  await expect(markNoteFixed(deps, { project_id: 1, pipeline_id: passed({ sha: SHA_BRANCH, ref: 'feature' }), sha: SHA_BRANCH })).resolves.toEqual([expect.objectContaining({ action: 'updated', target: 'mr-9' })]);
+  await expect(
+    markNoteFixed(deps, { project_id: 1, pipeline_id: passed({ sha: SHA_BRANCH, ref: 'feature' }), sha: SHA_BRANCH }),
+  ).resolves.toEqual([expect.objectContaining({ action: 'updated', target: 'mr-9' })]);
 });
 
 test('without a merge request the analysis becomes one commit comment, never repeated', async () => {
@@ -155,7 +196,12 @@ test('a note deleted by someone is posted again on the next failure', async () =
 test('secrets in the analysis and our own token never reach GitLab', async () => {
   const planted = 'AKIAIOSFODNN7EXAMPLE';
   const own = 'glpat-OwnTokenOwnToken1234567';
-  const result = sampleResult({ root_cause: `the job printed ${planted} and token ${own}`, solutions: [{ title: 'Rotate', steps: [`export PASSWORD=hunter2hunter2`], commands: [`aws configure set aws_access_key_id ${planted}`] }] });
+  const result = sampleResult({
+    root_cause: `the job printed ${planted} and token ${own}`,
+    solutions: [
+      { title: 'Rotate', steps: [`export PASSWORD=hunter2hunter2`], commands: [`aws configure set aws_access_key_id ${planted}`] },
+    ],
+  });
   const row = await failed({ mr: 7 }, { result });
   await postAnalysisNote({ ...deps, settings: postbackSettings({ gitlabBaseUrl: fake.baseUrl, maskValues: [own] }) }, row);
   const sent = JSON.stringify(fake.requests.filter((r) => r.method !== 'GET').map((r) => r.body));

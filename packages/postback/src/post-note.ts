@@ -1,4 +1,13 @@
-import { claimPostedNote, findPostedNote, savePostedNote, setPostedNoteState, type TAnalysisRow, type TDb, type TPostedNote, type TPostedNoteKey } from '@cia/db';
+import {
+  claimPostedNote,
+  findPostedNote,
+  savePostedNote,
+  setPostedNoteState,
+  type TAnalysisRow,
+  type TDb,
+  type TPostedNote,
+  type TPostedNoteKey,
+} from '@cia/db';
 import { isGitLabError, type GitLabClient } from '@cia/gitlab';
 import { gitlabPageUrl, type TPipelineFixedPayload } from '@cia/contracts';
 import { maskNote } from './mask-outgoing';
@@ -40,7 +49,8 @@ async function claimTarget(db: TDb, key: TPostedNoteKey, row: TAnalysisRow): Pro
     return claimTarget(db, key, row);
   }
   const ours = existing.analysisId === row.id;
-  if (existing.state === 'posting' && !ours && Date.now() - existing.updatedAt.getTime() < CLAIM_STALE_MS) throw new NoteBusyError(key.target);
+  if (existing.state === 'posting' && !ours && Date.now() - existing.updatedAt.getTime() < CLAIM_STALE_MS)
+    throw new NoteBusyError(key.target);
   return existing;
 }
 
@@ -67,10 +77,18 @@ export async function postAnalysisNote(deps: TNoteDeps, row: TAnalysisRow): Prom
   const input = await buildNoteInput(deps.db, deps.settings, row, permission.project);
   const body = withMarker(target, maskNote(renderFailureNote(input), deps.settings.maskValues));
   const save = (noteId: number) =>
-    savePostedNote(deps.db, { ...key, noteId, analysisId: row.id, fingerprint: row.fingerprint, state: 'failing', pipelineId: row.pipelineId });
+    savePostedNote(deps.db, {
+      ...key,
+      noteId,
+      analysisId: row.id,
+      fingerprint: row.fingerprint,
+      state: 'failing',
+      pipelineId: row.pipelineId,
+    });
 
   if (target.kind === 'commit') {
-    if (posted && posted.state !== 'posting') return skipped('the commit already has our comment (commit comments cannot be edited)', key.target);
+    if (posted && posted.state !== 'posting')
+      return skipped('the commit already has our comment (commit comments cannot be edited)', key.target);
     const comments = await deps.gitlab.listCommitComments(row.projectId, target.sha);
     if (!comments.some((c) => hasMarker(c.note, target))) await deps.gitlab.createCommitComment(row.projectId, target.sha, body);
     await save(0);
@@ -114,26 +132,40 @@ async function createOrAdopt(
  * A pipeline passed: every note still showing a failure on its merge request(s) says "fixed", and
  * Slack may announce the next failure there again. Without a GitLab client only the latter happens.
  */
-export async function markNoteFixed(deps: Omit<TNoteDeps, 'gitlab'> & { gitlab?: GitLabClient }, event: TPipelineFixedPayload): Promise<TNoteOutcome[]> {
+export async function markNoteFixed(
+  deps: Omit<TNoteDeps, 'gitlab'> & { gitlab?: GitLabClient },
+  event: TPipelineFixedPayload,
+): Promise<TNoteOutcome[]> {
   const gitlab = deps.gitlab;
   const permission = await checkPostPermission(deps.settings, gitlab, event.project_id);
   if (!permission.allowed) return [skipped(permission.reason)];
   if (!gitlab) {
     // Nothing to edit; Slack may announce the next failure on this merge request or branch again.
-    const slackTargets = [...(event.merge_request_iid ? [slackTargetKey({ merge_request_iid: event.merge_request_iid })] : []), ...(event.ref ? [slackTargetKey({ ref: event.ref })] : [])];
+    const slackTargets = [
+      ...(event.merge_request_iid ? [slackTargetKey({ merge_request_iid: event.merge_request_iid })] : []),
+      ...(event.ref ? [slackTargetKey({ ref: event.ref })] : []),
+    ];
     for (const target of slackTargets) await setPostedNoteState(deps.db, { projectId: event.project_id, target }, 'fixed');
     return [skipped('GitLab post-back is off')];
   }
   const pipeline = await confirmPipeline(gitlab, event.project_id, event.pipeline_id);
   if (!pipeline) return [skipped(`pipeline ${event.pipeline_id} is unknown to GitLab`)];
   const iids = await pipelineMergeRequests(gitlab, event.project_id, pipeline);
-  const slackTargets = [...iids.map((iid) => slackTargetKey({ merge_request_iid: iid })), ...(pipeline.ref ? [slackTargetKey({ ref: pipeline.ref })] : [])];
+  const slackTargets = [
+    ...iids.map((iid) => slackTargetKey({ merge_request_iid: iid })),
+    ...(pipeline.ref ? [slackTargetKey({ ref: pipeline.ref })] : []),
+  ];
   for (const target of slackTargets) await setPostedNoteState(deps.db, { projectId: event.project_id, target }, 'fixed');
   if (iids.length === 0) return [skipped('no merge request for this pipeline')];
   return markMergeRequestsFixed({ ...deps, gitlab }, event, iids, permission.project);
 }
 
-async function markMergeRequestsFixed(deps: TNoteDeps, event: TPipelineFixedPayload, iids: number[], project: TConfirmedProject | null): Promise<TNoteOutcome[]> {
+async function markMergeRequestsFixed(
+  deps: TNoteDeps,
+  event: TPipelineFixedPayload,
+  iids: number[],
+  project: TConfirmedProject | null,
+): Promise<TNoteOutcome[]> {
   const { gitlab } = deps;
   const outcomes: TNoteOutcome[] = [];
   for (const iid of iids) {
@@ -149,13 +181,21 @@ async function markMergeRequestsFixed(deps: TNoteDeps, event: TPipelineFixedPayl
       outcomes.push(skipped(`the note shows the newer pipeline ${shown}`, key.target));
       continue;
     }
-    const fixedBy = { pipelineId: event.pipeline_id, url: gitlabPageUrl(deps.settings.gitlabBaseUrl, project?.path, 'pipelines', event.pipeline_id) };
+    const fixedBy = {
+      pipelineId: event.pipeline_id,
+      url: gitlabPageUrl(deps.settings.gitlabBaseUrl, project?.path, 'pipelines', event.pipeline_id),
+    };
     const rendered =
       posted.analysis && hasResult(posted.analysis)
         ? renderFixedNote(await buildNoteInput(deps.db, deps.settings, posted.analysis, project), fixedBy)
         : `### :white_check_mark: Fixed: pipeline #${event.pipeline_id} passed`;
     try {
-      await gitlab.updateMergeRequestNote(event.project_id, iid, posted.noteId, withMarker(target, maskNote(rendered, deps.settings.maskValues)));
+      await gitlab.updateMergeRequestNote(
+        event.project_id,
+        iid,
+        posted.noteId,
+        withMarker(target, maskNote(rendered, deps.settings.maskValues)),
+      );
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

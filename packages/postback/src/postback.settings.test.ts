@@ -9,10 +9,23 @@ test('post-back is off by default: no channel for any project', () => {
 });
 
 test('each channel needs its own settings; the webhook is never sent unsigned', () => {
-  const base = { POSTBACK_ENABLED: 'true', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x', NOTIFY_WEBHOOK_URL: 'https://hooks.example/ci' };
+  const base = {
+    POSTBACK_ENABLED: 'true',
+    SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x',
+    NOTIFY_WEBHOOK_URL: 'https://hooks.example/ci',
+  };
   expect(pickChannels(pickPostbackSettings(testConfig(base)), project)).toEqual(['slack']);
-  expect(pickChannels(pickPostbackSettings(testConfig({ ...base, GITLAB_API_TOKEN: 'glpat-x', SECRET_KEY: 'k' })), project)).toEqual(['gitlab', 'slack', 'webhook']);
-  expect(pickChannels(pickPostbackSettings(testConfig({ ...base, GITLAB_API_TOKEN: 'glpat-x', SECRET_KEY: 'k', POSTBACK_PROJECTS: '1' })), project)).toEqual([]);
+  expect(pickChannels(pickPostbackSettings(testConfig({ ...base, GITLAB_API_TOKEN: 'glpat-x', SECRET_KEY: 'k' })), project)).toEqual([
+    'gitlab',
+    'slack',
+    'webhook',
+  ]);
+  expect(
+    pickChannels(
+      pickPostbackSettings(testConfig({ ...base, GITLAB_API_TOKEN: 'glpat-x', SECRET_KEY: 'k', POSTBACK_PROJECTS: '1' })),
+      project,
+    ),
+  ).toEqual([]);
 });
 
 test('the results link points at the results page of the analysis', () => {
@@ -39,7 +52,15 @@ test('everything posted is masked with every secret of the configuration, not on
       REDIS_URL: 'redis://:R3dis-Passw0rd@cache:6379/0',
     }),
   );
-  for (const v of ['legacyGitlabToken0123', 'openai-key-0123456789', 'anthropic-key-0123456789', 'azure-key-0123456789', 'imap-app-password-42', 'Pg-Passw0rd-9', 'R3dis-Passw0rd']) {
+  for (const v of [
+    'legacyGitlabToken0123',
+    'openai-key-0123456789',
+    'anthropic-key-0123456789',
+    'azure-key-0123456789',
+    'imap-app-password-42',
+    'Pg-Passw0rd-9',
+    'R3dis-Passw0rd',
+  ]) {
     expect(maskValues).toContain(v);
   }
 });

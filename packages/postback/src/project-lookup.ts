@@ -33,11 +33,19 @@ export type TPostPermission = { allowed: true; project: TConfirmedProject | null
  * against the id and the path the API gives; without one, against the id only (a stored path came
  * from a trigger and is not proof of anything).
  */
-export async function checkPostPermission(settings: Pick<TPostbackSettings, 'projects'>, gitlab: GitLabClient | undefined, projectId: number): Promise<TPostPermission> {
+export async function checkPostPermission(
+  settings: Pick<TPostbackSettings, 'projects'>,
+  gitlab: GitLabClient | undefined,
+  projectId: number,
+): Promise<TPostPermission> {
   if (!gitlab) {
-    return isPostbackProject(settings.projects, { id: projectId }) ? { allowed: true, project: null } : { allowed: false, reason: 'project not in POSTBACK_PROJECTS (by id; paths need GITLAB_API_TOKEN)' };
+    return isPostbackProject(settings.projects, { id: projectId })
+      ? { allowed: true, project: null }
+      : { allowed: false, reason: 'project not in POSTBACK_PROJECTS (by id; paths need GITLAB_API_TOKEN)' };
   }
   const project = await confirmProject(gitlab, projectId);
   if (!project) return { allowed: false, reason: `project ${projectId} is unknown to GitLab` };
-  return isPostbackProject(settings.projects, project) ? { allowed: true, project } : { allowed: false, reason: 'project not in POSTBACK_PROJECTS' };
+  return isPostbackProject(settings.projects, project)
+    ? { allowed: true, project }
+    : { allowed: false, reason: 'project not in POSTBACK_PROJECTS' };
 }

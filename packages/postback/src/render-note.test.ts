@@ -53,15 +53,32 @@ function linkTargets(note: string): string[] {
 
 /** What GitLab shows as plain text (references are not resolved inside links): no code, no links, no HTML entities. */
 function renderedText(note: string): string {
-  return withoutCode(note).replace(/(?<!\\)\[(?:\\.|[^\]\\])*\]\([^)\s]*\)/g, '').replace(/&(amp|lt|gt);/g, '');
+  return withoutCode(note)
+    .replace(/(?<!\\)\[(?:\\.|[^\]\\])*\]\([^)\s]*\)/g, '')
+    .replace(/&(amp|lt|gt);/g, '');
 }
 
 test('log text and the AI answer render no images, no links to other hosts and no GitLab references', () => {
   const result = sampleResult({
-    root_cause: 'see ![pixel](https://track.example/p.png?u=1) or [log in](https://phish.example/login), https://phish.example/raw and www.phish.example',
+    root_cause:
+      'see ![pixel](https://track.example/p.png?u=1) or [log in](https://phish.example/login), https://phish.example/raw and www.phish.example',
     summary: 'closes #1 and !2, label ~bug ~"needs review", milestone %v1, epic &3, snippet $4, [vulnerability:5], group/other#6',
-    solutions: [{ title: 'Read <img src=https://track.example/p.gif>', steps: ['ask http://169.254.169.254/latest/meta-data', '[ref]: https://phish.example/def'], commands: ['curl https://phish.example/ok-in-code'] }],
-    failed_jobs: [{ job_id: 380, name: 'install', stage: 'build', excerpt: [{ line: 1, text: '![x](https://track.example/in-log.png)' }], findings: ['see [here](https://phish.example/f)'] }],
+    solutions: [
+      {
+        title: 'Read <img src=https://track.example/p.gif>',
+        steps: ['ask http://169.254.169.254/latest/meta-data', '[ref]: https://phish.example/def'],
+        commands: ['curl https://phish.example/ok-in-code'],
+      },
+    ],
+    failed_jobs: [
+      {
+        job_id: 380,
+        name: 'install',
+        stage: 'build',
+        excerpt: [{ line: 1, text: '![x](https://track.example/in-log.png)' }],
+        findings: ['see [here](https://phish.example/f)'],
+      },
+    ],
   });
   const note = renderFailureNote(input({ result }));
   const hosts = linkTargets(note).map((href) => new URL(href).host);
@@ -91,12 +108,20 @@ test('documentation links are rendered only for https documentation hosts', () =
     ],
   });
   const note = renderFailureNote(input({ result }));
-  expect(note).toContain('Documentation: [nodejs.org/api/errors.html](https://nodejs.org/api/errors.html) · [docs.gitlab.com/ee/ci/yaml/](https://docs.gitlab.com/ee/ci/yaml/)');
-  for (const bad of ['javascript:', 'data:', '169.254.169.254', 'gitlab.internal', 'http://nodejs.org', 'phish.example', 'user:pw']) expect(note).not.toContain(bad);
+  expect(note).toContain(
+    'Documentation: [nodejs.org/api/errors.html](https://nodejs.org/api/errors.html) · [docs.gitlab.com/ee/ci/yaml/](https://docs.gitlab.com/ee/ci/yaml/)',
+  );
+  for (const bad of ['javascript:', 'data:', '169.254.169.254', 'gitlab.internal', 'http://nodejs.org', 'phish.example', 'user:pw'])
+    expect(note).not.toContain(bad);
 });
 
 test('links a trigger carried to other hosts are dropped, their text kept', () => {
-  const note = renderFailureNote(input({ pipeline: { id: 77, ref: 'feature', sha: 'abc', url: 'https://phish.example/-/pipelines/77' }, jobs: [{ id: 380, name: 'install', stage: 'build', web_url: 'https://phish.example/jobs/380' }] }));
+  const note = renderFailureNote(
+    input({
+      pipeline: { id: 77, ref: 'feature', sha: 'abc', url: 'https://phish.example/-/pipelines/77' },
+      jobs: [{ id: 380, name: 'install', stage: 'build', web_url: 'https://phish.example/jobs/380' }],
+    }),
+  );
   expect(note).not.toContain('phish.example');
   expect(note).toContain('- install (stage `build`)');
 });
@@ -106,8 +131,18 @@ test('a huge analysis still fits well under the note size limit', () => {
   const result = sampleResult({
     root_cause: long,
     summary: long,
-    solutions: Array.from({ length: 20 }, (_, i) => ({ title: `fix ${i} ${long}`, steps: Array.from({ length: 30 }, () => long), commands: Array.from({ length: 30 }, () => long) })),
-    failed_jobs: Array.from({ length: 50 }, (_, i) => ({ job_id: i, name: `job ${i}`, stage: 's', excerpt: Array.from({ length: 100 }, (_, n) => ({ line: n + 1, text: long })), findings: [long] })),
+    solutions: Array.from({ length: 20 }, (_, i) => ({
+      title: `fix ${i} ${long}`,
+      steps: Array.from({ length: 30 }, () => long),
+      commands: Array.from({ length: 30 }, () => long),
+    })),
+    failed_jobs: Array.from({ length: 50 }, (_, i) => ({
+      job_id: i,
+      name: `job ${i}`,
+      stage: 's',
+      excerpt: Array.from({ length: 100 }, (_, n) => ({ line: n + 1, text: long })),
+      findings: [long],
+    })),
   });
   const jobs = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `job ${i}`, stage: 's', web_url: `http://gitlab.example/jobs/${i}` }));
   expect(renderFailureNote(input({ result, jobs })).length).toBeLessThanOrEqual(NOTE_MAX_CHARS);

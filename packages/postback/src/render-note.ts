@@ -1,4 +1,12 @@
-import { allowedDocumentationLinks, isAllowedLink, type TAnalysisResult, type TFailedJob, type TLinkPolicy, type TPipelineRef, type TProjectRef } from '@cia/contracts';
+import {
+  allowedDocumentationLinks,
+  isAllowedLink,
+  type TAnalysisResult,
+  type TFailedJob,
+  type TLinkPolicy,
+  type TPipelineRef,
+  type TProjectRef,
+} from '@cia/contracts';
 import { code, codeBlock, escapeInline, link, truncate } from './markdown';
 
 /** GitLab refuses notes over 1,000,000 characters; a note people read should be far shorter. */
@@ -25,7 +33,12 @@ export type TNoteInput = {
   links: TLinkPolicy;
 };
 
-const SEVERITY_ICON: Record<TAnalysisResult['severity'], string> = { critical: ':rotating_light:', high: ':x:', medium: ':warning:', low: ':information_source:' };
+const SEVERITY_ICON: Record<TAnalysisResult['severity'], string> = {
+  critical: ':rotating_light:',
+  high: ':x:',
+  medium: ':warning:',
+  low: ':information_source:',
+};
 
 function linkTo(input: Pick<TNoteInput, 'links'>, text: string, url: string | null | undefined): string {
   return link(text, url, (candidate) => isAllowedLink(input.links, candidate));
@@ -50,7 +63,8 @@ function sourceLabel(input: TNoteInput): string {
 
 function renderJobs(input: TNoteInput): string[] {
   const byId = new Map(input.result.failed_jobs.map((j) => [j.job_id, j]));
-  const jobs: TNoteJob[] = input.jobs.length > 0 ? input.jobs : input.result.failed_jobs.map((j) => ({ id: j.job_id, name: j.name, stage: j.stage }));
+  const jobs: TNoteJob[] =
+    input.jobs.length > 0 ? input.jobs : input.result.failed_jobs.map((j) => ({ id: j.job_id, name: j.name, stage: j.stage }));
   const lines = ['#### Failed jobs', ''];
   for (const job of jobs.slice(0, MAX_JOBS)) {
     const reason = job.failure_reason ? ` — ${escapeInline(job.failure_reason.replace(/_/g, ' '), 80)}` : '';
@@ -70,7 +84,12 @@ function renderSolutions(result: TAnalysisResult, withCommands: boolean): string
     for (const step of solution.steps.slice(0, MAX_STEPS)) lines.push(`   - ${escapeInline(step, 300)}`);
     const commands = (solution.commands ?? []).slice(0, MAX_COMMANDS).map((c) => truncate(c, 300));
     if (withCommands && commands.length > 0) {
-      lines.push('', ...codeBlock(commands.join('\n'), 'shell').split('\n').map((l) => `   ${l}`));
+      lines.push(
+        '',
+        ...codeBlock(commands.join('\n'), 'shell')
+          .split('\n')
+          .map((l) => `   ${l}`),
+      );
     }
   });
   return lines;
@@ -81,7 +100,14 @@ function renderExcerpts(result: TAnalysisResult): string[] {
   for (const job of result.failed_jobs.slice(0, 3)) {
     const excerpt = job.excerpt.slice(-MAX_EXCERPT_LINES).map((l) => `${String(l.line).padStart(5)} | ${truncate(l.text, 200)}`);
     if (excerpt.length === 0) continue;
-    lines.push(`<details><summary>Log excerpt: ${escapeInline(job.name, 80)}</summary>`, '', codeBlock(excerpt.join('\n')), '', '</details>', '');
+    lines.push(
+      `<details><summary>Log excerpt: ${escapeInline(job.name, 80)}</summary>`,
+      '',
+      codeBlock(excerpt.join('\n')),
+      '',
+      '</details>',
+      '',
+    );
   }
   return lines;
 }
@@ -91,12 +117,10 @@ type TDetail = 'full' | 'compact' | 'minimal';
 /** The sections below the heading, shared by the failing and the fixed note. */
 export function renderAnalysisSections(input: TNoteInput, detail: TDetail = 'full', withSummary = true): string {
   const { result } = input;
-  const lines: string[] = [
-    `**Root cause:** ${escapeInline(result.root_cause, detail === 'minimal' ? 400 : 1200)}`,
-    '',
-  ];
+  const lines: string[] = [`**Root cause:** ${escapeInline(result.root_cause, detail === 'minimal' ? 400 : 1200)}`, ''];
   if (withSummary && detail !== 'minimal' && result.summary !== result.root_cause) lines.push(escapeInline(result.summary, 800), '');
-  if (result.flaky_suspected.suspected) lines.push(`:game_die: **Possibly flaky:** ${escapeInline(result.flaky_suspected.reason, 300)}`, '');
+  if (result.flaky_suspected.suspected)
+    lines.push(`:game_die: **Possibly flaky:** ${escapeInline(result.flaky_suspected.reason, 300)}`, '');
   lines.push(...renderSolutions(result, detail !== 'minimal'), '');
   lines.push(...renderJobs(input), '');
   if (detail === 'full') lines.push(...renderExcerpts(result));
@@ -108,8 +132,12 @@ export function renderAnalysisSections(input: TNoteInput, detail: TDetail = 'ful
   ];
   lines.push(facts.join(' · '));
   const docs = allowedDocumentationLinks(result.documentation_links, input.links.docHosts);
-  if (detail !== 'minimal' && docs.length > 0) lines.push('', `Documentation: ${docs.map((url) => linkTo(input, docLabel(url), url)).join(' · ')}`);
-  const links = [input.resultsUrl ? linkTo(input, 'Full analysis', input.resultsUrl) : undefined, pipelineLabel(input, input.pipeline)].filter(Boolean);
+  if (detail !== 'minimal' && docs.length > 0)
+    lines.push('', `Documentation: ${docs.map((url) => linkTo(input, docLabel(url), url)).join(' · ')}`);
+  const links = [
+    input.resultsUrl ? linkTo(input, 'Full analysis', input.resultsUrl) : undefined,
+    pipelineLabel(input, input.pipeline),
+  ].filter(Boolean);
   lines.push('', links.join(' · '));
   return lines.join('\n');
 }

@@ -11,7 +11,9 @@ function escapeSlack(text: string, maxChars = 500): string {
 
 /** A link only where notes may link too (see link-policy.ts in @cia/contracts). */
 function slackLink(input: Pick<TNoteInput, 'links'>, url: string | null | undefined, text: string): string {
-  return url && isAllowedLink(input.links, url) ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, 80)}>` : escapeSlack(text, 80);
+  return url && isAllowedLink(input.links, url)
+    ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, 80)}>`
+    : escapeSlack(text, 80);
 }
 
 /** An incoming-webhook message: a plain `text` fallback and a few Block Kit sections. */
@@ -20,10 +22,21 @@ export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
   const project = input.project.path ?? `project ${input.project.id}`;
   const headline = `${project}: pipeline #${pipeline.id} failed (${result.category}, ${Math.round(result.confidence * 100)}% confidence)`;
   const fix = result.solutions[0];
-  const jobs = input.jobs.slice(0, 5).map((j) => slackLink(input, j.web_url, j.name)).join(', ');
-  const links = [input.resultsUrl ? slackLink(input, input.resultsUrl, 'Full analysis') : undefined, slackLink(input, pipeline.url, `Pipeline #${pipeline.id}`)].filter(Boolean).join(' · ');
+  const jobs = input.jobs
+    .slice(0, 5)
+    .map((j) => slackLink(input, j.web_url, j.name))
+    .join(', ');
+  const links = [
+    input.resultsUrl ? slackLink(input, input.resultsUrl, 'Full analysis') : undefined,
+    slackLink(input, pipeline.url, `Pipeline #${pipeline.id}`),
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const lines = [`*${escapeSlack(headline, 200)}*`, `*Root cause:* ${escapeSlack(result.root_cause, 800)}`];
-  if (fix) lines.push(`*Fix:* ${escapeSlack(fix.title, 200)}${fix.commands?.[0] ? `\n\`${escapeSlack(fix.commands[0].replace(/`/g, "'"), 200)}\`` : ''}`);
+  if (fix)
+    lines.push(
+      `*Fix:* ${escapeSlack(fix.title, 200)}${fix.commands?.[0] ? `\n\`${escapeSlack(fix.commands[0].replace(/`/g, "'"), 200)}\`` : ''}`,
+    );
   if (jobs) lines.push(`*Failed jobs:* ${jobs}`);
   return {
     text: headline,
@@ -34,7 +47,11 @@ export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
   };
 }
 
-export async function sendSlackNotification(url: string, input: TNoteInput, options: { maskValues: readonly string[]; timeoutMs: number }): Promise<void> {
+export async function sendSlackNotification(
+  url: string,
+  input: TNoteInput,
+  options: { maskValues: readonly string[]; timeoutMs: number },
+): Promise<void> {
   const body = maskBody(buildSlackMessage(input), options.maskValues);
   await postJson('slack', url, body, {}, options.timeoutMs);
 }

@@ -16,7 +16,13 @@ export function buildWebhookPayload(input: TNoteInput, meta: { deliveryId: strin
     results_url: input.resultsUrl ?? null,
     project: input.project,
     pipeline: input.pipeline,
-    failed_jobs: input.jobs.map((j) => ({ job_id: j.id, name: j.name, stage: j.stage, web_url: j.web_url ?? null, failure_reason: j.failure_reason ?? null })),
+    failed_jobs: input.jobs.map((j) => ({
+      job_id: j.id,
+      name: j.name,
+      stage: j.stage,
+      web_url: j.web_url ?? null,
+      failure_reason: j.failure_reason ?? null,
+    })),
     result: {
       summary: result.summary,
       root_cause: result.root_cause,
@@ -35,6 +41,19 @@ export async function sendWebhookNotification(
   input: TNoteInput,
   options: { secretKey: string; deliveryId: string; maskValues: readonly string[]; timeoutMs: number; now?: Date },
 ): Promise<void> {
-  const body = maskBody(buildWebhookPayload(input, { deliveryId: options.deliveryId, sentAt: options.now ?? new Date() }), options.maskValues);
-  await postJson('webhook', url, body, { [SIGNATURE_HEADER]: signBody(options.secretKey, body), 'X-CI-Analyst-Event': WEBHOOK_EVENT, 'X-CI-Analyst-Delivery': options.deliveryId }, options.timeoutMs);
+  const body = maskBody(
+    buildWebhookPayload(input, { deliveryId: options.deliveryId, sentAt: options.now ?? new Date() }),
+    options.maskValues,
+  );
+  await postJson(
+    'webhook',
+    url,
+    body,
+    {
+      [SIGNATURE_HEADER]: signBody(options.secretKey, body),
+      'X-CI-Analyst-Event': WEBHOOK_EVENT,
+      'X-CI-Analyst-Delivery': options.deliveryId,
+    },
+    options.timeoutMs,
+  );
 }

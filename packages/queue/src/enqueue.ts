@@ -27,7 +27,10 @@ export async function enqueue<TName extends TJobName>(queues: TQueuesFor<TName>,
  * Many jobs in one Redis round trip per queue (BullMQ addBulk), with the same ids and defaults as
  * `enqueue`: a job already queued is not added twice. Every payload is validated before any is added.
  */
-export async function enqueueMany<TName extends TJobName>(queues: TQueuesFor<TName>, requests: readonly TEnqueueRequest<TName>[]): Promise<void> {
+export async function enqueueMany<TName extends TJobName>(
+  queues: TQueuesFor<TName>,
+  requests: readonly TEnqueueRequest<TName>[],
+): Promise<void> {
   const byQueue = new Map<TJobQueue<TName>, { name: string; data: unknown; opts: JobsOptions }[]>();
   for (const request of requests) {
     const { queue, ...job } = toBulkJob(request);

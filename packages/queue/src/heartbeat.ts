@@ -10,11 +10,25 @@ const TTL_MS = 30_000;
  * Services announce themselves in one Redis hash; /health/detailed reads it. Entries older than
  * the TTL count as gone, so a killed process disappears without cleanup.
  */
-export function startHeartbeat(redis: IORedis, prefix: string, service: string, state: () => { state: string; detail?: unknown }, intervalMs = 5000) {
+export function startHeartbeat(
+  redis: IORedis,
+  prefix: string,
+  service: string,
+  state: () => { state: string; detail?: unknown },
+  intervalMs = 5000,
+) {
   const id = `${service}:${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const beat = async () => {
     const s = state();
-    const value: THeartbeat = { service, id, pid: process.pid, host: os.hostname(), state: s.state, detail: s.detail, at: new Date().toISOString() };
+    const value: THeartbeat = {
+      service,
+      id,
+      pid: process.pid,
+      host: os.hostname(),
+      state: s.state,
+      detail: s.detail,
+      at: new Date().toISOString(),
+    };
     await redis.hset(key(prefix), id, JSON.stringify(value)).catch(() => undefined);
   };
   void beat();

@@ -35,16 +35,28 @@ test('each job is added under its permanent name, its deterministic id and its d
 
   expect(await queues.analyze.getJobCountByTypes('wait', 'delayed')).toBe(1);
   const job = await queues.analyze.getJob('req-1');
-  expect(job).toMatchObject({ name: 'pipeline.analyze', data: analyze, opts: { attempts: 5, backoff: { type: 'exponential', delay: 2000 } } });
+  expect(job).toMatchObject({
+    name: 'pipeline.analyze',
+    data: analyze,
+    opts: { attempts: 5, backoff: { type: 'exponential', delay: 2000 } },
+  });
   expect(await queues.postback.getJob('post-slack-req-1')).toMatchObject({ name: 'analysis.post', opts: { attempts: 8 } });
-  expect(await queues.postback.getJob('fixed-5-10')).toMatchObject({ name: 'pipeline.fixed', data: { project_id: 5, pipeline_id: 10, merge_request_iid: 3 } });
+  expect(await queues.postback.getJob('fixed-5-10')).toMatchObject({
+    name: 'pipeline.fixed',
+    data: { project_id: 5, pipeline_id: 10, merge_request_iid: 3 },
+  });
 });
 
 test('a payload that breaks its contract is refused before anything is added', async () => {
   const bad = { request_id: '', channel: 'gitlab' } as TPostAnalysisPayload;
   await expect(enqueue(queues, { job: 'analysis.post', payload: bad })).rejects.toBeInstanceOf(ZodError);
   const fine = { project_id: 6, pipeline_id: 1 };
-  await expect(enqueueMany(queues, [{ job: 'pipeline.fixed', payload: fine }, { job: 'pipeline.fixed', payload: { project_id: 6.5, pipeline_id: 2 } }])).rejects.toBeInstanceOf(ZodError);
+  await expect(
+    enqueueMany(queues, [
+      { job: 'pipeline.fixed', payload: fine },
+      { job: 'pipeline.fixed', payload: { project_id: 6.5, pipeline_id: 2 } },
+    ]),
+  ).rejects.toBeInstanceOf(ZodError);
   expect(await queues.postback.getJob('fixed-6-1')).toBeUndefined();
 });
 
@@ -56,7 +68,12 @@ test('enqueueMany adds with the same ids and options as enqueue, so what is queu
     { job: 'pipeline.analyze', payload: payload(2), options: { delay: 60_000 } },
   ]);
   const jobs = await queues.analyze.getJobs(['wait', 'delayed']);
-  expect(jobs.filter((j) => j.id?.startsWith('bulk-')).map((j) => j.id).sort()).toEqual(['bulk-1', 'bulk-2']);
+  expect(
+    jobs
+      .filter((j) => j.id?.startsWith('bulk-'))
+      .map((j) => j.id)
+      .sort(),
+  ).toEqual(['bulk-1', 'bulk-2']);
   expect(await queues.analyze.getJob('bulk-2')).toMatchObject({ name: 'pipeline.analyze', opts: { delay: 60_000, attempts: 5 } });
 });
 
@@ -85,7 +102,11 @@ test('the worker hands each job to the handler of its name, payload validated; u
 
     expect((await finished(queue, 'post-gitlab-old-1')).finishedOn).toBeGreaterThan(0);
     expect(seen).toEqual([{ request_id: 'old-1', channel: 'gitlab' }]);
-    for (const [id, reason] of [['unknown-name', 'unknown job analysis.repost on queue postback'], ['other-queue', 'unknown job pipeline.analyze'], ['bad-payload', 'invalid payload']]) {
+    for (const [id, reason] of [
+      ['unknown-name', 'unknown job analysis.repost on queue postback'],
+      ['other-queue', 'unknown job pipeline.analyze'],
+      ['bad-payload', 'invalid payload'],
+    ]) {
       const job = await finished(queue, id as string);
       expect(job.failedReason).toContain(reason);
       expect(job.attemptsMade).toBe(1);

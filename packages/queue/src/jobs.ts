@@ -4,7 +4,11 @@ import type { z } from 'zod';
 import { QUEUE_NAMES, type TQueueName } from './queue-names';
 
 /** What the system knows about one kind of job: where it goes, what it carries, its id and its defaults. */
-export type TJobDefinition<TQueue extends TQueueName = TQueueName, TSchema extends z.ZodType = z.ZodType, TOptions extends JobsOptions = JobsOptions> = {
+export type TJobDefinition<
+  TQueue extends TQueueName = TQueueName,
+  TSchema extends z.ZodType = z.ZodType,
+  TOptions extends JobsOptions = JobsOptions,
+> = {
   queue: TQueue;
   /** The payload contract (packages/contracts); producers parse before adding, the worker before handling. */
   schema: TSchema;
@@ -14,7 +18,9 @@ export type TJobDefinition<TQueue extends TQueueName = TQueueName, TSchema exten
 };
 
 /** Infers each job's payload type from its schema (an object literal alone would not type `jobId`). */
-const defineJob = <TQueue extends TQueueName, TSchema extends z.ZodType, TOptions extends JobsOptions>(job: TJobDefinition<TQueue, TSchema, TOptions>) => job;
+const defineJob = <TQueue extends TQueueName, TSchema extends z.ZodType, TOptions extends JobsOptions>(
+  job: TJobDefinition<TQueue, TSchema, TOptions>,
+) => job;
 
 const KEEP_FINISHED = {
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },

@@ -41,11 +41,17 @@ test('three connections retrying an unreachable Redis say once that it is down (
     connections.push(c);
   }
   await until(() => attempts >= 12);
-  expect(lines).toEqual([expect.stringMatching(new RegExp(`^error Redis at redis://127\\.0\\.0\\.1:${port} is down \\(.+\\); retrying with back-off$`))]);
+  expect(lines).toEqual([
+    expect.stringMatching(new RegExp(`^error Redis at redis://127\\.0\\.0\\.1:${port} is down \\(.+\\); retrying with back-off$`)),
+  ]);
   expect(lines.join('\n')).not.toContain('redis-pw');
 
   await new Promise((r) => refuser.close(r));
-  redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', 'redis-pw'], { stdio: 'ignore' });
+  redisServer = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', 'redis-pw'],
+    { stdio: 'ignore' },
+  );
   await until(() => connections.every((c) => c.status === 'ready'));
   expect(lines.slice(1)).toEqual([`info Redis at redis://127.0.0.1:${port} is back`]);
 });

@@ -24,7 +24,10 @@ describe('rankCulprits', () => {
 
   it('matches a compiler path by its tail in the workspace, stronger than a file name alone', () => {
     const commits = [commit('a', 'Add src/db/pool.ts', 'A', ['src/db/pool.ts']), commit('b', 'Add lib/pool.ts', 'B', ['lib/pool.ts'])];
-    const ranked = rankCulprits(commits, extractExcerptNames(["/builds/acme/app/src/db/pool.ts:17:5 - error TS2304: Cannot find name 'Client'."]));
+    const ranked = rankCulprits(
+      commits,
+      extractExcerptNames(["/builds/acme/app/src/db/pool.ts:17:5 - error TS2304: Cannot find name 'Client'."]),
+    );
     expect(ranked.map((c) => [c.sha, c.score])).toEqual([
       ['a', 4],
       ['b', 2],

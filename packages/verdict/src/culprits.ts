@@ -49,7 +49,11 @@ function matchNames(changedFiles: readonly string[], names: TExcerptNames): TCul
   return out;
 }
 
-const segments = (path: string): string[] => path.replace(/\\/g, '/').split('/').filter((s) => s.length > 0 && s !== '.');
+const segments = (path: string): string[] =>
+  path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s.length > 0 && s !== '.');
 const baseName = (path: string): string => segments(path).at(-1) ?? '';
 const withoutExtension = (path: string): string => path.replace(/\.[^./]+$/, '');
 /** A file's name without its last extension: `pool.test.ts` → `pool.test`. */

@@ -30,7 +30,8 @@ export function decideVerdict(facts: TJobFacts): TVerdict {
   return undetermined(facts);
 }
 
-const retryEvidence = (facts: TJobFacts): TEvidence[] => (facts.retry === undefined ? [] : [{ kind: 'retry', jobId: facts.retry.jobId, status: facts.retry.status }]);
+const retryEvidence = (facts: TJobFacts): TEvidence[] =>
+  facts.retry === undefined ? [] : [{ kind: 'retry', jobId: facts.retry.jobId, status: facts.retry.status }];
 
 const comparedEvidence = (facts: TJobFacts): TEvidence[] => {
   const c = facts.compared;
@@ -39,7 +40,9 @@ const comparedEvidence = (facts: TJobFacts): TEvidence[] => {
   return [{ kind: 'compared_run', pipeline: c, jobStatus: c.job?.status ?? 'absent', sameFailure }];
 };
 
-const verdict = (v: Omit<TVerdict, 'safeToMerge' | 'retryAdvised'> & Partial<Pick<TVerdict, 'safeToMerge' | 'retryAdvised'>>): TVerdict => ({
+const verdict = (
+  v: Omit<TVerdict, 'safeToMerge' | 'retryAdvised'> & Partial<Pick<TVerdict, 'safeToMerge' | 'retryAdvised'>>,
+): TVerdict => ({
   safeToMerge: false,
   retryAdvised: false,
   ...v,
@@ -69,7 +72,11 @@ const comparable = (facts: TJobFacts): boolean => facts.identity.basis !== 'none
 const fixedOnTarget: TRule = (facts) => {
   const fix = facts.fixedOnTarget;
   if (fix === undefined || facts.branch.onDefaultBranch || !comparable(facts)) return undefined;
-  return verdict({ kind: 'fixed_on_target', headline: HEADLINES.fixedOnTarget(facts.branch.targetBranch, fix), evidence: [{ kind: 'fixed_on_target', pipeline: fix }, ...comparedEvidence(facts)] });
+  return verdict({
+    kind: 'fixed_on_target',
+    headline: HEADLINES.fixedOnTarget(facts.branch.targetBranch, fix),
+    evidence: [{ kind: 'fixed_on_target', pipeline: fix }, ...comparedEvidence(facts)],
+  });
 };
 
 const alreadyFailing: TRule = (facts) => {
@@ -93,7 +100,9 @@ const likelyFlaky: TRule = (facts) => {
   const why = flakedOnCommit
     ? `failed and passed on this commit (${count(sameCommit.failures + 1, 'failure', 'failures')}, ${count(sameCommit.passes, 'pass', 'passes')})`
     : `the same failure came and went on ${intermittentChanges} other changes`;
-  const evidence: TEvidence[] = flakedOnCommit ? [{ kind: 'same_commit', ...sameCommit }] : [{ kind: 'intermittent', changes: intermittentChanges }];
+  const evidence: TEvidence[] = flakedOnCommit
+    ? [{ kind: 'same_commit', ...sameCommit }]
+    : [{ kind: 'intermittent', changes: intermittentChanges }];
   return verdict({
     kind: 'likely_flaky',
     headline: HEADLINES.likelyFlaky(why, retry),

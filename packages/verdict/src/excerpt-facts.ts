@@ -11,7 +11,8 @@ const MAX_CODE_ERRORS = 5;
  * The runner's own messages (`ERROR: Job failed: exit code 1`, `ERROR: Job failed: failed to pull
  * image ...`): they say that the job failed, never that the code did.
  */
-const RUNNER_LINE_RE = /^(?:ERROR|WARNING): (?:Job failed|Preparation failed|Failed to pull image|Uploading artifacts|Downloading artifacts)|^Running with gitlab-runner|^Cleaning up /;
+const RUNNER_LINE_RE =
+  /^(?:ERROR|WARNING): (?:Job failed|Preparation failed|Failed to pull image|Uploading artifacts|Downloading artifacts)|^Running with gitlab-runner|^Cleaning up /;
 /** The more specific signal first: it names the headline. */
 const SIGNAL_ORDER: TInfraSignal['kind'][] = ['runner_system', 'registry', 'disk_full', 'out_of_memory', 'network', 'timeout'];
 

@@ -9,7 +9,12 @@ describe('extractExcerptNames', () => {
       '  File "/builds/acme/app/acme/db.py", line 12, in connect',
       '  File "/usr/lib/python3.11/site-packages/sqlalchemy/engine/base.py", line 3280, in connect',
     ]);
-    expect(names.files).toEqual(['/builds/acme/app/src/db/pool.ts', 'src/db/index.ts', '/home/travis/build/acme/app/src/main/java/com/acme/db/Pool.java', '/builds/acme/app/acme/db.py']);
+    expect(names.files).toEqual([
+      '/builds/acme/app/src/db/pool.ts',
+      'src/db/index.ts',
+      '/home/travis/build/acme/app/src/main/java/com/acme/db/Pool.java',
+      '/builds/acme/app/acme/db.py',
+    ]);
   });
 
   it('reads Java classes without the JDK and test frameworks, and Python and JavaScript modules', () => {
@@ -31,10 +36,18 @@ describe('extractExcerptNames', () => {
       '  PoolTest.testAcquire:51 expected:<0> but was:<1>',
       '--- FAIL: TestRetry (0.01s)',
     ]);
-    expect(names.tests).toEqual(['tests/test_pool.py::test_release', 'com.acme.db.PoolTest.testRelease', 'PoolTest.testAcquire', 'TestRetry']);
+    expect(names.tests).toEqual([
+      'tests/test_pool.py::test_release',
+      'com.acme.db.PoolTest.testRelease',
+      'PoolTest.testAcquire',
+      'TestRetry',
+    ]);
   });
 
   it('reads the files test runners name', () => {
-    expect(extractExcerptNames(['FAIL src/db/pool.test.ts', 'rspec ./spec/models/user_spec.rb:12 # User validates email']).files).toEqual(['src/db/pool.test.ts', 'spec/models/user_spec.rb']);
+    expect(extractExcerptNames(['FAIL src/db/pool.test.ts', 'rspec ./spec/models/user_spec.rb:12 # User validates email']).files).toEqual([
+      'src/db/pool.test.ts',
+      'spec/models/user_spec.rb',
+    ]);
   });
 });

@@ -26,8 +26,10 @@ const JUNIT_SHORT_RE = /\b([A-Z]\w*(?:Test|Tests|IT|Spec))\.(\w+):\d+/g;
 const GO_TEST_RE = /--- FAIL: (\w+)/g;
 
 /** Third-party and platform code: never a file a project's commit changes. */
-const FOREIGN_RE = /node_modules|site-packages|dist-packages|\/usr\/(?:local\/)?lib|\.m2\/|\/gems\/|vendor\/bundle|hostedtoolcache|^node:|^internal\//;
-const FOREIGN_PACKAGE_RE = /^(?:java|javax|jdk|sun|com\.sun|kotlin|scala|org\.junit|junit|org\.apache\.maven|org\.gradle|org\.codehaus|org\.testng|org\.mockito|org\.hamcrest|org\.springframework)\./;
+const FOREIGN_RE =
+  /node_modules|site-packages|dist-packages|\/usr\/(?:local\/)?lib|\.m2\/|\/gems\/|vendor\/bundle|hostedtoolcache|^node:|^internal\//;
+const FOREIGN_PACKAGE_RE =
+  /^(?:java|javax|jdk|sun|com\.sun|kotlin|scala|org\.junit|junit|org\.apache\.maven|org\.gradle|org\.codehaus|org\.testng|org\.mockito|org\.hamcrest|org\.springframework)\./;
 
 /** The files, modules and tests an excerpt names, for ranking the commits that may have caused it. */
 export function extractExcerptNames(lines: readonly (TExcerptLine | string)[]): TExcerptNames {

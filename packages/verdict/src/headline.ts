@@ -17,7 +17,8 @@ export const HEADLINES = {
     if (likely !== undefined) return `${base}: most likely ${shortSha(likely.sha)} "${likely.title}" by ${likely.author}`;
     return culprits === undefined || culprits.length === 0 ? base : `${base}: ${count(culprits.length, 'commit', 'commits')} to check`;
   },
-  alreadyFailing: (branch: string, since: TPipelineRef) => `Already failing on ${branch} since ${pipelineAt(since)}: not caused by this change`,
+  alreadyFailing: (branch: string, since: TPipelineRef) =>
+    `Already failing on ${branch} since ${pipelineAt(since)}: not caused by this change`,
   stillFailing: (branch: string, since: TPipelineRef) => `Still failing on ${branch} since ${pipelineAt(since)}`,
   fixedOnTarget: (branch: string, fix: TPipelineRef) => `Fixed on ${branch} in ${shortSha(fix.sha)} (pipeline #${fix.pipelineId}); rebase`,
   infrastructure: (label: string, retry: 'passed' | 'failed' | 'pending' | undefined) =>

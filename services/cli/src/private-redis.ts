@@ -51,7 +51,9 @@ async function stopLeftover(dir: string): Promise<void> {
 export async function startPrivateRedis(dataDir: string, options: { port?: number } = {}): Promise<TPrivateRedis & { port: number }> {
   const which = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (which.error) {
-    throw new Error('REDIS_URL is not set and no redis-server is on PATH: install Redis (e.g. apt-get install redis-server) or set REDIS_URL');
+    throw new Error(
+      'REDIS_URL is not set and no redis-server is on PATH: install Redis (e.g. apt-get install redis-server) or set REDIS_URL',
+    );
   }
   const dir = path.resolve(dataDir, 'redis');
   fs.mkdirSync(dir, { recursive: true });
@@ -59,7 +61,24 @@ export async function startPrivateRedis(dataDir: string, options: { port?: numbe
   const port = options.port ?? (await freePort());
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes', '--logfile', path.join(dir, 'redis.log'), '--pidfile', path.join(dir, PID_FILE)],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--protected-mode',
+      'yes',
+      '--logfile',
+      path.join(dir, 'redis.log'),
+      '--pidfile',
+      path.join(dir, PID_FILE),
+    ],
     { stdio: 'ignore', detached: true },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -45,7 +45,13 @@ export function createHealthCheck(config: TConfig, database: TDatabase, redis: I
       try {
         await timed(() => redis.ping());
         const counts = Object.fromEntries(
-          await Promise.all(queues.all().map(async (q) => [q.name, await timed(() => q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'))] as const)),
+          await Promise.all(
+            queues
+              .all()
+              .map(
+                async (q) => [q.name, await timed(() => q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'))] as const,
+              ),
+          ),
         );
         components.redis = { status: 'ok', required: true };
         components.queues = { status: 'ok', required: false, detail: counts };
@@ -55,12 +61,20 @@ export function createHealthCheck(config: TConfig, database: TDatabase, redis: I
         const email = enabledTriggers(config).email;
         const watcher = beats.find((b) => b.service === 'mail-watcher');
         components.imap = email
-          ? { status: watcher && watcher.state === 'connected' ? 'ok' : 'down', required: false, detail: watcher ?? 'no mail-watcher heartbeat' }
+          ? {
+              status: watcher && watcher.state === 'connected' ? 'ok' : 'down',
+              required: false,
+              detail: watcher ?? 'no mail-watcher heartbeat',
+            }
           : { status: 'disabled', required: false };
       } catch (err) {
         components.redis = { status: 'down', required: true, detail: redisDown() ?? (err as Error).message };
       }
-      components.ai = { status: 'ok', required: false, detail: { default: config.DEFAULT_AI_PROVIDER ?? configuredProviders(config)[0], configured: configuredProviders(config) } };
+      components.ai = {
+        status: 'ok',
+        required: false,
+        detail: { default: config.DEFAULT_AI_PROVIDER ?? configuredProviders(config)[0], configured: configuredProviders(config) },
+      };
       return { components };
     },
   };

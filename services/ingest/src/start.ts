@@ -17,7 +17,8 @@ export async function startIngest(
 ): Promise<TIngestHandle> {
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required to start ingest on its own (npm start provides one)');
   const logger = shared.logger ?? createLogger({ service: 'ingest', level: config.LOG_LEVEL, secretValues: secretValuesOf(config) });
-  const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: 20 }));
+  const database =
+    shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: 20 }));
   if (!shared.database) await applyMigrations(database);
   const redis = createRedisConnection(config.REDIS_URL, 'producer');
   reportRedisOutages(redis, config.REDIS_URL, logger);

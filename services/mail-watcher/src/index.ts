@@ -1,5 +1,11 @@
 export { startMailWatcher, watcherOptionsFromConfig, type TMailWatcherHandle, type TMailWatcherTuning } from './start';
-export { createMailWatcher, type TMailWatcher, type TMailWatcherOptions, type TWatcherStatus, type TWatcherState } from './watcher/mail-watcher';
+export {
+  createMailWatcher,
+  type TMailWatcher,
+  type TMailWatcherOptions,
+  type TWatcherStatus,
+  type TWatcherState,
+} from './watcher/mail-watcher';
 export { processMessage, type TProcessOutcome } from './watcher/process-message';
 export { classifyGitLabEmail, type TClassification, type TMailRules } from './email/gitlab-email';
 export { readMessage, MalformedMessageError, type TMailFacts } from './email/read-message';

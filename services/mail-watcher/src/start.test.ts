@@ -12,15 +12,25 @@ test('with TRIGGER_MODE=webhook the mail-watcher stays idle and needs no IMAP, R
 });
 
 test('with the email trigger on, missing IMAP credentials are a configuration error naming the settings', async () => {
-  await expect(startMailWatcher(testConfig({ TRIGGER_MODE: 'both', REDIS_URL: 'redis://127.0.0.1:1' }), { logger })).rejects.toThrow(ConfigError);
-  await expect(startMailWatcher(testConfig({ IMAP_ENABLED: 'true', REDIS_URL: 'redis://127.0.0.1:1', IMAP_USER: 'u' }), { logger })).rejects.toThrow(
-    /IMAP_APP_PASSWORD: required/,
+  await expect(startMailWatcher(testConfig({ TRIGGER_MODE: 'both', REDIS_URL: 'redis://127.0.0.1:1' }), { logger })).rejects.toThrow(
+    ConfigError,
   );
+  await expect(
+    startMailWatcher(testConfig({ IMAP_ENABLED: 'true', REDIS_URL: 'redis://127.0.0.1:1', IMAP_USER: 'u' }), { logger }),
+  ).rejects.toThrow(/IMAP_APP_PASSWORD: required/);
 });
 
 test('the IMAP settings map onto the watcher options', () => {
   const o = watcherOptionsFromConfig(
-    testConfig({ IMAP_USER: 'u', IMAP_APP_PASSWORD: 'p', IMAP_USE_SSL: 'false', IMAP_PORT: '143', IMAP_CHECK_INTERVAL: '30', IMAP_AFTER_PROCESS: 'move', IMAP_GITLAB_EMAIL: 'a@b.c, gitlab.com' }),
+    testConfig({
+      IMAP_USER: 'u',
+      IMAP_APP_PASSWORD: 'p',
+      IMAP_USE_SSL: 'false',
+      IMAP_PORT: '143',
+      IMAP_CHECK_INTERVAL: '30',
+      IMAP_AFTER_PROCESS: 'move',
+      IMAP_GITLAB_EMAIL: 'a@b.c, gitlab.com',
+    }),
   );
   expect(o).toMatchObject({
     imap: { host: 'imap.gmail.com', port: 143, secure: false, user: 'u', password: 'p', folder: 'INBOX' },

@@ -53,7 +53,9 @@ export async function startMailWatcher(
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const relay = startOutboxRelay({ db: database.db, queues, logger });
   // Only needed for emails that name a project by path; without a token they are skipped.
-  const resolveProject = config.GITLAB_API_TOKEN ? createProjectResolver(createGitLabClient({ ...pickClientOptions(config), retries: 1 })) : undefined;
+  const resolveProject = config.GITLAB_API_TOKEN
+    ? createProjectResolver(createGitLabClient({ ...pickClientOptions(config), retries: 1 }))
+    : undefined;
   const watcher = createMailWatcher({ db: database.db, queues, logger, resolveProject, secretValues: secretValuesOf(config) }, options);
   const heartbeat = startHeartbeat(redis, config.QUEUE_PREFIX, 'mail-watcher', () => watcher.status());
   watcher.onStateChange(() => void heartbeat.beat());

@@ -19,7 +19,12 @@ let connection: ReturnType<typeof createRedisConnection>;
 let queues: TQueues;
 let config: ReturnType<typeof testConfig>;
 
-const TRACE = ['$ npm ci', 'npm ERR! code ERESOLVE', 'npm ERR! ERESOLVE unable to resolve dependency tree', 'ERROR: Job failed: exit code 1'].join('\n');
+const TRACE = [
+  '$ npm ci',
+  'npm ERR! code ERESOLVE',
+  'npm ERR! ERESOLVE unable to resolve dependency tree',
+  'ERROR: Job failed: exit code 1',
+].join('\n');
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 400; i++) {
@@ -39,7 +44,14 @@ beforeAll(async () => {
         mergeRequests: [{ iid: 30, shas: [SHA] }],
         commits: [{ id: SHA }],
         pipelines: [
-          { id: 9100, ref: 'refs/merge-requests/30/head', sha: SHA, status: 'failed', source: 'merge_request_event', jobs: [{ id: 91001, name: 'install', stage: 'build', status: 'failed', trace: TRACE }] },
+          {
+            id: 9100,
+            ref: 'refs/merge-requests/30/head',
+            sha: SHA,
+            status: 'failed',
+            source: 'merge_request_event',
+            jobs: [{ id: 91001, name: 'install', stage: 'build', status: 'failed', trace: TRACE }],
+          },
           { id: 9101, ref: 'refs/merge-requests/30/head', sha: SHA, status: 'success', source: 'merge_request_event' },
         ],
       },
@@ -78,17 +90,26 @@ test('a completed analysis is posted on its merge request, and a later green pip
     pipeline: { id: 9100, ref: 'feature', sha: SHA, url: `${fake.baseUrl}/team/service/-/pipelines/9100`, merge_request_iid: 30 },
     failedJobs: [{ id: 91001, name: 'install', stage: 'build', status: 'failed' }],
   });
-  await enqueue(queues, { job: 'pipeline.analyze', payload: { request_id: requestId, trigger: 'webhook', project_id: 5, pipeline_id: 9100 } });
+  await enqueue(queues, {
+    job: 'pipeline.analyze',
+    payload: { request_id: requestId, trigger: 'webhook', project_id: 5, pipeline_id: 9100 },
+  });
   await waitFor(() => (fake.notes.get('5:30') ?? []).length === 1, 'the merge request note');
   // GitLab has the note a moment before the worker records it: the green pipeline comes after both.
-  await waitFor(async () => (await findPostedNote(database.db, { projectId: 5, target: 'mr-30' }))?.state === 'failing', 'the note recorded as failing');
+  await waitFor(
+    async () => (await findPostedNote(database.db, { projectId: 5, target: 'mr-30' }))?.state === 'failing',
+    'the note recorded as failing',
+  );
   const body = fake.notes.get('5:30')?.[0]?.body ?? '';
   expect(body.startsWith('<!-- ci-analyst:mr-30 -->')).toBe(true);
   expect(body).toContain(`https://ci-analyst.example/ui/analyses/${requestId}`);
   expect((await findAnalysisByRequestId(database.db, requestId))?.status).toBe('completed');
 
   // What ingest queues when the green pipeline's hook arrives (services/ingest/src/webhooks/pipeline-succeeded.ts).
-  await enqueue(queues, { job: 'pipeline.fixed', payload: { project_id: 5, pipeline_id: 9101, ref: 'feature', sha: SHA, merge_request_iid: 30 } });
+  await enqueue(queues, {
+    job: 'pipeline.fixed',
+    payload: { project_id: 5, pipeline_id: 9101, ref: 'feature', sha: SHA, merge_request_iid: 30 },
+  });
   await waitFor(async () => (await findPostedNote(database.db, { projectId: 5, target: 'mr-30' }))?.state === 'fixed', 'the fixed note');
   expect(fake.notes.get('5:30')).toHaveLength(1);
   expect(fake.notes.get('5:30')?.[0]?.body).toContain('Fixed: [pipeline #9101]');

@@ -6,7 +6,17 @@ import { createFetchCache, createGitLabClient, pickClientOptions } from '@cia/gi
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
 import { pickPostbackSettings } from '@cia/postback';
-import { QUEUE_NAMES, closeRedis, createJobProcessor, createRedisConnection, isRedisConnectionError, reportRedisOutages, startHeartbeat, type TJobHandlers, type TQueueName } from '@cia/queue';
+import {
+  QUEUE_NAMES,
+  closeRedis,
+  createJobProcessor,
+  createRedisConnection,
+  isRedisConnectionError,
+  reportRedisOutages,
+  startHeartbeat,
+  type TJobHandlers,
+  type TQueueName,
+} from '@cia/queue';
 import { createJobHandlers } from './jobs/job-handlers';
 
 export type TWorkerHandle = { close(): Promise<void> };
@@ -14,9 +24,19 @@ export type TWorkerHandle = { close(): Promise<void> };
 type TQueueWorkerOptions = Omit<WorkerOptions, 'connection' | 'prefix' | 'autorun'> & { errorLabel: string };
 
 /** One BullMQ Worker on one queue; each job goes to the handler of its name. */
-function startQueueWorker(queue: TQueueName, handlers: TJobHandlers, shared: { connection: WorkerOptions['connection']; config: TConfig; logger: TLogger }, options: TQueueWorkerOptions): Worker {
+function startQueueWorker(
+  queue: TQueueName,
+  handlers: TJobHandlers,
+  shared: { connection: WorkerOptions['connection']; config: TConfig; logger: TLogger },
+  options: TQueueWorkerOptions,
+): Worker {
   const { errorLabel, ...workerOptions } = options;
-  const worker = new Worker(queue, createJobProcessor(queue, handlers), { ...workerOptions, connection: shared.connection, prefix: shared.config.QUEUE_PREFIX, autorun: true });
+  const worker = new Worker(queue, createJobProcessor(queue, handlers), {
+    ...workerOptions,
+    connection: shared.connection,
+    prefix: shared.config.QUEUE_PREFIX,
+    autorun: true,
+  });
   // An unreachable Redis is reported once by reportRedisOutages, not on every reconnection attempt.
   worker.on('error', (err) => {
     if (!isRedisConnectionError(err)) shared.logger.error(errorLabel, { err: err.message });
@@ -28,7 +48,13 @@ function startQueueWorker(queue: TQueueName, handlers: TJobHandlers, shared: { c
 export async function startWorker(config: TConfig, shared: { database?: TDatabase; logger?: TLogger } = {}): Promise<TWorkerHandle> {
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required to start the worker on its own (npm start provides one)');
   const logger = shared.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL, secretValues: secretValuesOf(config) });
-  const database = shared.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: Math.min(config.WORKER_CONCURRENCY, 20) }));
+  const database =
+    shared.database ??
+    (await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      maxConnections: Math.min(config.WORKER_CONCURRENCY, 20),
+    }));
   if (!shared.database) await applyMigrations(database);
   const connection = createRedisConnection(config.REDIS_URL, 'worker');
   reportRedisOutages(connection, config.REDIS_URL, logger);
@@ -36,7 +62,15 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   const settings = pickPostbackSettings(config);
   const postbackQueue = new Queue(QUEUE_NAMES.postback, { connection, prefix: config.QUEUE_PREFIX });
   const handlers = createJobHandlers({
-    pipeline: { db: database.db, logger, config, gitlab, gitlabCache: createFetchCache(), providers: createProviderPool(config), postback: { queues: { postback: postbackQueue }, settings } },
+    pipeline: {
+      db: database.db,
+      logger,
+      config,
+      gitlab,
+      gitlabCache: createFetchCache(),
+      providers: createProviderPool(config),
+      postback: { queues: { postback: postbackQueue }, settings },
+    },
     postback: { db: database.db, logger, settings, gitlab, rateLimit: (ms) => postbackQueue.rateLimit(ms) },
   });
   const paidProvider = resolveProviderChain(config)[0] !== 'offline';
@@ -57,8 +91,16 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     // GitLab allows 60 note creations a minute per user; the limit is kept in Redis, so it holds across the pool.
     limiter: { max: config.POSTBACK_RATE_PER_MINUTE, duration: 60_000 },
   });
-  const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({ state: worker.isRunning() ? 'running' : 'stopped', detail: { concurrency: config.WORKER_CONCURRENCY } }));
-  logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, database: database.kind, gitlab: Boolean(gitlab), ai: resolveProviderChain(config) });
+  const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({
+    state: worker.isRunning() ? 'running' : 'stopped',
+    detail: { concurrency: config.WORKER_CONCURRENCY },
+  }));
+  logger.info('worker started', {
+    concurrency: config.WORKER_CONCURRENCY,
+    database: database.kind,
+    gitlab: Boolean(gitlab),
+    ai: resolveProviderChain(config),
+  });
   return {
     close: async () => {
       // Active jobs finish; nothing new is taken. Without Redis they could not report their end

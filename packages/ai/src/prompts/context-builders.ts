@@ -35,7 +35,13 @@ export function buildPipelineContext(input: TAnalysisInput): string {
     for (const j of input.other_jobs) counts.set(j.status, (counts.get(j.status) ?? 0) + 1);
     lines.push(`- other jobs: ${[...counts].map(([s, n]) => `${n} ${oneLine(s)}`).join(', ')}`);
     const passedSameStage = input.other_jobs.filter((j) => j.status === 'success' && input.failed_jobs.some((f) => f.stage === j.stage));
-    if (passedSameStage.length > 0) lines.push(`- passed in the failed stages: ${passedSameStage.slice(0, 15).map((j) => oneLine(j.name)).join(', ')}`);
+    if (passedSameStage.length > 0)
+      lines.push(
+        `- passed in the failed stages: ${passedSameStage
+          .slice(0, 15)
+          .map((j) => oneLine(j.name))
+          .join(', ')}`,
+      );
   }
   return `## Pipeline\n${lines.join('\n')}`;
 }
@@ -44,12 +50,19 @@ export function buildCommitContext(commit: TAnalysisInput['commit'], maxTokens: 
   if (!commit) return null;
   // GitLab's message starts with the title; send it once.
   const message = commit.message?.trim();
-  const text = message && commit.title && message.startsWith(commit.title.trim()) ? message : [commit.title, message].filter(Boolean).join('\n\n');
+  const text =
+    message && commit.title && message.startsWith(commit.title.trim()) ? message : [commit.title, message].filter(Boolean).join('\n\n');
   const parts = [`## Commit\n- sha: ${oneLine(commit.sha)}`];
   if (commit.author_name) parts.push(`- author: ${oneLine(commit.author_name)}`);
   if (commit.changed_files && commit.changed_files.length > 0) {
     const files = commit.changed_files.slice(0, 40).map(oneLine).join('\n');
-    parts.push(fenceUntrusted('changed files', files + (commit.changed_files.length > 40 ? `\n(+${commit.changed_files.length - 40} more)` : ''), nonce));
+    parts.push(
+      fenceUntrusted(
+        'changed files',
+        files + (commit.changed_files.length > 40 ? `\n(+${commit.changed_files.length - 40} more)` : ''),
+        nonce,
+      ),
+    );
   }
   if (text) parts.push(fenceUntrusted('commit message', truncateText(text, maxTokens), nonce));
   return parts.join('\n');
@@ -73,13 +86,20 @@ const TOP_LEVEL_BLOCK = /\n\n(?=[^\s#])/;
  * keywords and the failed jobs' definitions, each block once (jobs of a project often extend the
  * same template). Otherwise the whole file, cut to the budget; failing that, the definitions.
  */
-export function buildCiConfigContext(input: Pick<TAnalysisInput, 'ci_config' | 'ci_config_globals'>, groups: TFailureGroup[], maxTokens: number, nonce: string): string | null {
+export function buildCiConfigContext(
+  input: Pick<TAnalysisInput, 'ci_config' | 'ci_config_globals'>,
+  groups: TFailureGroup[],
+  maxTokens: number,
+  nonce: string,
+): string | null {
   if (maxTokens <= 0) return null;
   const definitions = groups.map((g) => g.lead.definition?.trim()).filter((d): d is string => !!d);
   if (input.ci_config_globals === undefined && input.ci_config && input.ci_config.trim() !== '') {
     return `## CI configuration (.gitlab-ci.yml)\n${fenceUntrusted('.gitlab-ci.yml', truncateText(input.ci_config, maxTokens), nonce)}`;
   }
-  const blocks = new Set([input.ci_config_globals?.trim() ?? '', ...definitions].flatMap((text) => text.split(TOP_LEVEL_BLOCK)).filter((b) => b.trim() !== ''));
+  const blocks = new Set(
+    [input.ci_config_globals?.trim() ?? '', ...definitions].flatMap((text) => text.split(TOP_LEVEL_BLOCK)).filter((b) => b.trim() !== ''),
+  );
   if (blocks.size === 0) return null;
   const what = input.ci_config_globals ? "keywords for every job, and the failed jobs' definitions" : "the failed jobs' definitions";
   return `## CI configuration (.gitlab-ci.yml): ${what}\n${fenceUntrusted('.gitlab-ci.yml', truncateText([...blocks].join('\n\n'), maxTokens), nonce)}`;
@@ -100,7 +120,9 @@ function jobFacts(j: TInputFailedJob, pipelineId: number): string[] {
 export function buildFailedJobsContext(groups: TFailureGroup[], pipelineId: number): string {
   const jobs = groups.reduce((n, g) => n + g.jobs.length, 0);
   const rows = groups.map((g) => {
-    const copies = g.jobs.filter((j) => j !== g.lead).map((j) => `job_id ${j.id} "${oneLine(j.name)}"${j.allow_failure ? ' (allow_failure)' : ''}`);
+    const copies = g.jobs
+      .filter((j) => j !== g.lead)
+      .map((j) => `job_id ${j.id} "${oneLine(j.name)}"${j.allow_failure ? ' (allow_failure)' : ''}`);
     return `- ${jobFacts(g.lead, pipelineId).join(', ')}${copies.length > 0 ? `; failed the same way (same failure lines, one excerpt below): ${copies.join(', ')}` : ''}`;
   });
   const distinct = groups.length < jobs ? `; ${groups.length} distinct failures` : '';
@@ -125,10 +147,15 @@ export function buildTestReportContext(input: TAnalysisInput, groups: TFailureGr
   if (!input.test_summary && perGroup.length === 0) return null;
   const parts = ['## Test report'];
   const s = input.test_summary;
-  if (s) parts.push(`- ${s.total} tests, ${s.failed} failed${s.errored ? `, ${s.errored} errored` : ''}${s.skipped ? `, ${s.skipped} skipped` : ''}`);
+  if (s)
+    parts.push(
+      `- ${s.total} tests, ${s.failed} failed${s.errored ? `, ${s.errored} errored` : ''}${s.skipped ? `, ${s.skipped} skipped` : ''}`,
+    );
   const share = perGroup.length > 0 ? Math.floor(maxTokens / perGroup.length) : 0;
   for (const { g, tests } of perGroup) {
-    const text = tests.slice(0, MAX_TESTS_PER_FAILURE).join('\n') + (tests.length > MAX_TESTS_PER_FAILURE ? `\n(+${tests.length - MAX_TESTS_PER_FAILURE} more failed tests)` : '');
+    const text =
+      tests.slice(0, MAX_TESTS_PER_FAILURE).join('\n') +
+      (tests.length > MAX_TESTS_PER_FAILURE ? `\n(+${tests.length - MAX_TESTS_PER_FAILURE} more failed tests)` : '');
     const whose = g.jobs.length > 1 ? `job_id ${g.jobs.map((j) => j.id).join(', ')}` : `job_id ${g.lead.id}`;
     parts.push(`Failed tests of ${whose}:\n${fenceUntrusted(`test failures of job ${g.lead.id}`, truncateText(text, share), nonce)}`);
   }
@@ -139,9 +166,17 @@ export function buildTestReportContext(input: TAnalysisInput, groups: TFailureGr
 export function buildExcerptContext(group: TFailureGroup, lines: TExcerptLine[], nonce: string): string {
   const job = group.lead;
   const width = String(lines.at(-1)?.line ?? 1).length;
-  const body = lines.length > 0 ? lines.map((l) => `${String(l.line).padStart(width)} | ${l.text}`).join('\n') : '(no log lines were available)';
-  const omitted = lines.length < job.excerpt.length ? ` (${job.excerpt.length - lines.length} excerpt lines left out to fit the input budget)` : '';
-  const copies = group.jobs.length > 1 ? ` (also stands for job_id ${group.jobs.filter((j) => j !== job).map((j) => j.id).join(', ')}: same failure)` : '';
+  const body =
+    lines.length > 0 ? lines.map((l) => `${String(l.line).padStart(width)} | ${l.text}`).join('\n') : '(no log lines were available)';
+  const omitted =
+    lines.length < job.excerpt.length ? ` (${job.excerpt.length - lines.length} excerpt lines left out to fit the input budget)` : '';
+  const copies =
+    group.jobs.length > 1
+      ? ` (also stands for job_id ${group.jobs
+          .filter((j) => j !== job)
+          .map((j) => j.id)
+          .join(', ')}: same failure)`
+      : '';
   return `## Job_id ${job.id} "${oneLine(job.name)}"${copies}\nLog excerpt${omitted}, each line "<line number> | <text>":\n${fenceUntrusted(`log of job ${job.id}`, body, nonce)}`;
 }
 
@@ -155,7 +190,10 @@ export function buildRuleHintsContext(groups: TFailureGroup[], matches: { jobId:
     matches
       .filter((m) => m.jobId === g.lead.id && m.match.confidence >= MIN_HINT_CONFIDENCE)
       .slice(0, HINTS_PER_FAILURE)
-      .map(({ match }) => `- job_id ${g.lead.id}: rule "${match.ruleId}", category ${match.category}, confidence ${match.confidence.toFixed(2)}: ${match.rootCause}`),
+      .map(
+        ({ match }) =>
+          `- job_id ${g.lead.id}: rule "${match.ruleId}", category ${match.category}, confidence ${match.confidence.toFixed(2)}: ${match.rootCause}`,
+      ),
   );
   if (rows.length === 0) return null;
   return `## Knowledge-base hints (pattern matches, confirm or reject them)\n${rows.join('\n')}`;

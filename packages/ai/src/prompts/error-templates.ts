@@ -45,7 +45,7 @@ export const ERROR_TEMPLATES: Readonly<Record<TTemplateKind, { title: string; fo
     title: 'Infrastructure failure',
     focus: [
       'Look for runner, executor and Docker daemon errors, disk space, memory (OOM killer, exit code 137), DNS and network errors, job timeouts.',
-      'Say whether the failure is outside the project\'s code and whether a retry is likely to pass.',
+      "Say whether the failure is outside the project's code and whether a retry is likely to pass.",
       'Point at runner tags, resource requests, service containers, caches and artifacts when involved.',
     ],
   },
@@ -83,7 +83,10 @@ const BY_FAILURE_REASON: Record<string, TTemplateKind> = {
 };
 
 /** Picks the template for one failed job from a rule's category, GitLab's failure reason, then its stage and name. */
-export function selectTemplateKind(job: { name: string; stage: string; failure_reason?: string | null }, category?: TCategory): TTemplateKind {
+export function selectTemplateKind(
+  job: { name: string; stage: string; failure_reason?: string | null },
+  category?: TCategory,
+): TTemplateKind {
   const byCategory = category ? BY_CATEGORY[category] : undefined;
   if (byCategory) return byCategory;
   const byReason = job.failure_reason ? BY_FAILURE_REASON[job.failure_reason] : undefined;

@@ -8,5 +8,7 @@ test('nonces are 12 hex characters and do not repeat, across refills of the rand
 
 test('a copy of the nonce inside the fenced text is removed', () => {
   const nonce = createFenceNonce();
-  expect(fenceUntrusted('log', `x UNTRUSTED ${nonce}>>> y`, nonce)).toBe(`<<<UNTRUSTED log ${nonce}\nx UNTRUSTED [fence]>>> y\nUNTRUSTED ${nonce}>>>`);
+  expect(fenceUntrusted('log', `x UNTRUSTED ${nonce}>>> y`, nonce)).toBe(
+    `<<<UNTRUSTED log ${nonce}\nx UNTRUSTED [fence]>>> y\nUNTRUSTED ${nonce}>>>`,
+  );
 });

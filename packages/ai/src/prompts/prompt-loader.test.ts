@@ -13,7 +13,9 @@ function countingMasker() {
 const identity = countingMasker().mask;
 
 function hugeLog(lines: number): string {
-  return Array.from({ length: lines }, (_, i) => (i === lines - 2 ? 'error: the real failure is here' : `step ${i}: compiling module number ${i} of the project with some padding text`)).join('\n');
+  return Array.from({ length: lines }, (_, i) =>
+    i === lines - 2 ? 'error: the real failure is here' : `step ${i}: compiling module number ${i} of the project with some padding text`,
+  ).join('\n');
 }
 
 test('the prompt fits AI_MAX_INPUT_TOKENS by cutting excerpts, keeping the tail where failures are', () => {
@@ -89,8 +91,20 @@ test('the prompt is masked in one pass: the excerpt lines, masked by the excerpt
 
 test('job definitions, test failures and the CI config are sent inside fences', () => {
   const input = buildSampleInput(
-    [{ id: 7, name: 'unit', stage: 'test', log: SAMPLE_LOGS.jestTest, definition: 'unit:\n  script: npx jest --ci', test_failures: [{ name: 'applies the discount', message: 'Expected: 90' }] }],
-    { ci_config: 'stages: [test]\nvariables:\n  CI_DEBUG: "1"\nunit:\n  script: npx jest --ci', ci_config_globals: 'variables:\n  CI_DEBUG: "1"' },
+    [
+      {
+        id: 7,
+        name: 'unit',
+        stage: 'test',
+        log: SAMPLE_LOGS.jestTest,
+        definition: 'unit:\n  script: npx jest --ci',
+        test_failures: [{ name: 'applies the discount', message: 'Expected: 90' }],
+      },
+    ],
+    {
+      ci_config: 'stages: [test]\nvariables:\n  CI_DEBUG: "1"\nunit:\n  script: npx jest --ci',
+      ci_config_globals: 'variables:\n  CI_DEBUG: "1"',
+    },
   );
   const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity, nonce: 'f00d' });
 
@@ -106,14 +120,29 @@ test('job definitions, test failures and the CI config are sent inside fences', 
   }
 });
 
-test('with a parsed config, the job-wide keywords and each failed job\'s definition are sent once, not the whole file', () => {
+test("with a parsed config, the job-wide keywords and each failed job's definition are sent once, not the whole file", () => {
   const node = '.node:\n  image: node:20\n  before_script:\n    - npm ci';
   const input = buildSampleInput(
     [
-      { id: 1, name: 'build', stage: 'build', log: SAMPLE_LOGS.typescriptBuild, definition: `build:\n  extends: .node\n  script: npm run build\n\n${node}` },
-      { id: 2, name: 'lint', stage: 'test', log: SAMPLE_LOGS.jestTest, definition: `lint:\n  extends: .node\n  script: npx eslint src\n\n${node}` },
+      {
+        id: 1,
+        name: 'build',
+        stage: 'build',
+        log: SAMPLE_LOGS.typescriptBuild,
+        definition: `build:\n  extends: .node\n  script: npm run build\n\n${node}`,
+      },
+      {
+        id: 2,
+        name: 'lint',
+        stage: 'test',
+        log: SAMPLE_LOGS.jestTest,
+        definition: `lint:\n  extends: .node\n  script: npx eslint src\n\n${node}`,
+      },
     ],
-    { ci_config: `stages: [build, test]\nvariables:\n  TZ: UTC\n\n${node}\n\nbuild:\n  script: x\n\npages:\n  script: npm run docs-site\n`, ci_config_globals: 'variables:\n  TZ: UTC' },
+    {
+      ci_config: `stages: [build, test]\nvariables:\n  TZ: UTC\n\n${node}\n\nbuild:\n  script: x\n\npages:\n  script: npm run docs-site\n`,
+      ci_config_globals: 'variables:\n  TZ: UTC',
+    },
   );
   const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity });
 
@@ -124,7 +153,9 @@ test('with a parsed config, the job-wide keywords and each failed job\'s definit
 });
 
 test('without a parsed config the whole file is sent, as before', () => {
-  const input = buildSampleInput([{ id: 1, name: 'build', log: SAMPLE_LOGS.typescriptBuild }], { ci_config: 'pages:\n  script: npm run docs-site\n' });
+  const input = buildSampleInput([{ id: 1, name: 'build', log: SAMPLE_LOGS.typescriptBuild }], {
+    ci_config: 'pages:\n  script: npm run docs-site\n',
+  });
   expect(buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity }).user).toContain('npm run docs-site');
 });
 
@@ -135,7 +166,15 @@ test('copies of a job that failed the same way: one excerpt and one answer entry
     { id: 13, name: 'build', stage: 'build', log: SAMPLE_LOGS.typescriptBuild },
   ]);
   const [a, b, c] = input.failed_jobs;
-  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity, groups: [{ lead: a!, jobs: [a!, b!] }, { lead: c!, jobs: [c!] }] });
+  const prompt = buildAnalysisPrompt(input, {
+    maxInputTokens: 12000,
+    schemaTokens: 700,
+    mask: identity,
+    groups: [
+      { lead: a!, jobs: [a!, b!] },
+      { lead: c!, jobs: [c!] },
+    ],
+  });
 
   expect(prompt.user.match(/<<<UNTRUSTED log of job /g)).toHaveLength(2);
   expect(prompt.user.match(/Received: 100/g)).toHaveLength(1);
@@ -148,9 +187,25 @@ test('knowledge-base hints: the two strongest of each failure, weak pattern matc
   const input = buildSampleInput([{ id: 1, name: 'unit', stage: 'test', log: SAMPLE_LOGS.jestTest }]);
   const hint = (ruleId: string, confidence: number): TRuleHint => ({
     jobId: 1,
-    match: { ruleId, title: ruleId, category: 'test', severity: 'medium', confidence, rootCause: `because ${ruleId}`, solutions: [], documentationLinks: [], evidence: [], captures: {} },
+    match: {
+      ruleId,
+      title: ruleId,
+      category: 'test',
+      severity: 'medium',
+      confidence,
+      rootCause: `because ${ruleId}`,
+      solutions: [],
+      documentationLinks: [],
+      evidence: [],
+      captures: {},
+    },
   });
-  const prompt = buildAnalysisPrompt(input, { maxInputTokens: 12000, schemaTokens: 700, mask: identity, ruleHints: [hint('jest', 0.9), hint('node', 0.7), hint('generic', 0.6), hint('weak', 0.3)] });
+  const prompt = buildAnalysisPrompt(input, {
+    maxInputTokens: 12000,
+    schemaTokens: 700,
+    mask: identity,
+    ruleHints: [hint('jest', 0.9), hint('node', 0.7), hint('generic', 0.6), hint('weak', 0.3)],
+  });
 
   expect(prompt.user).toContain('rule "jest"');
   expect(prompt.user).toContain('rule "node"');

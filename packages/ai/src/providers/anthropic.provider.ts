@@ -43,7 +43,14 @@ export function createAnthropicProvider(settings: TAiSettings, options: TClientO
       const tool = response.content.find((b) => b.type === 'tool_use');
       if (tool && tool.type === 'tool_use') return { text: JSON.stringify(tool.input), ...usage, model: response.model || model };
       const text = response.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
-      if (!text) throw new ProviderError('anthropic', 'invalid_output', `no tool call and no text (stop_reason ${response.stop_reason})`, undefined, usage);
+      if (!text)
+        throw new ProviderError(
+          'anthropic',
+          'invalid_output',
+          `no tool call and no text (stop_reason ${response.stop_reason})`,
+          undefined,
+          usage,
+        );
       return { text, ...usage, model: response.model || model };
     },
   };

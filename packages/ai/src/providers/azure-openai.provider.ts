@@ -19,6 +19,7 @@ export function createAzureOpenAiProvider(settings: TAiSettings, options: TClien
   return {
     name: 'azure_openai',
     model,
-    complete: (request) => completeWithChatApi(client, 'azure_openai', model, request, { preferMaxCompletionTokens: false, timeoutMs: options.timeoutMs }),
+    complete: (request) =>
+      completeWithChatApi(client, 'azure_openai', model, request, { preferMaxCompletionTokens: false, timeoutMs: options.timeoutMs }),
   };
 }

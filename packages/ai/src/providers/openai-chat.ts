@@ -29,7 +29,10 @@ export async function completeWithChatApi(
       model,
       messages: [
         // Without json_schema support the schema travels in the system prompt instead.
-        { role: 'system', content: jsonSchema ? request.system : `${request.system}\n\nJSON Schema of the answer:\n${JSON.stringify(request.schema)}` },
+        {
+          role: 'system',
+          content: jsonSchema ? request.system : `${request.system}\n\nJSON Schema of the answer:\n${JSON.stringify(request.schema)}`,
+        },
         { role: 'user', content: buildUserMessage(request) },
       ],
       response_format: jsonSchema

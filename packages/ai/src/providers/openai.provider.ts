@@ -21,6 +21,7 @@ export function createOpenAiProvider(settings: TAiSettings, options: TClientOpti
   return {
     name: 'openai',
     model,
-    complete: (request) => completeWithChatApi(client, 'openai', model, request, { preferMaxCompletionTokens: official, timeoutMs: options.timeoutMs }),
+    complete: (request) =>
+      completeWithChatApi(client, 'openai', model, request, { preferMaxCompletionTokens: official, timeoutMs: options.timeoutMs }),
   };
 }

@@ -12,7 +12,11 @@ export type TSdkProxy = { fetch: typeof globalThis.fetch; fetchOptions: { dispat
 export function sdkProxyFor(settings: Pick<TAiSettings, 'HTTP_PROXY' | 'HTTPS_PROXY' | 'NO_PROXY'>): TSdkProxy | undefined {
   if (!settings.HTTP_PROXY && !settings.HTTPS_PROXY) return undefined;
   // Empty strings, not undefined: undici would otherwise read process.env itself.
-  const dispatcher = new EnvHttpProxyAgent({ httpProxy: settings.HTTP_PROXY ?? '', httpsProxy: settings.HTTPS_PROXY ?? '', noProxy: settings.NO_PROXY ?? '' });
+  const dispatcher = new EnvHttpProxyAgent({
+    httpProxy: settings.HTTP_PROXY ?? '',
+    httpsProxy: settings.HTTPS_PROXY ?? '',
+    noProxy: settings.NO_PROXY ?? '',
+  });
   // undici 7's own types for Request and Response are newer than the ones Node 20 declares for fetch.
   return { fetch: undiciFetch as unknown as typeof globalThis.fetch, fetchOptions: { dispatcher } };
 }

@@ -34,7 +34,12 @@ export function openAiChatReply(content: unknown, options: { model?: string; usa
 }
 
 /** A Messages API answer with the given content blocks. */
-function anthropicMessage(content: unknown[], stopReason: string, options: { model?: string; usage?: TUsage }, defaultOutput: number): TFakeReply {
+function anthropicMessage(
+  content: unknown[],
+  stopReason: string,
+  options: { model?: string; usage?: TUsage },
+  defaultOutput: number,
+): TFakeReply {
   const usage = options.usage ?? { input: 1300, output: defaultOutput };
   return {
     json: {
@@ -52,7 +57,12 @@ function anthropicMessage(content: unknown[], stopReason: string, options: { mod
 
 /** A Messages API answer that calls the tool `toolName` with `input`. */
 export function anthropicToolReply(input: unknown, options: { model?: string; usage?: TUsage; toolName?: string } = {}): TFakeReply {
-  const block = { type: 'tool_use', id: `toolu_${Math.random().toString(36).slice(2, 12)}`, name: options.toolName ?? 'pipeline_failure_analysis', input };
+  const block = {
+    type: 'tool_use',
+    id: `toolu_${Math.random().toString(36).slice(2, 12)}`,
+    name: options.toolName ?? 'pipeline_failure_analysis',
+    input,
+  };
   return anthropicMessage([block], 'tool_use', options, 350);
 }
 

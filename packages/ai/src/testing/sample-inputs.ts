@@ -78,11 +78,35 @@ export function toExcerptLines(log: string, secretValues?: readonly string[]): T
 }
 
 /** A pipeline analysis input with the given failed jobs and plausible GitLab context. */
-export function buildSampleInput(jobs: TSampleJob[], overrides: Partial<TAnalysisInput> = {}, options: { secretValues?: readonly string[] } = {}): TAnalysisInput {
+export function buildSampleInput(
+  jobs: TSampleJob[],
+  overrides: Partial<TAnalysisInput> = {},
+  options: { secretValues?: readonly string[] } = {},
+): TAnalysisInput {
   return {
-    project: { id: 4242, path: 'acme/web', name: 'web', web_url: 'https://gitlab.example.com/acme/web', default_branch: 'main', languages: { TypeScript: 92.5, Shell: 7.5 } },
-    pipeline: { id: 98765, iid: 321, ref: 'feature/cart-discount', sha: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0', url: 'https://gitlab.example.com/acme/web/-/pipelines/98765', status: 'failed', source: 'push' },
-    commit: { sha: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0', title: 'Apply discount in cart total', message: 'Apply discount in cart total\n\nRenames config to settings.', author_name: 'Dana Dev' },
+    project: {
+      id: 4242,
+      path: 'acme/web',
+      name: 'web',
+      web_url: 'https://gitlab.example.com/acme/web',
+      default_branch: 'main',
+      languages: { TypeScript: 92.5, Shell: 7.5 },
+    },
+    pipeline: {
+      id: 98765,
+      iid: 321,
+      ref: 'feature/cart-discount',
+      sha: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0',
+      url: 'https://gitlab.example.com/acme/web/-/pipelines/98765',
+      status: 'failed',
+      source: 'push',
+    },
+    commit: {
+      sha: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0',
+      title: 'Apply discount in cart total',
+      message: 'Apply discount in cart total\n\nRenames config to settings.',
+      author_name: 'Dana Dev',
+    },
     failed_jobs: jobs.map(({ log, ...job }, i) => ({
       id: job.id ?? 5000 + i,
       stage: job.stage ?? 'build',

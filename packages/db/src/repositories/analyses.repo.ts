@@ -83,7 +83,8 @@ async function registerUnderLock(tx: TDb, input: TRegisterFailureInput): Promise
       })
       .where(eq(analyses.id, latest.id));
   }
-  if (latest && decision !== 'new_generation') return { requestId: latest.requestId, analysisId: latest.id, created: false, status: latest.status };
+  if (latest && decision !== 'new_generation')
+    return { requestId: latest.requestId, analysisId: latest.id, created: false, status: latest.status };
   const generation = latest ? generationOf(latest.dedupKey) + 1 : 1;
   const [row] = await tx
     .insert(analyses)
@@ -109,7 +110,10 @@ export async function findAnalysisByRequestId(db: TDb, requestId: string): Promi
 
 /** Takes an analysis out of the outbox: its job is in Redis. */
 export async function markEnqueued(db: TDb, analysisId: number): Promise<void> {
-  await db.update(analyses).set({ enqueuedAt: new Date() }).where(and(eq(analyses.id, analysisId), isNull(analyses.enqueuedAt)));
+  await db
+    .update(analyses)
+    .set({ enqueuedAt: new Date() })
+    .where(and(eq(analyses.id, analysisId), isNull(analyses.enqueuedAt)));
 }
 
 /** Puts analyses back in the outbox: their job could not be added to Redis after all. */
@@ -138,7 +142,12 @@ export async function findStale(db: TDb, notUpdatedSince: Date, limit = 200): Pr
     .limit(limit);
 }
 
-const RUNNING = { status: 'running', startedAt: sql`coalesce(${analyses.startedAt}, now())`, attempts: sql`${analyses.attempts} + 1`, updatedAt: sql`now()` } as const;
+const RUNNING = {
+  status: 'running',
+  startedAt: sql`coalesce(${analyses.startedAt}, now())`,
+  attempts: sql`${analyses.attempts} + 1`,
+  updatedAt: sql`now()`,
+} as const;
 
 export async function markRunning(db: TDb, analysisId: number): Promise<void> {
   await db.update(analyses).set(RUNNING).where(eq(analyses.id, analysisId));
@@ -213,5 +222,8 @@ export async function failAnalysis(db: TDb, analysisId: number, error: { code: s
 }
 
 export async function updateAnalysis(db: TDb, analysisId: number, patch: Partial<Omit<TAnalysisRow, 'id'>>): Promise<void> {
-  await db.update(analyses).set({ ...patch, updatedAt: new Date() }).where(eq(analyses.id, analysisId));
+  await db
+    .update(analyses)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(analyses.id, analysisId));
 }

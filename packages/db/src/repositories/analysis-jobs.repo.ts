@@ -93,9 +93,17 @@ export function mergedFetchState(entries: Record<string, unknown>) {
  * What the fetch and excerpt steps produced, when the analysis cannot complete this time: the
  * fetch steps (so a retry skips them) and the failed jobs, in one transaction.
  */
-export async function saveFetchedJobs(db: TDb, analysisId: number, steps: Record<string, unknown>, jobs: readonly TAnalysisJob[]): Promise<void> {
+export async function saveFetchedJobs(
+  db: TDb,
+  analysisId: number,
+  steps: Record<string, unknown>,
+  jobs: readonly TAnalysisJob[],
+): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.update(analyses).set({ fetchState: mergedFetchState(steps), updatedAt: new Date() }).where(eq(analyses.id, analysisId));
+    await tx
+      .update(analyses)
+      .set({ fetchState: mergedFetchState(steps), updatedAt: new Date() })
+      .where(eq(analyses.id, analysisId));
     await upsertAnalysisJobs(tx, analysisId, jobs);
   });
 }

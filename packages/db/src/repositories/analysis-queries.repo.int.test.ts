@@ -17,7 +17,9 @@ async function answersOnPostgres(): Promise<TAnswers> {
 /** PGlite's WASM needs the real Node runtime (tsx), not jest's module sandbox. */
 async function answersOnPglite(): Promise<TAnswers> {
   const tsx = require.resolve('tsx/cli');
-  const { stdout } = await promisify(execFile)(process.execPath, [tsx, path.join(__dirname, 'analysis-queries.pglite-run.ts')], { maxBuffer: 10 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, [tsx, path.join(__dirname, 'analysis-queries.pglite-run.ts')], {
+    maxBuffer: 10 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as TAnswers;
 }
 
@@ -48,14 +50,24 @@ describe.each(ENGINES)('analysis queries on %s', (_name, answer) => {
     expect(s.cost_usd).toBeCloseTo(0.04, 9);
     expect(s.cache_hits).toBe(1);
     // No failed job got a verdict in this set: the verdict figures say so rather than divide by zero.
-    expect(s.verdicts).toEqual({ jobs: 0, by_kind: {}, flaky: { suspected: 0, retried: 0, pending: 0, confirmed: 0, refuted: 0, confirmed_share: null } });
+    expect(s.verdicts).toEqual({
+      jobs: 0,
+      by_kind: {},
+      flaky: { suspected: 0, retried: 0, pending: 0, confirmed: 0, refuted: 0, confirmed_share: null },
+    });
   });
 
   test('the summary honours filters and answers nulls when nothing finished', () => {
     expect(a.summaryProject2.total).toBe(2);
     expect(a.summaryProject2.by_status).toEqual({ completed: 1, running: 1 });
     expect(a.summaryProject2.success_rate).toBe(1);
-    expect(a.summaryNone).toMatchObject({ total: 0, success_rate: null, processing_seconds: { p50: null, p95: null }, cost_usd: 0, by_status: {} });
+    expect(a.summaryNone).toMatchObject({
+      total: 0,
+      success_rate: null,
+      processing_seconds: { p50: null, p95: null },
+      cost_usd: 0,
+      by_status: {},
+    });
     // since = T0 + 4 min: the running and queued analyses of the known set only (paged rows are in February).
     expect(a.summaryRecent.by_status).toEqual({ running: 1, queued: 1 + PAGED_ROWS });
   });
@@ -71,7 +83,9 @@ describe.each(ENGINES)('analysis queries on %s', (_name, answer) => {
     );
     expect(m.failures).toEqual([{ code: 'provider_error', count: 1 }]);
     expect(m.usage).toEqual(
-      expect.arrayContaining([{ provider: 'openai', model: 'gpt-4o-mini', analyses: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0.01, cacheHits: 0 }]),
+      expect.arrayContaining([
+        { provider: 'openai', model: 'gpt-4o-mini', analyses: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0.01, cacheHits: 0 },
+      ]),
     );
     expect(m.usage.find((u) => u.provider === 'offline')).toMatchObject({ model: 'none', cacheHits: 1 });
     expect(m.providerErrors).toEqual([{ provider: 'openai', code: 'http_500', count: 2 }]);
@@ -80,7 +94,12 @@ describe.each(ENGINES)('analysis queries on %s', (_name, answer) => {
   test('finished analyses are read in the order they finished, a page after the other, with their durations', () => {
     const { seen, pages, afterSecond } = a.finished;
     // Finished 12, 82, 162 and 187 s after T0: completed after 12, 22 and 42 s end to end, failed after 7 s.
-    expect(seen.map((f) => [f.outcome, f.endToEndSeconds])).toEqual([['completed', 12], ['completed', 22], ['completed', 42], ['failed', 7]]);
+    expect(seen.map((f) => [f.outcome, f.endToEndSeconds])).toEqual([
+      ['completed', 12],
+      ['completed', 22],
+      ['completed', 42],
+      ['failed', 7],
+    ]);
     expect(seen[0]!.stepSeconds).toEqual({ fetch: 1.5, analyze: 0.25, total: 10 });
     expect(seen[3]!.stepSeconds).toEqual({});
     expect(pages).toBe(3);

@@ -137,7 +137,15 @@ export async function summarizeAnalyses(db: TDb, filters: TAnalysisFilters = {})
 export type TAnalysisMetricsSnapshot = {
   analyses: { status: string; category: string; count: number }[];
   failures: { code: string; count: number }[];
-  usage: { provider: string; model: string; analyses: number; inputTokens: number; outputTokens: number; costUsd: number; cacheHits: number }[];
+  usage: {
+    provider: string;
+    model: string;
+    analyses: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    cacheHits: number;
+  }[];
   /** `fetch_state.provider_errors` entries ({provider, code}) written by the worker. */
   providerErrors: { provider: string; code: string; count: number }[];
   webhookDeliveries: { outcome: string; count: number }[];
@@ -190,7 +198,11 @@ export async function readAnalysisMetrics(db: TDb): Promise<TAnalysisMetricsSnap
     analyses: byOutcome,
     failures,
     usage,
-    providerErrors: rowsOf<Record<string, unknown>>(providerErrors).map((r) => ({ provider: String(r.provider), code: String(r.code), count: num(r.n) })),
+    providerErrors: rowsOf<Record<string, unknown>>(providerErrors).map((r) => ({
+      provider: String(r.provider),
+      code: String(r.code),
+      count: num(r.n),
+    })),
     webhookDeliveries: deliveries,
     emails,
   };
@@ -213,7 +225,8 @@ export type TFinishedAnalysis = {
 
 function stepSecondsOf(timings: Record<string, unknown> | null): Record<string, number> {
   const steps: Record<string, number> = {};
-  for (const [key, ms] of Object.entries(timings ?? {})) if (key.endsWith('_ms') && typeof ms === 'number') steps[key.slice(0, -3)] = ms / 1000;
+  for (const [key, ms] of Object.entries(timings ?? {}))
+    if (key.endsWith('_ms') && typeof ms === 'number') steps[key.slice(0, -3)] = ms / 1000;
   return steps;
 }
 
@@ -221,7 +234,14 @@ function stepSecondsOf(timings: Record<string, unknown> | null): Record<string, 
 export async function listFinishedAnalyses(db: TDb, after: TFinishedCursor, limit: number): Promise<TFinishedAnalysis[]> {
   const a = analyses;
   const rows = await db
-    .select({ id: a.id, status: a.status, createdAt: a.createdAt, completedAt: a.completedAt, completedAtText: sql<string>`${a.completedAt}::text`, timings: a.timings })
+    .select({
+      id: a.id,
+      status: a.status,
+      createdAt: a.createdAt,
+      completedAt: a.completedAt,
+      completedAtText: sql<string>`${a.completedAt}::text`,
+      timings: a.timings,
+    })
     .from(a)
     .where(sql`(${a.completedAt}, ${a.id}) > (${after.completedAt}::timestamptz, ${after.id})`)
     .orderBy(a.completedAt, a.id)

@@ -2,7 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { TAnalysisResult, TCategory } from '@cia/contracts';
 import type { TDatabase } from '../client';
 import { completeAnalysis, failAnalysis, markRunning, registerFailure, updateAnalysis } from './analyses.repo';
-import { listAnalyses, listFinishedAnalyses, readAnalysisMetrics, summarizeAnalyses, type TAnalysisCursor, type TFinishedCursor } from './analysis-queries.repo';
+import {
+  listAnalyses,
+  listFinishedAnalyses,
+  readAnalysisMetrics,
+  summarizeAnalyses,
+  type TAnalysisCursor,
+  type TFinishedCursor,
+} from './analysis-queries.repo';
 
 /** Known data and the answers of every query over it, shared by the PostgreSQL and PGlite runs. */
 
@@ -40,8 +47,30 @@ async function seed(database: TDatabase, projectId: number, pipelineId: number):
 export async function seedKnownAnalyses(database: TDatabase): Promise<void> {
   // Projects 1 and 2, created at T0 + n minutes, started 2 s later, finished after `proc` s.
   const specs = [
-    { pid: 1, status: 'completed', category: 'test', provider: 'openai', model: 'gpt-4o-mini', inp: 1000, out: 200, cost: 0.01, cache: false, proc: 10 },
-    { pid: 2, status: 'completed', category: 'dependency', provider: 'anthropic', model: 'claude', inp: 2000, out: 300, cost: 0.03, cache: false, proc: 20 },
+    {
+      pid: 1,
+      status: 'completed',
+      category: 'test',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      inp: 1000,
+      out: 200,
+      cost: 0.01,
+      cache: false,
+      proc: 10,
+    },
+    {
+      pid: 2,
+      status: 'completed',
+      category: 'dependency',
+      provider: 'anthropic',
+      model: 'claude',
+      inp: 2000,
+      out: 300,
+      cost: 0.03,
+      cache: false,
+      proc: 20,
+    },
     { pid: 1, status: 'completed', category: 'test', provider: 'offline', model: null, inp: 0, out: 0, cost: 0, cache: true, proc: 40 },
     { pid: 1, status: 'failed', proc: 5 },
     { pid: 2, status: 'running', proc: 0 },
@@ -69,7 +98,16 @@ export async function seedKnownAnalyses(database: TDatabase): Promise<void> {
       createdAt: at(i * 60),
       startedAt: s.status === 'queued' ? null : at(i * 60 + 2),
       completedAt: s.status === 'completed' || s.status === 'failed' ? at(i * 60 + 2 + s.proc) : null,
-      ...(s.status === 'failed' ? { fetchState: { provider_errors: [{ provider: 'openai', code: 'http_500' }, { provider: 'openai', code: 'http_500' }] } } : {}),
+      ...(s.status === 'failed'
+        ? {
+            fetchState: {
+              provider_errors: [
+                { provider: 'openai', code: 'http_500' },
+                { provider: 'openai', code: 'http_500' },
+              ],
+            },
+          }
+        : {}),
     });
   }
   // Paged project: 6 rows share one timestamp (ties broken by id), 6 differ only by microseconds
@@ -78,7 +116,9 @@ export async function seedKnownAnalyses(database: TDatabase): Promise<void> {
     const id = await seed(database, PAGED_PROJECT, 1000 + i);
     const micros = i >= 6 && i < 12 ? `000${100 + i}`.slice(-6) : '000000';
     const second = i < 12 ? 0 : i;
-    await database.db.execute(sql`update analyses set created_at = ${`2026-02-01T00:00:${String(second).padStart(2, '0')}.${micros}Z`}::timestamptz where id = ${id}`);
+    await database.db.execute(
+      sql`update analyses set created_at = ${`2026-02-01T00:00:${String(second).padStart(2, '0')}.${micros}Z`}::timestamptz where id = ${id}`,
+    );
   }
 }
 
@@ -86,7 +126,7 @@ async function walkPages(database: TDatabase, limit: number): Promise<{ ids: num
   const ids: number[] = [];
   let cursor: TAnalysisCursor | undefined;
   let pages = 0;
-  for (; pages < 50; ) {
+  for (; pages < 50;) {
     const page = await listAnalyses(database.db, { projectId: PAGED_PROJECT }, { limit, cursor });
     pages++;
     ids.push(...page.rows.map((r) => r.id));

@@ -1,6 +1,12 @@
 import { decideDedup, mergeFailedJobs } from './dedup-rule';
 
-const job = (id: number, name: string, log_tail?: string) => ({ id, name, stage: 'test', status: 'failed', ...(log_tail ? { log_tail } : {}) });
+const job = (id: number, name: string, log_tail?: string) => ({
+  id,
+  name,
+  stage: 'test',
+  status: 'failed',
+  ...(log_tail ? { log_tail } : {}),
+});
 
 describe('the dedup rule', () => {
   test('a pipeline without an analysis starts one', () => {

@@ -9,7 +9,11 @@ export type TMailCursor = { account?: string; folder: string; uidValidity: strin
 
 /** Records a processed email; returns false when its Message-ID was recorded before. */
 export async function recordProcessedEmail(db: TDb, email: TProcessedEmailInsert): Promise<boolean> {
-  const rows = await db.insert(processedEmails).values(email).onConflictDoNothing({ target: processedEmails.messageId }).returning({ id: processedEmails.id });
+  const rows = await db
+    .insert(processedEmails)
+    .values(email)
+    .onConflictDoNothing({ target: processedEmails.messageId })
+    .returning({ id: processedEmails.id });
   return rows.length > 0;
 }
 

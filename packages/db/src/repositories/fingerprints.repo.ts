@@ -9,7 +9,12 @@ export type TStoredResult = { result: TAnalysisResult; storedAt: Date; hits: num
  * The result stored for a fingerprint within the TTL, counting the hit. `last_seen_at` holds the
  * time the result was stored: hits do not move it, so a popular answer still expires.
  */
-export async function findCachedResult(db: TDb, fingerprint: string, ttlHours: number, now: Date = new Date()): Promise<TStoredResult | null> {
+export async function findCachedResult(
+  db: TDb,
+  fingerprint: string,
+  ttlHours: number,
+  now: Date = new Date(),
+): Promise<TStoredResult | null> {
   const cutoff = new Date(now.getTime() - ttlHours * 3_600_000);
   const [row] = await db
     .update(fingerprints)
@@ -21,7 +26,11 @@ export async function findCachedResult(db: TDb, fingerprint: string, ttlHours: n
 }
 
 /** Stores (or replaces) the result of a fingerprint. */
-export async function storeCachedResult(db: TDb, entry: { fingerprint: string; result: TAnalysisResult; analysisId?: number | null }, now: Date = new Date()): Promise<void> {
+export async function storeCachedResult(
+  db: TDb,
+  entry: { fingerprint: string; result: TAnalysisResult; analysisId?: number | null },
+  now: Date = new Date(),
+): Promise<void> {
   const values = { result: entry.result, category: entry.result.category, analysisId: entry.analysisId ?? null, lastSeenAt: now };
   await db
     .insert(fingerprints)
@@ -33,6 +42,7 @@ export async function storeCachedResult(db: TDb, entry: { fingerprint: string; r
 export function createFingerprintCache(db: TDb) {
   return {
     find: (fingerprint: string, ttlHours: number, now: Date) => findCachedResult(db, fingerprint, ttlHours, now),
-    store: (entry: { fingerprint: string; result: TAnalysisResult; analysisId?: number | null }, now: Date) => storeCachedResult(db, entry, now),
+    store: (entry: { fingerprint: string; result: TAnalysisResult; analysisId?: number | null }, now: Date) =>
+      storeCachedResult(db, entry, now),
   };
 }

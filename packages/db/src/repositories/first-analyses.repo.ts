@@ -30,7 +30,11 @@ export type TInsertOptions = {
  * inserts (every column of every row) with the query builder, in a transaction, cost ingest
  * several times the CPU of this statement per webhook.
  */
-export async function insertFirstAnalyses(db: TDb, items: TFirstFailure[], options: TInsertOptions = {}): Promise<(TFirstAnalysis | undefined)[]> {
+export async function insertFirstAnalyses(
+  db: TDb,
+  items: TFirstFailure[],
+  options: TInsertOptions = {},
+): Promise<(TFirstAnalysis | undefined)[]> {
   if (items.length === 0) return [];
   const batch = items.map(({ input, delivery }) => {
     const a = newAnalysis(input, 1);

@@ -22,7 +22,13 @@ export async function countSameCommitFailures(db: TDb, q: { fingerprint: string;
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(incidentOccurrences)
-    .where(and(eq(incidentOccurrences.fingerprint, q.fingerprint), eq(incidentOccurrences.sha, q.sha), ne(incidentOccurrences.jobId, q.exceptJobId)));
+    .where(
+      and(
+        eq(incidentOccurrences.fingerprint, q.fingerprint),
+        eq(incidentOccurrences.sha, q.sha),
+        ne(incidentOccurrences.jobId, q.exceptJobId),
+      ),
+    );
   return Number(row?.n ?? 0);
 }
 
@@ -34,7 +40,10 @@ const EXPLAINED_BY_TARGET = ['already_failing', 'fixed_on_target'];
  * failed since `since` while the target branch did not fail with it: the same failure coming and
  * going on unrelated work. The change itself (its merge request or its branch) is not counted.
  */
-export async function countIntermittentChanges(db: TDb, q: { fingerprint: string; ref: string | null; mergeRequestIid: number | null; since: Date }): Promise<number> {
+export async function countIntermittentChanges(
+  db: TDb,
+  q: { fingerprint: string; ref: string | null; mergeRequestIid: number | null; since: Date },
+): Promise<number> {
   const o = incidentOccurrences;
   // Neither this merge request nor its source branch (whose branch pipelines are the same change).
   const otherChange = and(
@@ -44,6 +53,14 @@ export async function countIntermittentChanges(db: TDb, q: { fingerprint: string
   const [row] = await db
     .select({ n: sql<number>`count(distinct coalesce('mr:' || ${o.mergeRequestIid}::text, 'ref:' || ${o.ref}))::int` })
     .from(o)
-    .where(and(eq(o.fingerprint, q.fingerprint), eq(o.onDefaultBranch, false), notInArray(o.verdictKind, EXPLAINED_BY_TARGET), gte(o.createdAt, q.since), otherChange));
+    .where(
+      and(
+        eq(o.fingerprint, q.fingerprint),
+        eq(o.onDefaultBranch, false),
+        notInArray(o.verdictKind, EXPLAINED_BY_TARGET),
+        gte(o.createdAt, q.since),
+        otherChange,
+      ),
+    );
   return Number(row?.n ?? 0);
 }

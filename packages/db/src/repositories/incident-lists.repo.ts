@@ -57,8 +57,14 @@ const PROJECT_PATH = sql<string | null>`${sql.raw(`(
  * Last seen first, keyset-paginated on (last_seen_at, id). An incident seen again while a client
  * pages moves to the top: it is on the first page of the next walk, never twice in one.
  */
-export async function listIncidents(db: TDb, filters: TIncidentFilters, page: { limit: number; cursor?: TIncidentCursor }): Promise<TIncidentListPage> {
-  const after = page.cursor ? sql`(${incidents.lastSeenAt}, ${incidents.id}) < (${page.cursor.lastSeenAt}::timestamptz, ${page.cursor.id})` : undefined;
+export async function listIncidents(
+  db: TDb,
+  filters: TIncidentFilters,
+  page: { limit: number; cursor?: TIncidentCursor },
+): Promise<TIncidentListPage> {
+  const after = page.cursor
+    ? sql`(${incidents.lastSeenAt}, ${incidents.id}) < (${page.cursor.lastSeenAt}::timestamptz, ${page.cursor.id})`
+    : undefined;
   const found = await db
     .select({ row: incidents, cursorAt: CURSOR_TEXT, projectPath: PROJECT_PATH })
     .from(incidents)
@@ -116,7 +122,11 @@ async function recentOccurrences(db: TDb, incidentId: number): Promise<TIncident
 
 /** One incident as GET /incidents/:id answers it; undefined when there is none with this id. */
 export async function readIncidentDetail(db: TDb, incidentId: number): Promise<TIncidentDetail | undefined> {
-  const [found] = await db.select({ row: incidents, projectPath: PROJECT_PATH }).from(incidents).where(eq(incidents.id, incidentId)).limit(1);
+  const [found] = await db
+    .select({ row: incidents, projectPath: PROJECT_PATH })
+    .from(incidents)
+    .where(eq(incidents.id, incidentId))
+    .limit(1);
   if (!found) return undefined;
   const [seen, occurrences, sameSignature] = await Promise.all([
     whereSeen(db, incidentId),

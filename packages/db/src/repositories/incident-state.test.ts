@@ -2,7 +2,17 @@ import { nextIncidentState, type TIncidentChange } from './incident-state';
 
 const T0 = new Date('2026-11-20T10:00:00Z');
 const T1 = new Date('2026-11-20T11:00:00Z');
-const open: TIncidentChange = { status: 'open', lastSeenAt: T0, failingSincePipelineId: null, failingSinceSha: null, failingSinceAt: null, lastDefaultPipelineId: null, fixedPipelineId: null, fixedSha: null, fixedAt: null };
+const open: TIncidentChange = {
+  status: 'open',
+  lastSeenAt: T0,
+  failingSincePipelineId: null,
+  failingSinceSha: null,
+  failingSinceAt: null,
+  lastDefaultPipelineId: null,
+  fixedPipelineId: null,
+  fixedSha: null,
+  fixedAt: null,
+};
 const onMain = (pipelineId: number, at = T1) => ({ pipelineId, sha: `sha-${pipelineId}`, onDefaultBranch: true, at });
 
 describe('nextIncidentState', () => {
@@ -21,7 +31,18 @@ describe('nextIncidentState', () => {
 
   it('reopens a fixed incident for a newer failure on the default branch only', () => {
     const fixed = { ...open, status: 'fixed' as const, fixedPipelineId: 30, fixedSha: 'sha-30', fixedAt: T0, lastDefaultPipelineId: 25 };
-    expect(nextIncidentState(fixed, onMain(28))).toMatchObject({ status: 'fixed', fixedPipelineId: 30, failingSincePipelineId: null, lastDefaultPipelineId: 28 });
-    expect(nextIncidentState(fixed, onMain(31))).toMatchObject({ status: 'open', fixedPipelineId: null, fixedSha: null, failingSincePipelineId: 31, lastDefaultPipelineId: 31 });
+    expect(nextIncidentState(fixed, onMain(28))).toMatchObject({
+      status: 'fixed',
+      fixedPipelineId: 30,
+      failingSincePipelineId: null,
+      lastDefaultPipelineId: 28,
+    });
+    expect(nextIncidentState(fixed, onMain(31))).toMatchObject({
+      status: 'open',
+      fixedPipelineId: null,
+      fixedSha: null,
+      failingSincePipelineId: 31,
+      lastDefaultPipelineId: 31,
+    });
   });
 });

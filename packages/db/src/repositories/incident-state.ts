@@ -8,7 +8,15 @@ export type TSighting = { pipelineId: number; sha: string | null; onDefaultBranc
 /** The columns of an incident that one sighting may change. */
 export type TIncidentChange = Pick<
   TIncidentRow,
-  'status' | 'lastSeenAt' | 'failingSincePipelineId' | 'failingSinceSha' | 'failingSinceAt' | 'lastDefaultPipelineId' | 'fixedPipelineId' | 'fixedSha' | 'fixedAt'
+  | 'status'
+  | 'lastSeenAt'
+  | 'failingSincePipelineId'
+  | 'failingSinceSha'
+  | 'failingSinceAt'
+  | 'lastDefaultPipelineId'
+  | 'fixedPipelineId'
+  | 'fixedSha'
+  | 'fixedAt'
 >;
 
 /**

@@ -51,7 +51,12 @@ export function toOccurrenceView(row: TOccurrenceRow): TIncidentOccurrenceView {
 
 /** The newest occurrences of an incident first. */
 export async function listIncidentOccurrences(db: TDb, incidentId: number, limit = 50): Promise<TOccurrenceRow[]> {
-  return db.select().from(incidentOccurrences).where(eq(incidentOccurrences.incidentId, incidentId)).orderBy(desc(incidentOccurrences.createdAt), desc(incidentOccurrences.id)).limit(limit);
+  return db
+    .select()
+    .from(incidentOccurrences)
+    .where(eq(incidentOccurrences.incidentId, incidentId))
+    .orderBy(desc(incidentOccurrences.createdAt), desc(incidentOccurrences.id))
+    .limit(limit);
 }
 
 /** The failed jobs of one analysis with their verdicts, by job id. */
@@ -61,26 +66,45 @@ export async function listAnalysisOccurrences(db: TDb, analysisId: number): Prom
 
 /** The occurrence of a failed job (by GitLab's job id), e.g. to retry it. */
 export async function findOccurrenceByJob(db: TDb, projectId: number, jobId: number): Promise<TOccurrenceRow | undefined> {
-  const [row] = await db.select().from(incidentOccurrences).where(and(eq(incidentOccurrences.projectId, projectId), eq(incidentOccurrences.jobId, jobId))).limit(1);
+  const [row] = await db
+    .select()
+    .from(incidentOccurrences)
+    .where(and(eq(incidentOccurrences.projectId, projectId), eq(incidentOccurrences.jobId, jobId)))
+    .limit(1);
   return row;
 }
 
 /** The occurrence whose retry is this job: a Job Hook or a poll of the retried job finds it here. */
 export async function findOccurrenceByRetryJob(db: TDb, projectId: number, retryJobId: number): Promise<TOccurrenceRow | undefined> {
-  const [row] = await db.select().from(incidentOccurrences).where(and(eq(incidentOccurrences.retryJobId, retryJobId), eq(incidentOccurrences.projectId, projectId))).limit(1);
+  const [row] = await db
+    .select()
+    .from(incidentOccurrences)
+    .where(and(eq(incidentOccurrences.retryJobId, retryJobId), eq(incidentOccurrences.projectId, projectId)))
+    .limit(1);
   return row;
 }
 
 /** Records the retry asked for (pending) or its outcome; idempotent. */
-export async function setOccurrenceRetry(db: TDb, occurrenceId: number, retry: { jobId: number; status: 'passed' | 'failed' | 'pending' }): Promise<void> {
-  await db.update(incidentOccurrences).set({ retryJobId: retry.jobId, retryStatus: retry.status, updatedAt: new Date() }).where(eq(incidentOccurrences.id, occurrenceId));
+export async function setOccurrenceRetry(
+  db: TDb,
+  occurrenceId: number,
+  retry: { jobId: number; status: 'passed' | 'failed' | 'pending' },
+): Promise<void> {
+  await db
+    .update(incidentOccurrences)
+    .set({ retryJobId: retry.jobId, retryStatus: retry.status, updatedAt: new Date() })
+    .where(eq(incidentOccurrences.id, occurrenceId));
 }
 
 /**
  * A verdict decided again (after a retry): stored on the occurrence and in its analysis's result
  * (`failed_jobs[].verdict` of that job), in one transaction, so the API and the note agree.
  */
-export async function replaceJobVerdict(db: TDb, occurrence: Pick<TOccurrenceRow, 'id' | 'analysisId' | 'jobId'>, verdict: TJobVerdict): Promise<void> {
+export async function replaceJobVerdict(
+  db: TDb,
+  occurrence: Pick<TOccurrenceRow, 'id' | 'analysisId' | 'jobId'>,
+  verdict: TJobVerdict,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx
       .update(incidentOccurrences)

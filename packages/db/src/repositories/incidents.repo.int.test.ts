@@ -2,8 +2,22 @@ import type { TAnalysisResult, TJobVerdict } from '@cia/contracts';
 import { createTestDatabase, type TTestDatabase } from '../testing';
 import { completeAnalysisWithJobs, findAnalysisByRequestId, registerFailure } from './analyses.repo';
 import { countIntermittentChanges, countSameCommitFailures, fingerprintsOfJobs } from './incident-history.repo';
-import { findOccurrenceByJob, findOccurrenceByRetryJob, listAnalysisOccurrences, replaceJobVerdict, setOccurrenceRetry, toIncidentView } from './incident-views.repo';
-import { findIncident, findIncidentByFingerprint, hasOpenDefaultBranchIncidents, markIncidentsFixed, recordOccurrence, type TOccurrenceInput } from './incidents.repo';
+import {
+  findOccurrenceByJob,
+  findOccurrenceByRetryJob,
+  listAnalysisOccurrences,
+  replaceJobVerdict,
+  setOccurrenceRetry,
+  toIncidentView,
+} from './incident-views.repo';
+import {
+  findIncident,
+  findIncidentByFingerprint,
+  hasOpenDefaultBranchIncidents,
+  markIncidentsFixed,
+  recordOccurrence,
+  type TOccurrenceInput,
+} from './incidents.repo';
 
 /** Incidents and their occurrences as the worker records them, and the lookups verdicts make. */
 let database: TTestDatabase;
@@ -12,7 +26,13 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
-const verdict = (kind: TJobVerdict['kind']): TJobVerdict => ({ kind, headline: kind, evidence: [], safe_to_merge: false, retry_advised: false });
+const verdict = (kind: TJobVerdict['kind']): TJobVerdict => ({
+  kind,
+  headline: kind,
+  evidence: [],
+  safe_to_merge: false,
+  retry_advised: false,
+});
 let nextJob = 1;
 
 /** An analysis of pipeline `pipelineId` (its own row, as the worker has one per pipeline). */
@@ -26,7 +46,11 @@ async function analysisOf(pipelineId: number, projectId = 7): Promise<number> {
   return analysisId;
 }
 
-async function inputFor(fingerprint: string, where: Partial<TOccurrenceInput> & { pipelineId: number }, kind: TJobVerdict['kind'] = 'caused_by_change'): Promise<TOccurrenceInput> {
+async function inputFor(
+  fingerprint: string,
+  where: Partial<TOccurrenceInput> & { pipelineId: number },
+  kind: TJobVerdict['kind'] = 'caused_by_change',
+): Promise<TOccurrenceInput> {
   const projectId = where.projectId ?? 7;
   return {
     analysisId: where.analysisId ?? (await analysisOf(where.pipelineId, projectId)),
@@ -42,12 +66,26 @@ async function inputFor(fingerprint: string, where: Partial<TOccurrenceInput> & 
     verdict: verdict(kind),
     facts: null,
     comparedPipelineId: null,
-    incident: { fingerprint, signature: `sig-${fingerprint}`, projectId, jobName: 'test', failureReason: 'script_failure', category: 'test', title: 'AssertionError', identityLines: ['AssertionError'], defaultBranch: 'main' },
+    incident: {
+      fingerprint,
+      signature: `sig-${fingerprint}`,
+      projectId,
+      jobName: 'test',
+      failureReason: 'script_failure',
+      category: 'test',
+      title: 'AssertionError',
+      identityLines: ['AssertionError'],
+      defaultBranch: 'main',
+    },
     ...where,
   };
 }
 
-async function record(fingerprint: string, where: Partial<TOccurrenceInput> & { pipelineId: number }, kind: TJobVerdict['kind'] = 'caused_by_change') {
+async function record(
+  fingerprint: string,
+  where: Partial<TOccurrenceInput> & { pipelineId: number },
+  kind: TJobVerdict['kind'] = 'caused_by_change',
+) {
   const input = await inputFor(fingerprint, where, kind);
   return { input, ...(await database.db.transaction((tx) => recordOccurrence(tx, input))) };
 }
@@ -60,7 +98,13 @@ test('failures with one fingerprint form one incident: counted once per job, wit
   await record('fp-streak', { pipelineId: 102, ref: 'feature', onDefaultBranch: false, mergeRequestIid: 4 });
 
   const incident = await findIncident(database.db, first.incidentId!);
-  expect(incident).toMatchObject({ occurrences: 3, status: 'open', failingSincePipelineId: 100, failingSinceSha: 'sha-100', lastDefaultPipelineId: 101 });
+  expect(incident).toMatchObject({
+    occurrences: 3,
+    status: 'open',
+    failingSincePipelineId: 100,
+    failingSinceSha: 'sha-100',
+    lastDefaultPipelineId: 101,
+  });
   expect(toIncidentView(incident!)).toMatchObject({ failing_since: { pipeline_id: 100, sha: 'sha-100' }, fixed: null, occurrences: 3 });
   expect(await hasOpenDefaultBranchIncidents(database.db, 7)).toBe(true);
   expect((await listAnalysisOccurrences(database.db, first.input.analysisId)).map((o) => o.verdictKind)).toEqual(['already_failing']);
@@ -73,7 +117,12 @@ test('a green default-branch pipeline fixes the incidents of the jobs it passed,
   expect(await markIncidentsFixed(database.db, { projectId: 8, pipelineId: 203, sha: 'sha-203', passedJobNames: ['lint'] })).toEqual([]);
   const fixed = await markIncidentsFixed(database.db, { projectId: 8, pipelineId: 203, sha: 'sha-203', passedJobNames: ['lint', 'test'] });
   expect(fixed.map((i) => i.id)).toEqual([incidentId]);
-  expect(await findIncident(database.db, incidentId!)).toMatchObject({ status: 'fixed', fixedPipelineId: 203, fixedSha: 'sha-203', failingSincePipelineId: null });
+  expect(await findIncident(database.db, incidentId!)).toMatchObject({
+    status: 'fixed',
+    fixedPipelineId: 203,
+    fixedSha: 'sha-203',
+    failingSincePipelineId: null,
+  });
   expect(await hasOpenDefaultBranchIncidents(database.db, 8)).toBe(false);
 
   // A merge request still failing with it has not rebased: no regression. An older main pipeline analysed late neither.
@@ -82,7 +131,12 @@ test('a green default-branch pipeline fixes the incidents of the jobs it passed,
   expect(await findIncident(database.db, incidentId!)).toMatchObject({ status: 'fixed', occurrences: 4 });
   // A newer failure on main reopens it, with a new streak.
   await record('fp-fix', { pipelineId: 205, projectId: 8 });
-  expect(await findIncident(database.db, incidentId!)).toMatchObject({ status: 'open', fixedPipelineId: null, failingSincePipelineId: 205, occurrences: 5 });
+  expect(await findIncident(database.db, incidentId!)).toMatchObject({
+    status: 'open',
+    fixedPipelineId: null,
+    failingSincePipelineId: 205,
+    occurrences: 5,
+  });
 });
 
 test('a failure without a log is recorded with its verdict but joins no incident', async () => {
@@ -96,7 +150,11 @@ test('history lookups: the fingerprint of an analysed job, failures on one commi
   const a = await record('fp-hist', { pipelineId: 400, projectId: 9, sha: 'c1', ref: 'a', onDefaultBranch: false, mergeRequestIid: 1 });
   await record('fp-hist', { pipelineId: 401, projectId: 9, sha: 'c1', ref: 'a', onDefaultBranch: false, mergeRequestIid: 1 });
   await record('fp-hist', { pipelineId: 402, projectId: 9, sha: 'c2', ref: 'b', onDefaultBranch: false, mergeRequestIid: 2 });
-  await record('fp-hist', { pipelineId: 403, projectId: 9, sha: 'c3', ref: 'c', onDefaultBranch: false, mergeRequestIid: 3 }, 'already_failing');
+  await record(
+    'fp-hist',
+    { pipelineId: 403, projectId: 9, sha: 'c3', ref: 'c', onDefaultBranch: false, mergeRequestIid: 3 },
+    'already_failing',
+  );
   await record('fp-hist', { pipelineId: 404, projectId: 9, sha: 'c4', ref: 'd', onDefaultBranch: false, mergeRequestIid: null });
 
   expect(await fingerprintsOfJobs(database.db, 9, [a.input.jobId, 999_999])).toEqual(new Map([[a.input.jobId, 'fp-hist']]));
@@ -106,14 +164,37 @@ test('history lookups: the fingerprint of an analysed job, failures on one commi
   // MR 1 itself and MR 3 (explained by its target branch) do not count: MR 2 and branch d do.
   expect(await countIntermittentChanges(database.db, { fingerprint: 'fp-hist', ref: 'a', mergeRequestIid: 1, since })).toBe(2);
   expect(await countIntermittentChanges(database.db, { fingerprint: 'fp-hist', ref: 'd', mergeRequestIid: null, since })).toBe(2);
-  expect(await countIntermittentChanges(database.db, { fingerprint: 'fp-hist', ref: 'a', mergeRequestIid: 1, since: new Date(Date.now() + 60_000) })).toBe(0);
+  expect(
+    await countIntermittentChanges(database.db, {
+      fingerprint: 'fp-hist',
+      ref: 'a',
+      mergeRequestIid: 1,
+      since: new Date(Date.now() + 60_000),
+    }),
+  ).toBe(0);
 });
 
 test('a retry is recorded on the occurrence and a verdict decided again replaces it in the analysis result too', async () => {
   const analysisId = await analysisOf(500);
-  const result = { summary: 's', failed_jobs: [{ job_id: 51, name: 'test', stage: 'test', excerpt: [], findings: [], verdict: verdict('likely_flaky') }, { job_id: 52, name: 'lint', stage: 'test', excerpt: [], findings: [] }] } as unknown as TAnalysisResult;
+  const result = {
+    summary: 's',
+    failed_jobs: [
+      { job_id: 51, name: 'test', stage: 'test', excerpt: [], findings: [], verdict: verdict('likely_flaky') },
+      { job_id: 52, name: 'lint', stage: 'test', excerpt: [], findings: [] },
+    ],
+  } as unknown as TAnalysisResult;
   const input = await inputFor('fp-retry', { pipelineId: 500, analysisId, jobId: 51 }, 'likely_flaky');
-  const completion = { result, provider: 'offline', model: null, promptVersion: null, inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHit: false, timings: {} };
+  const completion = {
+    result,
+    provider: 'offline',
+    model: null,
+    promptVersion: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    cacheHit: false,
+    timings: {},
+  };
   await completeAnalysisWithJobs(database.db, analysisId, completion, {}, [], async (tx) => {
     await recordOccurrence(tx, input);
   });

@@ -46,7 +46,11 @@ export type TOccurrenceInput = {
  * naming the incident, or, for a job analysed again, replaced without counting it twice. Run it
  * inside the analysis's transaction.
  */
-export async function recordOccurrence(db: TDb, input: TOccurrenceInput, at: Date = new Date()): Promise<{ occurrenceId: number; incidentId: number | null }> {
+export async function recordOccurrence(
+  db: TDb,
+  input: TOccurrenceInput,
+  at: Date = new Date(),
+): Promise<{ occurrenceId: number; incidentId: number | null }> {
   const incident = input.incident === undefined ? undefined : await lockIncident(db, input.incident, at);
   const values = {
     incidentId: incident?.id ?? null,
@@ -129,7 +133,15 @@ export async function markIncidentsFixed(
   if (fix.passedJobNames.length === 0) return [];
   return db
     .update(incidents)
-    .set({ status: 'fixed', fixedPipelineId: fix.pipelineId, fixedSha: fix.sha, fixedAt: fix.at ?? new Date(), failingSincePipelineId: null, failingSinceSha: null, failingSinceAt: null })
+    .set({
+      status: 'fixed',
+      fixedPipelineId: fix.pipelineId,
+      fixedSha: fix.sha,
+      fixedAt: fix.at ?? new Date(),
+      failingSincePipelineId: null,
+      failingSinceSha: null,
+      failingSinceAt: null,
+    })
     .where(
       and(
         eq(incidents.projectId, fix.projectId),

@@ -29,7 +29,14 @@ export async function findPostedNote(db: TDb, key: TPostedNoteKey): Promise<TPos
 export async function claimPostedNote(db: TDb, key: TPostedNoteKey & { analysisId: number; fingerprint: string | null }): Promise<boolean> {
   const inserted = await db
     .insert(postedNotes)
-    .values({ projectId: key.projectId, target: key.target, noteId: 0, analysisId: key.analysisId, fingerprint: key.fingerprint, state: 'posting' })
+    .values({
+      projectId: key.projectId,
+      target: key.target,
+      noteId: 0,
+      analysisId: key.analysisId,
+      fingerprint: key.fingerprint,
+      state: 'posting',
+    })
     .onConflictDoNothing({ target: [postedNotes.projectId, postedNotes.target] })
     .returning({ id: postedNotes.id });
   return inserted.length > 0;
@@ -37,7 +44,13 @@ export async function claimPostedNote(db: TDb, key: TPostedNoteKey & { analysisI
 
 export async function savePostedNote(
   db: TDb,
-  note: TPostedNoteKey & { noteId: number; analysisId: number | null; fingerprint: string | null; state: TPostedNoteState; pipelineId?: number | null },
+  note: TPostedNoteKey & {
+    noteId: number;
+    analysisId: number | null;
+    fingerprint: string | null;
+    state: TPostedNoteState;
+    pipelineId?: number | null;
+  },
 ): Promise<void> {
   const { projectId: _p, target: _t, ...rest } = note;
   await db

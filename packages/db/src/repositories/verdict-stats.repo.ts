@@ -18,7 +18,8 @@ type TKindCounts = { kind: string; jobs: number; retried: number; pending: numbe
  */
 export async function summarizeVerdicts(db: TDb, where: SQL | undefined): Promise<TVerdictStats> {
   const o = incidentOccurrences;
-  const count = (condition?: SQL) => (condition ? sql<number>`count(*) filter (where ${condition})` : sql<number>`count(*)`).mapWith(Number);
+  const count = (condition?: SQL) =>
+    (condition ? sql<number>`count(*) filter (where ${condition})` : sql<number>`count(*)`).mapWith(Number);
   const rows: TKindCounts[] = await db
     .select({
       kind: o.verdictKind,

@@ -20,7 +20,18 @@ describe('worker writes', () => {
       pipeline: { id: pipelineId, ref: 'main', sha: null, url: null },
       failedJobs: [{ id: pipelineId * 10, name: 'unit', stage: 'test', status: 'failed' }],
     });
-  const job = (id: number, excerpt: string) => ({ id, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, web_url: null, excerpt: [{ line: 3, text: maskSecrets(excerpt) }], log_bytes: 120, log_truncated: false });
+  const job = (id: number, excerpt: string) => ({
+    id,
+    name: 'unit',
+    stage: 'test',
+    status: 'failed',
+    failure_reason: 'script_failure',
+    allow_failure: false,
+    web_url: null,
+    excerpt: [{ line: 3, text: maskSecrets(excerpt) }],
+    log_bytes: 120,
+    log_truncated: false,
+  });
 
   test('claim marks a queued analysis running once per attempt, and hands back a finished one unclaimed', async () => {
     const { requestId } = await register(101);
@@ -31,7 +42,23 @@ describe('worker writes', () => {
     expect(again).toMatchObject({ claimed: true, row: { attempts: 2, startedAt: first?.row.startedAt } });
 
     const id = first!.row.id;
-    await completeAnalysisWithJobs(database.db, id, { result: null, provider: 'openai', model: 'm', promptVersion: 'v1', inputTokens: 3, outputTokens: 4, costUsd: 0.5, cacheHit: false, timings: { total_ms: 7 } }, {}, []);
+    await completeAnalysisWithJobs(
+      database.db,
+      id,
+      {
+        result: null,
+        provider: 'openai',
+        model: 'm',
+        promptVersion: 'v1',
+        inputTokens: 3,
+        outputTokens: 4,
+        costUsd: 0.5,
+        cacheHit: false,
+        timings: { total_ms: 7 },
+      },
+      {},
+      [],
+    );
     expect(await claimAnalysis(database.db, requestId)).toMatchObject({ claimed: false, row: { status: 'completed', attempts: 2 } });
     expect(await claimAnalysis(database.db, '00000000-0000-0000-0000-000000000000')).toBeUndefined();
   });
@@ -39,7 +66,12 @@ describe('worker writes', () => {
   test('a failed attempt keeps its fetch steps and jobs; completion replaces the jobs and merges the steps', async () => {
     const { requestId } = await register(102);
     const { row } = (await claimAnalysis(database.db, requestId))!;
-    await saveFetchedJobs(database.db, row.id, { project: { record: { step: 'project', ok: true }, data: { id: 1 } }, provider_errors: [{ provider: 'openai', code: 'http_500' }] }, [job(1020, 'first try')]);
+    await saveFetchedJobs(
+      database.db,
+      row.id,
+      { project: { record: { step: 'project', ok: true }, data: { id: 1 } }, provider_errors: [{ provider: 'openai', code: 'http_500' }] },
+      [job(1020, 'first try')],
+    );
     const saved = await findAnalysisByRequestId(database.db, requestId);
     expect(saved?.fetchState).toMatchObject({ project: { data: { id: 1 } }, provider_errors: [{ provider: 'openai', code: 'http_500' }] });
     expect((await listAnalysisJobs(database.db, row.id)).map((j) => j.excerpt)).toEqual([[{ line: 3, text: 'first try' }]]);
@@ -48,24 +80,58 @@ describe('worker writes', () => {
     await completeAnalysisWithJobs(
       database.db,
       row.id,
-      { result, provider: 'openai', model: 'gpt', promptVersion: 'v1', inputTokens: 10, outputTokens: 20, costUsd: 0.25, cacheHit: true, timings: { fetch_ms: 5, total_ms: 9 } },
+      {
+        result,
+        provider: 'openai',
+        model: 'gpt',
+        promptVersion: 'v1',
+        inputTokens: 10,
+        outputTokens: 20,
+        costUsd: 0.25,
+        cacheHit: true,
+        timings: { fetch_ms: 5, total_ms: 9 },
+      },
       { 'trace:1020': { record: { step: 'trace:1020', ok: true } } },
       [job(1020, 'second try')],
     );
     const done = await findAnalysisByRequestId(database.db, requestId);
-    expect(done).toMatchObject({ status: 'completed', category: 'test', severity: 'high', fingerprint: 'fp-1', provider: 'openai', model: 'gpt', inputTokens: 10, outputTokens: 20, costUsd: 0.25, cacheHit: true, timings: { fetch_ms: 5, total_ms: 9 }, error: null, result });
+    expect(done).toMatchObject({
+      status: 'completed',
+      category: 'test',
+      severity: 'high',
+      fingerprint: 'fp-1',
+      provider: 'openai',
+      model: 'gpt',
+      inputTokens: 10,
+      outputTokens: 20,
+      costUsd: 0.25,
+      cacheHit: true,
+      timings: { fetch_ms: 5, total_ms: 9 },
+      error: null,
+      result,
+    });
     expect(done?.completedAt).toBeInstanceOf(Date);
     expect(Object.keys(done?.fetchState ?? {}).sort()).toEqual(['project', 'provider_errors', 'trace:1020']);
     const jobs = await listAnalysisJobs(database.db, row.id);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ id: 1020, failure_reason: 'script_failure', log_bytes: 120, excerpt: [{ line: 3, text: 'second try' }] });
+    expect(jobs[0]).toMatchObject({
+      id: 1020,
+      failure_reason: 'script_failure',
+      log_bytes: 120,
+      excerpt: [{ line: 3, text: 'second try' }],
+    });
   });
 
   test('concurrent claims count one attempt each, the same analysis twice counting twice', async () => {
     const a = await register(104);
     const b = await register(105);
     const c = await register(106);
-    const claims = await Promise.all([claimAnalysis(database.db, a.requestId), claimAnalysis(database.db, b.requestId), claimAnalysis(database.db, a.requestId), claimAnalysis(database.db, c.requestId)]);
+    const claims = await Promise.all([
+      claimAnalysis(database.db, a.requestId),
+      claimAnalysis(database.db, b.requestId),
+      claimAnalysis(database.db, a.requestId),
+      claimAnalysis(database.db, c.requestId),
+    ]);
     expect(claims.map((x) => [x?.row.requestId, x?.claimed, x?.row.status])).toEqual([
       [a.requestId, true, 'running'],
       [b.requestId, true, 'running'],
@@ -75,8 +141,28 @@ describe('worker writes', () => {
     expect(claims.map((x) => x?.row.attempts).sort()).toEqual([1, 1, 1, 2]);
     expect((await findAnalysisByRequestId(database.db, a.requestId))?.attempts).toBe(2);
     // A finished one and a missing one at the same time.
-    await completeAnalysisWithJobs(database.db, claims[1]!.row.id, { result: null, provider: 'openai', model: 'm', promptVersion: 'v1', inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHit: false, timings: {} }, {}, []);
-    const [finished, missing, again] = await Promise.all([claimAnalysis(database.db, b.requestId), claimAnalysis(database.db, '00000000-0000-0000-0000-000000000001'), claimAnalysis(database.db, c.requestId)]);
+    await completeAnalysisWithJobs(
+      database.db,
+      claims[1]!.row.id,
+      {
+        result: null,
+        provider: 'openai',
+        model: 'm',
+        promptVersion: 'v1',
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        cacheHit: false,
+        timings: {},
+      },
+      {},
+      [],
+    );
+    const [finished, missing, again] = await Promise.all([
+      claimAnalysis(database.db, b.requestId),
+      claimAnalysis(database.db, '00000000-0000-0000-0000-000000000001'),
+      claimAnalysis(database.db, c.requestId),
+    ]);
     expect(finished).toMatchObject({ claimed: false, row: { status: 'completed' } });
     expect(missing).toBeUndefined();
     expect(again).toMatchObject({ claimed: true, row: { attempts: 2 } });
@@ -86,7 +172,17 @@ describe('worker writes', () => {
     const regs = await Promise.all([register(107), register(108), register(109)]);
     const rows = await Promise.all(regs.map((r) => claimAnalysis(database.db, r.requestId)));
     const ids = rows.map((r) => r!.row.id);
-    const done = (total: number) => ({ result: { category: 'test', severity: 'low', fingerprint: `fp-${total}` } as unknown as NonNullable<TRow['result']>, provider: 'openai', model: 'm', promptVersion: 'v1', inputTokens: total, outputTokens: 2, costUsd: 0.125, cacheHit: false, timings: { total_ms: total } });
+    const done = (total: number) => ({
+      result: { category: 'test', severity: 'low', fingerprint: `fp-${total}` } as unknown as NonNullable<TRow['result']>,
+      provider: 'openai',
+      model: 'm',
+      promptVersion: 'v1',
+      inputTokens: total,
+      outputTokens: 2,
+      costUsd: 0.125,
+      cacheHit: false,
+      timings: { total_ms: total },
+    });
     await Promise.all([
       completeAnalysisWithJobs(database.db, ids[0]!, done(1), { 'trace:1070': { record: { ok: true } } }, [job(1070, 'a'), job(1071, 'b')]),
       completeAnalysisWithJobs(database.db, ids[1]!, done(2), {}, [job(1080, 'c')]),
@@ -96,11 +192,22 @@ describe('worker writes', () => {
     const first = await findAnalysisByRequestId(database.db, regs[0]!.requestId);
     expect(first).toMatchObject({ status: 'completed', inputTokens: 3, costUsd: 0.125, fingerprint: 'fp-3', timings: { total_ms: 3 } });
     expect(first?.fetchState).toMatchObject({ 'trace:1070': { record: { ok: true } } });
-    expect((await listAnalysisJobs(database.db, ids[0]!)).map((j) => [j.id, j.excerpt[0]?.text]).sort()).toEqual([[1070, 'a again'], [1071, 'b']]);
-    expect(await findAnalysisByRequestId(database.db, regs[1]!.requestId)).toMatchObject({ status: 'completed', category: 'test', severity: 'low', inputTokens: 2 });
+    expect((await listAnalysisJobs(database.db, ids[0]!)).map((j) => [j.id, j.excerpt[0]?.text]).sort()).toEqual([
+      [1070, 'a again'],
+      [1071, 'b'],
+    ]);
+    expect(await findAnalysisByRequestId(database.db, regs[1]!.requestId)).toMatchObject({
+      status: 'completed',
+      category: 'test',
+      severity: 'low',
+      inputTokens: 2,
+    });
 
     const bad = { ...done(4), timings: null as unknown as Record<string, number> };
-    const outcomes = await Promise.allSettled([completeAnalysisWithJobs(database.db, ids[2]!, bad, {}, []), completeAnalysisWithJobs(database.db, ids[1]!, done(5), {}, [])]);
+    const outcomes = await Promise.allSettled([
+      completeAnalysisWithJobs(database.db, ids[2]!, bad, {}, []),
+      completeAnalysisWithJobs(database.db, ids[1]!, done(5), {}, []),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
     expect(await findAnalysisByRequestId(database.db, regs[2]!.requestId)).toMatchObject({ status: 'running' });
     expect(await findAnalysisByRequestId(database.db, regs[1]!.requestId)).toMatchObject({ inputTokens: 5 });

@@ -42,10 +42,16 @@ export function historyApi(http: GitLabHttp) {
   return {
     /** A project's pipelines, newest first: of a branch (`ref`) or of a commit (`sha`). */
     listPipelinesOf: (key: TProjectKey, filter: { ref?: string; sha?: string; scope?: TPipelineScope }, maxItems: number) =>
-      http.paginate(`${project(key)}/pipelines`, ZGlPipeline, { ref: filter.ref, sha: filter.sha, scope: filter.scope, order_by: 'id', sort: 'desc' }, { maxItems }),
+      http.paginate(
+        `${project(key)}/pipelines`,
+        ZGlPipeline,
+        { ref: filter.ref, sha: filter.sha, scope: filter.scope, order_by: 'id', sort: 'desc' },
+        { maxItems },
+      ),
 
     /** The commits reachable from `to` and not from `from` (their merge base), with the files changed. */
-    compareCommits: (key: TProjectKey, from: string, to: string) => http.request('get', `${project(key)}/repository/compare`, ZGlCompare, { params: { from, to, straight: false } }),
+    compareCommits: (key: TProjectKey, from: string, to: string) =>
+      http.request('get', `${project(key)}/repository/compare`, ZGlCompare, { params: { from, to, straight: false } }),
 
     /** The files one commit changed. */
     listCommitDiffs: (key: TProjectKey, sha: string, maxItems = 100) =>

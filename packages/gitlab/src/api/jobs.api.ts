@@ -13,7 +13,8 @@ export function jobsApi(http: GitLabHttp) {
     getJob: (project: TProjectKey, jobId: number) => http.request('get', `${jobs(project)}/${jobId}`, ZGlJob),
 
     /** The raw job log (GitLab sends it whole, no ranges), streamed and cut to the limits and read budget. */
-    readJobTrace: (project: TProjectKey, jobId: number, limits: TBoundedTextLimits): Promise<TTrace> => http.readText(`${jobs(project)}/${jobId}/trace`, limits),
+    readJobTrace: (project: TProjectKey, jobId: number, limits: TBoundedTextLimits): Promise<TTrace> =>
+      http.readText(`${jobs(project)}/${jobId}/trace`, limits),
 
     /**
      * One file out of a job's artifacts archive; null when the job has no such file. The path comes
@@ -23,7 +24,15 @@ export function jobsApi(http: GitLabHttp) {
       const base = `${jobs(project)}/${jobId}/artifacts`;
       const encoded = encodeArtifactPath(artifactPath);
       if (encoded === undefined) {
-        return Promise.reject(new GitLabError({ code: 'client_error', method: 'GET', endpoint: `${base}/*`, status: null, detail: 'artifact path outside the archive (absolute or with ..)' }));
+        return Promise.reject(
+          new GitLabError({
+            code: 'client_error',
+            method: 'GET',
+            endpoint: `${base}/*`,
+            status: null,
+            detail: 'artifact path outside the archive (absolute or with ..)',
+          }),
+        );
       }
       return orNullIfMissing(() => http.readText(`${base}/${encoded}`, limits));
     },

@@ -10,11 +10,13 @@ export function repositoryApi(http: GitLabHttp) {
     readRepositoryFile: (project: TProjectKey, filePath: string, ref: string, limits: TBoundedTextLimits) =>
       orNullIfMissing(() => http.readText(`${repository(project)}/files/${encodeURIComponent(filePath)}/raw`, limits, { ref })),
 
-    getCommit: (project: TProjectKey, sha: string) => http.request('get', `${repository(project)}/commits/${encodeURIComponent(sha)}`, ZGlCommit),
+    getCommit: (project: TProjectKey, sha: string) =>
+      http.request('get', `${repository(project)}/commits/${encodeURIComponent(sha)}`, ZGlCommit),
 
     listCommitMergeRequests: (project: TProjectKey, sha: string) =>
       http.paginate(`${repository(project)}/commits/${encodeURIComponent(sha)}/merge_requests`, ZGlMergeRequest, {}, { maxItems: 20 }),
 
-    getMergeRequest: (project: TProjectKey, iid: number) => http.request('get', `/projects/${encodeProject(project)}/merge_requests/${iid}`, ZGlMergeRequest),
+    getMergeRequest: (project: TProjectKey, iid: number) =>
+      http.request('get', `/projects/${encodeProject(project)}/merge_requests/${iid}`, ZGlMergeRequest),
   };
 }

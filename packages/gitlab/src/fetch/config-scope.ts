@@ -10,7 +10,17 @@ export type TConfigScope = { mayTrigger: boolean; mayReportTests: boolean };
 
 const EVERYTHING: TConfigScope = { mayTrigger: true, mayReportTests: true };
 /** Sources whose config is the project's own CI file at the pipeline's commit. */
-const OWN_CONFIG_SOURCES = new Set(['push', 'merge_request_event', 'web', 'schedule', 'api', 'trigger', 'external_pull_request_event', 'chat', 'webide']);
+const OWN_CONFIG_SOURCES = new Set([
+  'push',
+  'merge_request_event',
+  'web',
+  'schedule',
+  'api',
+  'trigger',
+  'external_pull_request_event',
+  'chat',
+  'webide',
+]);
 
 export function configScope(config: { text: string; truncated: boolean } | null, pipelineSource: string | null): TConfigScope {
   if (!config || config.truncated || !pipelineSource || !OWN_CONFIG_SOURCES.has(pipelineSource)) return EVERYTHING;

@@ -32,7 +32,13 @@ export function contextFromTrigger(input: TFetchInput): TPipelineContext {
       web_url: pipeline.url ?? null,
     },
     commit: pipeline.sha
-      ? { sha: pipeline.sha, title: pipeline.commit_title ?? null, message: null, author_name: pipeline.commit_author ?? null, author_email: null }
+      ? {
+          sha: pipeline.sha,
+          title: pipeline.commit_title ?? null,
+          message: null,
+          author_name: pipeline.commit_author ?? null,
+          author_email: null,
+        }
       : null,
     merge_request: null,
     ci_config: null,

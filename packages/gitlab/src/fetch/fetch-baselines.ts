@@ -12,7 +12,11 @@ import type { TContextJob } from './pipeline-context.types';
  * shared for FETCH_CACHE_TTL.greenPipelines, a finished pipeline's jobs and logs for longer.
  * Only when logs are read (GITLAB_AUTO_FETCH_LOGS) and the pipeline's own ref is known.
  */
-export async function attachBaselines(scope: TFetchScope, failedJobs: TContextJob[], refs: [string | null, ...Array<string | null | undefined>]): Promise<void> {
+export async function attachBaselines(
+  scope: TFetchScope,
+  failedJobs: TContextJob[],
+  refs: [string | null, ...Array<string | null | undefined>],
+): Promise<void> {
   const { settings } = scope;
   if (!settings.autoFetchLogs || !settings.fetchBaseline || !scope.reachable || !refs[0]) return;
   const wanted = failedJobs.filter((j) => j.depth === 0 && !j.allow_failure).slice(0, settings.maxBaselineJobs);
@@ -30,7 +34,9 @@ export async function attachBaselines(scope: TFetchScope, failedJobs: TContextJo
     const greenId = greenIds?.find((id) => id < scope.pipelineId);
     if (greenId === undefined) continue;
     const green = { id: greenId };
-    const jobs = (await listJobsStep(scope, scope.project, scope.projectId, green.id, { scope: ['success'], cacheTtlMs: FETCH_CACHE_TTL.finished })) ?? [];
+    const jobs =
+      (await listJobsStep(scope, scope.project, scope.projectId, green.id, { scope: ['success'], cacheTtlMs: FETCH_CACHE_TTL.finished })) ??
+      [];
     await Promise.all(
       wanted.map(async (job) => {
         const match = jobs.find((j) => j.name === job.name && j.status === 'success');
@@ -40,7 +46,13 @@ export async function attachBaselines(scope: TFetchScope, failedJobs: TContextJo
           { store: scope.cache, key: `trace:${scope.projectId}:${match.id}`, ttlMs: FETCH_CACHE_TTL.finished, bytes: (l) => l.text.length },
           async () => {
             const trace = await scope.client.readJobTrace(scope.project, match.id, scope.logLimits);
-            return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated, readStop: trace.stoppedBy };
+            return {
+              data: toLogText(trace),
+              bytes: trace.totalBytes,
+              count: trace.totalLines,
+              truncated: trace.truncated,
+              readStop: trace.stoppedBy,
+            };
           },
         );
         if (log) job.baseline = { job_id: match.id, pipeline_id: green.id, web_url: match.web_url, log };

@@ -34,7 +34,8 @@ trigger-e2e:
   trigger:
     include: e2e.yml
 `;
-const UNIT_LOG = '$ npm ci\nadded 812 packages\n$ npm test\nFAIL src/cart.test.ts\n  ● cart › applies discount\n    Expected: 90\n    Received: 100\nERROR: Job failed: exit code 1\n';
+const UNIT_LOG =
+  '$ npm ci\nadded 812 packages\n$ npm test\nFAIL src/cart.test.ts\n  ● cart › applies discount\n    Expected: 90\n    Received: 100\nERROR: Job failed: exit code 1\n';
 const GREEN_LOG = '$ npm ci\nadded 812 packages\n$ npm test\nPASS src/cart.test.ts\nJob succeeded\n';
 const JUNIT = '<testsuite name="cart"><testcase name="applies discount"><failure>Expected 90</failure></testcase></testsuite>';
 
@@ -45,7 +46,6 @@ const SETTINGS: TFetchSettings = {
   fetchArtifacts: false,
   maxLogSizeMb: 10,
   logLinesLimit: 2000,
- 
 };
 
 function shop(): TFakeProject {
@@ -66,7 +66,15 @@ function shop(): TFakeProject {
         status: 'failed',
         jobs: [
           { id: 9001, name: 'build', stage: 'build', status: 'success' },
-          { id: 9002, name: 'unit', stage: 'test', status: 'failed', trace: UNIT_LOG, artifacts: [{ file_type: 'junit', size: 120, filename: 'junit.xml.gz', file_format: 'gzip' }], artifactFiles: { 'junit.xml': JUNIT } },
+          {
+            id: 9002,
+            name: 'unit',
+            stage: 'test',
+            status: 'failed',
+            trace: UNIT_LOG,
+            artifacts: [{ file_type: 'junit', size: 120, filename: 'junit.xml.gz', file_format: 'gzip' }],
+            artifactFiles: { 'junit.xml': JUNIT },
+          },
           { id: 9003, name: 'lint', stage: 'test', status: 'failed', allow_failure: true, trace: 'eslint: 3 warnings\n' },
           { id: 9000, name: 'unit', stage: 'test', status: 'failed', retried: true, trace: 'old attempt\n' },
         ],
@@ -77,7 +85,12 @@ function shop(): TFakeProject {
               name: 'jest',
               cases: [
                 { status: 'success', name: 'adds items', classname: 'cart' },
-                { status: 'failed', name: 'applies discount', classname: 'cart', stack_trace: 'Error: expect(received).toBe(expected)\n    at cart.test.ts:12:5' },
+                {
+                  status: 'failed',
+                  name: 'applies discount',
+                  classname: 'cart',
+                  stack_trace: 'Error: expect(received).toBe(expected)\n    at cart.test.ts:12:5',
+                },
               ],
             },
           ],
@@ -89,11 +102,26 @@ function shop(): TFakeProject {
         sha: SHA,
         status: 'failed',
         source: 'parent_pipeline',
-        jobs: [{ id: 9101, name: 'e2e-chrome', stage: 'test', status: 'failed', trace: 'Cypress: 1 failing\nTimed out retrying after 4000ms\n' }],
+        jobs: [
+          { id: 9101, name: 'e2e-chrome', stage: 'test', status: 'failed', trace: 'Cypress: 1 failing\nTimed out retrying after 4000ms\n' },
+        ],
         bridges: [{ id: 9110, name: 'nested', status: 'failed', downstream: { projectId: 42, pipelineId: 902 } }],
       },
-      { id: 902, ref: 'feature/discount', sha: SHA, status: 'failed', source: 'parent_pipeline', jobs: [{ id: 9201, name: 'smoke', stage: 'test', status: 'failed', trace: 'curl: (7) Failed to connect\n' }] },
-      { id: 850, ref: 'main', sha: GREEN_SHA, status: 'success', jobs: [{ id: 8502, name: 'unit', stage: 'test', status: 'success', trace: GREEN_LOG }] },
+      {
+        id: 902,
+        ref: 'feature/discount',
+        sha: SHA,
+        status: 'failed',
+        source: 'parent_pipeline',
+        jobs: [{ id: 9201, name: 'smoke', stage: 'test', status: 'failed', trace: 'curl: (7) Failed to connect\n' }],
+      },
+      {
+        id: 850,
+        ref: 'main',
+        sha: GREEN_SHA,
+        status: 'success',
+        jobs: [{ id: 8502, name: 'unit', stage: 'test', status: 'success', trace: GREEN_LOG }],
+      },
       { id: 840, ref: 'main', sha: GREEN_SHA, status: 'failed', jobs: [] },
     ],
   };
@@ -111,7 +139,15 @@ describe('fetchPipelineContext against a fake GitLab', () => {
   it('builds the whole context from ids alone (email trigger)', async () => {
     const ctx = await fetchPipelineContext(client(), { project: { path: 'acme/shop' }, pipelineId: 900 }, SETTINGS);
 
-    expect(ctx.project).toEqual({ id: 42, path: 'acme/shop', name: 'shop', web_url: `${gitlab.baseUrl}/acme/shop`, default_branch: 'main', ci_config_path: null, languages: { TypeScript: 91.5, Shell: 8.5 } });
+    expect(ctx.project).toEqual({
+      id: 42,
+      path: 'acme/shop',
+      name: 'shop',
+      web_url: `${gitlab.baseUrl}/acme/shop`,
+      default_branch: 'main',
+      ci_config_path: null,
+      languages: { TypeScript: 91.5, Shell: 8.5 },
+    });
     expect(ctx.pipeline).toMatchObject({ id: 900, ref: 'feature/discount', sha: SHA, status: 'failed' });
     expect(ctx.commit).toMatchObject({ sha: SHA, title: 'Apply discounts at checkout', author_name: 'Ada Lovelace' });
     expect(ctx.merge_request).toMatchObject({ iid: 17, title: 'Discounts', target_branch: 'main' });
@@ -126,18 +162,37 @@ describe('fetchPipelineContext against a fake GitLab', () => {
 
     expect(ctx.test_report).toMatchObject({ total: 2, failed: 1 });
     expect(ctx.test_report?.failures).toEqual([
-      expect.objectContaining({ pipeline_id: 900, suite: 'jest', name: 'applies discount', classname: 'cart', stack_trace: expect.stringContaining('cart.test.ts:12:5') }),
+      expect.objectContaining({
+        pipeline_id: 900,
+        suite: 'jest',
+        name: 'applies discount',
+        classname: 'cart',
+        stack_trace: expect.stringContaining('cart.test.ts:12:5'),
+      }),
     ]);
     expect(ctx.all_jobs?.map((j) => j.id).sort()).toEqual([9001, 9002, 9003, 9101, 9201]);
   });
 
   it('gives a merge request pipeline, which the API says ran on refs/merge-requests/17/head, the source branch as its ref', async () => {
-    gitlab.addPipeline(42, { id: 910, ref: 'refs/merge-requests/17/head', sha: SHA, status: 'failed', source: 'merge_request_event', jobs: [{ id: 9102, name: 'unit', stage: 'test', status: 'failed', trace: UNIT_LOG }] });
+    gitlab.addPipeline(42, {
+      id: 910,
+      ref: 'refs/merge-requests/17/head',
+      sha: SHA,
+      status: 'failed',
+      source: 'merge_request_event',
+      jobs: [{ id: 9102, name: 'unit', stage: 'test', status: 'failed', trace: UNIT_LOG }],
+    });
     // A Job Hook or an email told only the MR iid (or nothing): the pipeline and its MR are read.
-    const ctx = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 910, known: { pipeline: { merge_request_iid: 17 } } }, SETTINGS);
+    const ctx = await fetchPipelineContext(
+      client(),
+      { project: { id: 42 }, pipelineId: 910, known: { pipeline: { merge_request_iid: 17 } } },
+      SETTINGS,
+    );
     expect(ctx.pipeline).toMatchObject({ id: 910, ref: 'feature/discount', sha: SHA });
     expect(ctx.merge_request).toMatchObject({ iid: 17, source_branch: 'feature/discount' });
-    const green = gitlab.requests.filter((r) => r.path === '/projects/42/pipelines' && r.query.status === 'success').map((r) => r.query.ref);
+    const green = gitlab.requests
+      .filter((r) => r.path === '/projects/42/pipelines' && r.query.status === 'success')
+      .map((r) => r.query.ref);
     expect(green[0]).toBe('feature/discount');
   });
 
@@ -170,7 +225,15 @@ describe('fetchPipelineContext against a fake GitLab', () => {
       pipelineId: 900,
       known: {
         project: { id: 42, path: 'acme/shop', default_branch: 'main' },
-        pipeline: { id: 900, ref: 'feature/discount', sha: SHA, url: null, status: 'failed', commit_title: 'Apply discounts at checkout', commit_author: 'Ada Lovelace' },
+        pipeline: {
+          id: 900,
+          ref: 'feature/discount',
+          sha: SHA,
+          url: null,
+          status: 'failed',
+          commit_title: 'Apply discounts at checkout',
+          commit_author: 'Ada Lovelace',
+        },
         failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure' }],
       },
     };
@@ -185,7 +248,7 @@ describe('fetchPipelineContext against a fake GitLab', () => {
     expect(ctx.failed_jobs[0]?.log?.text).toContain('Received: 100');
   });
 
-  it("takes the whole job list and the merge request from a Pipeline Hook instead of asking for them", async () => {
+  it('takes the whole job list and the merge request from a Pipeline Hook instead of asking for them', async () => {
     const input: TFetchInput = {
       project: { id: 42 },
       pipelineId: 900,
@@ -198,10 +261,25 @@ describe('fetchPipelineContext against a fake GitLab', () => {
           url: null,
           status: 'failed',
           merge_request_iid: 17,
-          merge_request: { iid: 17, title: 'Discounts', source_branch: 'feature/discount', target_branch: 'main', state: 'opened', url: 'https://gitlab.example/acme/shop/-/merge_requests/17' },
+          merge_request: {
+            iid: 17,
+            title: 'Discounts',
+            source_branch: 'feature/discount',
+            target_branch: 'main',
+            state: 'opened',
+            url: 'https://gitlab.example/acme/shop/-/merge_requests/17',
+          },
           jobs: [
             { id: 9001, name: 'build', stage: 'build', status: 'success', failure_reason: null, allow_failure: false, duration: 40 },
-            { id: 9002, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 95.5 },
+            {
+              id: 9002,
+              name: 'unit',
+              stage: 'test',
+              status: 'failed',
+              failure_reason: 'script_failure',
+              allow_failure: false,
+              duration: 95.5,
+            },
             { id: 9003, name: 'lint', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: true, duration: 3 },
           ],
         },
@@ -214,7 +292,15 @@ describe('fetchPipelineContext against a fake GitLab', () => {
     expect(asked).not.toContain('/projects/42/pipelines/900/jobs');
     expect(asked.filter((p) => p.includes('/merge_requests'))).toEqual([]);
     expect(ctx.steps.find((s) => s.step === 'jobs:42:900')).toMatchObject({ ok: true, source: 'trigger' });
-    expect(ctx.merge_request).toEqual({ iid: 17, title: 'Discounts', state: 'opened', web_url: 'https://gitlab.example/acme/shop/-/merge_requests/17', source_branch: 'feature/discount', target_branch: 'main', author: null });
+    expect(ctx.merge_request).toEqual({
+      iid: 17,
+      title: 'Discounts',
+      state: 'opened',
+      web_url: 'https://gitlab.example/acme/shop/-/merge_requests/17',
+      source_branch: 'feature/discount',
+      target_branch: 'main',
+      author: null,
+    });
     // Allowed failures from the hook's list are analysed too, after the job that broke the pipeline.
     expect(ctx.failed_jobs.filter((j) => j.depth === 0).map((j) => [j.name, j.web_url])).toEqual([
       ['unit', 'https://gitlab.example/acme/shop/-/jobs/9002'],
@@ -230,7 +316,26 @@ describe('fetchPipelineContext against a fake GitLab', () => {
       pipelineId: 900,
       known: {
         project: { id: 42, path: 'acme/shop' },
-        pipeline: { id: 900, ref: 'feature/discount', sha: SHA, url: null, status: 'failed', merge_request_iid: 17, merge_request: { iid: 17, title: null, source_branch: null, target_branch: null, state: null, url: null }, jobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 1 }] },
+        pipeline: {
+          id: 900,
+          ref: 'feature/discount',
+          sha: SHA,
+          url: null,
+          status: 'failed',
+          merge_request_iid: 17,
+          merge_request: { iid: 17, title: null, source_branch: null, target_branch: null, state: null, url: null },
+          jobs: [
+            {
+              id: 9002,
+              name: 'unit',
+              stage: 'test',
+              status: 'failed',
+              failure_reason: 'script_failure',
+              allow_failure: false,
+              duration: 1,
+            },
+          ],
+        },
         failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed' }],
       },
     };
@@ -259,12 +364,21 @@ describe('fetchPipelineContext against a fake GitLab', () => {
   });
 
   it('fetches no log and no test report when those settings are off', async () => {
-    const input: TFetchInput = { project: { id: 42 }, pipelineId: 900, known: { failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', log_tail: 'tail from the email\nERROR: Job failed' }] } };
+    const input: TFetchInput = {
+      project: { id: 42 },
+      pipelineId: 900,
+      known: {
+        failedJobs: [{ id: 9002, name: 'unit', stage: 'test', status: 'failed', log_tail: 'tail from the email\nERROR: Job failed' }],
+      },
+    };
     const ctx = await fetchPipelineContext(client(), input, { ...SETTINGS, autoFetchLogs: false, fetchTestReports: false });
     expect(gitlab.countRequests(/\/trace$/)).toBe(0);
     expect(gitlab.countRequests(/test_report$/)).toBe(0);
     expect(ctx.test_report).toBeNull();
-    expect(ctx.failed_jobs.find((j) => j.id === 9002)?.log).toMatchObject({ source: 'trigger', text: 'tail from the email\nERROR: Job failed' });
+    expect(ctx.failed_jobs.find((j) => j.id === 9002)?.log).toMatchObject({
+      source: 'trigger',
+      text: 'tail from the email\nERROR: Job failed',
+    });
   });
 
   it('reads small JUnit files named by the job definition when artifacts are on', async () => {
@@ -278,7 +392,19 @@ describe('fetchPipelineContext against a fake GitLab', () => {
     gitlab.addProject({
       id: 50,
       path_with_namespace: 'acme/noisy',
-      pipelines: [{ id: 1, jobs: [{ id: 2, name: 'build', status: 'failed', trace: { head: 'start\n', repeat: 'compiling...\n', bytes: 13 * 5000, tail: 'error: linker failed\n' } }] }],
+      pipelines: [
+        {
+          id: 1,
+          jobs: [
+            {
+              id: 2,
+              name: 'build',
+              status: 'failed',
+              trace: { head: 'start\n', repeat: 'compiling...\n', bytes: 13 * 5000, tail: 'error: linker failed\n' },
+            },
+          ],
+        },
+      ],
     });
     const ctx = await fetchPipelineContext(client(), { project: { id: 50 }, pipelineId: 1 }, { ...SETTINGS, logLinesLimit: 100 });
     const log = ctx.failed_jobs[0]?.log;
@@ -289,18 +415,34 @@ describe('fetchPipelineContext against a fake GitLab', () => {
   });
 
   it('reports an unknown project without the token and makes no further calls', async () => {
-    const ctx = await fetchPipelineContext(client(), { project: { id: 404 }, pipelineId: 1, known: { failedJobs: [{ id: 5, name: 'x', stage: 'test', status: 'failed', log_tail: 'boom' }] } }, SETTINGS);
+    const ctx = await fetchPipelineContext(
+      client(),
+      {
+        project: { id: 404 },
+        pipelineId: 1,
+        known: { failedJobs: [{ id: 5, name: 'x', stage: 'test', status: 'failed', log_tail: 'boom' }] },
+      },
+      SETTINGS,
+    );
     const step = ctx.steps.find((s) => s.step === 'project');
-    expect(step).toMatchObject({ ok: false, error_code: 'not_found', error: 'GitLab GET /projects/404 failed: 404 (404 Project Not Found)' });
+    expect(step).toMatchObject({
+      ok: false,
+      error_code: 'not_found',
+      error: 'GitLab GET /projects/404 failed: 404 (404 Project Not Found)',
+    });
     expect(JSON.stringify(ctx)).not.toContain(TOKEN);
     expect(gitlab.requests).toHaveLength(1);
-    expect(ctx.failed_jobs).toEqual([expect.objectContaining({ id: 5, log: expect.objectContaining({ source: 'trigger', text: 'boom' }) })]);
+    expect(ctx.failed_jobs).toEqual([
+      expect.objectContaining({ id: 5, log: expect.objectContaining({ source: 'trigger', text: 'boom' }) }),
+    ]);
   });
 
   it('records every step and does not refetch them when a retried job resumes', async () => {
     const saved: TFetchState = {};
     gitlab.fail({ path: '/projects/42/jobs/9101/trace', status: 502, times: 3 });
-    const first = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { onStep: (key, entry) => void (saved[key] = entry) }).catch((e: unknown) => e);
+    const first = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, {
+      onStep: (key, entry) => void (saved[key] = entry),
+    }).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(GitLabError);
     expect(first).toMatchObject({ code: 'server_error', transient: true });
     expect(saved.project?.record).toMatchObject({ step: 'project', ok: true, count: 1 });
@@ -308,7 +450,9 @@ describe('fetchPipelineContext against a fake GitLab', () => {
     expect(saved['trace:9101']).not.toHaveProperty('data');
 
     const before = gitlab.requests.length;
-    const second = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, { previous: JSON.parse(JSON.stringify(saved)) as TFetchState });
+    const second = await fetchPipelineContext(client(), { project: { id: 42 }, pipelineId: 900 }, SETTINGS, {
+      previous: JSON.parse(JSON.stringify(saved)) as TFetchState,
+    });
     const again = gitlab.requests.slice(before).map((r) => r.path);
     expect(again).toContain('/projects/42/jobs/9101/trace');
     expect(again).not.toContain('/projects/42');
@@ -360,8 +504,22 @@ describe('fetchPipelineContext asks only for what can exist', () => {
     commits: [{ id: SHA, title: 'Fix' }],
     pipelines: [
       { id: 60, ref: 'main', sha: GREEN_SHA, status: 'success', jobs: [{ id: 601, name: 'unit', status: 'success', trace: GREEN_LOG }] },
-      { id: 70, ref: 'main', sha: SHA, status: 'failed', source: 'push', jobs: [{ id: 701, name: 'unit', status: 'failed', trace: UNIT_LOG }] },
-      { id: 71, ref: 'main', sha: SHA, status: 'failed', source: 'push', jobs: [{ id: 711, name: 'unit', status: 'failed', trace: UNIT_LOG }] },
+      {
+        id: 70,
+        ref: 'main',
+        sha: SHA,
+        status: 'failed',
+        source: 'push',
+        jobs: [{ id: 701, name: 'unit', status: 'failed', trace: UNIT_LOG }],
+      },
+      {
+        id: 71,
+        ref: 'main',
+        sha: SHA,
+        status: 'failed',
+        source: 'push',
+        jobs: [{ id: 711, name: 'unit', status: 'failed', trace: UNIT_LOG }],
+      },
     ],
   });
   const input = (pipelineId: number): TFetchInput => ({ project: { id: 5 }, pipelineId });
@@ -404,7 +562,12 @@ describe('fetchPipelineContext asks only for what can exist', () => {
       expect(asked).not.toContain('/projects/5/pipelines');
       expect(asked).not.toContain('/projects/5/jobs/601/trace');
       expect(asked).toContain('/projects/5/jobs/711/trace');
-      expect(second.steps.filter((s) => s.source === 'cache').map((s) => s.step).sort()).toEqual(['baseline_pipelines:main', 'baseline_trace:601', 'jobs:5:60', 'languages', 'project']);
+      expect(
+        second.steps
+          .filter((s) => s.source === 'cache')
+          .map((s) => s.step)
+          .sort(),
+      ).toEqual(['baseline_pipelines:main', 'baseline_trace:601', 'jobs:5:60', 'languages', 'project']);
       expect(second.project).toEqual(first.project);
       expect(second.failed_jobs[0]?.baseline).toMatchObject({ job_id: 601, pipeline_id: 60, log: { text: GREEN_LOG.trimEnd() } });
     } finally {
@@ -424,7 +587,14 @@ describe('fetchPipelineContext on a self-managed instance under a sub-path', () 
           ci_config_path: 'ci/pipeline.yml',
           files: { [SHA]: { 'ci/pipeline.yml': 'deploy:\n  script: ./deploy.sh\n' } },
           commits: [{ id: SHA, title: 'Deploy' }],
-          pipelines: [{ id: 3, sha: SHA, ref: 'main', jobs: [{ id: 31, name: 'deploy', stage: 'deploy', status: 'failed', trace: 'permission denied\n' }] }],
+          pipelines: [
+            {
+              id: 3,
+              sha: SHA,
+              ref: 'main',
+              jobs: [{ id: 31, name: 'deploy', stage: 'deploy', status: 'failed', trace: 'permission denied\n' }],
+            },
+          ],
         },
       ],
     });
@@ -432,7 +602,11 @@ describe('fetchPipelineContext on a self-managed instance under a sub-path', () 
       const api = createGitLabClient({ baseUrl: `${gitlab.baseUrl}/`, baseDelayMs: 1 });
       const ctx = await fetchPipelineContext(api, { project: { path: 'ops/deploy' }, pipelineId: 3 }, SETTINGS);
       expect(ctx.ci_config).toEqual({ path: 'ci/pipeline.yml', text: 'deploy:\n  script: ./deploy.sh', truncated: false });
-      expect(ctx.failed_jobs[0]).toMatchObject({ id: 31, definition: 'deploy:\n  script: ./deploy.sh', web_url: `${gitlab.baseUrl}/ops/deploy/-/jobs/31` });
+      expect(ctx.failed_jobs[0]).toMatchObject({
+        id: 31,
+        definition: 'deploy:\n  script: ./deploy.sh',
+        web_url: `${gitlab.baseUrl}/ops/deploy/-/jobs/31`,
+      });
       expect(ctx.failed_jobs[0]?.log?.text).toBe('permission denied');
       expect(gitlab.requests.every((r) => r.path.startsWith('/projects/'))).toBe(true);
     } finally {

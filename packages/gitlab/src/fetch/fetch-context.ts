@@ -16,7 +16,12 @@ import { createStepRunner } from './step-runner';
  * API for the rest), bounded (logs cut to the limits, child pipelines to a depth), and resumable
  * (each step is recorded; steps in `options.previous` are not fetched again).
  */
-export async function fetchPipelineContext(client: GitLabClient, input: TFetchInput, settings: TFetchSettings, options: TFetchOptions = {}): Promise<TPipelineContext> {
+export async function fetchPipelineContext(
+  client: GitLabClient,
+  input: TFetchInput,
+  settings: TFetchSettings,
+  options: TFetchOptions = {},
+): Promise<TPipelineContext> {
   const known = input.known ?? {};
   const run = createStepRunner(options);
   const key = projectKeyOf(input);
@@ -35,8 +40,14 @@ export async function fetchPipelineContext(client: GitLabClient, input: TFetchIn
   const revision = await fetchPipeline(scope, known.pipeline);
   const ciConfig = fetchCiConfig(scope, project, known, revision);
   // Downstream pipelines and test reports wait for the config, which says whether the pipeline can have them.
-  const expected = ciConfig.then((config) => configScope(config, revision.source), () => configScope(null, null));
-  const [facts, lists] = await settleAll([fetchPipelineFacts(scope, known, project, revision, ciConfig), fetchJobLists(scope, known, expected)]);
+  const expected = ciConfig.then(
+    (config) => configScope(config, revision.source),
+    () => configScope(null, null),
+  );
+  const [facts, lists] = await settleAll([
+    fetchPipelineFacts(scope, known, project, revision, ciConfig),
+    fetchJobLists(scope, known, expected),
+  ]);
 
   const parsedCi = facts.ci_config && !facts.ci_config.truncated ? parseCiConfig(facts.ci_config.text) : null;
   const jobs = await fetchFailedJobs(scope, lists, known, parsedCi);

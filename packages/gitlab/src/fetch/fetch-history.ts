@@ -15,7 +15,14 @@ import { FETCH_CACHE_TTL, type TFetchCache } from './fetch-cache';
 /** How many pipelines one list asks for: the newest finished ones are all a verdict compares with. */
 const PIPELINES_PER_LIST = 5;
 
-export type TPipelineRun = { id: number; sha: string; status: string; ref: string | null; webUrl: string | null; finishedAt: string | null };
+export type TPipelineRun = {
+  id: number;
+  sha: string;
+  status: string;
+  ref: string | null;
+  webUrl: string | null;
+  finishedAt: string | null;
+};
 export type TJobRun = { id: number; name: string; status: string; failureReason: string | null };
 /** A commit between the last green and the failing sha, with the files it changed (empty when not asked for). */
 export type THistoryCommit = { sha: string; title: string; author: string; changedFiles: string[] };
@@ -43,38 +50,22 @@ export type THistoryFetchOptions = {
 export type THistoryFetch = ReturnType<typeof createHistoryFetch>;
 
 export function createHistoryFetch(client: GitLabClient, options: THistoryFetchOptions) {
-  const { project, projectId, cache } = options;
+  const { project, projectId } = options;
   const mask = options.mask ?? ((text: string) => text);
   const budget: THistoryBudget = { limit: options.maxRequests, spent: 0, cached: 0, refused: 0, failed: 0 };
 
-  async function ask<T>(key: string, ttlMs: number, load: () => Promise<T>, bytes?: (value: T) => number): Promise<T | undefined> {
-    const hit = cache?.get<{ value: T }>(key);
-    if (hit !== undefined) {
-      budget.cached++;
-      return hit.value;
-    }
-    if (budget.spent >= budget.limit) {
-      budget.refused++;
-      return undefined;
-    }
-    budget.spent++;
-    try {
-      const value = await load();
-      // A TTL of 0 would keep the answer for ever: not cached at all.
-      if (ttlMs > 0) cache?.set(key, { value }, ttlMs, bytes?.(value));
-      return value;
-    } catch (err) {
-      budget.failed++;
-      options.onError?.(key, err);
-      return undefined;
-    }
-  }
+  const ask = budgetedAsk(budget, options.cache, options.onError);
 
   const pipelines = (filter: { ref?: string; sha?: string }, key: string) =>
     ask(`history:pipelines:${projectId}:${key}`, options.pipelineListTtlMs, async () =>
-      (await client.listPipelinesOf(project, { ...filter, scope: 'finished' }, PIPELINES_PER_LIST)).map(
-        (p): TPipelineRun => ({ id: p.id, sha: p.sha ?? '', status: p.status, ref: p.ref ?? null, webUrl: p.web_url ?? null, finishedAt: p.finished_at ?? null }),
-      ),
+      (await client.listPipelinesOf(project, { ...filter, scope: 'finished' }, PIPELINES_PER_LIST)).map((p): TPipelineRun => ({
+        id: p.id,
+        sha: p.sha ?? '',
+        status: p.status,
+        ref: p.ref ?? null,
+        webUrl: p.web_url ?? null,
+        finishedAt: p.finished_at ?? null,
+      })),
     );
 
   const compare = (from: string, to: string): Promise<TGlCompare | undefined> =>
@@ -82,13 +73,19 @@ export function createHistoryFetch(client: GitLabClient, options: THistoryFetchO
       const answer = await client.compareCommits(project, from, to);
       return {
         ...answer,
-        commits: answer.commits.map((c) => ({ ...c, title: c.title == null ? c.title : mask(c.title), author_name: c.author_name == null ? c.author_name : mask(c.author_name) })),
+        commits: answer.commits.map((c) => ({
+          ...c,
+          title: c.title == null ? c.title : mask(c.title),
+          author_name: c.author_name == null ? c.author_name : mask(c.author_name),
+        })),
         diffs: answer.diffs?.map((d) => ({ ...d, old_path: mask(d.old_path), new_path: mask(d.new_path) })),
       };
     });
 
   const commitFiles = (sha: string) =>
-    ask(`history:diff:${projectId}:${sha}`, FETCH_CACHE_TTL.finished, async () => (await client.listCommitDiffs(project, sha)).map((d) => mask(d.new_path || d.old_path)));
+    ask(`history:diff:${projectId}:${sha}`, FETCH_CACHE_TTL.finished, async () =>
+      (await client.listCommitDiffs(project, sha)).map((d) => mask(d.new_path || d.old_path)),
+    );
 
   return {
     budget,
@@ -99,11 +96,21 @@ export function createHistoryFetch(client: GitLabClient, options: THistoryFetchO
     /** A finished pipeline's jobs (latest attempts): it cannot change any more. */
     pipelineJobs: (pipelineId: number) =>
       ask(`history:jobs:${projectId}:${pipelineId}`, FETCH_CACHE_TTL.finished, async () =>
-        (await client.listPipelineJobs(project, pipelineId)).map((j): TJobRun => ({ id: j.id, name: j.name, status: j.status, failureReason: j.failure_reason ?? null })),
+        (await client.listPipelineJobs(project, pipelineId)).map((j): TJobRun => ({
+          id: j.id,
+          name: j.name,
+          status: j.status,
+          failureReason: j.failure_reason ?? null,
+        })),
       ),
     /** A finished job's log, cut to the log limits. */
     jobLog: (jobId: number) =>
-      ask(`history:trace:${projectId}:${jobId}`, FETCH_CACHE_TTL.finished, async () => (await client.readJobTrace(project, jobId, options.logLimits)).text, (text) => text.length),
+      ask(
+        `history:trace:${projectId}:${jobId}`,
+        FETCH_CACHE_TTL.finished,
+        async () => (await client.readJobTrace(project, jobId, options.logLimits)).text,
+        (text) => text.length,
+      ),
     /** Whether the commit `sha` contains `ancestor` (GitLab lists no commit of `ancestor` missing from `sha`). */
     contains: async (sha: string, ancestor: string): Promise<boolean | undefined> => {
       const answer = await compare(sha, ancestor);
@@ -128,5 +135,31 @@ export function createHistoryFetch(client: GitLabClient, options: THistoryFetchO
         })),
       );
     },
+  };
+}
+
+/** One GitLab request within the analysis's budget: a cached answer is free; past the limit, or on an error, the answer is unknown. */
+function budgetedAsk(budget: THistoryBudget, cache: THistoryFetchOptions['cache'], onError: THistoryFetchOptions['onError']) {
+  return async function ask<T>(key: string, ttlMs: number, load: () => Promise<T>, bytes?: (value: T) => number): Promise<T | undefined> {
+    const hit = cache?.get<{ value: T }>(key);
+    if (hit !== undefined) {
+      budget.cached++;
+      return hit.value;
+    }
+    if (budget.spent >= budget.limit) {
+      budget.refused++;
+      return undefined;
+    }
+    budget.spent++;
+    try {
+      const value = await load();
+      // A TTL of 0 would keep the answer for ever: not cached at all.
+      if (ttlMs > 0) cache?.set(key, { value }, ttlMs, bytes?.(value));
+      return value;
+    } catch (err) {
+      budget.failed++;
+      onError?.(key, err);
+      return undefined;
+    }
   };
 }

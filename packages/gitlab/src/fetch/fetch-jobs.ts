@@ -18,7 +18,13 @@ type TPipelineJobs = { jobs: TJobSummary[]; depth: number; bridge: string | null
 export type TJobLists = { main: TJobSummary[] | null; downstream: TDownstreamPipeline[]; downstreamJobs: Map<number, TPipelineJobs> };
 
 /** The step listing one pipeline's jobs; `cacheTtlMs` only for a finished pipeline, whose job list no longer changes. */
-export function listJobsStep(scope: TFetchScope, projectId: TProjectKey, numericProjectId: number, pipelineId: number, options: { scope?: string[]; cacheTtlMs?: number } = {}) {
+export function listJobsStep(
+  scope: TFetchScope,
+  projectId: TProjectKey,
+  numericProjectId: number,
+  pipelineId: number,
+  options: { scope?: string[]; cacheTtlMs?: number } = {},
+) {
   const key = `jobs:${numericProjectId}:${pipelineId}`;
   const load = async () => {
     const list = await scope.client.listPipelineJobs(projectId, pipelineId, { scope: options.scope });
@@ -49,7 +55,10 @@ function listPipelineJobs(scope: TFetchScope, known: TKnown): TJobSummary[] | nu
   const hookJobs = known.pipeline?.jobs;
   if (hookJobs?.length && !settings.fetchArtifacts) {
     const webUrl = known.project?.web_url ?? null;
-    return scope.run.fromTrigger(`jobs:${scope.projectId}:${scope.pipelineId}`, hookJobs.map((j) => summarizeKnownJob(j, scope.projectId, scope.pipelineId, webUrl)));
+    return scope.run.fromTrigger(
+      `jobs:${scope.projectId}:${scope.pipelineId}`,
+      hookJobs.map((j) => summarizeKnownJob(j, scope.projectId, scope.pipelineId, webUrl)),
+    );
   }
   return listJobsStep(scope, scope.project, scope.projectId, scope.pipelineId);
 }
@@ -80,7 +89,12 @@ async function walkDownstreamPipelines(scope: TFetchScope): Promise<Omit<TJobLis
           name: b.name,
           status: b.status,
           downstream: b.downstream_pipeline
-            ? { id: b.downstream_pipeline.id, project_id: b.downstream_pipeline.project_id ?? null, status: b.downstream_pipeline.status ?? null, web_url: b.downstream_pipeline.web_url ?? null }
+            ? {
+                id: b.downstream_pipeline.id,
+                project_id: b.downstream_pipeline.project_id ?? null,
+                status: b.downstream_pipeline.status ?? null,
+                web_url: b.downstream_pipeline.web_url ?? null,
+              }
             : null,
         })),
         count: list.length,
@@ -108,7 +122,12 @@ async function walkDownstreamPipelines(scope: TFetchScope): Promise<Omit<TJobLis
  * The failed jobs to analyse (at most `maxFailedJobs`; the others are only named), each with its
  * log and, for the triggering pipeline's jobs, its definition in the CI config.
  */
-export async function fetchFailedJobs(scope: TFetchScope, lists: TJobLists, known: TKnown, ciConfig: TCiConfig | null): Promise<Pick<TPipelineContext, 'failed_jobs' | 'skipped_failed_jobs' | 'all_jobs'>> {
+export async function fetchFailedJobs(
+  scope: TFetchScope,
+  lists: TJobLists,
+  known: TKnown,
+  ciConfig: TCiConfig | null,
+): Promise<Pick<TPipelineContext, 'failed_jobs' | 'skipped_failed_jobs' | 'all_jobs'>> {
   const { settings } = scope;
   const candidates = failedJobCandidates(scope, lists, known);
   const tails = new Map((known.failedJobs ?? []).map((j) => [j.id, j.log_tail]));
@@ -122,28 +141,44 @@ export async function fetchFailedJobs(scope: TFetchScope, lists: TJobLists, know
   return {
     failed_jobs: failedJobs,
     skipped_failed_jobs: candidates.slice(settings.maxFailedJobs).map((j) => ({ id: j.id, name: j.name })),
-    all_jobs: settings.fetchFullPipeline && lists.main ? [...lists.main, ...[...lists.downstreamJobs.values()].flatMap((p) => p.jobs)] : null,
+    all_jobs:
+      settings.fetchFullPipeline && lists.main ? [...lists.main, ...[...lists.downstreamJobs.values()].flatMap((p) => p.jobs)] : null,
   };
 }
 
 /** Failed jobs of the listing when there is one (else the trigger's list) and of downstream pipelines; breaking jobs before allowed failures, shallow before deep. */
-function failedJobCandidates(scope: TFetchScope, lists: TJobLists, known: TKnown): Array<TJobSummary & { depth: number; via_bridge: string | null }> {
+function failedJobCandidates(
+  scope: TFetchScope,
+  lists: TJobLists,
+  known: TKnown,
+): Array<TJobSummary & { depth: number; via_bridge: string | null }> {
   const isFailed = (j: TJobSummary) => FAILED_STATUSES.has(j.status);
-  const main = lists.main ? lists.main.filter(isFailed) : knownFailedJobs(known).map((j) => summarizeKnownJob(j, scope.projectId, scope.pipelineId));
+  const main = lists.main
+    ? lists.main.filter(isFailed)
+    : knownFailedJobs(known).map((j) => summarizeKnownJob(j, scope.projectId, scope.pipelineId));
   const candidates = [
     ...main.map((j) => ({ ...j, depth: 0, via_bridge: null })),
-    ...[...lists.downstreamJobs.values()].flatMap((p) => p.jobs.filter(isFailed).map((j) => ({ ...j, depth: p.depth, via_bridge: p.bridge }))),
+    ...[...lists.downstreamJobs.values()].flatMap((p) =>
+      p.jobs.filter(isFailed).map((j) => ({ ...j, depth: p.depth, via_bridge: p.bridge })),
+    ),
   ];
   return candidates.sort((a, b) => Number(a.allow_failure) - Number(b.allow_failure) || a.depth - b.depth);
 }
 
 /** The job's log, read within the budgets; an empty or unreadable trace (erased, expired) falls back to what the trigger carried. */
 async function readJobLog(scope: TFetchScope, job: TJobSummary, triggerTail: string | undefined): Promise<TLogText | null> {
-  const fetched = scope.settings.autoFetchLogs && scope.reachable
-    ? await scope.run.step(`trace:${job.id}`, async () => {
-        const trace = await scope.client.readJobTrace(job.project_id || scope.project, job.id, scope.logLimits);
-        return { data: toLogText(trace), bytes: trace.totalBytes, count: trace.totalLines, truncated: trace.truncated, readStop: trace.stoppedBy };
-      })
-    : null;
+  const fetched =
+    scope.settings.autoFetchLogs && scope.reachable
+      ? await scope.run.step(`trace:${job.id}`, async () => {
+          const trace = await scope.client.readJobTrace(job.project_id || scope.project, job.id, scope.logLimits);
+          return {
+            data: toLogText(trace),
+            bytes: trace.totalBytes,
+            count: trace.totalLines,
+            truncated: trace.truncated,
+            readStop: trace.stoppedBy,
+          };
+        })
+      : null;
   return fetched && fetched.total_bytes > 0 ? fetched : (logFromTrigger(triggerTail) ?? fetched);
 }

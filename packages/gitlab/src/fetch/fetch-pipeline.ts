@@ -12,10 +12,22 @@ type TCiConfigFile = NonNullable<TPipelineContext['ci_config']>;
 type TMergeRequest = NonNullable<TPipelineContext['merge_request']>;
 
 /** The project as the API describes it (the `project` step's data). */
-export type TFetchedProject = { id: number; path: string; name: string; web_url: string | null; default_branch: string | null; ci_config_path: string | null };
+export type TFetchedProject = {
+  id: number;
+  path: string;
+  name: string;
+  web_url: string | null;
+  default_branch: string | null;
+  ci_config_path: string | null;
+};
 
 /** The pipeline when it is known, and the commit, ref and source it ran with (the trigger's when the API was not asked). */
-export type TPipelineRevision = { pipeline: TPipelineContext['pipeline'] | null; sha: string | null; ref: string | null; source: string | null };
+export type TPipelineRevision = {
+  pipeline: TPipelineContext['pipeline'] | null;
+  sha: string | null;
+  ref: string | null;
+  source: string | null;
+};
 
 /** A project step failing with these means the token cannot see the project: nothing else is tried. */
 const UNREACHABLE = new Set(['not_found', 'unauthorized', 'forbidden']);
@@ -29,10 +41,25 @@ export function projectKeyOf(input: TFetchInput): TProjectKey {
 }
 
 /** The project record (shared between analyses for a while), and whether the token can see the project at all. */
-export async function fetchProject(run: TStepRunner, client: GitLabClient, cache: TFetchCache | undefined, key: TProjectKey): Promise<{ project: TFetchedProject | null; reachable: boolean }> {
+export async function fetchProject(
+  run: TStepRunner,
+  client: GitLabClient,
+  cache: TFetchCache | undefined,
+  key: TProjectKey,
+): Promise<{ project: TFetchedProject | null; reachable: boolean }> {
   const project = await run.cached('project', { store: cache, key: `project:${key}`, ttlMs: FETCH_CACHE_TTL.project }, async () => {
     const p = await client.getProject(key);
-    return { data: { id: p.id, path: p.path_with_namespace, name: p.name, web_url: p.web_url ?? null, default_branch: p.default_branch ?? null, ci_config_path: p.ci_config_path ?? null }, count: 1 };
+    return {
+      data: {
+        id: p.id,
+        path: p.path_with_namespace,
+        name: p.name,
+        web_url: p.web_url ?? null,
+        default_branch: p.default_branch ?? null,
+        ci_config_path: p.ci_config_path ?? null,
+      },
+      count: 1,
+    };
   });
   const refused = UNREACHABLE.has(run.records.find((r) => r.step === 'project')?.error_code ?? '');
   return { project, reachable: project !== null || !refused };
@@ -42,24 +69,62 @@ export async function fetchProject(run: TStepRunner, client: GitLabClient, cache
 export async function fetchPipeline(scope: TFetchScope, kp: TKnownPipeline): Promise<TPipelineRevision> {
   let pipeline: TPipelineRevision['pipeline'] = null;
   if (kp?.ref && kp.sha && kp.status) {
-    pipeline = scope.run.fromTrigger('pipeline', { id: scope.pipelineId, iid: kp.iid ?? null, ref: kp.ref, sha: kp.sha, status: kp.status, source: kp.source ?? null, web_url: kp.url ?? null });
+    pipeline = scope.run.fromTrigger('pipeline', {
+      id: scope.pipelineId,
+      iid: kp.iid ?? null,
+      ref: kp.ref,
+      sha: kp.sha,
+      status: kp.status,
+      source: kp.source ?? null,
+      web_url: kp.url ?? null,
+    });
   } else if (scope.reachable) {
     pipeline = await scope.run.step('pipeline', async () => {
       const p = await scope.client.getPipeline(scope.project, scope.pipelineId);
-      return { data: { id: p.id, iid: p.iid ?? null, ref: p.ref ?? null, sha: p.sha ?? null, status: p.status, source: p.source ?? null, web_url: p.web_url ?? null }, count: 1 };
+      return {
+        data: {
+          id: p.id,
+          iid: p.iid ?? null,
+          ref: p.ref ?? null,
+          sha: p.sha ?? null,
+          status: p.status,
+          source: p.source ?? null,
+          web_url: p.web_url ?? null,
+        },
+        count: 1,
+      };
     });
   }
-  return { pipeline, sha: pipeline?.sha ?? kp?.sha ?? null, ref: pipeline?.ref ?? kp?.ref ?? null, source: pipeline?.source ?? kp?.source ?? null };
+  return {
+    pipeline,
+    sha: pipeline?.sha ?? kp?.sha ?? null,
+    ref: pipeline?.ref ?? kp?.ref ?? null,
+    source: pipeline?.source ?? kp?.source ?? null,
+  };
 }
 
 /** The CI config at the pipeline's commit. One kept in another project (`path@group/project`) or at a URL is not read. */
-export function fetchCiConfig(scope: TFetchScope, project: TFetchedProject | null, known: TKnown, revision: TPipelineRevision): Promise<TCiConfigFile | null> {
+export function fetchCiConfig(
+  scope: TFetchScope,
+  project: TFetchedProject | null,
+  known: TKnown,
+  revision: TPipelineRevision,
+): Promise<TCiConfigFile | null> {
   const path = project?.ci_config_path || known.project?.ci_config_path || '.gitlab-ci.yml';
   const at = revision.sha ?? revision.ref;
   if (!scope.reachable || !at || /@|^https?:/.test(path)) return Promise.resolve(null);
   return scope.run.step('ci_config', async () => {
-    const file = await scope.client.readRepositoryFile(scope.project, path, at, { maxBytes: scope.settings.maxCiConfigBytes, maxLines: 0, headRatio: 1 });
-    return { data: file && { path, text: file.text, truncated: file.truncated }, bytes: file?.totalBytes ?? 0, count: file ? 1 : 0, truncated: file?.truncated };
+    const file = await scope.client.readRepositoryFile(scope.project, path, at, {
+      maxBytes: scope.settings.maxCiConfigBytes,
+      maxLines: 0,
+      headRatio: 1,
+    });
+    return {
+      data: file && { path, text: file.text, truncated: file.truncated },
+      bytes: file?.totalBytes ?? 0,
+      count: file ? 1 : 0,
+      truncated: file?.truncated,
+    };
   });
 }
 
@@ -75,7 +140,12 @@ export async function fetchPipelineFacts(
   ciConfig: Promise<TCiConfigFile | null>,
 ): Promise<Pick<TPipelineContext, 'project' | 'pipeline' | 'commit' | 'merge_request' | 'ci_config'>> {
   const kp = known.pipeline;
-  const [languages, commit, mergeRequest, config] = await settleAll([fetchLanguages(scope), fetchCommit(scope, kp, revision.sha), fetchMergeRequest(scope, kp, revision), ciConfig]);
+  const [languages, commit, mergeRequest, config] = await settleAll([
+    fetchLanguages(scope),
+    fetchCommit(scope, kp, revision.sha),
+    fetchMergeRequest(scope, kp, revision),
+    ciConfig,
+  ]);
   // The API names a merge request pipeline's ref refs/merge-requests/<iid>/head; the analysis
   // uses the source branch, as the triggers do (GitLab's ref when the branch is not known).
   const ref = canonicalPipelineRef({ ref: revision.ref, sourceBranch: mergeRequest?.source_branch }).ref ?? revision.ref;
@@ -92,7 +162,17 @@ export async function fetchPipelineFacts(
       ci_config_path: project?.ci_config_path ?? kproj?.ci_config_path ?? null,
       languages: languages ?? null,
     },
-    pipeline: { ...(revision.pipeline ?? { id: scope.pipelineId, iid: kp?.iid ?? null, sha: revision.sha, status: kp?.status ?? null, source: kp?.source ?? null, web_url: kp?.url ?? null }), ref },
+    pipeline: {
+      ...(revision.pipeline ?? {
+        id: scope.pipelineId,
+        iid: kp?.iid ?? null,
+        sha: revision.sha,
+        status: kp?.status ?? null,
+        source: kp?.source ?? null,
+        web_url: kp?.url ?? null,
+      }),
+      ref,
+    },
     commit: commit ?? null,
     merge_request: mergeRequest ?? null,
     ci_config: config ?? null,
@@ -101,24 +181,47 @@ export async function fetchPipelineFacts(
 
 function fetchLanguages(scope: TFetchScope) {
   if (!scope.reachable) return null;
-  return scope.run.cached('languages', { store: scope.cache, key: `languages:${scope.project}`, ttlMs: FETCH_CACHE_TTL.project }, async () => {
-    const data = await scope.client.getProjectLanguages(scope.project);
-    return { data, count: Object.keys(data).length };
-  });
+  return scope.run.cached(
+    'languages',
+    { store: scope.cache, key: `languages:${scope.project}`, ttlMs: FETCH_CACHE_TTL.project },
+    async () => {
+      const data = await scope.client.getProjectLanguages(scope.project);
+      return { data, count: Object.keys(data).length };
+    },
+  );
 }
 
 function fetchCommit(scope: TFetchScope, kp: TKnownPipeline, sha: string | null) {
   if (kp?.commit_title && kp.commit_author && sha) {
-    return scope.run.fromTrigger('commit', { sha, title: kp.commit_title, message: null, author_name: kp.commit_author, author_email: null });
+    return scope.run.fromTrigger('commit', {
+      sha,
+      title: kp.commit_title,
+      message: null,
+      author_name: kp.commit_author,
+      author_email: null,
+    });
   }
   if (!scope.reachable || !sha) return null;
   return scope.run.step('commit', async () => {
     const c = await scope.client.getCommit(scope.project, sha);
-    return { data: { sha: c.id, title: c.title ?? null, message: c.message ?? null, author_name: c.author_name ?? null, author_email: c.author_email ?? null }, count: 1 };
+    return {
+      data: {
+        sha: c.id,
+        title: c.title ?? null,
+        message: c.message ?? null,
+        author_name: c.author_name ?? null,
+        author_email: c.author_email ?? null,
+      },
+      count: 1,
+    };
   });
 }
 
-function fetchMergeRequest(scope: TFetchScope, kp: TKnownPipeline, revision: TPipelineRevision): TMergeRequest | null | Promise<TMergeRequest | null> {
+function fetchMergeRequest(
+  scope: TFetchScope,
+  kp: TKnownPipeline,
+  revision: TPipelineRevision,
+): TMergeRequest | null | Promise<TMergeRequest | null> {
   const described = mergeRequestFromTrigger(kp?.merge_request);
   if (described) return scope.run.fromTrigger('merge_request', described);
   if (!scope.reachable) return null;
@@ -126,7 +229,15 @@ function fetchMergeRequest(scope: TFetchScope, kp: TKnownPipeline, revision: TPi
   return scope.run.step('merge_request', async () => {
     const mr = await findMergeRequest(scope, iid, revision);
     return {
-      data: mr && { iid: mr.iid, title: mr.title, state: mr.state, web_url: mr.web_url ?? null, source_branch: mr.source_branch ?? null, target_branch: mr.target_branch ?? null, author: mr.author?.username ?? null },
+      data: mr && {
+        iid: mr.iid,
+        title: mr.title,
+        state: mr.state,
+        web_url: mr.web_url ?? null,
+        source_branch: mr.source_branch ?? null,
+        target_branch: mr.target_branch ?? null,
+        author: mr.author?.username ?? null,
+      },
       count: mr ? 1 : 0,
     };
   });
@@ -143,5 +254,13 @@ async function findMergeRequest(scope: TFetchScope, iid: number, { sha, ref }: T
 /** The merge request as the trigger described it (a hook does not name its author); null when it said too little. */
 function mergeRequestFromTrigger(mr: TMergeRequestRef | null | undefined): TMergeRequest | null {
   if (!mr?.title || !mr.state) return null;
-  return { iid: mr.iid, title: mr.title, state: mr.state, web_url: mr.url, source_branch: mr.source_branch, target_branch: mr.target_branch, author: null };
+  return {
+    iid: mr.iid,
+    title: mr.title,
+    state: mr.state,
+    web_url: mr.url,
+    source_branch: mr.source_branch,
+    target_branch: mr.target_branch,
+    author: null,
+  };
 }

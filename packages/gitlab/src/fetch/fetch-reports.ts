@@ -15,12 +15,19 @@ const MAX_REPORT_FILES_PER_JOB = 3;
  */
 export async function fetchTestReport(scope: TFetchScope, lists: TJobLists, config: TConfigScope): Promise<TTestReportSummary | null> {
   if (!scope.settings.fetchTestReports || !scope.reachable) return null;
-  const own = testReportPossible(lists.main, config) ? [{ project: scope.project, projectId: scope.projectId, pipelineId: scope.pipelineId }] : [];
-  const downstream = lists.downstream.filter((d) => d.status !== 'success').map((d) => ({ project: d.project_id, projectId: d.project_id, pipelineId: d.id }));
+  const own = testReportPossible(lists.main, config)
+    ? [{ project: scope.project, projectId: scope.projectId, pipelineId: scope.pipelineId }]
+    : [];
+  const downstream = lists.downstream
+    .filter((d) => d.status !== 'success')
+    .map((d) => ({ project: d.project_id, projectId: d.project_id, pipelineId: d.id }));
   return readTestReports(scope, [...own, ...downstream]);
 }
 
-async function readTestReports(scope: TFetchScope, pipelines: Array<{ project: TProjectKey; projectId: number; pipelineId: number }>): Promise<TTestReportSummary | null> {
+async function readTestReports(
+  scope: TFetchScope,
+  pipelines: Array<{ project: TProjectKey; projectId: number; pipelineId: number }>,
+): Promise<TTestReportSummary | null> {
   const reports: TTestReportSummary[] = [];
   for (const p of pipelines) {
     const report = await scope.run.step(`test_report:${p.projectId}:${p.pipelineId}`, async () => {
@@ -47,7 +54,12 @@ export async function attachReportFiles(scope: TFetchScope, failedJobs: TContext
         for (const path of junitReportPaths(config, job.name).slice(0, MAX_REPORT_FILES_PER_JOB)) {
           const file = await scope.run.step(`artifact:${job.id}:${path}`, async () => {
             const text = await scope.client.readJobArtifactFile(job.project_id || scope.project, job.id, path, limits);
-            return { data: text && { path, text: text.text, truncated: text.truncated }, bytes: text?.totalBytes ?? 0, count: text ? 1 : 0, truncated: text?.truncated };
+            return {
+              data: text && { path, text: text.text, truncated: text.truncated },
+              bytes: text?.totalBytes ?? 0,
+              count: text ? 1 : 0,
+              truncated: text?.truncated,
+            };
           });
           if (file) job.report_files.push(file);
         }

@@ -27,6 +27,11 @@ export function createFetchScope(fields: Omit<TFetchScope, 'logLimits'>): TFetch
   const { settings } = fields;
   return {
     ...fields,
-    logLimits: { maxBytes: settings.maxLogSizeMb * MB, maxLines: settings.logLinesLimit, maxReadBytes: settings.maxLogReadMb * MB, maxReadMs: settings.logReadTimeoutS * 1000 },
+    logLimits: {
+      maxBytes: settings.maxLogSizeMb * MB,
+      maxLines: settings.logLinesLimit,
+      maxReadBytes: settings.maxLogReadMb * MB,
+      maxReadMs: settings.logReadTimeoutS * 1000,
+    },
   };
 }

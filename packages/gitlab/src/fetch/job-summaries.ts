@@ -23,7 +23,16 @@ export function logFromTrigger(tail: string | undefined): TLogText | null {
   if (!tail) return null;
   const lines = tail.split('\n').length;
   const bytes = Buffer.byteLength(tail);
-  return { source: 'trigger', text: tail, total_bytes: bytes, total_lines: lines, kept_bytes: bytes, kept_lines: lines, truncated: false, omitted_lines: 0 };
+  return {
+    source: 'trigger',
+    text: tail,
+    total_bytes: bytes,
+    total_lines: lines,
+    kept_bytes: bytes,
+    kept_lines: lines,
+    truncated: false,
+    omitted_lines: 0,
+  };
 }
 
 /** A job as GitLab's REST API answers it: the one mapping of the wire shape. */

@@ -105,7 +105,15 @@ export type TPipelineContext = {
     web_url: string | null;
   };
   commit: { sha: string; title: string | null; message: string | null; author_name: string | null; author_email: string | null } | null;
-  merge_request: { iid: number; title: string; state: string; web_url: string | null; source_branch: string | null; target_branch: string | null; author: string | null } | null;
+  merge_request: {
+    iid: number;
+    title: string;
+    state: string;
+    web_url: string | null;
+    source_branch: string | null;
+    target_branch: string | null;
+    author: string | null;
+  } | null;
   ci_config: { path: string; text: string; truncated: boolean } | null;
   failed_jobs: TContextJob[];
   /** Failed jobs beyond maxFailedJobs, named but not fetched. */

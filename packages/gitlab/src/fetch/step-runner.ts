@@ -33,6 +33,34 @@ function jsonBytes(value: unknown): number {
   return value === undefined || value === null ? 0 : Buffer.byteLength(JSON.stringify(value));
 }
 
+function answeredRecord<T>(key: string, result: TStepResult<T>, started: number): TFetchStepRecord {
+  return {
+    step: key,
+    ok: true,
+    bytes: result.bytes ?? jsonBytes(result.data),
+    count: result.count ?? (result.data === null ? 0 : 1),
+    ms: Date.now() - started,
+    source: 'api',
+    ...(result.truncated ? { truncated: true } : {}),
+    ...(result.readStop ? { read_stop: result.readStop } : {}),
+  };
+}
+
+/** A failed step's record; its message is masked (GitLab's error text can echo what was sent). */
+function failedRecord(key: string, err: unknown, started: number, mask: TMasker | undefined): TFetchStepRecord {
+  const message = (err as Error).message;
+  return {
+    step: key,
+    ok: false,
+    bytes: 0,
+    count: 0,
+    ms: Date.now() - started,
+    error: mask ? mask(message) : message,
+    error_code: isGitLabError(err) ? err.code : 'internal',
+    source: 'api',
+  };
+}
+
 /**
  * An empty fetch state. Its keys name jobs and pipelines (`trace:<job id>`), new in every analysis:
  * a plain object would get a new V8 hidden class for each such key (slow, megamorphic stores and a
@@ -73,25 +101,11 @@ export function createStepRunner(options: TFetchOptions) {
       try {
         const loaded = await load();
         const result = { ...loaded, data: maskStepData(key, loaded.data, options.mask) };
-        await save(key, {
-          record: {
-            step: key,
-            ok: true,
-            bytes: result.bytes ?? jsonBytes(result.data),
-            count: result.count ?? (result.data === null ? 0 : 1),
-            ms: Date.now() - started,
-            source: 'api',
-            ...(result.truncated ? { truncated: true } : {}),
-            ...(result.readStop ? { read_stop: result.readStop } : {}),
-          },
-          data: result.data ?? null,
-        });
+        await save(key, { record: answeredRecord(key, result, started), data: result.data ?? null });
         return result.data ?? null;
       } catch (err) {
-        const code = isGitLabError(err) ? err.code : 'internal';
-        const message = (err as Error).message;
-        const record: TFetchStepRecord = { step: key, ok: false, bytes: 0, count: 0, ms: Date.now() - started, error: options.mask ? options.mask(message) : message, error_code: code, source: 'api' };
-        const permanent = PERMANENT.has(code);
+        const record = failedRecord(key, err, started, options.mask);
+        const permanent = PERMANENT.has(record.error_code ?? 'internal');
         await save(key, permanent ? { record, data: null } : { record });
         if (!permanent && (failOnTransient || !isGitLabError(err))) throw err;
         return null;
@@ -103,13 +117,29 @@ export function createStepRunner(options: TFetchOptions) {
       if (!store || previous[key]) return runner.step(key, load);
       const hit = store.get<{ data: T; bytes: number; count: number; truncated?: boolean }>(cache.key);
       if (hit) {
-        await save(key, { record: { step: key, ok: true, bytes: hit.bytes, count: hit.count, ms: 0, source: 'cache', ...(hit.truncated ? { truncated: true } : {}) }, data: hit.data });
+        await save(key, {
+          record: {
+            step: key,
+            ok: true,
+            bytes: hit.bytes,
+            count: hit.count,
+            ms: 0,
+            source: 'cache',
+            ...(hit.truncated ? { truncated: true } : {}),
+          },
+          data: hit.data,
+        });
         return hit.data;
       }
       const data = await runner.step(key, load);
       const record = state[key]?.record;
       if (data !== null && record?.ok) {
-        store.set(cache.key, { data, bytes: record.bytes, count: record.count, truncated: record.truncated }, cache.ttlMs, cache.bytes?.(data));
+        store.set(
+          cache.key,
+          { data, bytes: record.bytes, count: record.count, truncated: record.truncated },
+          cache.ttlMs,
+          cache.bytes?.(data),
+        );
       }
       return data;
     },

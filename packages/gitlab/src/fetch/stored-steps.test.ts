@@ -7,7 +7,17 @@ const record = { step: 'trace:7', ok: true, bytes: 5_000_000_000, count: 1, ms: 
 function log(lines: number, extra: Partial<TLogText> = {}): TLogText {
   const text = Array.from({ length: lines }, (_, i) => `line ${i + 1} of a long job log`).join('\n');
   const bytes = Buffer.byteLength(text);
-  return { source: 'api', text, total_bytes: bytes, total_lines: lines, kept_bytes: bytes, kept_lines: lines, truncated: false, omitted_lines: 0, ...extra };
+  return {
+    source: 'api',
+    text,
+    total_bytes: bytes,
+    total_lines: lines,
+    kept_bytes: bytes,
+    kept_lines: lines,
+    truncated: false,
+    omitted_lines: 0,
+    ...extra,
+  };
 }
 
 const identity = ((text: string) => text) as unknown as TMasker;
@@ -34,7 +44,17 @@ describe('toStoredStep', () => {
   it('masks the log text it keeps: raw log text is stored only through the mask', () => {
     const lines = Array.from({ length: 50_000 }, (_, i) => (i === 49_990 ? 'export DEPLOY_TOKEN=hunter2-hunter2' : `line ${i + 1}`));
     const text = lines.join('\n');
-    const cut: TLogText = { source: 'api', text, total_bytes: 9e9, total_lines: 50_000, kept_bytes: text.length, kept_lines: 50_000, truncated: true, omitted_lines: 0, read_stop: 'time_budget' };
+    const cut: TLogText = {
+      source: 'api',
+      text,
+      total_bytes: 9e9,
+      total_lines: 50_000,
+      kept_bytes: text.length,
+      kept_lines: 50_000,
+      truncated: true,
+      omitted_lines: 0,
+      read_stop: 'time_budget',
+    };
     const mask = ((t: string) => t.replaceAll('hunter2-hunter2', '[MASKED:secret_value]')) as unknown as TMasker;
     const stored = toStoredStep('trace:7', { record: { ...record, truncated: true, read_stop: 'time_budget' }, data: cut }, mask);
     const data = stored.data as TLogText;

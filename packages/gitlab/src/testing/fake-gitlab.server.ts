@@ -79,8 +79,12 @@ export async function createFakeGitLab(options: TFakeGitLabOptions = {}): Promis
     if (answerFailure(failures, req, res, call)) return;
     if (options.token !== undefined && token !== options.token) return json(res, 401, { message: '401 Unauthorized' });
 
-    const seg = apiPath.split('/').filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
-    if (method === 'GET' && seg.length === 1 && seg[0] === 'user') return json(res, 200, { id: 1, username: 'ci-analyst-bot', name: 'CI Analyst' });
+    const seg = apiPath
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map((s) => decodeURIComponent(s));
+    if (method === 'GET' && seg.length === 1 && seg[0] === 'user')
+      return json(res, 200, { id: 1, username: 'ci-analyst-bot', name: 'CI Analyst' });
     if (seg[0] !== 'projects' || seg[1] === undefined) return notFound(res);
     const project = store.findProject(seg[1]);
     if (!project) return notFound(res, '404 Project Not Found');

@@ -36,7 +36,15 @@ export type TFakeBridge = {
   downstream?: { projectId: number; pipelineId: number; omitProjectId?: boolean };
 };
 
-export type TFakeTestCase = { status: string; name: string; classname?: string; file?: string | null; execution_time?: number; system_output?: string | null; stack_trace?: string | null };
+export type TFakeTestCase = {
+  status: string;
+  name: string;
+  classname?: string;
+  file?: string | null;
+  execution_time?: number;
+  system_output?: string | null;
+  stack_trace?: string | null;
+};
 export type TFakeTestReport = { suites: Array<{ name: string; cases: TFakeTestCase[] }> };
 
 export type TFakePipeline = {
@@ -65,7 +73,15 @@ export type TFakeCommit = {
   /** The files the commit changed (its diff), for compare and commit diffs. */
   changed_files?: string[];
 };
-export type TFakeMergeRequest = { iid: number; title?: string; state?: string; source_branch?: string; target_branch?: string; author?: string; shas?: string[] };
+export type TFakeMergeRequest = {
+  iid: number;
+  title?: string;
+  state?: string;
+  source_branch?: string;
+  target_branch?: string;
+  author?: string;
+  shas?: string[];
+};
 export type TFakeNote = { id: number; body: string; system?: boolean; author?: string; created_at: string; updated_at: string };
 export type TFakeCommitComment = { note: string; author?: string; created_at: string };
 
@@ -98,7 +114,13 @@ export type TFakeFailure = {
   stall?: boolean;
 };
 
-export type TFakeRequest = { method: string; path: string; query: Record<string, string | string[]>; token: string | undefined; body: unknown };
+export type TFakeRequest = {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  token: string | undefined;
+  body: unknown;
+};
 
 export type TFakeGitLabOptions = {
   /** Prefix of a self-managed instance under a sub-path, e.g. `/gitlab`. */

@@ -8,7 +8,8 @@ import type { TFakeCall } from './fake-route';
  * `retry`), answered from the project's commit graph (`parent_ids`, `changed_files`) and jobs.
  */
 
-const findCommit = (project: TFakeProject, ref: string): TFakeCommit | undefined => project.commits?.find((c) => c.id === ref || c.id.startsWith(ref));
+const findCommit = (project: TFakeProject, ref: string): TFakeCommit | undefined =>
+  project.commits?.find((c) => c.id === ref || c.id.startsWith(ref));
 
 /** Every commit reachable from `sha`, itself included. */
 function ancestorsOf(project: TFakeProject, sha: string): Set<string> {
@@ -23,7 +24,16 @@ function ancestorsOf(project: TFakeProject, sha: string): Set<string> {
   return seen;
 }
 
-const renderDiff = (path: string) => ({ old_path: path, new_path: path, a_mode: '100644', b_mode: '100644', new_file: false, renamed_file: false, deleted_file: false, diff: '@@ -1 +1 @@\n' });
+const renderDiff = (path: string) => ({
+  old_path: path,
+  new_path: path,
+  a_mode: '100644',
+  b_mode: '100644',
+  new_file: false,
+  renamed_file: false,
+  deleted_file: false,
+  diff: '@@ -1 +1 @@\n',
+});
 
 /** `GET /repository/compare?from=&to=`: the commits reachable from `to` and not from `from`, oldest first. */
 export function compareRoute({ req, res, project, store }: TFakeCall): void {
@@ -32,7 +42,10 @@ export function compareRoute({ req, res, project, store }: TFakeCall): void {
   if (!from || !to) return notFound(res, '404 Ref Not Found');
   const known = ancestorsOf(project, from.id);
   const order = project.commits ?? [];
-  const commits = [...ancestorsOf(project, to.id)].filter((id) => !known.has(id)).map((id) => findCommit(project, id) as TFakeCommit).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const commits = [...ancestorsOf(project, to.id)]
+    .filter((id) => !known.has(id))
+    .map((id) => findCommit(project, id) as TFakeCommit)
+    .sort((a, b) => order.indexOf(a) - order.indexOf(b));
   const files = [...new Set(commits.flatMap((c) => c.changed_files ?? []))];
   return json(res, 200, {
     commit: commits.at(-1) ? renderCommit(commits.at(-1) as TFakeCommit) : null,
@@ -45,7 +58,16 @@ export function compareRoute({ req, res, project, store }: TFakeCall): void {
 }
 
 function renderCommit(c: TFakeCommit) {
-  return { id: c.id, short_id: c.id.slice(0, 8), title: c.title ?? 'A commit', message: c.message ?? c.title ?? 'A commit', author_name: c.author_name ?? 'Dev', author_email: c.author_email ?? 'dev@example.com', created_at: '2026-11-20T09:00:00.000Z', parent_ids: c.parent_ids ?? [] };
+  return {
+    id: c.id,
+    short_id: c.id.slice(0, 8),
+    title: c.title ?? 'A commit',
+    message: c.message ?? c.title ?? 'A commit',
+    author_name: c.author_name ?? 'Dev',
+    author_email: c.author_email ?? 'dev@example.com',
+    created_at: '2026-11-20T09:00:00.000Z',
+    parent_ids: c.parent_ids ?? [],
+  };
 }
 
 /** `GET /repository/commits/:sha/diff`: the files the commit changed. */
@@ -57,10 +79,21 @@ export function commitDiffRoute({ req, res, store }: TFakeCall, commit: TFakeCom
  * `POST /jobs/:id/retry`: a new job of the same name in the same pipeline, answered `pending` as
  * GitLab does; it then holds the outcome the test scripted (`retryOutcome`, else it fails again).
  */
-export function retryRoute({ res, project, store }: TFakeCall, found: { pipeline: NonNullable<TFakeProject['pipelines']>[number]; job: TFakeJob }): void {
+export function retryRoute(
+  { res, project, store }: TFakeCall,
+  found: { pipeline: NonNullable<TFakeProject['pipelines']>[number]; job: TFakeJob },
+): void {
   const { pipeline, job } = found;
   const outcome = job.retryOutcome ?? { status: 'failed' };
-  const retried: TFakeJob = { ...job, id: store.nextJobId(), status: outcome.status, failure_reason: outcome.failure_reason ?? null, trace: outcome.trace ?? job.trace, retried: false, retryOutcome: undefined };
+  const retried: TFakeJob = {
+    ...job,
+    id: store.nextJobId(),
+    status: outcome.status,
+    failure_reason: outcome.failure_reason ?? null,
+    trace: outcome.trace ?? job.trace,
+    retried: false,
+    retryOutcome: undefined,
+  };
   job.retried = true;
   pipeline.jobs = [...(pipeline.jobs ?? []), retried];
   return json(res, 201, { ...renderJob(store, project, pipeline, retried), status: 'pending', failure_reason: null });

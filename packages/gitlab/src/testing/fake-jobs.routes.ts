@@ -20,7 +20,13 @@ export function renderJob(store: TFakeStore, project: TFakeProject, p: TFakePipe
     started_at: '2026-11-20T10:01:00.000Z',
     finished_at: '2026-11-20T10:02:00.000Z',
     web_url: `${store.webBase()}/${project.path_with_namespace}/-/jobs/${j.id}`,
-    pipeline: { id: p.id, project_id: project.id, ref: p.ref ?? project.default_branch ?? 'main', sha: p.sha ?? 'a'.repeat(40), status: p.status ?? 'failed' },
+    pipeline: {
+      id: p.id,
+      project_id: project.id,
+      ref: p.ref ?? project.default_branch ?? 'main',
+      sha: p.sha ?? 'a'.repeat(40),
+      status: p.status ?? 'failed',
+    },
     artifacts: j.artifacts ?? [],
     tag_list: [],
   };
@@ -70,13 +76,22 @@ async function writeTrace(res: http.ServerResponse, trace: TFakeTrace): Promise<
     return;
   }
   const length = Buffer.byteLength(trace.head ?? '') + trace.bytes + Buffer.byteLength(trace.tail ?? '');
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', ...(Number.isFinite(length) ? { 'content-length': String(length) } : {}) });
+  res.writeHead(200, {
+    'content-type': 'text/plain; charset=utf-8',
+    ...(Number.isFinite(length) ? { 'content-length': String(length) } : {}),
+  });
   const write = (chunk: string | Buffer) =>
     new Promise<void>((resolve, reject) => {
       if (res.destroyed) return reject(new Error('client went away'));
       if (res.write(chunk)) return resolve();
-      const onDrain = () => { res.off('close', onClose); resolve(); };
-      const onClose = () => { res.off('drain', onDrain); reject(new Error('client went away')); };
+      const onDrain = () => {
+        res.off('close', onClose);
+        resolve();
+      };
+      const onClose = () => {
+        res.off('drain', onDrain);
+        reject(new Error('client went away'));
+      };
       res.once('drain', onDrain);
       res.once('close', onClose);
     });

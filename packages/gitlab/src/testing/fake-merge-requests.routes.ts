@@ -32,7 +32,13 @@ export function mergeRequestsRoute(call: TFakeCall): void {
 function notesRoute({ req, res, project, rest, store }: TFakeCall, mr: TFakeMergeRequest): void {
   const key = `${project.id}:${mr.iid}`;
   const list = store.notes.get(key) ?? [];
-  const render = (n: TFakeNote) => ({ ...n, system: n.system ?? false, author: { id: 1, username: n.author ?? 'ci-analyst-bot' }, noteable_type: 'MergeRequest', noteable_iid: mr.iid });
+  const render = (n: TFakeNote) => ({
+    ...n,
+    system: n.system ?? false,
+    author: { id: 1, username: n.author ?? 'ci-analyst-bot' },
+    noteable_type: 'MergeRequest',
+    noteable_iid: mr.iid,
+  });
   const text = String((req.body as Record<string, unknown> | undefined)?.body ?? '');
   if (rest.length === 3 && req.method === 'GET') return paginate(req, res, list.map(render), store.maxPerPage);
   if (rest.length === 3 && req.method === 'POST') {

@@ -35,7 +35,8 @@ const SCOPES: Record<string, (p: TFakePipeline) => boolean> = {
 };
 
 /** GitLab's `scope` filter of the pipeline list; an unknown scope filters nothing (GitLab answers 400, not needed here). */
-const inScope = (p: TFakePipeline, scope: string | string[] | undefined): boolean => typeof scope !== 'string' || (SCOPES[scope]?.(p) ?? true);
+const inScope = (p: TFakePipeline, scope: string | string[] | undefined): boolean =>
+  typeof scope !== 'string' || (SCOPES[scope]?.(p) ?? true);
 
 /** `/projects/:id/pipelines` (filtered by ref, status, sha, scope; by id), one pipeline, its jobs, bridges and test report. */
 export function pipelinesRoute(call: TFakeCall): void {
@@ -83,7 +84,10 @@ function listBridges({ req, res, project, store }: TFakeCall, pipeline: TFakePip
       allow_failure: b.allow_failure ?? false,
       web_url: `${store.webBase()}/${project.path_with_namespace}/-/jobs/${b.id}`,
       pipeline: renderPipeline(store, project, pipeline),
-      downstream_pipeline: downstream && downstreamProject ? withoutProjectId(renderPipeline(store, downstreamProject, downstream), b.downstream?.omitProjectId) : null,
+      downstream_pipeline:
+        downstream && downstreamProject
+          ? withoutProjectId(renderPipeline(store, downstreamProject, downstream), b.downstream?.omitProjectId)
+          : null,
     };
   });
   return paginate(req, res, bridges, store.maxPerPage);
@@ -104,7 +108,8 @@ function testReport({ res }: TFakeCall, pipeline: TFakePipeline): void {
       test_cases: s.cases.map((c) => ({ classname: null, file: null, execution_time: 0.1, system_output: null, stack_trace: null, ...c })),
     };
   });
-  const sum = (k: 'total_count' | 'success_count' | 'failed_count' | 'skipped_count' | 'error_count') => suites.reduce((n, s) => n + s[k], 0);
+  const sum = (k: 'total_count' | 'success_count' | 'failed_count' | 'skipped_count' | 'error_count') =>
+    suites.reduce((n, s) => n + s[k], 0);
   return json(res, 200, {
     total_time: suites.length,
     total_count: sum('total_count'),

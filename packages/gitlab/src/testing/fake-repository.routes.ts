@@ -47,7 +47,13 @@ function commitsRoute(call: TFakeCall, sha: string): void {
 function commentsRoute({ req, res, project, store }: TFakeCall, commit: TFakeCommit): void {
   const key = `${project.id}:${commit.id}`;
   const list = store.commitComments.get(key) ?? [];
-  if (req.method === 'GET') return paginate(req, res, list.map((c) => ({ ...c, author: { id: 1, username: c.author ?? 'ci-analyst-bot' } })), store.maxPerPage);
+  if (req.method === 'GET')
+    return paginate(
+      req,
+      res,
+      list.map((c) => ({ ...c, author: { id: 1, username: c.author ?? 'ci-analyst-bot' } })),
+      store.maxPerPage,
+    );
   if (req.method === 'POST') {
     const note = String((req.body as Record<string, unknown> | undefined)?.note ?? '');
     if (note === '') return json(res, 400, { message: '400 Bad request - note is missing' });

@@ -1,5 +1,13 @@
 import type { TAnalysisResult } from '@cia/contracts';
-import { completeAnalysis, findAnalysisByRequestId, registerFailure, upsertAnalysisJobs, type TAnalysisRow, type TDb, type TRegisterFailureInput } from '@cia/db';
+import {
+  completeAnalysis,
+  findAnalysisByRequestId,
+  registerFailure,
+  upsertAnalysisJobs,
+  type TAnalysisRow,
+  type TDb,
+  type TRegisterFailureInput,
+} from '@cia/db';
 import type { TPostbackSettings } from '../postback.settings';
 
 /** Fixtures shared by the post-back tests: a completed analysis as the worker stores it. */
@@ -14,8 +22,22 @@ export function sampleResult(overrides: Partial<TAnalysisResult> = {}): TAnalysi
     category: 'dependency',
     severity: 'high',
     confidence: 0.86,
-    failed_jobs: [{ job_id: 380, name: 'install', stage: 'build', excerpt: [{ line: 12, text: 'npm ERR! code ERESOLVE' }], findings: ['peer dependency conflict on react'] }],
-    solutions: [{ title: 'Allow the legacy peer resolution', steps: ['Install with legacy peer deps while upgrading'], commands: ['npm ci --legacy-peer-deps'] }],
+    failed_jobs: [
+      {
+        job_id: 380,
+        name: 'install',
+        stage: 'build',
+        excerpt: [{ line: 12, text: 'npm ERR! code ERESOLVE' }],
+        findings: ['peer dependency conflict on react'],
+      },
+    ],
+    solutions: [
+      {
+        title: 'Allow the legacy peer resolution',
+        steps: ['Install with legacy peer deps while upgrading'],
+        commands: ['npm ci --legacy-peer-deps'],
+      },
+    ],
     prevention: ['Renovate grouped upgrades'],
     flaky_suspected: { suspected: false, reason: '' },
     fingerprint: 'fp-eresolve',
@@ -32,12 +54,41 @@ export async function seedAnalysis(
   options: { result?: TAnalysisResult; project?: { id: number; path: string; web_url?: string } } = {},
 ): Promise<TAnalysisRow> {
   const project = options.project ?? PROJECT;
-  const ref: TRegisterFailureInput['pipeline'] = { ref: 'feature', sha: SHA_MR, url: `${project.web_url ?? 'http://gitlab.example'}/-/pipelines/${pipeline.id}`, status: 'failed', ...pipeline };
-  const failedJobs = [{ id: pipeline.id * 10, name: 'install', stage: 'build', status: 'failed', failure_reason: 'script_failure', web_url: `http://gitlab.example/jobs/${pipeline.id * 10}` }];
+  const ref: TRegisterFailureInput['pipeline'] = {
+    ref: 'feature',
+    sha: SHA_MR,
+    url: `${project.web_url ?? 'http://gitlab.example'}/-/pipelines/${pipeline.id}`,
+    status: 'failed',
+    ...pipeline,
+  };
+  const failedJobs = [
+    {
+      id: pipeline.id * 10,
+      name: 'install',
+      stage: 'build',
+      status: 'failed',
+      failure_reason: 'script_failure',
+      web_url: `http://gitlab.example/jobs/${pipeline.id * 10}`,
+    },
+  ];
   const registered = await registerFailure(db, { trigger: 'webhook', project, pipeline: ref, failedJobs });
   const result = options.result ?? sampleResult();
-  await upsertAnalysisJobs(db, registered.analysisId, failedJobs.map((job) => ({ ...job, allow_failure: false, excerpt: [], log_bytes: null, log_truncated: false })));
-  await completeAnalysis(db, registered.analysisId, { result, provider: 'offline', model: null, promptVersion: null, inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHit: false, timings: {} });
+  await upsertAnalysisJobs(
+    db,
+    registered.analysisId,
+    failedJobs.map((job) => ({ ...job, allow_failure: false, excerpt: [], log_bytes: null, log_truncated: false })),
+  );
+  await completeAnalysis(db, registered.analysisId, {
+    result,
+    provider: 'offline',
+    model: null,
+    promptVersion: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    cacheHit: false,
+    timings: {},
+  });
   const row = await findAnalysisByRequestId(db, registered.requestId);
   if (!row) throw new Error('seeded analysis vanished');
   return row;

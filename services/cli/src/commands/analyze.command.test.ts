@@ -16,7 +16,11 @@ function runCli(args: string[], cwd: string) {
 }
 
 type TLine = { file: string; result: { category: string; fingerprint: string; failed_jobs: { excerpt: { text: string }[] }[] } };
-const parseLines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as TLine);
+const parseLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TLine);
 
 const dir = mkdtempSync(join(tmpdir(), 'cia-analyze-'));
 const NOISE = Array.from({ length: 30 }, (_, i) => `step ${i} ok`);
@@ -47,7 +51,12 @@ describe('cli analyze --jsonl / --pairs', () => {
     writeFileSync(join(dir, 'pass-disk.log'), ['$ make', disk, 'ok'].join('\n'));
     writeFileSync(
       join(dir, 'pairs.jsonl'),
-      [{ file: 'both.log', baseline: 'pass-oom.log' }, { file: 'both.log', baseline: 'pass-disk.log' }].map((l) => JSON.stringify(l)).join('\n'),
+      [
+        { file: 'both.log', baseline: 'pass-oom.log' },
+        { file: 'both.log', baseline: 'pass-disk.log' },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
     );
     const r = runCli(['analyze', '--jsonl', '--max-lines', '1', '--pairs', 'pairs.jsonl'], dir);
     expect(r.code).toBe(0);

@@ -59,9 +59,13 @@ export async function analyzeLocalLog(name: string, excerpt: TExcerpt, rules: TR
 
 function printForPerson(file: string, excerpt: TExcerpt, result: TAnalysisResult): void {
   const out: string[] = [];
-  out.push(`Log:         ${file} (${excerpt.totalLines} lines${excerpt.sections.length ? `, sections: ${excerpt.sections.join(', ')}` : ''})`);
+  out.push(
+    `Log:         ${file} (${excerpt.totalLines} lines${excerpt.sections.length ? `, sections: ${excerpt.sections.join(', ')}` : ''})`,
+  );
   out.push(`Failure:     ${result.summary}`);
-  out.push(`Category:    ${result.category}   severity: ${result.severity}   confidence: ${result.confidence.toFixed(2)}   (${result.source?.detail ?? ''})`);
+  out.push(
+    `Category:    ${result.category}   severity: ${result.severity}   confidence: ${result.confidence.toFixed(2)}   (${result.source?.detail ?? ''})`,
+  );
   out.push(`Root cause:  ${result.root_cause}`);
   if (result.flaky_suspected.suspected) out.push(`Flaky?       yes: ${result.flaky_suspected.reason}`);
   result.solutions.forEach((s, i) => {

@@ -23,7 +23,12 @@ const ENV = {
 };
 
 function lines(stdout: string): Map<string, string> {
-  return new Map(stdout.trim().split('\n').map((l) => [l.slice(0, 28).trim(), l.slice(29)] as [string, string]));
+  return new Map(
+    stdout
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, 28).trim(), l.slice(29)] as [string, string]),
+  );
 }
 
 // Each run starts a Node process: the outputs are read once and checked by each test.
@@ -38,7 +43,8 @@ describe('cli config', () => {
   it('hides the passwords of DATABASE_URL and REDIS_URL and the Slack webhook path, and shows where they point', () => {
     const r = text;
     expect(r.code).toBe(0);
-    for (const secret of ['Pg-Passw0rd-9', 'R3dis-Passw0rd', 'SlackPathSecret0123', 'T0AAA/B0BBB', 'Zx8vQm2LkP9sTr4WnB7y']) expect(r.stdout).not.toContain(secret);
+    for (const secret of ['Pg-Passw0rd-9', 'R3dis-Passw0rd', 'SlackPathSecret0123', 'T0AAA/B0BBB', 'Zx8vQm2LkP9sTr4WnB7y'])
+      expect(r.stdout).not.toContain(secret);
     const shown = lines(r.stdout);
     expect(shown.get('DATABASE_URL')).toBe('postgres://ci:********@db.internal:5432/ci_analyst');
     expect(shown.get('REDIS_URL')).toBe('redis://:********@cache.internal:6380/1');

@@ -13,7 +13,13 @@ async function withDatabase<T>(fn: (db: TDatabase) => Promise<T>): Promise<T> {
 }
 
 /** A command that deletes all data: refused (exit 2) without --yes. */
-function registerDestructive(program: Command, name: string, description: string, what: string, run: (db: TDatabase) => Promise<void>): void {
+function registerDestructive(
+  program: Command,
+  name: string,
+  description: string,
+  what: string,
+  run: (db: TDatabase) => Promise<void>,
+): void {
   program
     .command(name)
     .description(`${description} (needs --yes)`)

@@ -58,9 +58,14 @@ async function collectInputsOrExit(command: Command, files: string[], pairs: str
 /** One log to excerpt: its own passing run when the manifest names one, else the shared `--baseline` text (read once). */
 export type TLogJob = { input: TLogInputFile; excerpt(through?: (log: NodeJS.ReadableStream) => NodeJS.ReadableStream): Promise<TExcerpt> };
 
-async function excerptFile(input: TLogInputFile, options: TExcerptOptions & { baseline?: string }, through: (log: NodeJS.ReadableStream) => NodeJS.ReadableStream = (log) => log): Promise<TExcerpt> {
+async function excerptFile(
+  input: TLogInputFile,
+  options: TExcerptOptions & { baseline?: string },
+  through: (log: NodeJS.ReadableStream) => NodeJS.ReadableStream = (log) => log,
+): Promise<TExcerpt> {
   const stream = createReadStream(resolveUserPath(input.file), { highWaterMark: READ_CHUNK_BYTES });
-  const own = input.baseline === undefined ? undefined : createReadStream(resolveUserPath(input.baseline), { highWaterMark: READ_CHUNK_BYTES });
+  const own =
+    input.baseline === undefined ? undefined : createReadStream(resolveUserPath(input.baseline), { highWaterMark: READ_CHUNK_BYTES });
   try {
     return await excerptLog(through(stream), own === undefined ? options : { ...options, baseline: own });
   } finally {
@@ -91,7 +96,10 @@ export async function forEachLog<R>(
   });
   const inputs = await collectInputsOrExit(command, files, opts.pairs);
   steps.before?.(inputs.length);
-  const base = { ...excerptOptionsFrom(opts), baseline: opts.baseline === undefined ? undefined : await readFile(resolveUserPath(opts.baseline), 'utf8') };
+  const base = {
+    ...excerptOptionsFrom(opts),
+    baseline: opts.baseline === undefined ? undefined : await readFile(resolveUserPath(opts.baseline), 'utf8'),
+  };
   let failed = 0;
   const attempt = async (input: TLogInputFile): Promise<{ ok: R } | { error: string }> => {
     try {

@@ -35,7 +35,8 @@ export async function readPairsManifest(manifest: string): Promise<TLogInputFile
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw bad('not a JSON object');
     const { file, baseline } = entry as Record<string, unknown>;
     if (typeof file !== 'string' || file === '') throw bad('"file" must be a non-empty string');
-    if (baseline !== undefined && baseline !== null && (typeof baseline !== 'string' || baseline === '')) throw bad('"baseline" must be a path');
+    if (baseline !== undefined && baseline !== null && (typeof baseline !== 'string' || baseline === ''))
+      throw bad('"baseline" must be a path');
     entries.push(typeof baseline === 'string' ? { file, baseline } : { file });
   });
   return entries;
@@ -50,7 +51,12 @@ export async function collectLogInputs(files: string[], pairs: string | undefine
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, handing results back in input order. */
-export async function mapOrdered<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, emit: (r: R, item: T) => void): Promise<void> {
+export async function mapOrdered<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  emit: (r: R, item: T) => void,
+): Promise<void> {
   const results = new Map<number, R>();
   let next = 0;
   let emitted = 0;

@@ -24,14 +24,21 @@ test('a second npm start on the same DATA_DIR refuses naming it, db-status says 
   await first.waitForLine(/ready: http/);
   const requestIds: string[] = [];
   for (let i = 0; i < 6; i++) {
-    const res = await fetch(`http://127.0.0.1:${first.port}/test/webhook/custom`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ project_id: 7, pipeline_id: 9100 + i }) });
+    const res = await fetch(`http://127.0.0.1:${first.port}/test/webhook/custom`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ project_id: 7, pipeline_id: 9100 + i }),
+    });
     expect(res.status).toBe(202);
     requestIds.push(((await res.json()) as { request_id: string }).request_id);
   }
 
   const second = await start('npm', { DATA_DIR: first.dataDir });
   // Before the fix the second one started (and wrote to the same files): it must exit instead.
-  const outcome = await Promise.race([second.exited.then((code) => `exited with ${code}`), second.waitForLine(/ready: http/).then(() => 'started')]);
+  const outcome = await Promise.race([
+    second.exited.then((code) => `exited with ${code}`),
+    second.waitForLine(/ready: http/).then(() => 'started'),
+  ]);
   expect(outcome).toMatch(/^exited with [1-9]/);
   expect(second.output()).toContain(`DATA_DIR ${first.dataDir} is in use by another ci-analyst process (pid ${serverPid(first)} `);
   expect(second.output()).not.toMatch(/started private redis-server/);

@@ -45,7 +45,9 @@ test.each<[NodeJS.Signals, string]>([
   await allGone(tree);
   expect(r.output()).not.toMatch(/second SIG|exiting now/);
   expect(r.lastLine()).toBe('ci-analyst: stopped');
-  const order = [/worker stopped/, /database closed/, /private redis-server stopped/, /^ci-analyst: stopped$/].map((p) => indexOfLine(r, p));
+  const order = [/worker stopped/, /database closed/, /private redis-server stopped/, /^ci-analyst: stopped$/].map((p) =>
+    indexOfLine(r, p),
+  );
   expect(order.every((at) => at >= 0)).toBe(true);
   expect([...order].sort((a, b) => a - b)).toEqual(order);
   // redis-server heard only its owner's SIGTERM, never the group's signal.

@@ -26,7 +26,11 @@ function missingDatabaseUrl(): string {
 
 test.each([
   ['garbage', async () => 'garbage', /DATABASE_URL is not a URL/],
-  ['a closed port', async () => `postgres://postgres:db-pw@127.0.0.1:${await freePort()}/app`, /DATABASE_URL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/app: connection refused/],
+  [
+    'a closed port',
+    async () => `postgres://postgres:db-pw@127.0.0.1:${await freePort()}/app`,
+    /DATABASE_URL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/app: connection refused/,
+  ],
   ['a missing database', async () => missingDatabaseUrl(), /DATABASE_URL .*database "cia_missing_\w+" does not exist/],
   ['a MySQL URL', async () => 'mysql://app:db-pw@127.0.0.1:3306/app', /DATABASE_URL must be a PostgreSQL URL .*not mysql:\/\//],
 ])('a DATABASE_URL that is %s stops the start with one line naming DATABASE_URL and the cause', async (_name, url, cause) => {

@@ -31,10 +31,12 @@ async function startAll(config: TConfig, logger: TLogger, closers: TCloser[]): P
   }
   // The database first: a wrong DATABASE_URL fails before anything else is started.
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const redis = config.REDIS_URL ? undefined : await startPrivateRedis(config.DATA_DIR).catch(async (err: unknown) => {
-    await database.close();
-    throw err;
-  });
+  const redis = config.REDIS_URL
+    ? undefined
+    : await startPrivateRedis(config.DATA_DIR).catch(async (err: unknown) => {
+        await database.close();
+        throw err;
+      });
   if (redis) {
     config = Object.freeze({ ...config, REDIS_URL: redis.url });
     closers.push({ done: 'private redis-server stopped', close: () => redis.stop() });
@@ -50,7 +52,9 @@ async function startAll(config: TConfig, logger: TLogger, closers: TCloser[]): P
   const ingest = await startIngest(config, { database, logger: logger.child({ service: 'ingest' }) });
   closers.push({ done: 'ingest stopped (HTTP closed)', close: () => ingest.close() });
   const t = enabledTriggers(config);
-  logger.info(`ready: http://${browsableHost(config.HOST)}:${ingest.port} (triggers: ${[t.webhook && 'webhook', t.email && 'email'].filter(Boolean).join(', ')})`);
+  logger.info(
+    `ready: http://${browsableHost(config.HOST)}:${ingest.port} (triggers: ${[t.webhook && 'webhook', t.email && 'email'].filter(Boolean).join(', ')})`,
+  );
 }
 
 /**

@@ -34,7 +34,11 @@ export function registerTestEmailCommand(program: Command): void {
         process.exit(EXIT.config);
       }
       try {
-        const report = await checkMailbox(settings, { senders: config.IMAP_GITLAB_EMAIL, failureKeywords: config.IMAP_FAILURE_KEYWORDS }, { limit: Number(opts.limit) || 50 });
+        const report = await checkMailbox(
+          settings,
+          { senders: config.IMAP_GITLAB_EMAIL, failureKeywords: config.IMAP_FAILURE_KEYWORDS },
+          { limit: Number(opts.limit) || 50 },
+        );
         if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else printReport(report);
       } catch (err) {

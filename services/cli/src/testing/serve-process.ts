@@ -87,7 +87,12 @@ export async function spawnServe(via: 'npm' | 'node', env: Record<string, string
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cia-serve-log-')), 'output.log');
   const fd = fs.openSync(logFile, 'a');
   const [cmd, args] = via === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', CLI_MAIN, 'serve']];
-  const child = spawn(cmd, args, { cwd: REPO_ROOT, env: { ...baseEnv(), DATA_DIR: dataDir, PORT: String(port), ...env }, stdio: ['ignore', fd, fd], detached: true });
+  const child = spawn(cmd, args, {
+    cwd: REPO_ROOT,
+    env: { ...baseEnv(), DATA_DIR: dataDir, PORT: String(port), ...env },
+    stdio: ['ignore', fd, fd],
+    detached: true,
+  });
   fs.closeSync(fd);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
@@ -104,7 +109,9 @@ export async function spawnServe(via: 'npm' | 'node', env: Record<string, string
     lastLine: () => output().trimEnd().split('\n').pop() ?? '',
     async waitForLine(pattern) {
       for (;;) {
-        const line = output().split('\n').find((l) => pattern.test(l));
+        const line = output()
+          .split('\n')
+          .find((l) => pattern.test(l));
         if (line) return line;
         if (done) throw new Error(`exited before a line matched ${pattern}:\n${output()}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -126,8 +133,13 @@ export async function spawnServe(via: 'npm' | 'node', env: Record<string, string
 /** `npm run cli -- <args>` without npm: the CLI's exit code and everything it printed. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { cwd: REPO_ROOT, env: { ...baseEnv(), ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI_MAIN, ...args],
+      { cwd: REPO_ROOT, env: { ...baseEnv(), ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }

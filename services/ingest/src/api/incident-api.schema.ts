@@ -17,8 +17,8 @@ export const ZIncidentFilterQuery = z.object({
     .string()
     .regex(/^[0-9a-f]{1,64}$/, 'a signature is lower-case hex')
     .optional()
-    .describe('the failure lines\' hash: the same error text across projects and jobs'),
-  job_name: z.string().min(1).max(255).optional().describe('the job\'s base name (without parallel or matrix suffix)'),
+    .describe("the failure lines' hash: the same error text across projects and jobs"),
+  job_name: z.string().min(1).max(255).optional().describe("the job's base name (without parallel or matrix suffix)"),
 });
 export type TIncidentFilterQuery = z.infer<typeof ZIncidentFilterQuery>;
 
@@ -34,7 +34,7 @@ export const ZIncidentIdParams = z.object({
     .string()
     .regex(/^[1-9][0-9]{0,14}$/, 'an incident id is a positive integer')
     .transform(Number)
-    .describe('incident id (`incident_id` of a job\'s verdict)'),
+    .describe("incident id (`incident_id` of a job's verdict)"),
 });
 
 /** The repository's filters from a parsed query. */

@@ -47,10 +47,13 @@ export function errorHandler(logger: TLogger) {
     const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof AppError) appError = err;
     else if (err instanceof z.ZodError) appError = fromZodError(err);
-    else if (e.type === 'entity.too.large') appError = new AppError('payload_too_large', 'request body is larger than the configured limit');
+    else if (e.type === 'entity.too.large')
+      appError = new AppError('payload_too_large', 'request body is larger than the configured limit');
     else if (e.type === 'entity.parse.failed') appError = new AppError('bad_request', `malformed JSON: ${e.message ?? ''}`.trim());
-    else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') appError = new AppError('unsupported_media_type', e.message ?? 'unsupported encoding');
-    else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) appError = new AppError('bad_request', e.message ?? 'bad request');
+    else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+      appError = new AppError('unsupported_media_type', e.message ?? 'unsupported encoding');
+    else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+      appError = new AppError('bad_request', e.message ?? 'bad request');
     else {
       logger.error('unhandled error', { err, path: req.path });
       appError = new AppError('internal', 'internal error');

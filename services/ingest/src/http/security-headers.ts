@@ -47,7 +47,9 @@ export function requireSameOriginWrites(publicUrl?: string) {
     const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
     const foreignOrigin = origin !== undefined && !ownHosts(req, publicUrl).has(hostOf(origin) ?? '');
     if (crossSite || foreignOrigin) {
-      return next(new AppError('forbidden', 'cross-origin request refused: state-changing calls need Authorization: Bearer or a same-origin page'));
+      return next(
+        new AppError('forbidden', 'cross-origin request refused: state-changing calls need Authorization: Bearer or a same-origin page'),
+      );
     }
     next();
   };

@@ -18,7 +18,13 @@ const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
 /** Finishes one analysis `seconds` ago (its row created a minute earlier). */
 async function finish(status: 'completed' | 'failed', secondsAgo: number): Promise<void> {
   const completedAt = ago(secondsAgo);
-  await seedAnalysis(database.db, { pipelineId: pipeline++, status, timings: { fetch_ms: 800, analyze_ms: 4200 }, createdAt: new Date(completedAt.getTime() - 60_000), completedAt });
+  await seedAnalysis(database.db, {
+    pipelineId: pipeline++,
+    status,
+    timings: { fetch_ms: 800, analyze_ms: 4200 },
+    createdAt: new Date(completedAt.getTime() - 60_000),
+    completedAt,
+  });
 }
 
 async function exposition(registry: Registry): Promise<string[]> {
@@ -49,7 +55,8 @@ test('counts each analysis finished since the process started once, however many
 test('an analysis that becomes visible after a later one was read is still counted', async () => {
   const registry = new Registry();
   const durations = createAnalysisDurations(registry, database.db, ago(300));
-  const completed = async () => Number(/^cia_analysis_duration_seconds_count\{outcome="completed"\} (\d+)$/m.exec(await registry.metrics())?.[1] ?? 0);
+  const completed = async () =>
+    Number(/^cia_analysis_duration_seconds_count\{outcome="completed"\} (\d+)$/m.exec(await registry.metrics())?.[1] ?? 0);
   await durations.readNew();
   const before = await completed();
   await finish('completed', 5);

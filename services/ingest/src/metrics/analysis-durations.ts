@@ -23,8 +23,20 @@ export type TAnalysisDurations = {
 export function createAnalysisDurations(registry: Registry, db: TDb, startedAt = new Date()): TAnalysisDurations {
   const registers = [registry];
   const buckets = [...ANALYSIS_DURATION_BUCKETS];
-  const endToEnd = new Histogram({ name: 'cia_analysis_duration_seconds', help: 'End to end: trigger received to analysis finished, by outcome', labelNames: ['outcome'], buckets, registers });
-  const steps = new Histogram({ name: 'cia_analysis_step_duration_seconds', help: 'Duration of each pipeline step the worker timed (fetch, excerpt, analyze, ...)', labelNames: ['step'], buckets, registers });
+  const endToEnd = new Histogram({
+    name: 'cia_analysis_duration_seconds',
+    help: 'End to end: trigger received to analysis finished, by outcome',
+    labelNames: ['outcome'],
+    buckets,
+    registers,
+  });
+  const steps = new Histogram({
+    name: 'cia_analysis_step_duration_seconds',
+    help: 'Duration of each pipeline step the worker timed (fetch, excerpt, analyze, ...)',
+    labelNames: ['step'],
+    buckets,
+    registers,
+  });
 
   let settled = startedAt.getTime();
   /** Analyses observed that finished after `settled`, by id, with when they finished. */

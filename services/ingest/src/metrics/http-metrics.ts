@@ -16,8 +16,19 @@ function routeLabel(req: Request): string {
  */
 export function createHttpMetrics(registry: Registry): RequestHandler {
   const registers = [registry];
-  const requests = new Counter({ name: 'cia_http_requests_total', help: 'HTTP requests answered by ingest', labelNames: ['method', 'route', 'status'], registers });
-  const duration = new Histogram({ name: 'cia_http_request_duration_seconds', help: 'Time to answer an HTTP request', labelNames: ['method', 'route'], buckets: HTTP_DURATION_BUCKETS, registers });
+  const requests = new Counter({
+    name: 'cia_http_requests_total',
+    help: 'HTTP requests answered by ingest',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'cia_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request',
+    labelNames: ['method', 'route'],
+    buckets: HTTP_DURATION_BUCKETS,
+    registers,
+  });
   return (req, res, next) => {
     const endTimer = duration.startTimer();
     res.on('finish', () => {

@@ -34,22 +34,38 @@ export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
   const httpMiddleware = createHttpMetrics(registry);
   const durations = createAnalysisDurations(registry, deps.db);
 
-  const webhooks = new Counter({ name: 'cia_webhook_deliveries_total', help: 'GitLab webhook deliveries stored, by outcome (accepted, duplicate, ignored); rejected ones are in cia_http_requests_total', labelNames: ['outcome'], registers });
-  const emails = new Counter({ name: 'cia_emails_processed_total', help: 'Emails the mail-watcher looked at, by outcome', labelNames: ['outcome'], registers });
-  const finished = new Counter({ name: 'cia_analyses_total', help: 'Finished analyses by outcome (completed, failed) and failure category', labelNames: ['outcome', 'category'], registers });
-  const inProgress = new Gauge({ name: 'cia_analyses_in_progress', help: 'Analyses queued or running now', labelNames: ['status'], registers });
-  const failures = new Counter({ name: 'cia_analysis_failures_total', help: 'Analyses that failed, by error code', labelNames: ['code'], registers });
-  const tokens = new Counter({ name: 'cia_ai_tokens_total', help: 'AI tokens used, by provider, model and direction', labelNames: ['provider', 'model', 'direction'], registers });
-  const cost = new Counter({ name: 'cia_ai_cost_usd_total', help: 'Estimated AI cost in USD, by provider and model', labelNames: ['provider', 'model'], registers });
-  const byProvider = new Counter({ name: 'cia_ai_analyses_total', help: 'Completed analyses by provider and model (offline = rules)', labelNames: ['provider', 'model'], registers });
-  const cacheHits = new Counter({ name: 'cia_analysis_cache_hits_total', help: 'Analyses answered from the fingerprint cache (no tokens spent)', labelNames: ['provider'], registers });
-  const providerErrors = new Counter({ name: 'cia_ai_provider_errors_total', help: 'Failed AI provider calls, by provider and error code', labelNames: ['provider', 'code'], registers });
-  const queueJobs = new Gauge({ name: 'cia_queue_jobs', help: 'Jobs in each BullMQ queue by state (queue depth)', labelNames: ['queue', 'state'], registers });
-  const sourceUp = new Gauge({ name: 'cia_metrics_source_up', help: '1 when the source of these metrics answered this scrape', labelNames: ['source'], registers });
+  // The metrics of the work the other processes did, read from PostgreSQL and Redis at scrape time.
+  const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers });
+  const gauge = (name: string, help: string, labelNames: string[]) => new Gauge({ name, help, labelNames, registers });
+  const webhooks = counter(
+    'cia_webhook_deliveries_total',
+    'GitLab webhook deliveries stored, by outcome (accepted, duplicate, ignored); rejected ones are in cia_http_requests_total',
+    ['outcome'],
+  );
+  const emails = counter('cia_emails_processed_total', 'Emails the mail-watcher looked at, by outcome', ['outcome']);
+  const finished = counter('cia_analyses_total', 'Finished analyses by outcome (completed, failed) and failure category', [
+    'outcome',
+    'category',
+  ]);
+  const inProgress = gauge('cia_analyses_in_progress', 'Analyses queued or running now', ['status']);
+  const failures = counter('cia_analysis_failures_total', 'Analyses that failed, by error code', ['code']);
+  const tokens = counter('cia_ai_tokens_total', 'AI tokens used, by provider, model and direction', ['provider', 'model', 'direction']);
+  const cost = counter('cia_ai_cost_usd_total', 'Estimated AI cost in USD, by provider and model', ['provider', 'model']);
+  const byProvider = counter('cia_ai_analyses_total', 'Completed analyses by provider and model (offline = rules)', ['provider', 'model']);
+  const cacheHits = counter('cia_analysis_cache_hits_total', 'Analyses answered from the fingerprint cache (no tokens spent)', [
+    'provider',
+  ]);
+  const providerErrors = counter('cia_ai_provider_errors_total', 'Failed AI provider calls, by provider and error code', [
+    'provider',
+    'code',
+  ]);
+  const queueJobs = gauge('cia_queue_jobs', 'Jobs in each BullMQ queue by state (queue depth)', ['queue', 'state']);
+  const sourceUp = gauge('cia_metrics_source_up', '1 when the source of these metrics answered this scrape', ['source']);
 
   async function readDatabase(): Promise<void> {
     const [m] = await Promise.all([readAnalysisMetrics(deps.db), durations.readNew()]);
-    for (const metric of [webhooks, emails, finished, inProgress, failures, tokens, cost, byProvider, cacheHits, providerErrors]) metric.reset();
+    for (const metric of [webhooks, emails, finished, inProgress, failures, tokens, cost, byProvider, cacheHits, providerErrors])
+      metric.reset();
     for (const w of m.webhookDeliveries) webhooks.inc({ outcome: w.outcome }, w.count);
     for (const e of m.emails) emails.inc({ outcome: e.outcome }, e.count);
     for (const status of ['queued', 'running']) inProgress.set({ status }, 0);
@@ -75,32 +91,35 @@ export function createIngestMetrics(deps: TIngestMetricsDeps): TIngestMetrics {
     for (const [queue, byState] of counts) for (const state of QUEUE_STATES) queueJobs.set({ queue, state }, byState[state] ?? 0);
   }
 
-  async function readSource(source: string, read: () => Promise<void>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // A scrape must answer even when Redis or PostgreSQL hangs; the gauge tells which one did.
-      await Promise.race([
-        read(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${SOURCE_TIMEOUT_MS} ms`)), SOURCE_TIMEOUT_MS);
-        }),
-      ]);
-      sourceUp.set({ source }, 1);
-    } catch (err) {
-      deps.logger.warn('metrics source did not answer', { source, err });
-      sourceUp.set({ source }, 0);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   return {
     registry,
     httpMiddleware,
     contentType: registry.contentType,
     render: async () => {
-      await Promise.all([readSource('database', readDatabase), readSource('redis', readQueues)]);
+      await Promise.all([
+        readSource('database', readDatabase, sourceUp, deps.logger),
+        readSource('redis', readQueues, sourceUp, deps.logger),
+      ]);
       return registry.metrics();
     },
   };
+}
+
+async function readSource(source: string, read: () => Promise<void>, sourceUp: Gauge, logger: TLogger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // A scrape must answer even when Redis or PostgreSQL hangs; the gauge tells which one did.
+    await Promise.race([
+      read(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${SOURCE_TIMEOUT_MS} ms`)), SOURCE_TIMEOUT_MS);
+      }),
+    ]);
+    sourceUp.set({ source }, 1);
+  } catch (err) {
+    logger.warn('metrics source did not answer', { source, err });
+    sourceUp.set({ source }, 0);
+  } finally {
+    clearTimeout(timer);
+  }
 }

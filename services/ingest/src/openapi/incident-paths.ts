@@ -8,7 +8,13 @@ type TAuth = { [scheme: string]: string[] }[];
 /** GET /incidents, GET /incidents/{id} and their pages, registered beside the analysis API. */
 export function registerIncidentPaths(
   r: OpenAPIRegistry,
-  shared: { apiAuth: TAuth; browserAuth: TAuth; error: z.ZodType; json: (schema: z.ZodType, description: string) => ResponseConfig; html: (description: string) => ResponseConfig },
+  shared: {
+    apiAuth: TAuth;
+    browserAuth: TAuth;
+    error: z.ZodType;
+    json: (schema: z.ZodType, description: string) => ResponseConfig;
+    html: (description: string) => ResponseConfig;
+  },
 ): void {
   const { apiAuth, browserAuth, error, json, html } = shared;
   const errors = { 400: json(error, 'A parameter is invalid; `error.field` names it'), 401: json(error, 'Missing or wrong API token') };
@@ -17,7 +23,8 @@ export function registerIncidentPaths(
     path: '/incidents',
     tags: ['incidents'],
     summary: 'List incidents (failed jobs that share a fingerprint), last seen first',
-    description: 'Keyset pagination on (last_seen_at, id): pass `next_cursor` as `cursor` until it is null. An incident seen again while you page moves to the top of the first page.',
+    description:
+      'Keyset pagination on (last_seen_at, id): pass `next_cursor` as `cursor` until it is null. An incident seen again while you page moves to the top of the first page.',
     security: apiAuth,
     request: { query: ZIncidentListQuery },
     responses: { 200: json(ZIncidentPage.meta({ id: 'IncidentPage' }), 'One page of incidents'), ...errors },
@@ -29,7 +36,11 @@ export function registerIncidentPaths(
     summary: 'One incident: status, red streak, fix, where it failed, its newest occurrences with their verdicts, the same error elsewhere',
     security: apiAuth,
     request: { params: ZIncidentIdParams },
-    responses: { 200: json(ZIncidentDetail.meta({ id: 'Incident' }), 'The incident'), ...errors, 404: json(error, 'No incident has this id') },
+    responses: {
+      200: json(ZIncidentDetail.meta({ id: 'Incident' }), 'The incident'),
+      ...errors,
+      404: json(error, 'No incident has this id'),
+    },
   });
   r.registerPath({
     method: 'get',

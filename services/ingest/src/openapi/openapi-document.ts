@@ -88,7 +88,8 @@ function registerWebhookPaths(r: OpenAPIRegistry, { apiAuth, gitlabToken, error,
     path: '/webhooks/gitlab',
     tags: ['webhooks'],
     summary: 'GitLab Pipeline Hook / Job Hook receiver',
-    description: 'Answers fast: the analysis runs in a worker. A failure is accepted once per pipeline; redeliveries answer its request_id.',
+    description:
+      'Answers fast: the analysis runs in a worker. A failure is accepted once per pipeline; redeliveries answer its request_id.',
     security: [{ [gitlabToken.name]: [] }, {}],
     request: { headers: webhookHeaders, body: hookBody },
     responses: {
@@ -136,7 +137,11 @@ function registerDevelopmentPaths(r: OpenAPIRegistry, { error, errors }: TShared
     summary: 'Send a made-up failed pipeline through the real intake path',
     description: devOnly,
     request: { body: { content: { 'application/json': { schema: ZCustomWebhook } } } },
-    responses: { 202: json(devAccepted.extend({ project_id: z.number().int() }), 'Accepted like a webhook'), 200: json(ZWebhookSeen, 'Duplicate or ignored'), 400: errors[400] },
+    responses: {
+      202: json(devAccepted.extend({ project_id: z.number().int() }), 'Accepted like a webhook'),
+      200: json(ZWebhookSeen, 'Duplicate or ignored'),
+      400: errors[400],
+    },
   });
   r.registerPath({
     method: 'get',
@@ -144,7 +149,14 @@ function registerDevelopmentPaths(r: OpenAPIRegistry, { error, errors }: TShared
     tags: ['development'],
     summary: 'Built-in failure scenarios (build, test, deploy, dependency, timeout)',
     description: devOnly,
-    responses: { 200: json(z.object({ scenarios: z.array(z.object({ name: z.string(), description: z.string(), category: z.string(), trigger: z.string() })) }), 'The scenarios') },
+    responses: {
+      200: json(
+        z.object({
+          scenarios: z.array(z.object({ name: z.string(), description: z.string(), category: z.string(), trigger: z.string() })),
+        }),
+        'The scenarios',
+      ),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -155,27 +167,54 @@ function registerDevelopmentPaths(r: OpenAPIRegistry, { error, errors }: TShared
     request: { params: z.object({ name: z.string() }) },
     responses: { 202: json(devAccepted.extend({ scenario: z.string() }), 'Accepted'), 404: json(error, 'No such scenario') },
   });
-  const mockList = (key: string) => json(z.object({ source: z.string(), [key]: z.array(z.record(z.string(), z.unknown())) }), `Mock ${key}`);
-  r.registerPath({ method: 'get', path: '/test/mock/projects', tags: ['development'], summary: 'Mock GitLab projects', description: devOnly, responses: { 200: mockList('projects') } });
-  r.registerPath({ method: 'get', path: '/test/mock/users', tags: ['development'], summary: 'Mock GitLab users', description: devOnly, responses: { 200: mockList('users') } });
+  const mockList = (key: string) =>
+    json(z.object({ source: z.string(), [key]: z.array(z.record(z.string(), z.unknown())) }), `Mock ${key}`);
+  r.registerPath({
+    method: 'get',
+    path: '/test/mock/projects',
+    tags: ['development'],
+    summary: 'Mock GitLab projects',
+    description: devOnly,
+    responses: { 200: mockList('projects') },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/test/mock/users',
+    tags: ['development'],
+    summary: 'Mock GitLab users',
+    description: devOnly,
+    responses: { 200: mockList('users') },
+  });
   r.registerPath({
     method: 'post',
     path: '/test/mock/reload',
     tags: ['development'],
     summary: 'Reload mock-data.json from DATA_DIR',
     description: devOnly,
-    responses: { 200: json(z.object({ reloaded: z.boolean(), source: z.string(), projects: z.number().int(), users: z.number().int() }), 'Reloaded'), 400: errors[400] },
+    responses: {
+      200: json(z.object({ reloaded: z.boolean(), source: z.string(), projects: z.number().int(), users: z.number().int() }), 'Reloaded'),
+      400: errors[400],
+    },
   });
 }
 
 function registerOperationsPaths(r: OpenAPIRegistry, { apiAuth, browserAuth, error, errors, requestId }: TShared): void {
-  r.registerPath({ method: 'get', path: '/health', tags: ['operations'], summary: 'Liveness (touches no dependency)', responses: { 200: json(ZHealth, 'Alive') } });
+  r.registerPath({
+    method: 'get',
+    path: '/health',
+    tags: ['operations'],
+    summary: 'Liveness (touches no dependency)',
+    responses: { 200: json(ZHealth, 'Alive') },
+  });
   r.registerPath({
     method: 'get',
     path: '/health/detailed',
     tags: ['operations'],
     summary: 'PostgreSQL, Redis, queue counts, worker heartbeats, IMAP watcher, AI providers',
-    responses: { 200: json(ZHealthDetailed, 'Every required component answers'), 503: json(ZHealthDetailed, 'A required component is down') },
+    responses: {
+      200: json(ZHealthDetailed, 'Every required component answers'),
+      503: json(ZHealthDetailed, 'A required component is down'),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -183,11 +222,29 @@ function registerOperationsPaths(r: OpenAPIRegistry, { apiAuth, browserAuth, err
     tags: ['operations'],
     summary: 'Prometheus metrics',
     security: apiAuth,
-    responses: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } }, 401: errors[401] },
+    responses: {
+      200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+      401: errors[401],
+    },
   });
-  r.registerPath({ method: 'get', path: '/admin/queues', tags: ['operations'], summary: 'Bull Board for every queue', security: browserAuth, responses: { 200: html('Bull Board'), 401: errors[401] } });
+  r.registerPath({
+    method: 'get',
+    path: '/admin/queues',
+    tags: ['operations'],
+    summary: 'Bull Board for every queue',
+    security: browserAuth,
+    responses: { 200: html('Bull Board'), 401: errors[401] },
+  });
 
-  r.registerPath({ method: 'get', path: '/', tags: ['results page'], summary: 'Recent analyses for people', security: browserAuth, request: { query: ZAnalysisListQuery }, responses: { 200: html('Results page'), 401: errors[401] } });
+  r.registerPath({
+    method: 'get',
+    path: '/',
+    tags: ['results page'],
+    summary: 'Recent analyses for people',
+    security: browserAuth,
+    request: { query: ZAnalysisListQuery },
+    responses: { 200: html('Results page'), 401: errors[401] },
+  });
   r.registerPath({
     method: 'get',
     path: '/ui/analyses/{request_id}',
@@ -198,8 +255,20 @@ function registerOperationsPaths(r: OpenAPIRegistry, { apiAuth, browserAuth, err
     responses: { 200: html('Analysis page'), 401: errors[401], 404: html('Unknown request_id') },
   });
   registerIncidentPaths(r, { apiAuth, browserAuth, error, json, html });
-  r.registerPath({ method: 'get', path: '/openapi.json', tags: ['docs'], summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } });
-  r.registerPath({ method: 'get', path: '/docs', tags: ['docs'], summary: 'Swagger UI over this document', responses: { 200: html('Swagger UI') } });
+  r.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    tags: ['docs'],
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/docs',
+    tags: ['docs'],
+    summary: 'Swagger UI over this document',
+    responses: { 200: html('Swagger UI') },
+  });
 }
 
 function buildRegistry(): OpenAPIRegistry {
@@ -226,7 +295,8 @@ export function buildOpenApiDocument(version: string): TOpenApiDocument {
     info: {
       title: 'ci-analyst ingest',
       version,
-      description: 'AI analyst for failed GitLab CI pipelines: webhooks in, analyses out. Errors are `{"error": {"code", "message", "field"?}}`.',
+      description:
+        'AI analyst for failed GitLab CI pipelines: webhooks in, analyses out. Errors are `{"error": {"code", "message", "field"?}}`.',
     },
     tags: [
       { name: 'analysis', description: 'Results for machines' },

@@ -16,14 +16,53 @@ beforeAll(async () => {
   const db = t.database.db;
   const a = '2026-03-01T10:00:00Z';
   const b = '2026-03-01T10:01:00Z';
-  ids.a = (await seedAnalysis(db, { projectId: 11, pipelineId: 1, status: 'completed', category: 'test', provider: 'openai', model: 'gpt-4o-mini', inputTokens: 1200, outputTokens: 300, costUsd: 0.002, createdAt: at(a), startedAt: at(a, 2), completedAt: at(a, 12) })).requestId;
-  ids.b = (await seedAnalysis(db, { projectId: 11, pipelineId: 2, status: 'completed', category: 'dependency', trigger: 'email', provider: 'anthropic', model: 'claude-sonnet', inputTokens: 800, outputTokens: 200, costUsd: 0.004, cacheHit: true, createdAt: at(b), startedAt: at(b, 2), completedAt: at(b, 32) })).requestId;
+  ids.a = (
+    await seedAnalysis(db, {
+      projectId: 11,
+      pipelineId: 1,
+      status: 'completed',
+      category: 'test',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      inputTokens: 1200,
+      outputTokens: 300,
+      costUsd: 0.002,
+      createdAt: at(a),
+      startedAt: at(a, 2),
+      completedAt: at(a, 12),
+    })
+  ).requestId;
+  ids.b = (
+    await seedAnalysis(db, {
+      projectId: 11,
+      pipelineId: 2,
+      status: 'completed',
+      category: 'dependency',
+      trigger: 'email',
+      provider: 'anthropic',
+      model: 'claude-sonnet',
+      inputTokens: 800,
+      outputTokens: 200,
+      costUsd: 0.004,
+      cacheHit: true,
+      createdAt: at(b),
+      startedAt: at(b, 2),
+      completedAt: at(b, 32),
+    })
+  ).requestId;
   ids.c = (await seedAnalysis(db, { projectId: 12, pipelineId: 3, status: 'failed', createdAt: at('2026-03-01T10:02:00Z') })).requestId;
   ids.d = (await seedAnalysis(db, { projectId: 12, pipelineId: 4, status: 'running', createdAt: at('2026-03-01T10:03:00Z') })).requestId;
-  ids.e = (await seedAnalysis(db, { projectId: 11, pipelineId: 5, status: 'queued', trigger: 'manual', createdAt: at('2026-03-01T10:04:00Z') })).requestId;
+  ids.e = (
+    await seedAnalysis(db, { projectId: 11, pipelineId: 5, status: 'queued', trigger: 'manual', createdAt: at('2026-03-01T10:04:00Z') })
+  ).requestId;
   for (let i = 0; i < PAGED_ROWS; i++) {
     // Pairs share a timestamp so the id tie-break is exercised through HTTP too.
-    await seedAnalysis(db, { projectId: PAGED_PROJECT, pipelineId: 100 + i, status: 'queued', createdAt: at('2026-02-01T00:00:00Z', Math.floor(i / 2)) });
+    await seedAnalysis(db, {
+      projectId: PAGED_PROJECT,
+      pipelineId: 100 + i,
+      status: 'queued',
+      createdAt: at('2026-02-01T00:00:00Z', Math.floor(i / 2)),
+    });
   }
 });
 

@@ -9,7 +9,13 @@ import { AppError, fromZodError } from '../http/app-error';
 import type { TIngestDeps } from '../ingest-deps';
 
 function toFilters(q: TAnalysisFilterQuery): TAnalysisFilters {
-  return { projectId: q.project_id, status: q.status, category: q.category, trigger: q.trigger, since: q.since ? new Date(q.since) : undefined };
+  return {
+    projectId: q.project_id,
+    status: q.status,
+    category: q.category,
+    trigger: q.trigger,
+    since: q.since ? new Date(q.since) : undefined,
+  };
 }
 
 function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {

@@ -61,7 +61,10 @@ test('mock projects and users come from DATA_DIR/mock-data.json after a reload',
   expect((await request(app).get('/test/mock/projects')).body.source).toBe('built-in');
   fs.writeFileSync(
     path.join(dataDir, 'mock-data.json'),
-    JSON.stringify({ projects: [{ id: 7, path_with_namespace: 'a/b', name: 'b', web_url: 'https://g/a/b', default_branch: 'main' }], users: [] }),
+    JSON.stringify({
+      projects: [{ id: 7, path_with_namespace: 'a/b', name: 'b', web_url: 'https://g/a/b', default_branch: 'main' }],
+      users: [],
+    }),
   );
   const reload = await request(app).post('/test/mock/reload');
   expect(reload.body).toMatchObject({ reloaded: true, projects: 1, users: 0 });

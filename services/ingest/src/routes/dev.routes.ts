@@ -6,7 +6,7 @@ import { AppError, fromZodError } from '../http/app-error';
 import type { TIngestDeps } from '../ingest-deps';
 import { decodeDelivery } from '../webhooks/decode-delivery';
 import { handleDelivery, type TDeliveryDeps } from '../webhooks/handle-delivery';
-import { loadMockData } from '../dev/mock-data';
+import { loadMockData, type TMockData } from '../dev/mock-data';
 import { SCENARIOS, findScenario } from '../dev/scenarios';
 
 export const ZCustomWebhook = z.object({
@@ -15,7 +15,14 @@ export const ZCustomWebhook = z.object({
   pipeline_status: z.string().default('failed'),
   ref: z.string().default('main'),
   failed_jobs: z
-    .array(z.object({ id: z.number().int().positive().optional(), name: z.string(), stage: z.string().default('test'), failure_reason: z.string().default('script_failure') }))
+    .array(
+      z.object({
+        id: z.number().int().positive().optional(),
+        name: z.string(),
+        stage: z.string().default('test'),
+        failure_reason: z.string().default('script_failure'),
+      }),
+    )
     .default([{ name: 'test', stage: 'test', failure_reason: 'script_failure' }]),
 });
 
@@ -35,22 +42,25 @@ export function devRoutes(deps: TIngestDeps, delivery: TDeliveryDeps): Router {
     const parsed = ZCustomWebhook.safeParse(req.body ?? {});
     if (!parsed.success) throw fromZodError(parsed.error);
     const input = parsed.data;
-    const project = mock.data.projects.find((p) => p.id === input.project_id);
-    const projectUrl = project?.web_url ?? `https://gitlab.example.com/project-${input.project_id}`;
     const pipelineId = input.pipeline_id ?? randomId();
-    const body = {
-      object_kind: 'pipeline',
-      object_attributes: { id: pipelineId, ref: input.ref, sha: crypto.randomBytes(20).toString('hex'), status: input.pipeline_status, url: `${projectUrl}/-/pipelines/${pipelineId}` },
-      project: { id: input.project_id, name: project?.name ?? `project-${input.project_id}`, web_url: projectUrl, path_with_namespace: project?.path_with_namespace ?? null, default_branch: project?.default_branch ?? 'main' },
-      builds: input.failed_jobs.map((j) => ({ id: j.id ?? randomId(), name: j.name, stage: j.stage, status: input.pipeline_status === 'failed' ? 'failed' : input.pipeline_status, failure_reason: j.failure_reason, allow_failure: false })),
+    const body = customPipelineHook(
+      input,
+      pipelineId,
+      mock.data.projects.find((p) => p.id === input.project_id),
+    );
+    const headers: Record<string, string> = {
+      'x-gitlab-event': 'Pipeline Hook',
+      'content-type': 'application/json',
+      'user-agent': 'ci-analyst/test-helper',
     };
-    const headers: Record<string, string> = { 'x-gitlab-event': 'Pipeline Hook', 'content-type': 'application/json', 'user-agent': 'ci-analyst/test-helper' };
     const answer = await handleDelivery(delivery, { headers, decoded: decodeDelivery(headers['x-gitlab-event'], JSON.stringify(body)) });
     res.status(answer.status).json({ ...answer.body, pipeline_id: pipelineId, project_id: input.project_id });
   });
 
   router.get('/test/scenarios', (_req, res) => {
-    res.json({ scenarios: SCENARIOS.map(({ name, description, category }) => ({ name, description, category, trigger: `/test/scenarios/${name}` })) });
+    res.json({
+      scenarios: SCENARIOS.map(({ name, description, category }) => ({ name, description, category, trigger: `/test/scenarios/${name}` })),
+    });
   });
 
   router.get('/test/scenarios/:name', async (req, res) => {
@@ -61,8 +71,20 @@ export function devRoutes(deps: TIngestDeps, delivery: TDeliveryDeps): Router {
     const jobId = randomId();
     const outcome = await acceptFailure(delivery, {
       trigger: 'manual',
-      project: { id: project.id, path: project.path_with_namespace, name: project.name, web_url: project.web_url, default_branch: project.default_branch },
-      pipeline: { id: pipelineId, ref: project.default_branch, sha: crypto.randomBytes(20).toString('hex'), url: `${project.web_url}/-/pipelines/${pipelineId}`, status: 'failed' },
+      project: {
+        id: project.id,
+        path: project.path_with_namespace,
+        name: project.name,
+        web_url: project.web_url,
+        default_branch: project.default_branch,
+      },
+      pipeline: {
+        id: pipelineId,
+        ref: project.default_branch,
+        sha: crypto.randomBytes(20).toString('hex'),
+        url: `${project.web_url}/-/pipelines/${pipelineId}`,
+        status: 'failed',
+      },
       failedJobs: [{ ...scenario.job, id: jobId, status: 'failed', web_url: `${project.web_url}/-/jobs/${jobId}`, log_tail: scenario.log }],
     });
     res.status(202).json({ status: 'accepted', scenario: scenario.name, request_id: outcome.requestId, pipeline_id: pipelineId });
@@ -79,4 +101,34 @@ export function devRoutes(deps: TIngestDeps, delivery: TDeliveryDeps): Router {
     res.json({ reloaded: true, source: mock.source, projects: mock.data.projects.length, users: mock.data.users.length });
   });
   return router;
+}
+
+/** The Pipeline Hook GitLab would send for the custom webhook's input. */
+function customPipelineHook(input: z.infer<typeof ZCustomWebhook>, pipelineId: number, project: TMockData['projects'][number] | undefined) {
+  const projectUrl = project?.web_url ?? `https://gitlab.example.com/project-${input.project_id}`;
+  return {
+    object_kind: 'pipeline',
+    object_attributes: {
+      id: pipelineId,
+      ref: input.ref,
+      sha: crypto.randomBytes(20).toString('hex'),
+      status: input.pipeline_status,
+      url: `${projectUrl}/-/pipelines/${pipelineId}`,
+    },
+    project: {
+      id: input.project_id,
+      name: project?.name ?? `project-${input.project_id}`,
+      web_url: projectUrl,
+      path_with_namespace: project?.path_with_namespace ?? null,
+      default_branch: project?.default_branch ?? 'main',
+    },
+    builds: input.failed_jobs.map((j) => ({
+      id: j.id ?? randomId(),
+      name: j.name,
+      stage: j.stage,
+      status: input.pipeline_status === 'failed' ? 'failed' : input.pipeline_status,
+      failure_reason: j.failure_reason,
+      allow_failure: false,
+    })),
+  };
 }

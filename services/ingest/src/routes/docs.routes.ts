@@ -11,6 +11,10 @@ export function docsRoutes(): Router {
     res.json(document);
   });
   // serveFiles (not serve): swagger-ui-express keeps `serve`'s page in module state shared by every app.
-  router.use('/docs', swaggerUi.serveFiles(document), swaggerUi.setup(document, { customSiteTitle: 'ci-analyst API', swaggerOptions: { persistAuthorization: true, validatorUrl: null } }));
+  router.use(
+    '/docs',
+    swaggerUi.serveFiles(document),
+    swaggerUi.setup(document, { customSiteTitle: 'ci-analyst API', swaggerOptions: { persistAuthorization: true, validatorUrl: null } }),
+  );
   return router;
 }

@@ -29,7 +29,12 @@ test('/health/detailed reports database, redis, queue counts, workers, imap and 
   const c = res.body.components;
   expect(c.database).toMatchObject({ status: 'ok', required: true });
   expect(c.redis).toMatchObject({ status: 'ok', required: true });
-  expect(Object.keys(c.queues.detail).sort()).toEqual(t.queues.all().map((q) => q.name).sort());
+  expect(Object.keys(c.queues.detail).sort()).toEqual(
+    t.queues
+      .all()
+      .map((q) => q.name)
+      .sort(),
+  );
   expect(c.queues.detail.analyze).toMatchObject({ waiting: 0, active: 0, failed: 0 });
   // No worker runs in this test: reported, but not required for ingest to serve.
   expect(c.workers).toMatchObject({ status: 'down', required: false });
@@ -42,7 +47,13 @@ test('/health/detailed answers 503 when PostgreSQL is gone', async () => {
   const gone = await createTestDatabase('health_gone');
   await gone.drop();
   const config = testConfig({ REDIS_URL: 'redis://127.0.0.1:6379' });
-  const app = createApp({ config, db: gone.db, queues: t.queues, logger: createLogger({ service: 'test', silent: true }), health: createHealthCheck(config, gone, t.redis, t.queues) });
+  const app = createApp({
+    config,
+    db: gone.db,
+    queues: t.queues,
+    logger: createLogger({ service: 'test', silent: true }),
+    health: createHealthCheck(config, gone, t.redis, t.queues),
+  });
   const res = await request(app).get('/health/detailed');
   expect(res.status).toBe(503);
   expect(res.body.status).toBe('degraded');

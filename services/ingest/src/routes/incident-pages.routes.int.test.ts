@@ -13,13 +13,60 @@ const seen: Record<string, TSeededFailedJob> = {};
 beforeAll(async () => {
   t = await createTestApp('incident_pages', { API_TOKEN: TOKEN });
   const db = t.database.db;
-  seen.main = await seedFailedJob(db, { projectId: 31, projectPath: 'acme/api', pipelineId: 401, jobId: 4011, fingerprint: 'fp-main', title: HOSTILE_TITLE, at: at(0) });
-  seen.mr = await seedFailedJob(db, { projectId: 31, projectPath: 'acme/api', pipelineId: 402, jobId: 4021, fingerprint: 'fp-main', ref: 'feature/y', mergeRequestIid: 7, kind: 'already_failing', headline: 'Already failing on main since pipeline #401', at: at(1) });
-  seen.fixed = await seedFailedJob(db, { projectId: 32, projectPath: 'acme/web', pipelineId: 403, jobId: 4031, fingerprint: 'fp-fixed', title: 'Cannot find module ./router', at: at(2) });
+  seen.main = await seedFailedJob(db, {
+    projectId: 31,
+    projectPath: 'acme/api',
+    pipelineId: 401,
+    jobId: 4011,
+    fingerprint: 'fp-main',
+    title: HOSTILE_TITLE,
+    at: at(0),
+  });
+  seen.mr = await seedFailedJob(db, {
+    projectId: 31,
+    projectPath: 'acme/api',
+    pipelineId: 402,
+    jobId: 4021,
+    fingerprint: 'fp-main',
+    ref: 'feature/y',
+    mergeRequestIid: 7,
+    kind: 'already_failing',
+    headline: 'Already failing on main since pipeline #401',
+    at: at(1),
+  });
+  seen.fixed = await seedFailedJob(db, {
+    projectId: 32,
+    projectPath: 'acme/web',
+    pipelineId: 403,
+    jobId: 4031,
+    fingerprint: 'fp-fixed',
+    title: 'Cannot find module ./router',
+    at: at(2),
+  });
   await seedFix(db, { projectId: 32, pipelineId: 404, sha: 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0', jobNames: ['rspec'], at: at(3) });
   // A project path that is no GitLab path (payloads are hostile): its pages are shown, never linked.
-  seen.odd = await seedFailedJob(db, { projectId: 33, projectPath: 'javascript:alert(1)//x', pipelineId: 405, jobId: 4051, fingerprint: 'fp-odd', at: at(4), kind: 'likely_flaky', headline: 'Likely flaky' });
-  await seedRetry(db, { projectId: 33, jobId: 4051 }, { jobId: 9051, status: 'passed' }, { kind: 'flaky_confirmed', headline: 'Flaky (retry passed)', evidence: [{ kind: 'retry', job_id: 9051, status: 'passed' }], safe_to_merge: true, retry_advised: false });
+  seen.odd = await seedFailedJob(db, {
+    projectId: 33,
+    projectPath: 'javascript:alert(1)//x',
+    pipelineId: 405,
+    jobId: 4051,
+    fingerprint: 'fp-odd',
+    at: at(4),
+    kind: 'likely_flaky',
+    headline: 'Likely flaky',
+  });
+  await seedRetry(
+    db,
+    { projectId: 33, jobId: 4051 },
+    { jobId: 9051, status: 'passed' },
+    {
+      kind: 'flaky_confirmed',
+      headline: 'Flaky (retry passed)',
+      evidence: [{ kind: 'retry', job_id: 9051, status: 'passed' }],
+      safe_to_merge: true,
+      retry_advised: false,
+    },
+  );
 });
 
 afterAll(async () => {
@@ -73,7 +120,9 @@ test('an incident page shows the red streak, occurrences with verdicts, GitLab l
 
 test('a fixed incident names the pipeline and commit that fixed it', async () => {
   const res = await page(`/ui/incidents/${seen.fixed?.incidentId}`);
-  expect(res.text).toMatch(/Fixed<\/strong> on the default branch by <a href="https:\/\/gitlab\.example\.com\/acme\/web\/-\/pipelines\/404"[^>]*>pipeline #404<\/a> \(commit <code>b0b0b0b0<\/code>\)/);
+  expect(res.text).toMatch(
+    /Fixed<\/strong> on the default branch by <a href="https:\/\/gitlab\.example\.com\/acme\/web\/-\/pipelines\/404"[^>]*>pipeline #404<\/a> \(commit <code>b0b0b0b0<\/code>\)/,
+  );
 });
 
 test('an incident of a project whose path is no GitLab path links nowhere outside, and shows its retry', async () => {
@@ -89,9 +138,11 @@ test.each([['999999'], ['abc'], ['0']])('/ui/incidents/%s answers a 404 page', a
   expect(res.text).toContain(`No incident ${id}`);
 });
 
-test('an analysis page shows each failed job\'s verdict headline with a link to its incident', async () => {
+test("an analysis page shows each failed job's verdict headline with a link to its incident", async () => {
   const res = await page(`/ui/analyses/${seen.mr?.requestId}`);
-  expect(res.text).toMatch(/<span class="verdict v-already_failing">already failing<\/span> <span class="headline">Already failing on main since pipeline #401<\/span> <a class="incident-link" href="\/ui\/incidents\/(\d+)">/);
+  expect(res.text).toMatch(
+    /<span class="verdict v-already_failing">already failing<\/span> <span class="headline">Already failing on main since pipeline #401<\/span> <a class="incident-link" href="\/ui\/incidents\/(\d+)">/,
+  );
   expect(res.text).toContain(`href="/ui/incidents/${seen.mr?.incidentId}"`);
   expect(res.text).toContain('<a href="/ui/incidents">Incidents</a>');
 });

@@ -27,16 +27,55 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (Debian), or set CHROMIUM_PATH`);
   t = await createTestApp('incidents_browser', { API_TOKEN: TOKEN });
   const db = t.database.db;
-  const api = { projectId: 41, projectPath: 'acme/api', fingerprint: 'fp-api-500', title: 'expected 200, got 500 in OrdersApiTest', identityLines: ['expected 200, got 500', 'at OrdersApiTest.create'] };
-  seen.main = await seedFailedJob(db, { ...api, pipelineId: 601, jobId: 6011, at: minutesAgo(180), headline: 'New failure on main since pipeline #600' });
-  seen.mr = await seedFailedJob(db, { ...api, pipelineId: 602, jobId: 6021, ref: 'feature/orders', mergeRequestIid: 12, at: minutesAgo(90), kind: 'already_failing', headline: 'Already failing on main since pipeline #601 (commit aaaaaaaa): not caused by this change' });
-  seen.web = await seedFailedJob(db, { projectId: 42, projectPath: 'acme/web', pipelineId: 603, jobId: 6031, fingerprint: 'fp-web', title: HOSTILE, at: minutesAgo(60) });
-  await seedFix(db, { projectId: 42, pipelineId: 604, sha: 'c4ca4238a0b923820dcc509a6f75849bc4ca4238', jobNames: ['rspec'], at: minutesAgo(30) });
+  const api = {
+    projectId: 41,
+    projectPath: 'acme/api',
+    fingerprint: 'fp-api-500',
+    title: 'expected 200, got 500 in OrdersApiTest',
+    identityLines: ['expected 200, got 500', 'at OrdersApiTest.create'],
+  };
+  seen.main = await seedFailedJob(db, {
+    ...api,
+    pipelineId: 601,
+    jobId: 6011,
+    at: minutesAgo(180),
+    headline: 'New failure on main since pipeline #600',
+  });
+  seen.mr = await seedFailedJob(db, {
+    ...api,
+    pipelineId: 602,
+    jobId: 6021,
+    ref: 'feature/orders',
+    mergeRequestIid: 12,
+    at: minutesAgo(90),
+    kind: 'already_failing',
+    headline: 'Already failing on main since pipeline #601 (commit aaaaaaaa): not caused by this change',
+  });
+  seen.web = await seedFailedJob(db, {
+    projectId: 42,
+    projectPath: 'acme/web',
+    pipelineId: 603,
+    jobId: 6031,
+    fingerprint: 'fp-web',
+    title: HOSTILE,
+    at: minutesAgo(60),
+  });
+  await seedFix(db, {
+    projectId: 42,
+    pipelineId: 604,
+    sha: 'c4ca4238a0b923820dcc509a6f75849bc4ca4238',
+    jobNames: ['rspec'],
+    at: minutesAgo(30),
+  });
 
   server = http.createServer(t.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   context = await browser.newContext({ httpCredentials: { username: 'me', password: TOKEN }, viewport: { width: 1280, height: 900 } });
   context.on('page', (p) => {
     p.on('dialog', (d) => void d.dismiss().then(() => dialogs.push(d.message())));
@@ -78,7 +117,9 @@ test('the analyses page leads to the incidents list, and a row to its incident w
   const rows = page.locator('table.occurrences tbody tr');
   expect(await rows.count()).toBe(2);
   expect(await rows.first().innerText()).toContain('Already failing on main since pipeline #601');
-  expect(await rows.first().getByRole('link', { name: '#602', exact: true }).getAttribute('href')).toBe(`${GITLAB}/acme/api/-/pipelines/602`);
+  expect(await rows.first().getByRole('link', { name: '#602', exact: true }).getAttribute('href')).toBe(
+    `${GITLAB}/acme/api/-/pipelines/602`,
+  );
   expect(await rows.first().getByRole('link', { name: 'rspec #6021' }).getAttribute('href')).toBe(`${GITLAB}/acme/api/-/jobs/6021`);
   expect(await page.locator('pre.identity').innerText()).toBe('expected 200, got 500\nat OrdersApiTest.create');
   await expectOnlyOwnAndGitLabLinks(page);
@@ -116,7 +157,9 @@ test('a page of another site cannot frame the incidents pages', async () => {
   const framed = ['/ui/incidents', `/ui/incidents/${seen.main?.incidentId}`];
   const framer = http.createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html');
-    res.end(`<!doctype html><script>window.loaded = 0</script>${framed.map((p) => `<iframe src="${base}${p}" onload="window.loaded++"></iframe>`).join('')}`);
+    res.end(
+      `<!doctype html><script>window.loaded = 0</script>${framed.map((p) => `<iframe src="${base}${p}" onload="window.loaded++"></iframe>`).join('')}`,
+    );
   });
   await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
   // localhost and 127.0.0.1 are two sites to the browser.

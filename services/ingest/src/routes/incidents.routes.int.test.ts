@@ -21,17 +21,70 @@ beforeAll(async () => {
   const db = t.database.db;
   const api = { projectId: 21, projectPath: 'acme/api' };
   // A: red on main since pipeline 101, also failing in merge request !5.
-  seen.a1 = await seedFailedJob(db, { ...api, pipelineId: 101, jobId: 1011, fingerprint: 'fp-a', signature: SIG_SHARED, title: 'expected 200, got 500', at: at(0), kind: 'caused_by_change' });
-  seen.a2 = await seedFailedJob(db, { ...api, pipelineId: 102, jobId: 1021, fingerprint: 'fp-a', ref: 'feature/x', mergeRequestIid: 5, at: at(1), kind: 'already_failing', headline: 'Already failing on main since pipeline #101' });
-  seen.a3 = await seedFailedJob(db, { ...api, pipelineId: 103, jobId: 1031, fingerprint: 'fp-a', at: at(2), kind: 'already_failing', headline: 'Still failing on main since pipeline #101' });
+  seen.a1 = await seedFailedJob(db, {
+    ...api,
+    pipelineId: 101,
+    jobId: 1011,
+    fingerprint: 'fp-a',
+    signature: SIG_SHARED,
+    title: 'expected 200, got 500',
+    at: at(0),
+    kind: 'caused_by_change',
+  });
+  seen.a2 = await seedFailedJob(db, {
+    ...api,
+    pipelineId: 102,
+    jobId: 1021,
+    fingerprint: 'fp-a',
+    ref: 'feature/x',
+    mergeRequestIid: 5,
+    at: at(1),
+    kind: 'already_failing',
+    headline: 'Already failing on main since pipeline #101',
+  });
+  seen.a3 = await seedFailedJob(db, {
+    ...api,
+    pipelineId: 103,
+    jobId: 1031,
+    fingerprint: 'fp-a',
+    at: at(2),
+    kind: 'already_failing',
+    headline: 'Still failing on main since pipeline #101',
+  });
   // B: a lint failure only ever seen in a merge request.
-  seen.b = await seedFailedJob(db, { ...api, pipelineId: 104, jobId: 1041, jobName: 'eslint', fingerprint: 'fp-b', category: 'lint', ref: 'topic', mergeRequestIid: 6, at: at(3) });
+  seen.b = await seedFailedJob(db, {
+    ...api,
+    pipelineId: 104,
+    jobId: 1041,
+    jobName: 'eslint',
+    fingerprint: 'fp-b',
+    category: 'lint',
+    ref: 'topic',
+    mergeRequestIid: 6,
+    at: at(3),
+  });
   // C: the same error text as A in another project, fixed on its main by pipeline 106.
-  seen.c = await seedFailedJob(db, { projectId: 22, projectPath: 'acme/web', pipelineId: 105, jobId: 1051, fingerprint: 'fp-c', signature: SIG_SHARED, title: 'expected 200, got 500', at: at(4) });
+  seen.c = await seedFailedJob(db, {
+    projectId: 22,
+    projectPath: 'acme/web',
+    pipelineId: 105,
+    jobId: 1051,
+    fingerprint: 'fp-c',
+    signature: SIG_SHARED,
+    title: 'expected 200, got 500',
+    at: at(4),
+  });
   await seedFix(db, { projectId: 22, pipelineId: 106, sha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', jobNames: ['rspec'], at: at(5) });
   // Paging: pairs share their last seen, so the id tie-break is walked through HTTP.
   for (let i = 0; i < PAGED; i++) {
-    const s = await seedFailedJob(db, { projectId: PAGED_PROJECT, projectPath: 'acme/paged', pipelineId: 200 + i, jobId: 2000 + i, fingerprint: `fp-paged-${i}`, at: at(-60 + Math.floor(i / 2)) });
+    const s = await seedFailedJob(db, {
+      projectId: PAGED_PROJECT,
+      projectPath: 'acme/paged',
+      pipelineId: 200 + i,
+      jobId: 2000 + i,
+      fingerprint: `fp-paged-${i}`,
+      at: at(-60 + Math.floor(i / 2)),
+    });
     paged.push(s.incidentId);
   }
   paged = paged.reverse();
@@ -64,8 +117,20 @@ describe('GET /incidents', () => {
     expect(res.status).toBe(200);
     const page = ZIncidentPage.parse(res.body);
     expect(ids(page).slice(0, 3)).toEqual([seen.c?.incidentId, seen.b?.incidentId, seen.a1?.incidentId]);
-    expect(page.items[2]).toMatchObject({ project_id: 21, project_path: 'acme/api', job_name: 'rspec', occurrences: 3, status: 'open', title: 'expected 200, got 500', failing_since: { pipeline_id: 101 } });
-    expect(page.items[0]).toMatchObject({ status: 'fixed', fixed: { pipeline_id: 106, sha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1' }, failing_since: null });
+    expect(page.items[2]).toMatchObject({
+      project_id: 21,
+      project_path: 'acme/api',
+      job_name: 'rspec',
+      occurrences: 3,
+      status: 'open',
+      title: 'expected 200, got 500',
+      failing_since: { pipeline_id: 101 },
+    });
+    expect(page.items[0]).toMatchObject({
+      status: 'fixed',
+      fixed: { pipeline_id: 106, sha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1' },
+      failing_since: null,
+    });
     expect(page.next_cursor).toBeNull();
   });
 
@@ -134,19 +199,31 @@ describe('GET /incidents/:id', () => {
       verdicts: { caused_by_change: 1, already_failing: 2 },
       merge_requests: [{ iid: 5, occurrences: 1 }],
     });
-    expect(incident.refs.map((r) => [r.ref, r.on_default_branch, r.occurrences])).toEqual([['main', true, 2], ['feature/x', false, 1]]);
+    expect(incident.refs.map((r) => [r.ref, r.on_default_branch, r.occurrences])).toEqual([
+      ['main', true, 2],
+      ['feature/x', false, 1],
+    ]);
     expect(incident.recent_occurrences.map((o) => [o.pipeline_id, o.job_id, o.request_id, o.verdict.kind])).toEqual([
       [103, 1031, seen.a3?.requestId, 'already_failing'],
       [102, 1021, seen.a2?.requestId, 'already_failing'],
       [101, 1011, seen.a1?.requestId, 'caused_by_change'],
     ]);
-    expect(incident.recent_occurrences[1]).toMatchObject({ ref: 'feature/x', merge_request_iid: 5, on_default_branch: false, project_path: 'acme/api' });
+    expect(incident.recent_occurrences[1]).toMatchObject({
+      ref: 'feature/x',
+      merge_request_iid: 5,
+      on_default_branch: false,
+      project_path: 'acme/api',
+    });
     expect(incident.same_signature.map((i) => [i.id, i.project_id, i.status])).toEqual([[seen.c?.incidentId, 22, 'fixed']]);
   });
 
   test('a fixed incident names the pipeline and commit that fixed it', async () => {
     const res = await get(`/incidents/${seen.c?.incidentId}`);
-    expect(res.body).toMatchObject({ status: 'fixed', fixed: { pipeline_id: 106, sha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', at: at(5).toISOString() }, failing_since: null });
+    expect(res.body).toMatchObject({
+      status: 'fixed',
+      fixed: { pipeline_id: 106, sha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', at: at(5).toISOString() },
+      failing_since: null,
+    });
     expect(res.body.same_signature.map((i: { id: number }) => i.id)).toEqual([seen.a1?.incidentId]);
   });
 
@@ -175,9 +252,27 @@ describe('GET /incidents/:id', () => {
 describe('GET /analysis/stats/summary: verdicts and flaky retries', () => {
   beforeAll(async () => {
     const db = t.database.db;
-    const flaky = { projectId: 24, projectPath: 'acme/flaky', fingerprint: 'fp-flaky', kind: 'likely_flaky' as const, headline: 'Likely flaky' };
-    const confirmed: TJobVerdict = { kind: 'flaky_confirmed', headline: 'Flaky (retry passed)', evidence: [{ kind: 'retry', job_id: 9001, status: 'passed' }], safe_to_merge: true, retry_advised: false };
-    const refuted: TJobVerdict = { kind: 'caused_by_change', headline: 'Caused by this change', evidence: [{ kind: 'retry', job_id: 9002, status: 'failed' }], safe_to_merge: false, retry_advised: false };
+    const flaky = {
+      projectId: 24,
+      projectPath: 'acme/flaky',
+      fingerprint: 'fp-flaky',
+      kind: 'likely_flaky' as const,
+      headline: 'Likely flaky',
+    };
+    const confirmed: TJobVerdict = {
+      kind: 'flaky_confirmed',
+      headline: 'Flaky (retry passed)',
+      evidence: [{ kind: 'retry', job_id: 9001, status: 'passed' }],
+      safe_to_merge: true,
+      retry_advised: false,
+    };
+    const refuted: TJobVerdict = {
+      kind: 'caused_by_change',
+      headline: 'Caused by this change',
+      evidence: [{ kind: 'retry', job_id: 9002, status: 'failed' }],
+      safe_to_merge: false,
+      retry_advised: false,
+    };
     await seedFailedJob(db, { ...flaky, pipelineId: 301, jobId: 3011, at: at(10) });
     await seedRetry(db, { projectId: 24, jobId: 3011 }, { jobId: 9001, status: 'passed' }, confirmed);
     await seedFailedJob(db, { ...flaky, pipelineId: 302, jobId: 3021, at: at(11) });
@@ -186,7 +281,15 @@ describe('GET /analysis/stats/summary: verdicts and flaky retries', () => {
     await seedRetry(db, { projectId: 24, jobId: 3031 }, { jobId: 9003, status: 'pending' });
     await seedFailedJob(db, { ...flaky, pipelineId: 304, jobId: 3041, at: at(13) });
     // A retried outage tests the platform, not a flaky suspicion.
-    await seedFailedJob(db, { ...flaky, fingerprint: 'fp-outage', kind: 'infrastructure', headline: 'Infrastructure', pipelineId: 305, jobId: 3051, at: at(14) });
+    await seedFailedJob(db, {
+      ...flaky,
+      fingerprint: 'fp-outage',
+      kind: 'infrastructure',
+      headline: 'Infrastructure',
+      pipelineId: 305,
+      jobId: 3051,
+      at: at(14),
+    });
     await seedRetry(db, { projectId: 24, jobId: 3051 }, { jobId: 9005, status: 'passed' });
   });
 

@@ -19,7 +19,10 @@ export function incidentsRoutes(deps: TIngestDeps): Router {
 
   router.get('/incidents', async (req, res) => {
     const q = parse(ZIncidentListQuery, req.query);
-    const page = await listIncidents(deps.db, toIncidentFilters(q), { limit: q.limit, cursor: q.cursor ? decodeIncidentCursor(q.cursor) : undefined });
+    const page = await listIncidents(deps.db, toIncidentFilters(q), {
+      limit: q.limit,
+      cursor: q.cursor ? decodeIncidentCursor(q.cursor) : undefined,
+    });
     const body: TIncidentPage = { items: page.items, next_cursor: page.nextCursor ? encodeIncidentCursor(page.nextCursor) : null };
     res.json(body);
   });

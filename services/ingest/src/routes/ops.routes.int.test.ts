@@ -18,11 +18,37 @@ let t: TTestApp;
 beforeAll(async () => {
   t = await createTestApp('ops', { API_TOKEN: TOKEN });
   const db = t.database.db;
-  await seedAnalysis(db, { pipelineId: 1, status: 'completed', category: 'test', provider: 'openai', model: 'gpt-4o-mini', inputTokens: 1200, outputTokens: 300, costUsd: 0.25, timings: { fetch_ms: 800, analyze_ms: 4200, total_ms: 5000 } });
-  await seedAnalysis(db, { pipelineId: 2, status: 'completed', category: 'dependency', provider: 'offline', model: 'rules', cacheHit: true });
-  await seedAnalysis(db, { pipelineId: 3, status: 'failed', error: { code: 'provider_error', message: 'x' }, fetchState: { provider_errors: [{ provider: 'anthropic', code: 'rate_limited' }] } });
+  await seedAnalysis(db, {
+    pipelineId: 1,
+    status: 'completed',
+    category: 'test',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    inputTokens: 1200,
+    outputTokens: 300,
+    costUsd: 0.25,
+    timings: { fetch_ms: 800, analyze_ms: 4200, total_ms: 5000 },
+  });
+  await seedAnalysis(db, {
+    pipelineId: 2,
+    status: 'completed',
+    category: 'dependency',
+    provider: 'offline',
+    model: 'rules',
+    cacheHit: true,
+  });
+  await seedAnalysis(db, {
+    pipelineId: 3,
+    status: 'failed',
+    error: { code: 'provider_error', message: 'x' },
+    fetchState: { provider_errors: [{ provider: 'anthropic', code: 'rate_limited' }] },
+  });
   await seedAnalysis(db, { pipelineId: 4, status: 'queued' });
-  await t.queues.analyze.add('pipeline.analyze', { request_id: 'r', trigger: 'manual', project_id: 1, pipeline_id: 4 }, { jobId: 'metrics-depth' });
+  await t.queues.analyze.add(
+    'pipeline.analyze',
+    { request_id: 'r', trigger: 'manual', project_id: 1, pipeline_id: 4 },
+    { jobId: 'metrics-depth' },
+  );
 });
 
 afterAll(async () => {
@@ -40,8 +66,14 @@ describe('GET /metrics', () => {
   });
 
   test('exposes webhooks, analyses, durations, tokens, cost, provider errors, cache hits and queue depth', async () => {
-    await request(t.app).post('/webhooks/gitlab').set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' }).send(JSON.stringify(pipelineHook({ pipelineId: 77 })));
-    await request(t.app).post('/webhooks/gitlab').set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' }).send('{not json');
+    await request(t.app)
+      .post('/webhooks/gitlab')
+      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' })
+      .send(JSON.stringify(pipelineHook({ pipelineId: 77 })));
+    await request(t.app)
+      .post('/webhooks/gitlab')
+      .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': 'Pipeline Hook' })
+      .send('{not json');
     const res = await request(t.app).get('/metrics').set(bearer);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -83,7 +115,13 @@ describe('GET /metrics', () => {
   test('two apps in one process keep separate registries', async () => {
     const config = testConfig({ API_TOKEN: TOKEN });
     const logger = createLogger({ service: 'test', silent: true });
-    const second: Express = createApp({ config, db: t.database.db, queues: t.queues, logger, health: createHealthCheck(config, t.database, t.redis, t.queues) });
+    const second: Express = createApp({
+      config,
+      db: t.database.db,
+      queues: t.queues,
+      logger,
+      health: createHealthCheck(config, t.database, t.redis, t.queues),
+    });
     const [a, b] = await Promise.all([request(t.app).get('/metrics').set(bearer), request(second).get('/metrics').set(bearer)]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
@@ -114,7 +152,12 @@ describe('Bull Board at /admin/queues', () => {
     const res = await request(t.app).get('/admin/queues/api/queues').set(bearer);
     expect(res.status).toBe(200);
     const names = (res.body.queues as { name: string }[]).map((q) => q.name).sort();
-    expect(names).toEqual(t.queues.all().map((q) => q.name).sort());
+    expect(names).toEqual(
+      t.queues
+        .all()
+        .map((q) => q.name)
+        .sort(),
+    );
   });
 });
 
@@ -148,7 +191,12 @@ describe('OpenAPI and /docs', () => {
       const r = await new Validator().validate(JSON.parse(input));
       process.stdout.write(JSON.stringify(r));`;
     const out = await new Promise<string>((resolve, reject) => {
-      const child = execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: path.join(__dirname, '..', '..') }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      const child = execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: path.join(__dirname, '..', '..') },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      );
       child.stdin?.end(JSON.stringify(doc));
     });
     expect(JSON.parse(out)).toEqual({ valid: true });
@@ -161,7 +209,16 @@ describe('OpenAPI and /docs', () => {
     expect(routes.length).toBeGreaterThan(10);
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
     expect(routes.filter((r) => !documented.includes(r))).toEqual([]);
-    for (const p of ['/analysis', '/analysis/{request_id}', '/analysis/stats/summary', '/webhooks/gitlab', '/metrics', '/admin/queues', '/health/detailed', '/docs']) {
+    for (const p of [
+      '/analysis',
+      '/analysis/{request_id}',
+      '/analysis/stats/summary',
+      '/webhooks/gitlab',
+      '/metrics',
+      '/admin/queues',
+      '/health/detailed',
+      '/docs',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
   });

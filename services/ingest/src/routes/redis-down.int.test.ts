@@ -26,7 +26,13 @@ beforeAll(async () => {
   const config = testConfig({ REDIS_URL: redisUrl, API_TOKEN: 'ops-token' });
   redis = createRedisConnection(redisUrl, 'producer');
   queues = createQueues(redis, '{redis-down}');
-  app = createApp({ config, db: database.db, queues, logger: createLogger({ service: 'test', silent: true }), health: createHealthCheck(config, database, redis, queues) });
+  app = createApp({
+    config,
+    db: database.db,
+    queues,
+    logger: createLogger({ service: 'test', silent: true }),
+    health: createHealthCheck(config, database, redis, queues),
+  });
 });
 
 afterAll(async () => {
@@ -40,7 +46,10 @@ test('with Redis down Bull Board answers at once: its page loads, its API says 5
   expect((await request(app).get('/admin/queues').set(bearer)).status).toBe(200);
   const res = await request(app).get('/admin/queues/api/queues').set(bearer);
   expect(res.status).toBe(503);
-  expect(res.body.error).toMatchObject({ code: 'service_unavailable', message: expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+ is down/) });
+  expect(res.body.error).toMatchObject({
+    code: 'service_unavailable',
+    message: expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+ is down/),
+  });
   // The token still comes first.
   expect((await request(app).get('/admin/queues/api/queues')).status).toBe(401);
 });
@@ -48,6 +57,9 @@ test('with Redis down Bull Board answers at once: its page loads, its API says 5
 test('with Redis down /health/detailed says so, without the password', async () => {
   const res = await request(app).get('/health/detailed');
   expect(res.status).toBe(503);
-  expect(res.body.components.redis).toMatchObject({ status: 'down', detail: expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+ is down/) });
+  expect(res.body.components.redis).toMatchObject({
+    status: 'down',
+    detail: expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+ is down/),
+  });
   expect(JSON.stringify(res.body)).not.toContain('redis-pw');
 });

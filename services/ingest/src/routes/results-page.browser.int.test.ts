@@ -25,17 +25,70 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (Debian), or set CHROMIUM_PATH`);
   t = await createTestApp('results_browser', { API_TOKEN: TOKEN });
   const db = t.database.db;
-  await seedAnalysis(db, { projectPath: 'acme/web', pipelineId: 501, ref: 'feature/login', status: 'completed', category: 'dependency', createdAt: minutesAgo(240), completedAt: minutesAgo(239.6), result: { root_cause: 'npm ci fails: package-lock.json is out of sync with package.json (react-router 7.1 added, lock not updated).', severity: 'medium' } });
-  await seedAnalysis(db, { projectPath: 'acme/infra', pipelineId: 502, ref: 'main', status: 'failed', createdAt: minutesAgo(95), completedAt: minutesAgo(93), error: { code: 'gitlab_unreachable', message: 'GitLab answered 503 five times' } });
-  await seedAnalysis(db, { projectPath: 'acme/api', pipelineId: 503, ref: 'release/2.4', status: 'completed', category: 'timeout', createdAt: minutesAgo(50), completedAt: minutesAgo(49.2), result: { root_cause: 'The integration job hit the 1 h timeout while waiting for the staging database to accept connections.', severity: 'high' } });
-  ids.done = (await seedAnalysis(db, { projectPath: 'acme/payments', pipelineId: 504, ref: 'main', status: 'completed', category: 'test', provider: 'openai', model: 'gpt-4o-mini', inputTokens: 5321, outputTokens: 812, costUsd: 0.0016, timings: { fetch_ms: 820, excerpt_ms: 35, analyze_ms: 6400 }, createdAt: minutesAgo(12), startedAt: minutesAgo(11.9), completedAt: minutesAgo(11.8) })).requestId;
+  await seedAnalysis(db, {
+    projectPath: 'acme/web',
+    pipelineId: 501,
+    ref: 'feature/login',
+    status: 'completed',
+    category: 'dependency',
+    createdAt: minutesAgo(240),
+    completedAt: minutesAgo(239.6),
+    result: {
+      root_cause: 'npm ci fails: package-lock.json is out of sync with package.json (react-router 7.1 added, lock not updated).',
+      severity: 'medium',
+    },
+  });
+  await seedAnalysis(db, {
+    projectPath: 'acme/infra',
+    pipelineId: 502,
+    ref: 'main',
+    status: 'failed',
+    createdAt: minutesAgo(95),
+    completedAt: minutesAgo(93),
+    error: { code: 'gitlab_unreachable', message: 'GitLab answered 503 five times' },
+  });
+  await seedAnalysis(db, {
+    projectPath: 'acme/api',
+    pipelineId: 503,
+    ref: 'release/2.4',
+    status: 'completed',
+    category: 'timeout',
+    createdAt: minutesAgo(50),
+    completedAt: minutesAgo(49.2),
+    result: {
+      root_cause: 'The integration job hit the 1 h timeout while waiting for the staging database to accept connections.',
+      severity: 'high',
+    },
+  });
+  ids.done = (
+    await seedAnalysis(db, {
+      projectPath: 'acme/payments',
+      pipelineId: 504,
+      ref: 'main',
+      status: 'completed',
+      category: 'test',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      inputTokens: 5321,
+      outputTokens: 812,
+      costUsd: 0.0016,
+      timings: { fetch_ms: 820, excerpt_ms: 35, analyze_ms: 6400 },
+      createdAt: minutesAgo(12),
+      startedAt: minutesAgo(11.9),
+      completedAt: minutesAgo(11.8),
+    })
+  ).requestId;
   await seedAnalysis(db, { projectPath: 'acme/mobile', pipelineId: 505, ref: 'main', status: 'running', createdAt: minutesAgo(1) });
   ids.queued = (await seedAnalysis(db, { projectPath: 'acme/docs', pipelineId: 506, ref: 'main', status: 'queued' })).requestId;
 
   server = http.createServer(t.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   context = await browser.newContext({ httpCredentials: { username: 'me', password: TOKEN }, viewport: { width: 1280, height: 900 } });
   context.on('page', (p) => p.on('dialog', (d) => void d.dismiss().then(() => dialogs.push(d.message()))));
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -63,8 +116,12 @@ test('the list shows recent failed pipelines and leads to an analysis with root 
   // The log line with markup is shown as text, and nothing ran.
   expect(await page.locator('table.excerpt').innerText()).toContain('<script>alert("x")</script>');
   expect(dialogs).toEqual([]);
-  expect(await page.getByRole('link', { name: /pipeline #504/ }).getAttribute('href')).toBe('https://gitlab.example.com/acme/payments/-/pipelines/504');
-  expect(await page.getByRole('link', { name: /Open job in GitLab/ }).getAttribute('href')).toBe('https://gitlab.example.com/acme/payments/-/jobs/7000');
+  expect(await page.getByRole('link', { name: /pipeline #504/ }).getAttribute('href')).toBe(
+    'https://gitlab.example.com/acme/payments/-/pipelines/504',
+  );
+  expect(await page.getByRole('link', { name: /Open job in GitLab/ }).getAttribute('href')).toBe(
+    'https://gitlab.example.com/acme/payments/-/jobs/7000',
+  );
   expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
   // Documentation links only to documentation hosts: no metadata endpoint, no intranet, no data: URL.
   const docs = page.locator('.card', { has: page.locator('h2', { hasText: 'Documentation' }) }).locator('a');
@@ -122,7 +179,9 @@ test('a page of another site cannot frame Bull Board, the API docs or the result
   const framed = ['/admin/queues', '/docs/', '/'];
   const framer = http.createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html');
-    res.end(`<!doctype html><script>window.loaded = 0</script>${framed.map((p) => `<iframe src="${base}${p}" onload="window.loaded++"></iframe>`).join('')}`);
+    res.end(
+      `<!doctype html><script>window.loaded = 0</script>${framed.map((p) => `<iframe src="${base}${p}" onload="window.loaded++"></iframe>`).join('')}`,
+    );
   });
   await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
   // localhost and 127.0.0.1 are two sites to the browser.

@@ -10,9 +10,17 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   t = await createTestApp('results_page', { API_TOKEN: TOKEN });
   const db = t.database.db;
-  ids.done = (await seedAnalysis(db, { pipelineId: 1, status: 'completed', category: 'test', inputTokens: 1500, outputTokens: 400, costUsd: 0.0123 })).requestId;
+  ids.done = (
+    await seedAnalysis(db, { pipelineId: 1, status: 'completed', category: 'test', inputTokens: 1500, outputTokens: 400, costUsd: 0.0123 })
+  ).requestId;
   ids.queued = (await seedAnalysis(db, { pipelineId: 2, status: 'queued', projectPath: 'acme/<b>web</b>' })).requestId;
-  ids.failed = (await seedAnalysis(db, { pipelineId: 3, status: 'failed', error: { code: 'provider_error', message: 'OpenAI answered 500 <img src=x onerror=alert(1)>' } })).requestId;
+  ids.failed = (
+    await seedAnalysis(db, {
+      pipelineId: 3,
+      status: 'failed',
+      error: { code: 'provider_error', message: 'OpenAI answered 500 <img src=x onerror=alert(1)>' },
+    })
+  ).requestId;
 });
 
 afterAll(async () => {
@@ -82,7 +90,9 @@ describe('list', () => {
     const first = await request(t.app).get('/?limit=2').set(basicAuth);
     const older = /href="(\/\?limit=2&amp;cursor=[^"]+)"/.exec(first.text)?.[1];
     expect(older).toBeDefined();
-    const second = await request(t.app).get((older ?? '').replace(/&amp;/g, '&')).set(basicAuth);
+    const second = await request(t.app)
+      .get((older ?? '').replace(/&amp;/g, '&'))
+      .set(basicAuth);
     expect(second.text).toContain(`/ui/analyses/${ids.done}`);
     expect(second.text).not.toContain('Older →');
   });

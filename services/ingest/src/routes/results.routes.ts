@@ -53,7 +53,13 @@ export function resultsRoutes(deps: TIngestDeps): Router {
       return sendPage(res, 400, renderLayout({ title: 'Bad filter', body }));
     }
     const q = parsed.data;
-    const filters = { projectId: q.project_id, status: q.status, category: q.category, trigger: q.trigger, since: q.since ? new Date(q.since) : undefined };
+    const filters = {
+      projectId: q.project_id,
+      status: q.status,
+      category: q.category,
+      trigger: q.trigger,
+      since: q.since ? new Date(q.since) : undefined,
+    };
     let cursor;
     try {
       cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
@@ -66,7 +72,8 @@ export function resultsRoutes(deps: TIngestDeps): Router {
     let olderHref: string | null = null;
     if (page.nextCursor) {
       const next = new URLSearchParams();
-      for (const [k, v] of Object.entries(withoutEmpty(req.query as Record<string, unknown>))) if (k !== 'cursor' && typeof v === 'string') next.set(k, v);
+      for (const [k, v] of Object.entries(withoutEmpty(req.query as Record<string, unknown>)))
+        if (k !== 'cursor' && typeof v === 'string') next.set(k, v);
       next.set('cursor', encodeCursor(page.nextCursor));
       olderHref = `/?${next.toString()}`;
     }

@@ -29,7 +29,8 @@ function requireWebhookToken(secret: string | undefined): RequestHandler {
 
 const requireJson: RequestHandler = (req, _res, next) => {
   const contentType = req.get('content-type');
-  if (contentType && !/json/i.test(contentType)) return next(new AppError('unsupported_media_type', `expected application/json, got ${contentType}`));
+  if (contentType && !/json/i.test(contentType))
+    return next(new AppError('unsupported_media_type', `expected application/json, got ${contentType}`));
   next();
 };
 
@@ -39,7 +40,9 @@ export function webhookRoutes(config: TConfig, deps: TDeliveryDeps, webhookEnabl
   const offThread = createOffThreadDecoder();
   // The test route takes GitLab's token, or without a webhook secret the API token (production
   // requires one), so it is never open to anyone in production.
-  const testRouteGuard = config.GITLAB_WEBHOOK_SECRET ? requireWebhookToken(config.GITLAB_WEBHOOK_SECRET) : requireApiToken(config.API_TOKEN);
+  const testRouteGuard = config.GITLAB_WEBHOOK_SECRET
+    ? requireWebhookToken(config.GITLAB_WEBHOOK_SECRET)
+    : requireApiToken(config.API_TOKEN);
 
   // Answers even when the webhook trigger is off (it says so).
   router.get('/webhooks/gitlab/info', (_req, res) => {
@@ -63,16 +66,28 @@ export function webhookRoutes(config: TConfig, deps: TDeliveryDeps, webhookEnabl
   });
 
   // The delivery route first: it is the hot path.
-  router.post('/webhooks/gitlab', requireWebhookToken(config.GITLAB_WEBHOOK_SECRET), requireJson, readDeliveryBody(limit), async (req, res) => {
-    const decoded = await decodeRequestBody(req, offThread);
-    const answer = await handleDelivery(deps, { headers: flatHeaders(req.headers), decoded });
-    // A small answer to a POST, never cached: written as is, without res.json's ETag hashing.
-    res.writeHead(answer.status, JSON_HEADERS).end(JSON.stringify(answer.body));
-  });
-  router.post('/webhooks/gitlab/test', testRouteGuard, requireJson, readDeliveryBody(Math.min(limit, TEST_BODY_LIMIT_BYTES)), async (req, res) => {
-    const { event } = await decodeRequestBody(req, offThread, { audit: false });
-    res.json({ valid: true, would_analyze: event.kind === 'failure', event });
-  });
+  router.post(
+    '/webhooks/gitlab',
+    requireWebhookToken(config.GITLAB_WEBHOOK_SECRET),
+    requireJson,
+    readDeliveryBody(limit),
+    async (req, res) => {
+      const decoded = await decodeRequestBody(req, offThread);
+      const answer = await handleDelivery(deps, { headers: flatHeaders(req.headers), decoded });
+      // A small answer to a POST, never cached: written as is, without res.json's ETag hashing.
+      res.writeHead(answer.status, JSON_HEADERS).end(JSON.stringify(answer.body));
+    },
+  );
+  router.post(
+    '/webhooks/gitlab/test',
+    testRouteGuard,
+    requireJson,
+    readDeliveryBody(Math.min(limit, TEST_BODY_LIMIT_BYTES)),
+    async (req, res) => {
+      const { event } = await decodeRequestBody(req, offThread, { audit: false });
+      res.json({ valid: true, would_analyze: event.kind === 'failure', event });
+    },
+  );
 
   return router;
 }

@@ -63,7 +63,13 @@ export function sampleResult(overrides: Partial<TAnalysisResult> = {}): TAnalysi
     prevention: ['Run the payment specs in the merge request pipeline'],
     flaky_suspected: { suspected: false, reason: 'The same assertion fails on every retry.' },
     fingerprint: 'fp-test-payment-refund',
-    documentation_links: ['https://docs.gitlab.com/ee/ci/testing/', 'javascript:alert(1)', 'http://169.254.169.254/latest/meta-data', 'https://intranet.corp/admin', 'data:text/html,<b>x</b>'],
+    documentation_links: [
+      'https://docs.gitlab.com/ee/ci/testing/',
+      'javascript:alert(1)',
+      'http://169.254.169.254/latest/meta-data',
+      'https://intranet.corp/admin',
+      'data:text/html,<b>x</b>',
+    ],
     source: { kind: 'ai', detail: 'openai gpt-4o-mini' },
     ...overrides,
   };
@@ -83,7 +89,16 @@ export async function seedAnalysis(db: TDb, s: TSeedAnalysis): Promise<{ request
       url: `https://gitlab.example.com/${path}/-/pipelines/${s.pipelineId}`,
       source: 'push',
     },
-    failedJobs: [{ id: JOB_ID_BASE, name: 'rspec', stage: 'test', status: 'failed', failure_reason: 'script_failure', web_url: `https://gitlab.example.com/${path}/-/jobs/${JOB_ID_BASE}` }],
+    failedJobs: [
+      {
+        id: JOB_ID_BASE,
+        name: 'rspec',
+        stage: 'test',
+        status: 'failed',
+        failure_reason: 'script_failure',
+        web_url: `https://gitlab.example.com/${path}/-/jobs/${JOB_ID_BASE}`,
+      },
+    ],
   });
   const id = reg.analysisId;
   if (s.status !== 'queued') await markRunning(db, id);
@@ -100,7 +115,8 @@ export async function seedAnalysis(db: TDb, s: TSeedAnalysis): Promise<{ request
       timings: s.timings ?? {},
     });
   }
-  if (s.status === 'failed') await failAnalysis(db, id, s.error ?? { code: 'provider_error', message: 'the provider answered 500 three times' });
+  if (s.status === 'failed')
+    await failAnalysis(db, id, s.error ?? { code: 'provider_error', message: 'the provider answered 500 three times' });
   const patch = {
     ...(s.createdAt ? { createdAt: s.createdAt } : {}),
     ...(s.startedAt ? { startedAt: s.startedAt } : {}),

@@ -1,5 +1,15 @@
 import type { TJobVerdict, TVerdictKind } from '@cia/contracts';
-import { completeAnalysisWithJobs, findOccurrenceByJob, markIncidentsFixed, markRunning, recordOccurrence, registerFailure, replaceJobVerdict, setOccurrenceRetry, type TDb } from '@cia/db';
+import {
+  completeAnalysisWithJobs,
+  findOccurrenceByJob,
+  markIncidentsFixed,
+  markRunning,
+  recordOccurrence,
+  registerFailure,
+  replaceJobVerdict,
+  setOccurrenceRetry,
+  type TDb,
+} from '@cia/db';
 import { sampleResult } from './analysis-fixtures';
 
 /** One failed job of its own pipeline, with the verdict it got and the incident it joins. */
@@ -48,15 +58,40 @@ export async function seedFailedJob(db: TDb, s: TSeedFailedJob): Promise<TSeeded
   const { analysisId, requestId } = await registerFailure(db, {
     trigger: 'webhook',
     project: { id: s.projectId, path: s.projectPath, name: s.projectPath.split('/').pop() ?? s.projectPath, web_url: webUrl },
-    pipeline: { id: s.pipelineId, ref, sha, url: `${webUrl}/-/pipelines/${s.pipelineId}`, source: s.mergeRequestIid ? 'merge_request_event' : 'push' },
-    failedJobs: [{ id: s.jobId, name: jobName, stage: 'test', status: 'failed', failure_reason: 'script_failure', web_url: `${webUrl}/-/jobs/${s.jobId}` }],
+    pipeline: {
+      id: s.pipelineId,
+      ref,
+      sha,
+      url: `${webUrl}/-/pipelines/${s.pipelineId}`,
+      source: s.mergeRequestIid ? 'merge_request_event' : 'push',
+    },
+    failedJobs: [
+      {
+        id: s.jobId,
+        name: jobName,
+        stage: 'test',
+        status: 'failed',
+        failure_reason: 'script_failure',
+        web_url: `${webUrl}/-/jobs/${s.jobId}`,
+      },
+    ],
   });
   await markRunning(db, analysisId);
   const verdict = verdictOf(s);
   const base = sampleResult({ fingerprint: s.fingerprint });
   const job = { job_id: s.jobId, name: jobName, stage: 'test', excerpt: [{ line: 12, text: s.title ?? 'AssertionError' }], findings: [] };
   let recorded = { occurrenceId: 0, incidentId: 0 as number | null };
-  const completion = { result: { ...base, failed_jobs: [job] }, provider: 'offline', model: null, promptVersion: null, inputTokens: 0, outputTokens: 0, costUsd: 0, cacheHit: false, timings: {} };
+  const completion = {
+    result: { ...base, failed_jobs: [job] },
+    provider: 'offline',
+    model: null,
+    promptVersion: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    cacheHit: false,
+    timings: {},
+  };
   await completeAnalysisWithJobs(db, analysisId, completion, {}, [], async (tx) => {
     recorded = await recordOccurrence(
       tx,
@@ -96,7 +131,12 @@ export async function seedFailedJob(db: TDb, s: TSeedFailedJob): Promise<TSeeded
 }
 
 /** What the retry flow writes: the retry asked for, then its outcome and the verdict decided again. */
-export async function seedRetry(db: TDb, job: { projectId: number; jobId: number }, retry: { jobId: number; status: 'pending' | 'passed' | 'failed' }, decided?: TJobVerdict): Promise<void> {
+export async function seedRetry(
+  db: TDb,
+  job: { projectId: number; jobId: number },
+  retry: { jobId: number; status: 'pending' | 'passed' | 'failed' },
+  decided?: TJobVerdict,
+): Promise<void> {
   const occurrence = await findOccurrenceByJob(db, job.projectId, job.jobId);
   if (!occurrence) throw new Error(`no occurrence of job ${job.jobId}`);
   await setOccurrenceRetry(db, occurrence.id, retry);
@@ -104,6 +144,15 @@ export async function seedRetry(db: TDb, job: { projectId: number; jobId: number
 }
 
 /** A green default-branch pipeline that passed these jobs (the pipeline.fixed job's write). */
-export async function seedFix(db: TDb, fix: { projectId: number; pipelineId: number; sha: string; jobNames: string[]; at: Date }): Promise<void> {
-  await markIncidentsFixed(db, { projectId: fix.projectId, pipelineId: fix.pipelineId, sha: fix.sha, passedJobNames: fix.jobNames, at: fix.at });
+export async function seedFix(
+  db: TDb,
+  fix: { projectId: number; pipelineId: number; sha: string; jobNames: string[]; at: Date },
+): Promise<void> {
+  await markIncidentsFixed(db, {
+    projectId: fix.projectId,
+    pipelineId: fix.pipelineId,
+    sha: fix.sha,
+    passedJobNames: fix.jobNames,
+    at: fix.at,
+  });
 }

@@ -1,4 +1,13 @@
-import { allowedDocumentationLinks, isAllowedLink, safeUrl, type TAnalysisView, type TExcerptLine, type TJobFinding, type TLinkPolicy, type TSolution } from '@cia/contracts';
+import {
+  allowedDocumentationLinks,
+  isAllowedLink,
+  safeUrl,
+  type TAnalysisView,
+  type TExcerptLine,
+  type TJobFinding,
+  type TLinkPolicy,
+  type TSolution,
+} from '@cia/contracts';
 import { formatAgo, formatInt, formatSeconds, formatUsd, formatUtc, plural, shortSha } from './format';
 import { html, type SafeHtml } from './html';
 import { renderLayout } from './layout.view';
@@ -6,7 +15,17 @@ import { isInProgress, statusBadge } from './analysis-list.view';
 import { verdictLine } from './verdict.view';
 
 /** Steps in the order the worker runs them; unknown ones after. */
-const STEP_ORDER = ['queue_wait_ms', 'fetch_ms', 'excerpt_ms', 'classify_ms', 'cache_ms', 'analyze_ms', 'persist_ms', 'postback_ms', 'total_ms'];
+const STEP_ORDER = [
+  'queue_wait_ms',
+  'fetch_ms',
+  'excerpt_ms',
+  'classify_ms',
+  'cache_ms',
+  'analyze_ms',
+  'persist_ms',
+  'postback_ms',
+  'total_ms',
+];
 const stepRank = (key: string) => (STEP_ORDER.includes(key) ? STEP_ORDER.indexOf(key) : STEP_ORDER.length - 0.5);
 
 /**
@@ -24,7 +43,8 @@ function excerptTable(lines: TExcerptLine[]): SafeHtml {
   const rows: SafeHtml[] = [];
   lines.forEach((l, i) => {
     const prev = lines[i - 1];
-    if (prev && l.line > prev.line + 1) rows.push(html`<tr class="gap"><td colspan="2">⋯ ${plural(l.line - prev.line - 1, 'line')} ⋯</td></tr>`);
+    if (prev && l.line > prev.line + 1)
+      rows.push(html`<tr class="gap"><td colspan="2">⋯ ${plural(l.line - prev.line - 1, 'line')} ⋯</td></tr>`);
     rows.push(html`<tr><td class="ln">${l.line}</td><td class="tx">${l.text}</td></tr>`);
   });
   return html`<table class="excerpt"><tbody>${rows}</tbody></table>`;
@@ -52,7 +72,8 @@ function jobCard(a: TAnalysisView, job: TJobFinding, links: TLinkPolicy): SafeHt
 function pendingJobs(a: TAnalysisView, links: TLinkPolicy): SafeHtml {
   if (a.failed_jobs.length === 0) return html``;
   return html`<div class="card"><h2>Failed jobs</h2><ul class="plain">${a.failed_jobs.map(
-    (j) => html`<li>${link(links, j.web_url, j.name)} <span class="muted small">stage ${j.stage}${j.failure_reason ? ` · ${j.failure_reason}` : ''}</span></li>`,
+    (j) =>
+      html`<li>${link(links, j.web_url, j.name)} <span class="muted small">stage ${j.stage}${j.failure_reason ? ` · ${j.failure_reason}` : ''}</span></li>`,
   )}</ul></div>`;
 }
 
@@ -65,9 +86,13 @@ function sidePanel(a: TAnalysisView, links: TLinkPolicy): SafeHtml {
     .sort(([x], [y]) => stepRank(x) - stepRank(y));
   return html`<div class="card"><h2>Analysis</h2><dl class="kv">
   <dt>Status</dt><dd>${statusBadge(a.status)}</dd>
-  ${r ? html`<dt>Category</dt><dd><span class="chip">${r.category.replace(/_/g, ' ')}</span></dd>
+  ${
+    r
+      ? html`<dt>Category</dt><dd><span class="chip">${r.category.replace(/_/g, ' ')}</span></dd>
   <dt>Severity</dt><dd><span class="chip sev-${r.severity}">${r.severity}</span></dd>
-  <dt>Confidence</dt><dd>${Math.round(r.confidence * 100)}%</dd>` : ''}
+  <dt>Confidence</dt><dd>${Math.round(r.confidence * 100)}%</dd>`
+      : ''
+  }
   <dt>Trigger</dt><dd>${a.trigger}</dd>
   <dt>Received</dt><dd><time datetime="${a.created_at}" title="${formatUtc(a.created_at)}">${formatAgo(a.created_at)}</time></dd>
   ${took !== null ? html`<dt>Time to result</dt><dd>${formatSeconds(took)}</dd>` : ''}
@@ -107,7 +132,9 @@ ${
   r
     ? html`<div class="card rootcause"><h2>Root cause</h2><p class="cause">${r.root_cause}</p><p class="muted">${r.summary}</p></div>
 <div class="card"><h2>How to fix it</h2>${
-        r.solutions.length > 0 ? html`<ol class="solutions">${r.solutions.map(solution)}</ol>` : html`<p class="muted">No solution proposed.</p>`
+        r.solutions.length > 0
+          ? html`<ol class="solutions">${r.solutions.map(solution)}</ol>`
+          : html`<p class="muted">No solution proposed.</p>`
       }</div>
 <div class="card"><h2>Failed jobs and the log lines that matter</h2>${r.failed_jobs.map((j) => jobCard(a, j, links))}</div>`
     : pendingJobs(a, links)

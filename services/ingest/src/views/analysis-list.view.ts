@@ -52,7 +52,8 @@ function row(a: TAnalysisView): SafeHtml {
 
 function stats(s: TAnalysisSummary): SafeHtml {
   const inProgress = (s.by_status.queued ?? 0) + (s.by_status.running ?? 0);
-  const cell = (value: string, label: string) => html`<div class="stat"><div class="value">${value}</div><div class="label">${label}</div></div>`;
+  const cell = (value: string, label: string) =>
+    html`<div class="stat"><div class="value">${value}</div><div class="label">${label}</div></div>`;
   return html`<div class="stats">
   ${cell(String(s.total), 'analyses')}
   ${cell(String(s.by_status.failed ?? 0), 'analysis errors')}

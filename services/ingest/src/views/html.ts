@@ -32,4 +32,3 @@ export function html(strings: TemplateStringsArray, ...values: THtmlValue[]): Sa
   });
   return new SafeHtml(out);
 }
-

@@ -1,4 +1,10 @@
-import { gitlabPageUrl, type TIncidentDetail, type TIncidentOccurrenceDetail, type TLinkPolicy, type TVerdictPipeline } from '@cia/contracts';
+import {
+  gitlabPageUrl,
+  type TIncidentDetail,
+  type TIncidentOccurrenceDetail,
+  type TLinkPolicy,
+  type TVerdictPipeline,
+} from '@cia/contracts';
 import { link } from './analysis-detail.view';
 import { formatAgo, formatUtc, plural, shortSha } from './format';
 import { html, type SafeHtml } from './html';
@@ -22,8 +28,10 @@ function pipelineAt(links: TLinkPolicy, path: string | null, p: TVerdictPipeline
 /** The default branch's side of the story: red since when, or fixed by which pipeline and commit. */
 function streak(i: TIncidentDetail, links: TLinkPolicy): SafeHtml {
   const path = i.project_path;
-  if (i.fixed) return html`<div class="notice ok"><strong>Fixed</strong> on the default branch by ${pipelineAt(links, path, i.fixed)}. Merge requests still failing with it need a rebase.</div>`;
-  if (i.failing_since) return html`<div class="notice error"><strong>Red on the default branch</strong> since ${pipelineAt(links, path, i.failing_since)}.</div>`;
+  if (i.fixed)
+    return html`<div class="notice ok"><strong>Fixed</strong> on the default branch by ${pipelineAt(links, path, i.fixed)}. Merge requests still failing with it need a rebase.</div>`;
+  if (i.failing_since)
+    return html`<div class="notice error"><strong>Red on the default branch</strong> since ${pipelineAt(links, path, i.failing_since)}.</div>`;
   return html`<div class="notice">Open: not failing on the default branch; seen in merge requests or on other branches.</div>`;
 }
 

@@ -17,7 +17,9 @@ export type TIncidentListPageView = {
 /** Open or fixed; an open incident failing on the default branch says so. */
 export function incidentStatusBadge(i: Pick<TIncidentListItem, 'status' | 'failing_since'>): SafeHtml {
   if (i.status === 'fixed') return html`<span class="badge completed">fixed</span>`;
-  return i.failing_since ? html`<span class="badge failed">open · red on default branch</span>` : html`<span class="badge queued">open</span>`;
+  return i.failing_since
+    ? html`<span class="badge failed">open · red on default branch</span>`
+    : html`<span class="badge queued">open</span>`;
 }
 
 export function projectName(i: Pick<TIncidentListItem, 'project_path' | 'project_id'>): string {

@@ -28,7 +28,10 @@ export function incidentHref(incidentId: number): string {
 /** A failed job's verdict for people: its kind, its headline, and the incident it belongs to. */
 export function verdictLine(verdict: TJobVerdict | undefined): SafeHtml {
   if (!verdict) return html``;
-  const incident = typeof verdict.incident_id === 'number' ? html` <a class="incident-link" href="${incidentHref(verdict.incident_id)}">incident #${verdict.incident_id} →</a>` : '';
+  const incident =
+    typeof verdict.incident_id === 'number'
+      ? html` <a class="incident-link" href="${incidentHref(verdict.incident_id)}">incident #${verdict.incident_id} →</a>`
+      : '';
   return html`<p class="verdict-line">${verdictBadge(verdict.kind)} <span class="headline">${verdict.headline}</span>${incident}</p>`;
 }
 

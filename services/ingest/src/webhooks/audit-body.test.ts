@@ -10,7 +10,10 @@ describe('the audit copy of a delivery', () => {
     expect(audit).not.toContain('us-west-1');
     expect(JSON.parse(audit)).toEqual({
       ...JSON.parse(raw),
-      object_attributes: { ...JSON.parse(raw).object_attributes, variables: [{ key: 'NESTOR_PROD_ENVIRONMENT', value: '[MASKED:variable]' }] },
+      object_attributes: {
+        ...JSON.parse(raw).object_attributes,
+        variables: [{ key: 'NESTOR_PROD_ENVIRONMENT', value: '[MASKED:variable]' }],
+      },
     });
     expect(audit.replace('[MASKED:variable]', 'us-west-1')).toBe(raw);
   });

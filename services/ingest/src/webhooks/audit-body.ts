@@ -8,7 +8,10 @@ export function auditBody(raw: string, body: unknown): string {
   const attrs = (body as { object_attributes?: { variables?: unknown } }).object_attributes;
   if (!attrs || !Array.isArray(attrs.variables) || attrs.variables.length === 0) return raw;
   const variables = attrs.variables.map((v: unknown) => (v && typeof v === 'object' ? { ...v, value: MASKED_VARIABLE } : v));
-  return replaceVariablesText(raw, attrs.variables, variables) ?? JSON.stringify({ ...(body as object), object_attributes: { ...attrs, variables } });
+  return (
+    replaceVariablesText(raw, attrs.variables, variables) ??
+    JSON.stringify({ ...(body as object), object_attributes: { ...attrs, variables } })
+  );
 }
 
 /**

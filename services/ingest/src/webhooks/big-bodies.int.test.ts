@@ -42,8 +42,21 @@ function bigPipelineHook(pipelineId: number, jobs: number): string {
     when: 'on_success',
     manual: false,
     allow_failure: false,
-    user: { id: 1, name: 'Administrator', username: 'root', avatar_url: 'http://www.gravatar.com/avatar/e64c7d89f26bd1972efa854d13d7dd61?s=80&d=identicon', email: 'admin@example.com' },
-    runner: { id: 380987, description: 'shared-runners-manager-6.gitlab.com', runner_type: 'instance_type', active: true, is_shared: true, tags: ['linux', 'docker'] },
+    user: {
+      id: 1,
+      name: 'Administrator',
+      username: 'root',
+      avatar_url: 'http://www.gravatar.com/avatar/e64c7d89f26bd1972efa854d13d7dd61?s=80&d=identicon',
+      email: 'admin@example.com',
+    },
+    runner: {
+      id: 380987,
+      description: 'shared-runners-manager-6.gitlab.com',
+      runner_type: 'instance_type',
+      active: true,
+      is_shared: true,
+      tags: ['linux', 'docker'],
+    },
     artifacts_file: { filename: null, size: null },
     environment: null,
   }));
@@ -96,7 +109,13 @@ test('big bodies are parsed off the event loop: /health answers while they are d
 
 test.each([
   ['malformed JSON', 400, 'bad_request', 'body', `{"object_kind":"pipeline","x":"${'y'.repeat(300_000)}`],
-  ['a wrong type', 400, 'validation_failed', 'object_attributes.id', bigPipelineHook(61005, 300).replace('"id":61005,"iid"', '"id":"x","iid"')],
+  [
+    'a wrong type',
+    400,
+    'validation_failed',
+    'object_attributes.id',
+    bigPipelineHook(61005, 300).replace('"id":61005,"iid"', '"id":"x","iid"'),
+  ],
   ['JSON nested thousands deep', 400, 'bad_request', 'body', `{"object_kind":"pipeline","x":${'['.repeat(500_000)}${']'.repeat(500_000)}}`],
 ])('a big body with %s is a clear %i from the worker thread', async (_name, status, code, field, body) => {
   expect(body.length).toBeGreaterThan(INLINE_BODY_MAX_BYTES);

@@ -57,7 +57,8 @@ export function createOffThreadDecoder(options: { threads?: number; idleMs?: num
     worker.on('error', (err: Error & { code?: string }) => {
       // Bodies are decoded one at a time: the oldest pending one is the body that broke the thread.
       const [first] = thread.pending.values();
-      if (first && err.code === 'ERR_WORKER_OUT_OF_MEMORY') first.reject(new AppError('payload_too_large', 'the body needs more memory to decode than allowed'));
+      if (first && err.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        first.reject(new AppError('payload_too_large', 'the body needs more memory to decode than allowed'));
       failAll(thread, new AppError('service_unavailable', 'the delivery could not be decoded right now; retry later'));
     });
     worker.on('exit', () => {

@@ -23,7 +23,11 @@ export function readDeliveryBody(limitBytes: number): RequestHandler {
 }
 
 /** Decodes what readDeliveryBody read: small bodies here, big ones off the event loop. */
-export function decodeRequestBody(req: Request, offThread: TOffThreadDecoder, options: { audit?: boolean } = {}): TDecodedDelivery | Promise<TDecodedDelivery> {
+export function decodeRequestBody(
+  req: Request,
+  offThread: TOffThreadDecoder,
+  options: { audit?: boolean } = {},
+): TDecodedDelivery | Promise<TDecodedDelivery> {
   const eventHeader = req.get('x-gitlab-event');
   const body: unknown = req.body;
   if (typeof body === 'string') return decodeDelivery(eventHeader, body, options);

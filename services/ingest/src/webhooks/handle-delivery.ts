@@ -65,14 +65,24 @@ async function handleValidDelivery(deps: TDeliveryDeps, delivery: TDelivery): Pr
   };
 
   if (event.kind === 'ignored') {
-    const recorded = await recordDelivery(deps.db, { ...base, projectId: event.projectId ?? null, pipelineId: event.pipelineId ?? null, outcome: 'ignored', reason: event.reason });
+    const recorded = await recordDelivery(deps.db, {
+      ...base,
+      projectId: event.projectId ?? null,
+      pipelineId: event.pipelineId ?? null,
+      outcome: 'ignored',
+      reason: event.reason,
+    });
     if (!recorded && idempotencyKey) {
       const seen = await findDeliveryByKey(deps.db, idempotencyKey);
-      if (seen?.requestId) return { status: 200, body: { status: 'duplicate', request_id: seen.requestId, reason: 'delivery already received' } };
+      if (seen?.requestId)
+        return { status: 200, body: { status: 'duplicate', request_id: seen.requestId, reason: 'delivery already received' } };
     }
     if (recorded && event.succeeded && deps.onPipelineSucceeded) {
       await deps.onPipelineSucceeded(event.succeeded).catch((err: unknown) => {
-        deps.logger.warn('could not queue the "fixed" note update', { err: (err as Error).message, pipeline_id: event.succeeded?.pipeline_id });
+        deps.logger.warn('could not queue the "fixed" note update', {
+          err: (err as Error).message,
+          pipeline_id: event.succeeded?.pipeline_id,
+        });
       });
     }
     return { status: 200, body: { status: 'ignored', reason: event.reason } };
@@ -81,7 +91,10 @@ async function handleValidDelivery(deps: TDeliveryDeps, delivery: TDelivery): Pr
   const outcome = await acceptFailure(
     deps,
     { trigger: 'webhook', project: event.project, pipeline: event.pipeline, failedJobs: event.failedJobs },
-    { delayMs: event.fromJobHook ? deps.jobHookDelayMs : 0, delivery: { ...base, projectId: event.project.id, pipelineId: event.pipeline.id } },
+    {
+      delayMs: event.fromJobHook ? deps.jobHookDelayMs : 0,
+      delivery: { ...base, projectId: event.project.id, pipelineId: event.pipeline.id },
+    },
   );
   if (outcome.created) return { status: 202, body: { status: 'accepted', request_id: outcome.requestId } };
   const reason = outcome.redelivery ? 'delivery already received' : 'pipeline already has an analysis';

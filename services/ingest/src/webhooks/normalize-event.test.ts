@@ -21,7 +21,12 @@ describe('a Job Hook of an instance under a relative URL root', () => {
   });
 
   it('ignores a project object that is not the job project_id names', () => {
-    const hook = { ...jobHook({ jobId: 11, pipelineId: 7, projectId: 3, webUrl: WEB_URL }), project: { id: 4, name: 'Other', path_with_namespace: 'other/proj', web_url: 'https://example.com/gitlab/other/proj' } };
-    expect(normalizeEvent('Job Hook', hook)).toMatchObject({ project: { id: 3, path: 'group/proj', name: 'gitlab_test', web_url: WEB_URL } });
+    const hook = {
+      ...jobHook({ jobId: 11, pipelineId: 7, projectId: 3, webUrl: WEB_URL }),
+      project: { id: 4, name: 'Other', path_with_namespace: 'other/proj', web_url: 'https://example.com/gitlab/other/proj' },
+    };
+    expect(normalizeEvent('Job Hook', hook)).toMatchObject({
+      project: { id: 3, path: 'group/proj', name: 'gitlab_test', web_url: WEB_URL },
+    });
   });
 });

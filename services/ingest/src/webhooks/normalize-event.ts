@@ -72,7 +72,15 @@ function latestJobs(builds: NonNullable<TPipelineHook['builds']>): TJobRef[] {
   for (const b of builds) {
     const seen = byName.get(b.name);
     if (seen && seen.id > b.id) continue;
-    byName.set(b.name, { id: b.id, name: b.name, stage: b.stage, status: b.status, failure_reason: b.failure_reason ?? null, allow_failure: b.allow_failure, duration: b.duration ?? null });
+    byName.set(b.name, {
+      id: b.id,
+      name: b.name,
+      stage: b.stage,
+      status: b.status,
+      failure_reason: b.failure_reason ?? null,
+      allow_failure: b.allow_failure,
+      duration: b.duration ?? null,
+    });
   }
   return [...byName.values()];
 }
@@ -80,13 +88,24 @@ function latestJobs(builds: NonNullable<TPipelineHook['builds']>): TJobRef[] {
 function mergeRequestOf(hook: TPipelineHook): TMergeRequestRef | null {
   const mr = hook.merge_request;
   if (!mr) return null;
-  return { iid: mr.iid, title: mr.title ?? null, source_branch: mr.source_branch ?? null, target_branch: mr.target_branch ?? null, state: mr.state ?? null, url: mr.url ?? null };
+  return {
+    iid: mr.iid,
+    title: mr.title ?? null,
+    source_branch: mr.source_branch ?? null,
+    target_branch: mr.target_branch ?? null,
+    state: mr.state ?? null,
+    url: mr.url ?? null,
+  };
 }
 
 function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
   const attrs = hook.object_attributes;
   // GitLab sends the source branch (source_ref) as the ref of a merge request pipeline; the same rule as every trigger.
-  const { ref, merge_request_iid } = canonicalPipelineRef({ ref: attrs.ref, sourceBranch: hook.merge_request?.source_branch, mergeRequestIid: hook.merge_request?.iid });
+  const { ref, merge_request_iid } = canonicalPipelineRef({
+    ref: attrs.ref,
+    sourceBranch: hook.merge_request?.source_branch,
+    mergeRequestIid: hook.merge_request?.iid,
+  });
   if (attrs.status !== 'failed') {
     const succeeded: TPipelineSucceeded | undefined =
       attrs.status === 'success'
@@ -101,11 +120,25 @@ function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
             default_branch: hook.project.default_branch ?? null,
           }
         : undefined;
-    return { kind: 'ignored', objectKind: 'pipeline', projectId: hook.project.id, pipelineId: attrs.id, reason: `pipeline status is ${attrs.status}, not failed`, succeeded };
+    return {
+      kind: 'ignored',
+      objectKind: 'pipeline',
+      projectId: hook.project.id,
+      pipelineId: attrs.id,
+      reason: `pipeline status is ${attrs.status}, not failed`,
+      succeeded,
+    };
   }
   const failedJobs: TFailedJobRef[] = (hook.builds ?? [])
     .filter((b) => b.status === 'failed' && !b.allow_failure)
-    .map((b) => ({ id: b.id, name: b.name, stage: b.stage, status: b.status, failure_reason: b.failure_reason ?? null, allow_failure: false }));
+    .map((b) => ({
+      id: b.id,
+      name: b.name,
+      stage: b.stage,
+      status: b.status,
+      failure_reason: b.failure_reason ?? null,
+      allow_failure: false,
+    }));
   const projectUrl = hook.project.web_url ?? null;
   return {
     kind: 'failure',
@@ -138,10 +171,22 @@ function fromPipelineHook(hook: TPipelineHook): TNormalizedEvent {
 
 function fromJobHook(hook: TJobHook): TNormalizedEvent {
   if (hook.build_status !== 'failed') {
-    return { kind: 'ignored', objectKind: 'build', projectId: hook.project_id, pipelineId: hook.pipeline_id, reason: `job status is ${hook.build_status}, not failed` };
+    return {
+      kind: 'ignored',
+      objectKind: 'build',
+      projectId: hook.project_id,
+      pipelineId: hook.pipeline_id,
+      reason: `job status is ${hook.build_status}, not failed`,
+    };
   }
   if (hook.build_allow_failure) {
-    return { kind: 'ignored', objectKind: 'build', projectId: hook.project_id, pipelineId: hook.pipeline_id, reason: 'job is allowed to fail' };
+    return {
+      kind: 'ignored',
+      objectKind: 'build',
+      projectId: hook.project_id,
+      pipelineId: hook.pipeline_id,
+      reason: 'job is allowed to fail',
+    };
   }
   // The documented `project` object first (when it is the job's project); older payloads only had
   // `repository` (whose homepage, a web URL, starts with the relative URL root, if any) and
@@ -186,7 +231,8 @@ function fromJobHook(hook: TJobHook): TNormalizedEvent {
 /** Validates a delivery against GitLab's documented payloads and says what it means for us. */
 export function normalizeEvent(eventHeader: string | undefined, body: unknown): TNormalizedEvent {
   if (!eventHeader) throw new AppError('bad_request', 'X-Gitlab-Event header is required', 'X-Gitlab-Event');
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('validation_failed', 'body must be a JSON object', 'body');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new AppError('validation_failed', 'body must be a JSON object', 'body');
   const kind = (body as { object_kind?: unknown }).object_kind;
   if (eventHeader === GITLAB_EVENTS.pipeline) {
     const parsed = ZPipelineHook.safeParse(body);

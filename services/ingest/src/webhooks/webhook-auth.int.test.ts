@@ -39,7 +39,13 @@ async function answerToUnfinishedUpload(target: Express, path: string, headers: 
   const { port } = server.address() as AddressInfo;
   try {
     return await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(announced), ...headers } });
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': String(announced), ...headers },
+      });
       req.on('error', reject);
       req.on('response', (res) => {
         let body = '';

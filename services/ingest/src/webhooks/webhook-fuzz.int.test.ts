@@ -20,7 +20,21 @@ afterAll(async () => {
 const base = [pipelineHook({ pipelineId: 1 }), jobHook({ jobId: 1, pipelineId: 1 })];
 const mutated = fc.record({
   which: fc.integer({ min: 0, max: 1 }),
-  path: fc.array(fc.constantFrom('object_attributes', 'id', 'status', 'project', 'builds', 'build_id', 'pipeline_id', 'build_status', 'object_kind', 'x'), { minLength: 1, maxLength: 3 }),
+  path: fc.array(
+    fc.constantFrom(
+      'object_attributes',
+      'id',
+      'status',
+      'project',
+      'builds',
+      'build_id',
+      'pipeline_id',
+      'build_status',
+      'object_kind',
+      'x',
+    ),
+    { minLength: 1, maxLength: 3 },
+  ),
   value: fc.jsonValue({ maxDepth: 4 }),
   truncateAt: fc.option(fc.integer({ min: 0, max: 3000 })),
   event: fc.constantFrom('Pipeline Hook', 'Job Hook', 'Push Hook', '', 'pipeline hook'),
@@ -44,7 +58,10 @@ function mutate(m: TMutation): string {
 test('hundreds of malformed, truncated and wrong-typed deliveries never get a 5xx', async () => {
   await fc.assert(
     fc.asyncProperty(mutated, async (m) => {
-      const res = await request(app).post('/webhooks/gitlab').set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': m.event }).send(mutate(m));
+      const res = await request(app)
+        .post('/webhooks/gitlab')
+        .set({ 'Content-Type': 'application/json', 'X-Gitlab-Event': m.event })
+        .send(mutate(m));
       expect(res.status).toBeLessThan(500);
       if (res.status >= 400) expect(typeof res.body.error?.code).toBe('string');
     }),
@@ -54,11 +71,15 @@ test('hundreds of malformed, truncated and wrong-typed deliveries never get a 5x
 
 test('arbitrary bytes as a body never get a 5xx', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.string({ maxLength: 400 }), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (body, type) => {
-      const res = await request(app).post('/webhooks/gitlab').set({ 'Content-Type': type, 'X-Gitlab-Event': 'Pipeline Hook' }).send(body);
-      expect(res.status).toBeGreaterThanOrEqual(400);
-      expect(res.status).toBeLessThan(500);
-    }),
+    fc.asyncProperty(
+      fc.string({ maxLength: 400 }),
+      fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+      async (body, type) => {
+        const res = await request(app).post('/webhooks/gitlab').set({ 'Content-Type': type, 'X-Gitlab-Event': 'Pipeline Hook' }).send(body);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+      },
+    ),
     { numRuns: 150, seed: 7 },
   );
 });

@@ -65,7 +65,10 @@ describe('accepting failures', () => {
     const [row] = await analysesOf(pipelineId);
     expect(row?.failedJobs.map((j) => j.name)).toEqual(['production']);
     await waitFor(async () => (await analysesOf(pipelineId))[0]?.enqueuedAt != null);
-    const [delivery] = await database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, `k-${pipelineId}`));
+    const [delivery] = await database.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.idempotencyKey, `k-${pipelineId}`));
     expect(delivery).toMatchObject({ outcome: 'accepted', requestId: res.body.request_id, eventType: 'Pipeline Hook' });
     expect(delivery?.headers['x-gitlab-token']).toBeUndefined();
     const stored = JSON.parse(delivery!.body);
@@ -85,7 +88,14 @@ describe('accepting failures', () => {
     const res = await post(pipelineHook({ pipelineId, builds }));
     expect(res.status).toBe(202);
     const [row] = await analysesOf(pipelineId);
-    expect(row?.pipeline.merge_request).toEqual({ iid: 1, title: 'Test', source_branch: 'test', target_branch: 'master', state: 'opened', url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test/merge_requests/1' });
+    expect(row?.pipeline.merge_request).toEqual({
+      iid: 1,
+      title: 'Test',
+      source_branch: 'test',
+      target_branch: 'master',
+      state: 'opened',
+      url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test/merge_requests/1',
+    });
     // Older GitLab versions list a retried job's earlier runs too: the latest (highest id) is kept.
     expect(row?.pipeline.jobs).toEqual([
       { id: 12, name: 'unit', stage: 'test', status: 'failed', failure_reason: 'script_failure', allow_failure: false, duration: 14 },
@@ -119,7 +129,10 @@ describe('accepting failures', () => {
       Array.from({ length: 25 }, (_, i) =>
         i % 2 === 0
           ? post(pipelineHook({ pipelineId }), { 'Idempotency-Key': `storm-${pipelineId}-${i}` })
-          : post(jobHook({ jobId: 380, name: 'production', pipelineId, projectId: 1 }), { 'X-Gitlab-Event': 'Job Hook', 'Idempotency-Key': `storm-${pipelineId}-${i}` }),
+          : post(jobHook({ jobId: 380, name: 'production', pipelineId, projectId: 1 }), {
+              'X-Gitlab-Event': 'Job Hook',
+              'Idempotency-Key': `storm-${pipelineId}-${i}`,
+            }),
       ),
     );
     const ids = new Set(answers.map((a) => a.body.request_id));
@@ -249,11 +262,17 @@ describe('durability', () => {
     const res = await post(pipelineHook({ pipelineId }));
     await waitFor(async () => (await analysesOf(pipelineId))[0]?.enqueuedAt != null);
     await (await queues.analyze.getJob(res.body.request_id))?.remove();
-    await database.db.update(analyses).set({ updatedAt: new Date(Date.now() - 3_600_000) }).where(eq(analyses.pipelineId, pipelineId));
+    await database.db
+      .update(analyses)
+      .set({ updatedAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(analyses.pipelineId, pipelineId));
     const relay = startOutboxRelay({ db: database.db, queues, logger }, { intervalMs: 60_000, staleAfterMs: 60_000 });
     expect(await relay.sweepLost()).toBeGreaterThanOrEqual(1);
     expect(await queues.analyze.getJob(res.body.request_id)).toBeDefined();
-    await database.db.update(analyses).set({ updatedAt: new Date(Date.now() - 3_600_000) }).where(eq(analyses.pipelineId, pipelineId));
+    await database.db
+      .update(analyses)
+      .set({ updatedAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(analyses.pipelineId, pipelineId));
     expect(await relay.sweepLost()).toBe(0);
     await relay.stop();
   });
@@ -310,8 +329,14 @@ describe('post-back', () => {
     await database.db.insert(postedNotes).values({ projectId: 4343, target: 'mr-2', noteId: 56, state: 'failing' });
     const off = buildApp(queues, { GITLAB_API_TOKEN: 'glpat-xxxxxxxxxxxxxxxxxxxx' });
     expect((await post(pipelineHook({ pipelineId: 88101, projectId: 4343, status: 'success' }), {}, off)).body.status).toBe('ignored');
-    const elsewhere = buildApp(queues, { POSTBACK_ENABLED: 'true', GITLAB_API_TOKEN: 'glpat-xxxxxxxxxxxxxxxxxxxx', POSTBACK_PROJECTS: 'other/group' });
-    expect((await post(pipelineHook({ pipelineId: 88102, projectId: 4343, status: 'success' }), {}, elsewhere)).body.status).toBe('ignored');
+    const elsewhere = buildApp(queues, {
+      POSTBACK_ENABLED: 'true',
+      GITLAB_API_TOKEN: 'glpat-xxxxxxxxxxxxxxxxxxxx',
+      POSTBACK_PROJECTS: 'other/group',
+    });
+    expect((await post(pipelineHook({ pipelineId: 88102, projectId: 4343, status: 'success' }), {}, elsewhere)).body.status).toBe(
+      'ignored',
+    );
     expect(await queues.postback.getJob('fixed-4343-88101')).toBeUndefined();
     expect(await queues.postback.getJob('fixed-4343-88102')).toBeUndefined();
     // Slack alone is enough: its announcements say "fixed" too.
@@ -327,7 +352,15 @@ describe('incidents', () => {
     await post(pipelineHook({ pipelineId: 88201, projectId: 4545, status: 'success', mergeRequest: null }), {}, offApp);
     expect(await queues.postback.getJob('fixed-4545-88201')).toBeUndefined();
 
-    await database.db.insert(incidents).values({ fingerprint: 'fp-4545', signature: 's', projectId: 4545, jobName: 'test', title: 'AssertionError', failingSincePipelineId: 88000, lastDefaultPipelineId: 88000 });
+    await database.db.insert(incidents).values({
+      fingerprint: 'fp-4545',
+      signature: 's',
+      projectId: 4545,
+      jobName: 'test',
+      title: 'AssertionError',
+      failingSincePipelineId: 88000,
+      lastDefaultPipelineId: 88000,
+    });
     // A merge request pipeline fixes nothing on the default branch.
     await post(pipelineHook({ pipelineId: 88202, projectId: 4545, status: 'success' }), {}, offApp);
     expect(await queues.postback.getJob('fixed-4545-88202')).toBeUndefined();
@@ -335,7 +368,13 @@ describe('incidents', () => {
     expect(res.body.status).toBe('ignored');
     const job = await queues.postback.getJob('fixed-4545-88203');
     expect(job?.name).toBe('pipeline.fixed');
-    expect(job?.data).toMatchObject({ project_id: 4545, pipeline_id: 88203, ref: 'master', default_branch: 'master', merge_request_iid: null });
+    expect(job?.data).toMatchObject({
+      project_id: 4545,
+      pipeline_id: 88203,
+      ref: 'master',
+      default_branch: 'master',
+      merge_request_iid: null,
+    });
   });
 });
 

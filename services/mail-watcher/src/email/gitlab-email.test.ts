@@ -27,9 +27,22 @@ test('a current-format failure email is accepted with project, pipeline and fail
   expect(c.kind).toBe('accept');
   if (c.kind !== 'accept') return;
   expect(c.project).toMatchObject({ id: 7, path: 'acme/api', name: 'shop', web_url: 'https://gitlab.example.com/acme/api' });
-  expect(c.pipeline).toMatchObject({ id: 900, ref: 'feature/x', sha: 'a'.repeat(40), url: 'https://gitlab.example.com/acme/api/-/pipelines/900', status: 'failed' });
+  expect(c.pipeline).toMatchObject({
+    id: 900,
+    ref: 'feature/x',
+    sha: 'a'.repeat(40),
+    url: 'https://gitlab.example.com/acme/api/-/pipelines/900',
+    status: 'failed',
+  });
   expect(c.failedJobs).toEqual([
-    { id: 11, name: 'lint', stage: 'test', status: 'failed', web_url: 'https://gitlab.example.com/acme/api/-/jobs/11', log_tail: '$ eslint .\nerror  no-unused-vars' },
+    {
+      id: 11,
+      name: 'lint',
+      stage: 'test',
+      status: 'failed',
+      web_url: 'https://gitlab.example.com/acme/api/-/jobs/11',
+      log_tail: '$ eslint .\nerror  no-unused-vars',
+    },
     { id: 12, name: 'build image', stage: 'build', status: 'failed', web_url: 'https://gitlab.example.com/acme/api/-/jobs/12' },
   ]);
 });
@@ -40,9 +53,19 @@ test('a legacy quoted-printable email takes the project id from List-Id and the 
   expect(c.kind).toBe('accept');
   if (c.kind !== 'accept') return;
   expect(c.project).toMatchObject({ id: 11167699, path: 'widgets-group/widgets', name: 'Widgets' });
-  expect(c.pipeline).toMatchObject({ id: 168317253, ref: 'master', sha: '9fc87111005e8903785db40819af66b8f85b8b96', commit_author: 'José Example' });
+  expect(c.pipeline).toMatchObject({
+    id: 168317253,
+    ref: 'master',
+    sha: '9fc87111005e8903785db40819af66b8f85b8b96',
+    commit_author: 'José Example',
+  });
   expect(c.failedJobs).toHaveLength(1);
-  expect(c.failedJobs[0]).toMatchObject({ id: 645799805, name: 'build-fuzzer', stage: 'build', web_url: 'https://gitlab.com/widgets-group/widgets/-/jobs/645799805' });
+  expect(c.failedJobs[0]).toMatchObject({
+    id: 645799805,
+    name: 'build-fuzzer',
+    stage: 'build',
+    web_url: 'https://gitlab.com/widgets-group/widgets/-/jobs/645799805',
+  });
   expect(c.failedJobs[0]?.log_tail?.split('\n')).toEqual([
     '==11111==ERROR: LeakSanitizer: detected memory leaks',
     '',
@@ -53,21 +76,32 @@ test('a legacy quoted-printable email takes the project id from List-Id and the 
 });
 
 test('without X-GitLab headers the subject gives pipeline, ref and status (legacy subject)', async () => {
-  const raw = buildGitLabPipelineEmail({ subjectStyle: 'legacy', pipelineId: 77, omitHeaders: ['X-GitLab-Pipeline-Id', 'X-GitLab-Pipeline-Status', 'X-GitLab-Pipeline-Ref'] });
+  const raw = buildGitLabPipelineEmail({
+    subjectStyle: 'legacy',
+    pipelineId: 77,
+    omitHeaders: ['X-GitLab-Pipeline-Id', 'X-GitLab-Pipeline-Status', 'X-GitLab-Pipeline-Ref'],
+  });
   const c = await classify(raw);
   expect(c).toMatchObject({ kind: 'accept', facts: { pipelineId: 77, ref: 'main', projectId: 42 } });
 });
 
-test.each(['B', 'Q'] as const)('RFC 2047 encoded headers (%s) are decoded: project name, pipeline ref and subject', async (headerEncoding) => {
-  const ref = 'feature/straße-ünïcode-✓-with-a-name-long-enough-to-fold-over-several-encoded-words';
-  const raw = buildGitLabPipelineEmail({ projectName: 'Café Ünïcode ✓', ref, headerEncoding });
-  expect(raw).toContain(`X-GitLab-Pipeline-Ref: =?UTF-8?${headerEncoding}?`);
-  const mail = await readMessage(Buffer.from(raw));
-  expect(mail.headers).toMatchObject({ 'x-gitlab-project': 'Café Ünïcode ✓', 'x-gitlab-pipeline-ref': ref, 'x-gitlab-project-path': 'acme/shop' });
-  expect(mail.subject).toBe(`Café Ünïcode ✓ | Failed pipeline for ${ref} | ${mail.subject.split(' | ').pop()}`);
-  const c = classifyGitLabEmail(mail, RULES);
-  expect(c).toMatchObject({ kind: 'accept', facts: { ref }, project: { name: 'Café Ünïcode ✓' }, pipeline: { ref } });
-});
+test.each(['B', 'Q'] as const)(
+  'RFC 2047 encoded headers (%s) are decoded: project name, pipeline ref and subject',
+  async (headerEncoding) => {
+    const ref = 'feature/straße-ünïcode-✓-with-a-name-long-enough-to-fold-over-several-encoded-words';
+    const raw = buildGitLabPipelineEmail({ projectName: 'Café Ünïcode ✓', ref, headerEncoding });
+    expect(raw).toContain(`X-GitLab-Pipeline-Ref: =?UTF-8?${headerEncoding}?`);
+    const mail = await readMessage(Buffer.from(raw));
+    expect(mail.headers).toMatchObject({
+      'x-gitlab-project': 'Café Ünïcode ✓',
+      'x-gitlab-pipeline-ref': ref,
+      'x-gitlab-project-path': 'acme/shop',
+    });
+    expect(mail.subject).toBe(`Café Ünïcode ✓ | Failed pipeline for ${ref} | ${mail.subject.split(' | ').pop()}`);
+    const c = classifyGitLabEmail(mail, RULES);
+    expect(c).toMatchObject({ kind: 'accept', facts: { ref }, project: { name: 'Café Ünïcode ✓' }, pipeline: { ref } });
+  },
+);
 
 test('a merge request pipeline email (X-GitLab-Pipeline-Ref: refs/merge-requests/7/head) has the source branch as ref and the MR iid', async () => {
   const c = await classify(buildGitLabPipelineEmail({ ref: 'feature/login', mergeRequestIid: 7 }));
@@ -83,7 +117,12 @@ test('without the status header the failure keywords decide, and they are config
 
 test('a successful pipeline is skipped with its status as the reason', async () => {
   const c = await classify(buildGitLabPipelineEmail({ status: 'success' }));
-  expect(c).toMatchObject({ kind: 'skip', reason: 'pipeline status is "success", not failed', recognized: true, facts: { pipelineId: 1001, projectId: 42 } });
+  expect(c).toMatchObject({
+    kind: 'skip',
+    reason: 'pipeline status is "success", not failed',
+    recognized: true,
+    facts: { pipelineId: 1001, projectId: 42 },
+  });
 });
 
 test('a sender outside IMAP_GITLAB_EMAIL is skipped', async () => {
@@ -98,7 +137,11 @@ test('an unrelated message from the GitLab address is skipped as not a pipeline 
 
 test('a failure email that names only the project path is skipped with a clear reason', async () => {
   const c = await classify(buildGitLabPipelineEmail({ projectPath: 'acme/web', omitHeaders: ['X-GitLab-Project-Id', 'List-Id'] }));
-  expect(c).toMatchObject({ kind: 'skip', reason: 'project id unknown: only the path "acme/web" is given (no X-GitLab-Project-Id or List-Id header)', facts: { projectPath: 'acme/web' } });
+  expect(c).toMatchObject({
+    kind: 'skip',
+    reason: 'project id unknown: only the path "acme/web" is given (no X-GitLab-Project-Id or List-Id header)',
+    facts: { projectPath: 'acme/web' },
+  });
 });
 
 test('a message without any header is malformed', async () => {

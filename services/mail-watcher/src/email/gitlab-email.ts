@@ -24,9 +24,11 @@ export type TClassification =
   | { kind: 'skip'; facts: TEmailFacts; reason: string; recognized: boolean; missingProjectId?: boolean };
 
 // Current subject: "<project> | Failed pipeline for <ref> | <short sha>" (emails/pipelines.rb).
-const SUBJECT_NEW = /^(?:(?<project>.+?) \| )?(?<status>Failed|Successful|Fixed) pipeline for (?<ref>.+?)(?: \| (?<sha>[0-9a-f]{7,40})(?: in !(?<mr>\d+))?)?$/i;
+const SUBJECT_NEW =
+  /^(?:(?<project>.+?) \| )?(?<status>Failed|Successful|Fixed) pipeline for (?<ref>.+?)(?: \| (?<sha>[0-9a-f]{7,40})(?: in !(?<mr>\d+))?)?$/i;
 // Older GitLab: "<project> | Pipeline #<id> has failed for <ref> | <short sha>".
-const SUBJECT_OLD = /^(?:(?<project>.+?) \| )?Pipeline #(?<id>\d+) has (?<status>\w+) for (?<ref>.+?)(?: \| (?<sha>[0-9a-f]{7,40})(?: in !(?<mr>\d+))?)?(?: \| .*)?$/i;
+const SUBJECT_OLD =
+  /^(?:(?<project>.+?) \| )?Pipeline #(?<id>\d+) has (?<status>\w+) for (?<ref>.+?)(?: \| (?<sha>[0-9a-f]{7,40})(?: in !(?<mr>\d+))?)?(?: \| .*)?$/i;
 
 function toId(v: string | undefined): number | undefined {
   if (v === undefined || !/^\d+$/.test(v.trim())) return undefined;
@@ -63,7 +65,16 @@ function readTextBody(text: string) {
 
 function hasKeyword(subject: string, keywords: string[]): boolean {
   const s = subject.toLowerCase();
-  return keywords.some((k) => k.trim() !== '' && new RegExp(`\\b${k.trim().toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(s));
+  return keywords.some(
+    (k) =>
+      k.trim() !== '' &&
+      new RegExp(
+        `\\b${k
+          .trim()
+          .toLowerCase()
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`,
+      ).test(s),
+  );
 }
 
 function pathFromUrl(url: string | undefined): string | undefined {
@@ -102,7 +113,13 @@ export function classifyGitLabEmail(mail: TMailFacts, rules: TMailRules, known: 
     pipelineId: toId(h['x-gitlab-pipeline-id']) ?? toId(subjectOld?.id) ?? body.pipelineId,
     ref: canonical.ref ?? undefined,
   };
-  const skip = (reason: string, recognized = true, missingProjectId?: true): TClassification => ({ kind: 'skip', facts, reason, recognized, ...(missingProjectId ? { missingProjectId } : {}) });
+  const skip = (reason: string, recognized = true, missingProjectId?: true): TClassification => ({
+    kind: 'skip',
+    facts,
+    reason,
+    recognized,
+    ...(missingProjectId ? { missingProjectId } : {}),
+  });
 
   if (!matchesSender(mail.from, rules.senders)) {
     return skip(`sender ${mail.from.join(', ') || '(none)'} is not in IMAP_GITLAB_EMAIL`, false);
@@ -130,7 +147,12 @@ export function classifyGitLabEmail(mail: TMailFacts, rules: TMailRules, known: 
   return {
     kind: 'accept',
     facts,
-    project: { id: facts.projectId, path: projectPath ?? null, name: h['x-gitlab-project'] || subject?.project || null, web_url: projectUrl },
+    project: {
+      id: facts.projectId,
+      path: projectPath ?? null,
+      name: h['x-gitlab-project'] || subject?.project || null,
+      web_url: projectUrl,
+    },
     pipeline: {
       id: facts.pipelineId,
       ref: facts.ref ?? null,

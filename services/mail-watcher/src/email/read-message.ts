@@ -51,7 +51,13 @@ function headerMap(lines: readonly { key: string; line: string }[], decoded: Map
     if (out[key] !== undefined) continue;
     const value = decoded.get(key);
     // Structured headers mailparser parses into objects (List-Id) are kept as their raw text.
-    out[key] = typeof value === 'string' ? decodeUnstructured(key, value) : line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    out[key] =
+      typeof value === 'string'
+        ? decodeUnstructured(key, value)
+        : line
+            .slice(line.indexOf(':') + 1)
+            .replace(/\r?\n[ \t]+/g, ' ')
+            .trim();
   }
   return out;
 }

@@ -19,7 +19,9 @@ export type TImapSettings = {
 export function imapSettingsFromConfig(config: TConfig): TImapSettings {
   const missing = (['IMAP_USER', 'IMAP_APP_PASSWORD'] as const).filter((k) => !config[k]);
   if (missing.length > 0) {
-    throw new ConfigError(`Invalid configuration: ${missing.map((k) => `${k}: required for email monitoring (TRIGGER_MODE=email/both, IMAP_ENABLED=true) and test-email`).join('; ')}`);
+    throw new ConfigError(
+      `Invalid configuration: ${missing.map((k) => `${k}: required for email monitoring (TRIGGER_MODE=email/both, IMAP_ENABLED=true) and test-email`).join('; ')}`,
+    );
   }
   return {
     host: config.IMAP_SERVER,
@@ -54,21 +56,35 @@ export function createImapClient(settings: TImapSettings, options: { disableAuto
 
 export type TImapProblem = 'auth' | 'host' | 'tls' | 'timeout' | 'folder' | 'other';
 
-const TLS_CODES = /^(ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
+const TLS_CODES =
+  /^(ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
 
 /** Turns an imapflow / socket error into one sentence naming the setting to check. */
-export function describeImapError(err: unknown, s: Pick<TImapSettings, 'host' | 'port' | 'secure' | 'user' | 'folder'>): { problem: TImapProblem; message: string } {
-  const e = (err ?? {}) as { code?: string; message?: string; authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string };
+export function describeImapError(
+  err: unknown,
+  s: Pick<TImapSettings, 'host' | 'port' | 'secure' | 'user' | 'folder'>,
+): { problem: TImapProblem; message: string } {
+  const e = (err ?? {}) as {
+    code?: string;
+    message?: string;
+    authenticationFailed?: boolean;
+    serverResponseCode?: string;
+    responseText?: string;
+  };
   const where = `${s.host}:${s.port}`;
   const text = `${e.message ?? String(err)}${e.responseText ? ` (${e.responseText})` : ''}`;
   if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED') {
-    return { problem: 'auth', message: `IMAP login failed for "${s.user}" at ${where}: check IMAP_USER and IMAP_APP_PASSWORD (Gmail and Outlook need an app password)` };
+    return {
+      problem: 'auth',
+      message: `IMAP login failed for "${s.user}" at ${where}: check IMAP_USER and IMAP_APP_PASSWORD (Gmail and Outlook need an app password)`,
+    };
   }
   if (e.serverResponseCode === 'NONEXISTENT' || /mailbox doesn't exist|no such mailbox|nonexistent/i.test(text)) {
     return { problem: 'folder', message: `IMAP folder "${s.folder}" does not exist on ${where}: check IMAP_FOLDER` };
   }
   const code = e.code ?? '';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { problem: 'host', message: `IMAP server "${s.host}" not found (DNS): check IMAP_SERVER` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { problem: 'host', message: `IMAP server "${s.host}" not found (DNS): check IMAP_SERVER` };
   if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || (code === 'ECONNRESET' && !s.secure)) {
     return { problem: 'host', message: `cannot connect to ${where} (${code}): check IMAP_SERVER and IMAP_PORT` };
   }

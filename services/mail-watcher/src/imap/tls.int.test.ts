@@ -35,7 +35,10 @@ describeImap('IMAP over TLS (Dovecot with a self-signed certificate)', () => {
   test('an untrusted certificate is a TLS error that says how to trust it', async () => {
     const err = await checkMailbox(settings({ port: dovecot.tlsPort, secure: true }), RULES).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImapCheckError);
-    expect(err).toMatchObject({ problem: 'tls', message: expect.stringContaining(`the TLS certificate of 127.0.0.1:${dovecot.tlsPort} is not trusted`) });
+    expect(err).toMatchObject({
+      problem: 'tls',
+      message: expect.stringContaining(`the TLS certificate of 127.0.0.1:${dovecot.tlsPort} is not trusted`),
+    });
     expect((err as Error).message).toContain('NODE_EXTRA_CA_CERTS');
   });
 });

@@ -59,7 +59,8 @@ function resolveAccounts(): { loginUser: string; internalUser: string; mail: { u
   const me = os.userInfo();
   if (me.uid !== 0) return { loginUser: me.username, internalUser: me.username, mail: { uid: me.uid, gid: me.gid } };
   const dovecot = lookupIds('dovecot');
-  if (!dovecot || !lookupIds('dovenull')) throw new Error('running as root needs the dovecot and dovenull users (Debian package dovecot-core)');
+  if (!dovecot || !lookupIds('dovenull'))
+    throw new Error('running as root needs the dovecot and dovenull users (Debian package dovecot-core)');
   return { loginUser: 'dovenull', internalUser: 'dovecot', mail: dovecot };
 }
 
@@ -72,7 +73,25 @@ function major(version: string): [number, number] {
 function makeCertificate(dir: string): void {
   const r = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`openssl could not make a test certificate: ${r.stderr}`);
@@ -157,7 +176,12 @@ function greets(port: number): Promise<boolean> {
 
 async function waitForPort(port: number, child: ChildProcess, logFile: string): Promise<void> {
   const logTail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '');
-  await waitForServer(child, () => greets(port), { name: `dovecot on 127.0.0.1:${port}`, timeoutMs: 10_000, intervalMs: 50, exitDetail: logTail });
+  await waitForServer(child, () => greets(port), {
+    name: `dovecot on 127.0.0.1:${port}`,
+    timeoutMs: 10_000,
+    intervalMs: 50,
+    exitDetail: logTail,
+  });
 }
 
 /**
@@ -218,7 +242,14 @@ export async function startDovecot(options: { user?: string; password?: string; 
   };
 
   const withClient = async <T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> => {
-    const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user, pass: password }, logger: false, disableAutoIdle: true });
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      auth: { user, pass: password },
+      logger: false,
+      disableAutoIdle: true,
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {

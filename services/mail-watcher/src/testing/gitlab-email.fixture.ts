@@ -35,10 +35,16 @@ export type TGitLabEmailOptions = {
 const CRLF = '\r\n';
 
 /** The options the bodies are rendered from, defaults filled in. */
-type TRendered = Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to' | 'headerEncoding' | 'mergeRequestIid'>> & { mergeRequestIid?: number };
+type TRendered = Required<Omit<TGitLabEmailOptions, 'omitHeaders' | 'messageId' | 'date' | 'to' | 'headerEncoding' | 'mergeRequestIid'>> & {
+  mergeRequestIid?: number;
+};
 
 function base64Lines(s: string): string {
-  return (Buffer.from(s, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
+  return (
+    Buffer.from(s, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join(CRLF);
 }
 
 /**
@@ -50,7 +56,15 @@ function encodeHeaderValue(value: string, encoding: 'B' | 'Q'): string {
   const encode = (text: string) =>
     encoding === 'B'
       ? Buffer.from(text, 'utf8').toString('base64')
-      : [...Buffer.from(text, 'utf8')].map((b) => (b === 0x20 ? '_' : /[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+      : [...Buffer.from(text, 'utf8')]
+          .map((b) =>
+            b === 0x20
+              ? '_'
+              : /[A-Za-z0-9]/.test(String.fromCharCode(b))
+                ? String.fromCharCode(b)
+                : `=${b.toString(16).toUpperCase().padStart(2, '0')}`,
+          )
+          .join('');
   const words: string[] = [];
   let part = '';
   for (const char of value) {
@@ -70,7 +84,13 @@ function escapeHtml(s: string): string {
 
 /** Notify#create_list_id_string: `<id>.<path reversed, dot-separated>.<host>`. */
 function listId(path: string, id: number, host: string): string {
-  const domain = path.toLowerCase().split('/').reverse().join('/').replace(/[^a-z0-9/]/g, '-').replace(/\/+/g, '.');
+  const domain = path
+    .toLowerCase()
+    .split('/')
+    .reverse()
+    .join('/')
+    .replace(/[^a-z0-9/]/g, '-')
+    .replace(/\/+/g, '.');
   return `${path} <${id}.${domain}.${host}>`;
 }
 
@@ -184,12 +204,24 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
     pipelineId: options.pipelineId ?? 1001,
     ref: options.ref ?? 'main',
     mergeRequestIid: options.mergeRequestIid,
-    sha: options.sha ?? crypto.createHash('sha1').update(String(options.pipelineId ?? 1001)).digest('hex'),
+    sha:
+      options.sha ??
+      crypto
+        .createHash('sha1')
+        .update(String(options.pipelineId ?? 1001))
+        .digest('hex'),
     status: options.status ?? 'failed',
     subjectStyle: options.subjectStyle ?? 'current',
     commitTitle: options.commitTitle ?? 'Fix the checkout flow',
     author: options.author ?? 'Jane Doe',
-    jobs: options.jobs ?? [{ id: 5001, name: 'unit-tests', stage: 'test', log: ['$ npm test', 'FAIL src/cart.test.ts', '  Expected: 3', '  Received: 2', 'ERROR: Job failed: exit code 1'] }],
+    jobs: options.jobs ?? [
+      {
+        id: 5001,
+        name: 'unit-tests',
+        stage: 'test',
+        log: ['$ npm test', 'FAIL src/cart.test.ts', '  Expected: 3', '  Received: 2', 'ERROR: Job failed: exit code 1'],
+      },
+    ],
   };
   const projectUrl = `https://${o.host}/${o.projectPath}`;
   const shortSha = o.sha.slice(0, 8);
@@ -225,12 +257,30 @@ export function buildGitLabPipelineEmail(options: TGitLabEmailOptions = {}): str
     .map(([k, v]) => `${k}: ${encodeHeaderValue(v, options.headerEncoding ?? 'B')}`)
     .join(CRLF);
   const part = (type: string, content: string) =>
-    [`--${boundary}`, `Content-Type: ${type};${CRLF} charset=UTF-8`, 'Content-Transfer-Encoding: base64', '', base64Lines(content)].join(CRLF);
-  return [head, '', '', part('text/plain', renderText(o, projectUrl)), '', part('text/html', renderHtml(o, projectUrl, subject)), '', `--${boundary}--`, ''].join(CRLF);
+    [`--${boundary}`, `Content-Type: ${type};${CRLF} charset=UTF-8`, 'Content-Transfer-Encoding: base64', '', base64Lines(content)].join(
+      CRLF,
+    );
+  return [
+    head,
+    '',
+    '',
+    part('text/plain', renderText(o, projectUrl)),
+    '',
+    part('text/html', renderHtml(o, projectUrl, subject)),
+    '',
+    `--${boundary}--`,
+    '',
+  ].join(CRLF);
 }
 
 /** A plain single-part message (unrelated mail, wrong senders). */
-export function buildPlainEmail(options: { from: string; subject: string; body?: string; messageId?: string; headers?: Record<string, string> }): string {
+export function buildPlainEmail(options: {
+  from: string;
+  subject: string;
+  body?: string;
+  messageId?: string;
+  headers?: Record<string, string>;
+}): string {
   const extra = Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
   return [
     `Date: ${new Date().toUTCString()}`,

@@ -55,7 +55,10 @@ async function emailRow(messageId: string): Promise<TProcessedEmailRow> {
 }
 
 async function analysesFor(projectId: number, pipelineId: number) {
-  return database.db.select().from(analyses).where(and(eq(analyses.projectId, projectId), eq(analyses.pipelineId, pipelineId)));
+  return database.db
+    .select()
+    .from(analyses)
+    .where(and(eq(analyses.projectId, projectId), eq(analyses.pipelineId, pipelineId)));
 }
 
 function watcher() {
@@ -89,10 +92,21 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
     const raw = buildGitLabPipelineEmail({ projectId: 42, pipelineId: 2001, messageId: '<accept-2001@gitlab.example.com>' });
     const uid = await dovecot.append(raw);
     const row = await emailRow('<accept-2001@gitlab.example.com>');
-    expect(row).toMatchObject({ outcome: 'accepted', projectId: 42, projectPath: 'acme/shop', pipelineId: 2001, ref: 'main', folder: 'INBOX', uid, sender: 'gitlab@example.com' });
+    expect(row).toMatchObject({
+      outcome: 'accepted',
+      projectId: 42,
+      projectPath: 'acme/shop',
+      pipelineId: 2001,
+      ref: 'main',
+      folder: 'INBOX',
+      uid,
+      sender: 'gitlab@example.com',
+    });
     const [analysis] = await analysesFor(42, 2001);
     expect(analysis).toMatchObject({ requestId: row.requestId, trigger: 'email', status: 'queued' });
-    expect(analysis?.failedJobs).toEqual([expect.objectContaining({ id: 5001, name: 'unit-tests', stage: 'test', log_tail: expect.stringContaining('FAIL src/cart.test.ts') })]);
+    expect(analysis?.failedJobs).toEqual([
+      expect.objectContaining({ id: 5001, name: 'unit-tests', stage: 'test', log_tail: expect.stringContaining('FAIL src/cart.test.ts') }),
+    ]);
     const job = await queues.analyze.getJob(row.requestId ?? '');
     expect(job?.data).toMatchObject({ request_id: row.requestId, trigger: 'email', project_id: 42, pipeline_id: 2001 });
     await waitFor('\\Seen flag', async () => (await dovecot.listMessages()).find((m) => m.uid === uid)?.flags.includes('\\Seen'));
@@ -100,11 +114,36 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
 
   test('RFC 2047 encoded headers (UTF-8, B and Q) are stored and queued decoded, never as encoded words', async () => {
     const ref = 'feature/straße-ünïcode-✓-with-a-name-long-enough-to-fold-over-several-encoded-words';
-    await dovecot.append(buildGitLabPipelineEmail({ projectId: 42, pipelineId: 2002, ref, projectName: 'Café Ünïcode ✓', headerEncoding: 'Q', messageId: '<encoded-q@x>' }));
-    await dovecot.append(buildGitLabPipelineEmail({ projectId: 42, pipelineId: 2003, ref, projectName: 'Café Ünïcode ✓', headerEncoding: 'B', messageId: '<encoded-b@x>' }));
-    for (const [messageId, pipelineId] of [['<encoded-q@x>', 2002], ['<encoded-b@x>', 2003]] as const) {
+    await dovecot.append(
+      buildGitLabPipelineEmail({
+        projectId: 42,
+        pipelineId: 2002,
+        ref,
+        projectName: 'Café Ünïcode ✓',
+        headerEncoding: 'Q',
+        messageId: '<encoded-q@x>',
+      }),
+    );
+    await dovecot.append(
+      buildGitLabPipelineEmail({
+        projectId: 42,
+        pipelineId: 2003,
+        ref,
+        projectName: 'Café Ünïcode ✓',
+        headerEncoding: 'B',
+        messageId: '<encoded-b@x>',
+      }),
+    );
+    for (const [messageId, pipelineId] of [
+      ['<encoded-q@x>', 2002],
+      ['<encoded-b@x>', 2003],
+    ] as const) {
       const row = await emailRow(messageId);
-      expect(row).toMatchObject({ outcome: 'accepted', ref, subject: expect.stringMatching(/^Café Ünïcode ✓ \| Failed pipeline for feature\/straße-ünïcode-✓-/) });
+      expect(row).toMatchObject({
+        outcome: 'accepted',
+        ref,
+        subject: expect.stringMatching(/^Café Ünïcode ✓ \| Failed pipeline for feature\/straße-ünïcode-✓-/),
+      });
       const [analysis] = await analysesFor(42, pipelineId);
       expect(analysis?.project).toMatchObject({ id: 42, name: 'Café Ünïcode ✓' });
       expect(analysis?.pipeline).toMatchObject({ id: pipelineId, ref });
@@ -113,15 +152,32 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
   });
 
   test('wrong sender, successful pipeline and unrelated mail are recorded as skipped; only the GitLab notification is marked seen', async () => {
-    const wrong = await dovecot.append(buildGitLabPipelineEmail({ from: 'GitLab <gitlab@evil.test>', pipelineId: 2101, messageId: '<skip-sender@x>' }));
+    const wrong = await dovecot.append(
+      buildGitLabPipelineEmail({ from: 'GitLab <gitlab@evil.test>', pipelineId: 2101, messageId: '<skip-sender@x>' }),
+    );
     const success = await dovecot.append(buildGitLabPipelineEmail({ status: 'success', pipelineId: 2102, messageId: '<skip-success@x>' }));
-    const unrelated = await dovecot.append(buildPlainEmail({ from: 'colleague@example.com', subject: 'Lunch?', messageId: '<skip-unrelated@x>' }));
-    expect(await emailRow('<skip-sender@x>')).toMatchObject({ outcome: 'skipped', reason: 'sender gitlab@evil.test is not in IMAP_GITLAB_EMAIL', pipelineId: 2101 });
-    expect(await emailRow('<skip-success@x>')).toMatchObject({ outcome: 'skipped', reason: 'pipeline status is "success", not failed', pipelineId: 2102 });
-    expect(await emailRow('<skip-unrelated@x>')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('is not in IMAP_GITLAB_EMAIL') });
+    const unrelated = await dovecot.append(
+      buildPlainEmail({ from: 'colleague@example.com', subject: 'Lunch?', messageId: '<skip-unrelated@x>' }),
+    );
+    expect(await emailRow('<skip-sender@x>')).toMatchObject({
+      outcome: 'skipped',
+      reason: 'sender gitlab@evil.test is not in IMAP_GITLAB_EMAIL',
+      pipelineId: 2101,
+    });
+    expect(await emailRow('<skip-success@x>')).toMatchObject({
+      outcome: 'skipped',
+      reason: 'pipeline status is "success", not failed',
+      pipelineId: 2102,
+    });
+    expect(await emailRow('<skip-unrelated@x>')).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringContaining('is not in IMAP_GITLAB_EMAIL'),
+    });
     expect(await analysesFor(42, 2101)).toHaveLength(0);
     expect(await analysesFor(42, 2102)).toHaveLength(0);
-    await waitFor('success email marked seen', async () => (await dovecot.listMessages()).find((m) => m.uid === success)?.flags.includes('\\Seen'));
+    await waitFor('success email marked seen', async () =>
+      (await dovecot.listMessages()).find((m) => m.uid === success)?.flags.includes('\\Seen'),
+    );
     const flags = await dovecot.listMessages();
     expect(flags.find((m) => m.uid === wrong)?.flags).not.toContain('\\Seen');
     expect(flags.find((m) => m.uid === unrelated)?.flags).not.toContain('\\Seen');
@@ -130,11 +186,16 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
   test('malformed MIME is skipped without stopping the watcher; a broken body with GitLab headers is still accepted', async () => {
     await dovecot.append(Buffer.from('\u0000\u0001\u0002 this is not a mail message at all\r\n'));
     const broken = buildGitLabPipelineEmail({ pipelineId: 2201, messageId: '<broken-body@x>' })
-      .replace(/Content-Transfer-Encoding: base64\r\n\r\n[A-Za-z0-9+/=\r\n]+?(?=\r\n--)/, 'Content-Transfer-Encoding: base64\r\n\r\n@@@not base64@@@')
+      .replace(
+        /Content-Transfer-Encoding: base64\r\n\r\n[A-Za-z0-9+/=\r\n]+?(?=\r\n--)/,
+        'Content-Transfer-Encoding: base64\r\n\r\n@@@not base64@@@',
+      )
       .replace(/--==_mimepart_[0-9a-f]+--\r\n$/, '');
     await dovecot.append(broken);
     expect(await emailRow('<broken-body@x>')).toMatchObject({ outcome: 'accepted', pipelineId: 2201 });
-    const malformed = await waitFor('malformed row', async () => (await listProcessedEmails(database.db)).find((r) => r.reason?.startsWith('malformed message')));
+    const malformed = await waitFor('malformed row', async () =>
+      (await listProcessedEmails(database.db)).find((r) => r.reason?.startsWith('malformed message')),
+    );
     expect(malformed).toMatchObject({ outcome: 'skipped', messageId: expect.stringMatching(/^sha256:/) });
     await dovecot.append(buildGitLabPipelineEmail({ pipelineId: 2202, messageId: '<after-malformed@x>' }));
     expect(await emailRow('<after-malformed@x>')).toMatchObject({ outcome: 'accepted' });
@@ -177,7 +238,9 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
     expect(watcher().status()).toMatchObject({ state: 'connected', detail: { mode: 'idle' } });
     await dovecot.append(buildGitLabPipelineEmail({ pipelineId: 2501, messageId: '<idle-2501@x>' }));
     expect(await emailRow('<idle-2501@x>')).toMatchObject({ outcome: 'accepted' });
-    const beats = await waitFor('heartbeat', async () => (await readHeartbeats(redis, redisPrefix.prefix)).find((b) => b.service === 'mail-watcher'));
+    const beats = await waitFor('heartbeat', async () =>
+      (await readHeartbeats(redis, redisPrefix.prefix)).find((b) => b.service === 'mail-watcher'),
+    );
     expect(beats.state).toBe('connected');
   });
 
@@ -218,10 +281,16 @@ describeImap('mail-watcher against Dovecot, PostgreSQL and Redis', () => {
   });
 
   test('IMAP_AFTER_PROCESS=move moves accepted mail to IMAP_PROCESSED_FOLDER and leaves skipped mail in place', async () => {
-    const mover = await startMailWatcher(config({ IMAP_FOLDER: 'GitLab', IMAP_AFTER_PROCESS: 'move', IMAP_PROCESSED_FOLDER: 'Done' }), { database, logger, watcher: TUNING });
+    const mover = await startMailWatcher(config({ IMAP_FOLDER: 'GitLab', IMAP_AFTER_PROCESS: 'move', IMAP_PROCESSED_FOLDER: 'Done' }), {
+      database,
+      logger,
+      watcher: TUNING,
+    });
     try {
       await dovecot.append(buildGitLabPipelineEmail({ pipelineId: 2801, messageId: '<move-1@x>' }), { folder: 'GitLab' });
-      await dovecot.append(buildPlainEmail({ from: 'someone@else.test', subject: 'hello', messageId: '<move-skip@x>' }), { folder: 'GitLab' });
+      await dovecot.append(buildPlainEmail({ from: 'someone@else.test', subject: 'hello', messageId: '<move-skip@x>' }), {
+        folder: 'GitLab',
+      });
       expect(await emailRow('<move-1@x>')).toMatchObject({ outcome: 'accepted', folder: 'GitLab' });
       await emailRow('<move-skip@x>');
       await waitFor('moved', async () => (await dovecot.listMessages('Done')).length === 1);

@@ -55,7 +55,16 @@ export type TMailWatcher = {
 export type TMailWatcherDeps = TProcessDeps & TIntakeDeps & { db: TDb; logger: TLogger };
 
 function initialDetail(imap: TImapSettings): TWatcherStatus['detail'] {
-  return { server: `${imap.host}:${imap.port}`, folder: imap.folder, mode: null, last_uid: null, last_check_at: null, last_error: null, reconnects: 0, counts: {} };
+  return {
+    server: `${imap.host}:${imap.port}`,
+    folder: imap.folder,
+    mode: null,
+    last_uid: null,
+    last_check_at: null,
+    last_error: null,
+    reconnects: 0,
+    counts: {},
+  };
 }
 
 /** The wait between reconnects, which stop() cuts short. */

@@ -27,6 +27,20 @@ async function searchUids(c: ImapFlow, query: Parameters<ImapFlow['search']>[0])
   return found;
 }
 
+/** Whether the flag or move took: imapflow answers false (not an error) when it could not. */
+async function afterProcess(c: ImapFlow, uid: number, options: TMailWatcherOptions, folderReady: TFolderReady): Promise<boolean> {
+  if (options.afterProcess === 'seen') return (await c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true })) !== false;
+  if (options.afterProcess === 'move') {
+    if (!folderReady.done) {
+      const exists = (await c.list()).some((m) => m.path === options.processedFolder);
+      if (!exists) await c.mailboxCreate(options.processedFolder);
+      folderReady.done = true;
+    }
+    return (await c.messageMove(String(uid), options.processedFolder, { uid: true })) !== false;
+  }
+  return true;
+}
+
 /**
  * Reads the folder above the UID cursor, message by message in UID order, and moves the cursor
  * only after each message is recorded. One scanner per watcher: its count of failed tries
@@ -44,26 +58,12 @@ export function createMailboxScanner(ctx: TScanContext) {
     return n < MAX_TRIES;
   };
 
-  /** Whether the flag or move took: imapflow answers false (not an error) when it could not. */
-  const afterProcess = async (c: ImapFlow, uid: number, folderReady: TFolderReady): Promise<boolean> => {
-    if (options.afterProcess === 'seen') return (await c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true })) !== false;
-    if (options.afterProcess === 'move') {
-      if (!folderReady.done) {
-        const exists = (await c.list()).some((m) => m.path === options.processedFolder);
-        if (!exists) await c.mailboxCreate(options.processedFolder);
-        folderReady.done = true;
-      }
-      return (await c.messageMove(String(uid), options.processedFolder, { uid: true })) !== false;
-    }
-    return true;
-  };
-
   /** Flags or moves a handled message; a failure keeps the cursor here (see tryAgain) unless it failed too often. */
   const finishMessage = async (c: ImapFlow, uid: number, folderReady: TFolderReady) => {
     let done = false;
     let error: Error | undefined;
     try {
-      done = await afterProcess(c, uid, folderReady);
+      done = await afterProcess(c, uid, options, folderReady);
     } catch (err) {
       error = err as Error;
     }
@@ -87,7 +87,12 @@ export function createMailboxScanner(ctx: TScanContext) {
       const internalDate = msg.internalDate ? new Date(msg.internalDate) : undefined;
       result = await processMessage(deps, { folder, uid, uidValidity, internalDate }, msg.source, options.rules);
       detail.counts[result.outcome] = (detail.counts[result.outcome] ?? 0) + 1;
-      logger.info(`email ${result.outcome}`, { uid, message_id: result.messageId, request_id: result.requestId ?? undefined, reason: result.reason });
+      logger.info(`email ${result.outcome}`, {
+        uid,
+        message_id: result.messageId,
+        request_id: result.requestId ?? undefined,
+        reason: result.reason,
+      });
     }
     if (result?.handled) await finishMessage(c, uid, folderReady);
     await saveMailCursor(deps.db, { account, folder, uidValidity, lastUid: uid });
@@ -123,7 +128,12 @@ export function createMailboxScanner(ctx: TScanContext) {
     // The search is also what makes a server without IDLE report new messages.
     const found = await searchUids(c, { uid: `${lastUid + 1}:*` });
     // "N:*" also matches the highest UID when every UID is below N.
-    await processUids(c, found.filter((u) => u > lastUid), uidValidity, folderReady);
+    await processUids(
+      c,
+      found.filter((u) => u > lastUid),
+      uidValidity,
+      folderReady,
+    );
     detail.last_check_at = new Date().toISOString();
   };
 

@@ -52,7 +52,13 @@ export async function processMessage(deps: TProcessDeps, ref: TMessageRef, raw: 
   const c = seen ? classifyGitLabEmail(mail, rules) : await classifyWithResolution(deps, mail, rules);
   if (seen) {
     const handled = c.kind === 'accept' || c.recognized;
-    return { outcome: 'already_processed', messageId: mail.messageId, requestId: seen.requestId, reason: `Message-ID already processed (${seen.outcome})`, handled };
+    return {
+      outcome: 'already_processed',
+      messageId: mail.messageId,
+      requestId: seen.requestId,
+      reason: `Message-ID already processed (${seen.outcome})`,
+      handled,
+    };
   }
   const record = (facts: TEmailFacts) => ({
     ...base,

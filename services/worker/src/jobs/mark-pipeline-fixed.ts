@@ -11,6 +11,8 @@ import { runPostBack } from './run-post-back';
 export function markPipelineFixedJob(deps: TPostbackJobDeps): TJobHandler<'pipeline.fixed'> {
   return async (payload, job) => {
     await markIncidentsFixedBy(deps, payload);
-    return runPostBack(deps, job, () => markNoteFixed({ db: deps.db, gitlab: deps.settings.enabled ? deps.gitlab : undefined, settings: deps.settings }, payload));
+    return runPostBack(deps, job, () =>
+      markNoteFixed({ db: deps.db, gitlab: deps.settings.enabled ? deps.gitlab : undefined, settings: deps.settings }, payload),
+    );
   };
 }

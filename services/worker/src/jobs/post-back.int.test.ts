@@ -4,7 +4,15 @@ import { createGitLabClient } from '@cia/gitlab';
 import { createFakeGitLab, type TFakeGitLab } from '@cia/gitlab/testing';
 import { createLogger } from '@cia/logger';
 import { enqueuePostbackJobs, verifySignature, SIGNATURE_HEADER, type TPostbackSettings } from '@cia/postback';
-import { PROJECT, SHA_MR, postbackSettings, sampleResult, seedAnalysis, startFakeReceiver, type TFakeReceiver } from '@cia/postback/testing';
+import {
+  PROJECT,
+  SHA_MR,
+  postbackSettings,
+  sampleResult,
+  seedAnalysis,
+  startFakeReceiver,
+  type TFakeReceiver,
+} from '@cia/postback/testing';
 import { QUEUE_NAMES, closeRedis, createJobProcessor, createRedisConnection, enqueue } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
 import { markPipelineFixedJob } from './mark-pipeline-fixed';
@@ -33,7 +41,10 @@ function startRig(settings: TPostbackSettings, options: { limiter?: { max: numbe
   const queue = new Queue(QUEUE_NAMES.postback, { connection, prefix: redis.prefix });
   const gitlab = createGitLabClient({ baseUrl: fake.baseUrl, retries: 1, baseDelayMs: 1, maxServerWaitMs: 10 });
   const deps = { db: database.db, logger, settings, gitlab, rateLimit: (ms: number) => queue.rateLimit(ms) };
-  const processor = createJobProcessor(QUEUE_NAMES.postback, { 'analysis.post': postAnalysisJob(deps), 'pipeline.fixed': markPipelineFixedJob(deps) });
+  const processor = createJobProcessor(QUEUE_NAMES.postback, {
+    'analysis.post': postAnalysisJob(deps),
+    'pipeline.fixed': markPipelineFixedJob(deps),
+  });
   const worker = new Worker(QUEUE_NAMES.postback, processor, {
     connection,
     prefix: redis.prefix,
@@ -59,7 +70,13 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
 /** A merge request pipeline GitLab knows (its ref names the merge request) and its completed analysis. */
 function mrAnalysis(iid: number, options: Parameters<typeof seedAnalysis>[2] = {}) {
   const id = nextPipeline++;
-  fake.addPipeline(PROJECT.id, { id, ref: `refs/merge-requests/${iid}/head`, sha: SHA_MR, status: 'failed', source: 'merge_request_event' });
+  fake.addPipeline(PROJECT.id, {
+    id,
+    ref: `refs/merge-requests/${iid}/head`,
+    sha: SHA_MR,
+    status: 'failed',
+    source: 'merge_request_event',
+  });
   return seedAnalysis(database.db, { id, merge_request_iid: iid }, options);
 }
 
@@ -68,7 +85,11 @@ const notesOf = (iid: number) => fake.notes.get(`${PROJECT.id}:${iid}`) ?? [];
 
 beforeAll(async () => {
   database = await createTestDatabase('postback_worker');
-  fake = await createFakeGitLab({ projects: [{ id: PROJECT.id, path_with_namespace: PROJECT.path, mergeRequests: Array.from({ length: 40 }, (_, i) => ({ iid: i + 1 })) }] });
+  fake = await createFakeGitLab({
+    projects: [
+      { id: PROJECT.id, path_with_namespace: PROJECT.path, mergeRequests: Array.from({ length: 40 }, (_, i) => ({ iid: i + 1 })) },
+    ],
+  });
   slack = await startFakeReceiver();
   hook = await startFakeReceiver();
 });
@@ -112,7 +133,14 @@ test('a 5xx from GitLab on the note POST is retried by the queue and ends in exa
 
 test('a 429 asking to wait pauses the whole queue for that long, then the note is posted', async () => {
   const { queue } = startRig(postbackSettings());
-  fake.fail({ method: 'POST', path: '/projects/1/merge_requests/21/notes', status: 429, headers: { 'Retry-After': '1' }, body: 'Retry later', times: 1 });
+  fake.fail({
+    method: 'POST',
+    path: '/projects/1/merge_requests/21/notes',
+    status: 429,
+    headers: { 'Retry-After': '1' },
+    body: 'Retry later',
+    times: 1,
+  });
   const row = await mrAnalysis(21);
   await enqueue({ postback: queue }, { job: 'analysis.post', payload: { request_id: row.requestId, channel: 'gitlab' }, options: FAST });
   await waitFor(async () => fake.countRequests('/projects/1/merge_requests/21/notes', 'POST') >= 1, 'the first POST');
@@ -129,7 +157,9 @@ test('projects outside POSTBACK_PROJECTS and a disabled post-back are left untou
   const row = await mrAnalysis(22);
   const writes = () => fake.requests.filter((r) => r.method !== 'GET').length;
   const before = writes();
-  expect(await enqueuePostbackJobs({ postback: queue }, postbackSettings({ projects: ['other/group', '999'], slackWebhookUrl: slack.url }), row)).toEqual([]);
+  expect(
+    await enqueuePostbackJobs({ postback: queue }, postbackSettings({ projects: ['other/group', '999'], slackWebhookUrl: slack.url }), row),
+  ).toEqual([]);
   expect(await enqueuePostbackJobs({ postback: queue }, postbackSettings({ enabled: false }), row)).toEqual([]);
   // A job queued before the project left the allow list is skipped when it runs.
   await enqueue({ postback: queue }, { job: 'analysis.post', payload: { request_id: row.requestId, channel: 'gitlab' }, options: FAST });
@@ -161,7 +191,11 @@ test('Slack and the signed webhook receive the masked analysis; the signature ve
   const signature = received?.headers[SIGNATURE_HEADER.toLowerCase()] as string;
   expect(verifySignature(SECRET, received?.body ?? '', signature)).toBe(true);
   expect(verifySignature('wrong', received?.body ?? '', signature)).toBe(false);
-  expect(JSON.parse(received?.body ?? '{}')).toMatchObject({ event: 'analysis.completed', request_id: row.requestId, result: { category: 'dependency' } });
+  expect(JSON.parse(received?.body ?? '{}')).toMatchObject({
+    event: 'analysis.completed',
+    request_id: row.requestId,
+    result: { category: 'dependency' },
+  });
 
   const everything = [...slack.requests, ...hook.requests].map((r) => r.body).join('\n');
   expect(everything).toContain('[MASKED:aws_access_key]');
@@ -198,7 +232,10 @@ test('Slack hears about a failure of a merge request once, and again only after 
   await post();
   await finished(2);
   expect(slack.requests.length - before).toBe(1);
-  await enqueue({ postback: queue }, { job: 'pipeline.fixed', payload: { project_id: PROJECT.id, pipeline_id: nextPipeline++, merge_request_iid: 25 }, options: FAST });
+  await enqueue(
+    { postback: queue },
+    { job: 'pipeline.fixed', payload: { project_id: PROJECT.id, pipeline_id: nextPipeline++, merge_request_iid: 25 }, options: FAST },
+  );
   await finished(3);
   await post();
   await finished(4);

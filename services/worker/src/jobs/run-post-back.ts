@@ -9,7 +9,11 @@ type TFailure = Error & { transient?: boolean; status?: number | null; retryAfte
  * analysis) stop the job; a 429 with a wait pauses the whole post-back queue for that long (not
  * counted as an attempt); everything else is retried with backoff.
  */
-export async function runPostBack(deps: TPostbackJobDeps, job: Job, post: () => Promise<TNoteOutcome[]>): Promise<{ outcomes: TNoteOutcome[] }> {
+export async function runPostBack(
+  deps: TPostbackJobDeps,
+  job: Job,
+  post: () => Promise<TNoteOutcome[]>,
+): Promise<{ outcomes: TNoteOutcome[] }> {
   const logger = deps.logger.child({ job_id: job.id, job: job.name, attempt: job.attemptsMade + 1 });
   try {
     const outcomes = await post();

@@ -11,14 +11,26 @@ function testFailuresFor(job: TContextJob, ctx: TPipelineContext, isFirst: boole
   const suiteNames = new Set(ctx.failed_jobs.map((j) => j.name));
   const mine = failures.filter((f) => f.suite === job.name || (isFirst && !suiteNames.has(f.suite)));
   if (mine.length === 0) return undefined;
-  return mine.map((f) => ({ suite: f.suite, name: f.name, classname: f.classname, status: f.status, file: f.file, trace: f.stack_trace ?? f.system_output }));
+  return mine.map((f) => ({
+    suite: f.suite,
+    name: f.name,
+    classname: f.classname,
+    status: f.status,
+    file: f.file,
+    trace: f.stack_trace ?? f.system_output,
+  }));
 }
 
 /**
  * Maps what the fetch and excerpt steps produced onto the analyzer's input; `logSource` says how
  * logs were read, so a job without one says why.
  */
-export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, excerpts: Map<number, TExcerpt>, logSource: TLogSource = 'api'): TAnalysisInput {
+export function buildAnalysisInput(
+  row: TAnalysisRow,
+  ctx: TPipelineContext,
+  excerpts: Map<number, TExcerpt>,
+  logSource: TLogSource = 'api',
+): TAnalysisInput {
   const failedJobs: TInputFailedJob[] = ctx.failed_jobs.map((job, i) => ({
     ...pickFailedJob(job),
     definition: job.definition,
@@ -53,9 +65,17 @@ export function buildAnalysisInput(row: TAnalysisRow, ctx: TPipelineContext, exc
       commit_title: row.pipeline.commit_title,
       commit_author: row.pipeline.commit_author,
     },
-    commit: ctx.commit ? { sha: ctx.commit.sha, title: ctx.commit.title, message: ctx.commit.message, author_name: ctx.commit.author_name } : undefined,
+    commit: ctx.commit
+      ? { sha: ctx.commit.sha, title: ctx.commit.title, message: ctx.commit.message, author_name: ctx.commit.author_name }
+      : undefined,
     merge_request: ctx.merge_request
-      ? { iid: ctx.merge_request.iid, title: ctx.merge_request.title, source_branch: ctx.merge_request.source_branch, target_branch: ctx.merge_request.target_branch, web_url: ctx.merge_request.web_url }
+      ? {
+          iid: ctx.merge_request.iid,
+          title: ctx.merge_request.title,
+          source_branch: ctx.merge_request.source_branch,
+          target_branch: ctx.merge_request.target_branch,
+          web_url: ctx.merge_request.web_url,
+        }
       : undefined,
     ci_config: ctx.ci_config?.text,
     ci_config_globals: parsedCi ? extractGlobalKeywords(parsedCi) : undefined,

@@ -19,7 +19,12 @@ const JOB_STATUSES = new Set<string>(['success', 'failed', 'canceled', 'skipped'
 /** GitLab's other statuses (`waiting_for_resource`, `preparing`, `scheduled`) are jobs not finished yet. */
 const jobStatusOf = (status: string): TJobStatus => (JOB_STATUSES.has(status) ? (status as TJobStatus) : 'pending');
 
-const pipelineRef = (p: TPipelineRun): TPipelineRef => ({ pipelineId: p.id, sha: p.sha, ...(p.finishedAt ? { finishedAt: p.finishedAt } : {}), ...(p.webUrl ? { webUrl: p.webUrl } : {}) });
+const pipelineRef = (p: TPipelineRun): TPipelineRef => ({
+  pipelineId: p.id,
+  sha: p.sha,
+  ...(p.finishedAt ? { finishedAt: p.finishedAt } : {}),
+  ...(p.webUrl ? { webUrl: p.webUrl } : {}),
+});
 
 /**
  * The run a failed job is compared with: on a merge request (or another branch) the target
@@ -71,14 +76,30 @@ export async function comparedRunFor(
 }
 
 /** A failed compared job no analysis of ours has seen: its log, excerpted and identified as ours are. */
-async function fingerprintFromLog(deps: Pick<TPipelineDeps, 'config'>, scope: TVerdictScope, state: TComparedState, job: TJobRun, extraSecrets: readonly string[]): Promise<string | undefined> {
+async function fingerprintFromLog(
+  deps: Pick<TPipelineDeps, 'config'>,
+  scope: TVerdictScope,
+  state: TComparedState,
+  job: TJobRun,
+  extraSecrets: readonly string[],
+): Promise<string | undefined> {
   if (state.tracesLeft <= 0 || scope.history === undefined) return undefined;
   state.tracesLeft--;
   const log = await scope.history.jobLog(job.id);
   if (log === undefined) return undefined;
   const { config } = deps;
-  const excerpt = await excerptLog(log, { maxLines: config.EXCERPT_MAX_LINES, maxChars: config.EXCERPT_MAX_CHARS, contextLines: config.EXCERPT_CONTEXT_LINES, extraSecrets });
-  const fingerprint = identifyFailure({ lines: excerpt.lines, project: scope.projectId, jobName: job.name, failureReason: job.failureReason }).fingerprint;
+  const excerpt = await excerptLog(log, {
+    maxLines: config.EXCERPT_MAX_LINES,
+    maxChars: config.EXCERPT_MAX_CHARS,
+    contextLines: config.EXCERPT_CONTEXT_LINES,
+    extraSecrets,
+  });
+  const fingerprint = identifyFailure({
+    lines: excerpt.lines,
+    project: scope.projectId,
+    jobName: job.name,
+    failureReason: job.failureReason,
+  }).fingerprint;
   state.knownFingerprints.set(job.id, fingerprint);
   return fingerprint;
 }
@@ -88,5 +109,9 @@ async function failingSince(deps: Pick<TPipelineDeps, 'db'>, scope: TVerdictScop
   if (scope.targetBranch !== scope.defaultBranch) return undefined;
   const incident = await findIncidentByFingerprint(deps.db, fingerprint);
   if (incident?.status !== 'open' || incident.failingSincePipelineId === null) return undefined;
-  return { pipelineId: incident.failingSincePipelineId, sha: incident.failingSinceSha ?? '', ...(incident.failingSinceAt ? { finishedAt: incident.failingSinceAt.toISOString() } : {}) };
+  return {
+    pipelineId: incident.failingSincePipelineId,
+    sha: incident.failingSinceSha ?? '',
+    ...(incident.failingSinceAt ? { finishedAt: incident.failingSinceAt.toISOString() } : {}),
+  };
 }

@@ -25,14 +25,31 @@ export type TDecidedVerdicts = { records: TJobVerdictRecord[]; budget?: THistory
  * store with the analysis. Verdicts add to an analysis and never fail it: an error leaves it
  * without them.
  */
-export async function decideVerdicts(deps: TPipelineDeps, row: TAnalysisRow, ctx: TPipelineContext, excerpts: Map<number, TExcerpt>, ruleMatches: Map<number, TRuleMatch[]>): Promise<TDecidedVerdicts> {
+export async function decideVerdicts(
+  deps: TPipelineDeps,
+  row: TAnalysisRow,
+  ctx: TPipelineContext,
+  excerpts: Map<number, TExcerpt>,
+  ruleMatches: Map<number, TRuleMatch[]>,
+): Promise<TDecidedVerdicts> {
   const scope = verdictScopeOf(deps, row, ctx);
   try {
-    const shared: TSharedFacts = { scope, compared: await findComparedState(deps, scope), commitPasses: await passesOnCommit(scope), extraSecrets: secretValuesOf(deps.config), now: new Date() };
+    const shared: TSharedFacts = {
+      scope,
+      compared: await findComparedState(deps, scope),
+      commitPasses: await passesOnCommit(scope),
+      extraSecrets: secretValuesOf(deps.config),
+      now: new Date(),
+    };
     const records: TJobVerdictRecord[] = [];
     for (const job of ctx.failed_jobs.filter((j) => j.project_id === scope.projectId)) {
       const excerpt = excerpts.get(job.id);
-      const identity = identifyFailure({ lines: excerpt?.lines ?? [], project: scope.projectId, jobName: job.name, failureReason: job.failure_reason });
+      const identity = identifyFailure({
+        lines: excerpt?.lines ?? [],
+        project: scope.projectId,
+        jobName: job.name,
+        failureReason: job.failure_reason,
+      });
       const facts = await gatherJobFacts(deps, shared, job, excerpt, identity);
       const decided = await withCulprits(scope, facts, excerpt, decideVerdict(facts));
       records.push(recordOf(scope, job, identity, decided, ruleMatches.get(job.id)?.[0]?.category ?? null));
@@ -45,8 +62,20 @@ export async function decideVerdicts(deps: TPipelineDeps, row: TAnalysisRow, ctx
 }
 
 /** A new failure on the default branch: the commits since the compared (green) run, ranked by what the excerpt names. */
-async function withCulprits(scope: TVerdictScope, facts: TJobFacts, excerpt: TExcerpt | undefined, verdict: TVerdict): Promise<{ facts: TJobFacts; verdict: TVerdict }> {
-  if (verdict.kind !== 'caused_by_change' || !scope.onDefaultBranch || facts.compared === undefined || scope.sha === null || scope.history === undefined) return { facts, verdict };
+async function withCulprits(
+  scope: TVerdictScope,
+  facts: TJobFacts,
+  excerpt: TExcerpt | undefined,
+  verdict: TVerdict,
+): Promise<{ facts: TJobFacts; verdict: TVerdict }> {
+  if (
+    verdict.kind !== 'caused_by_change' ||
+    !scope.onDefaultBranch ||
+    facts.compared === undefined ||
+    scope.sha === null ||
+    scope.history === undefined
+  )
+    return { facts, verdict };
   const commits = await scope.history.commitsBetween(facts.compared.sha, scope.sha, MAX_CULPRIT_DIFFS);
   if (commits === undefined) return { facts, verdict };
   const withRanked = { ...facts, culprits: rankCulprits(commits, extractExcerptNames(excerpt?.lines ?? [])) };
@@ -59,7 +88,13 @@ function titleOf(facts: TJobFacts, identity: TFailureIdentity, jobName: string):
   return line.trim().slice(0, MAX_TITLE);
 }
 
-function recordOf(scope: TVerdictScope, job: TContextJob, identity: TFailureIdentity, decided: { facts: TJobFacts; verdict: TVerdict }, category: string | null): TJobVerdictRecord {
+function recordOf(
+  scope: TVerdictScope,
+  job: TContextJob,
+  identity: TFailureIdentity,
+  decided: { facts: TJobFacts; verdict: TVerdict },
+  category: string | null,
+): TJobVerdictRecord {
   const { facts, verdict } = decided;
   const comparable = identity.basis !== 'none';
   return {

@@ -17,7 +17,12 @@ const logger = createLogger({ service: 'test', silent: true });
 const TOKEN = 'glpat-contextTOKENabcdefghijkl';
 const BEFORE = 'compiling module 29';
 const ERROR = 'src/cart.c:3:5: error: expected ; before } token';
-const LOG = ['$ make build', ...Array.from({ length: 30 }, (_, i) => `compiling module ${i}`), ERROR, 'ERROR: Job failed: exit code 1'].join('\n');
+const LOG = [
+  '$ make build',
+  ...Array.from({ length: 30 }, (_, i) => `compiling module ${i}`),
+  ERROR,
+  'ERROR: Job failed: exit code 1',
+].join('\n');
 let database: TTestDatabase;
 let gitlab: TFakeGitLab;
 let nextPipeline = 100;
@@ -36,13 +41,25 @@ afterAll(async () => {
 async function storedExcerpt(settings: Record<string, string>, from: 'api' | 'trigger'): Promise<string> {
   const pipelineId = nextPipeline++;
   const jobId = pipelineId * 10;
-  gitlab.addPipeline(3, { id: pipelineId, status: 'failed', jobs: [{ id: jobId, name: 'build', stage: 'build', status: 'failed', trace: LOG }] });
-  const config = testConfig({ GITLAB_BASE_URL: gitlab.baseUrl, GITLAB_API_TOKEN: TOKEN, DEFAULT_AI_PROVIDER: 'offline', GITLAB_FETCH_TEST_REPORTS: 'false', ...settings });
+  gitlab.addPipeline(3, {
+    id: pipelineId,
+    status: 'failed',
+    jobs: [{ id: jobId, name: 'build', stage: 'build', status: 'failed', trace: LOG }],
+  });
+  const config = testConfig({
+    GITLAB_BASE_URL: gitlab.baseUrl,
+    GITLAB_API_TOKEN: TOKEN,
+    DEFAULT_AI_PROVIDER: 'offline',
+    GITLAB_FETCH_TEST_REPORTS: 'false',
+    ...settings,
+  });
   const created = await registerFailure(database.db, {
     trigger: from === 'api' ? 'webhook' : 'email',
     project: { id: 3, path: 'acme/cart' },
     pipeline: { id: pipelineId, ref: 'main', sha: 'c'.repeat(40), url: null, status: 'failed' },
-    failedJobs: [{ id: jobId, name: 'build', stage: 'build', status: 'failed', ...(from === 'trigger' ? { log_tail: maskSecrets(LOG) } : {}) }],
+    failedJobs: [
+      { id: jobId, name: 'build', stage: 'build', status: 'failed', ...(from === 'trigger' ? { log_tail: maskSecrets(LOG) } : {}) },
+    ],
   });
   const claim = await claimAnalysis(database.db, created.requestId);
   const gitlabClient = from === 'api' ? createGitLabClient({ ...pickClientOptions(config), baseDelayMs: 1 }) : undefined;

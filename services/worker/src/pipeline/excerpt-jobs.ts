@@ -31,7 +31,18 @@ export async function excerptJobs(deps: Pick<TPipelineDeps, 'config'>, ctx: TPip
       : undefined;
     if (excerpt) excerpts.set(job.id, excerpt);
     const { id, name, stage, status, failure_reason, allow_failure, web_url } = job;
-    jobs.push({ id, name, stage, status, failure_reason, allow_failure, web_url, excerpt: excerpt?.lines ?? [], log_bytes: job.log?.total_bytes ?? null, log_truncated: job.log?.truncated ?? false });
+    jobs.push({
+      id,
+      name,
+      stage,
+      status,
+      failure_reason,
+      allow_failure,
+      web_url,
+      excerpt: excerpt?.lines ?? [],
+      log_bytes: job.log?.total_bytes ?? null,
+      log_truncated: job.log?.truncated ?? false,
+    });
   }
   return { excerpts, jobs };
 }

@@ -1,7 +1,16 @@
 import { secretValuesOf } from '@cia/config';
 import { saveFetchSteps, type TAnalysisRow } from '@cia/db';
 import { maskerFor } from '@cia/log-intel';
-import { contextFromTrigger, createFetchState, fetchPipelineContext, pickFetchSettings, toStoredStep, type TFetchState, type TFetchStateEntry, type TPipelineContext } from '@cia/gitlab';
+import {
+  contextFromTrigger,
+  createFetchState,
+  fetchPipelineContext,
+  pickFetchSettings,
+  toStoredStep,
+  type TFetchState,
+  type TFetchStateEntry,
+  type TPipelineContext,
+} from '@cia/gitlab';
 import type { TLogSource } from './log-state';
 import type { TPipelineDeps } from './pipeline-deps';
 
@@ -16,7 +25,11 @@ export type TFetched = { ctx: TPipelineContext; steps: Record<string, TFetchStat
  */
 export async function fetchContext(deps: TPipelineDeps, row: TAnalysisRow): Promise<TFetched> {
   const { config } = deps;
-  const input = { project: { id: row.projectId, path: row.project.path }, pipelineId: row.pipelineId, known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs } };
+  const input = {
+    project: { id: row.projectId, path: row.project.path },
+    pipelineId: row.pipelineId,
+    known: { project: row.project, pipeline: row.pipeline, failedJobs: row.failedJobs },
+  };
   const steps = createFetchState();
   if (!deps.gitlab) return { ctx: contextFromTrigger(input), steps, logSource: 'no_token' };
   if (!config.GITLAB_AUTO_FETCH_LOGS) return { ctx: contextFromTrigger(input), steps, logSource: 'auto_fetch_disabled' };

@@ -5,7 +5,11 @@ import type { TContextJob, TPipelineContext } from '@cia/gitlab';
 export type TLogSource = 'api' | 'no_token' | 'auto_fetch_disabled';
 
 /** GitLab's answers that say why a log will not come, as the analysis input names them. */
-const REFUSALS: Partial<Record<string, TLogMissingReason>> = { unauthorized: 'unauthorized', forbidden: 'forbidden', not_found: 'not_found' };
+const REFUSALS: Partial<Record<string, TLogMissingReason>> = {
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+};
 
 /**
  * Whether the job's log reached the analysis and, when it did not, why: the settings that kept

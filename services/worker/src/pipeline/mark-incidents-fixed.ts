@@ -12,7 +12,10 @@ const PERMANENT = new Set(['not_found', 'forbidden', 'unauthorized']);
  * branch and commit, is GitLab's answer (one request), not the hook's claim. Returns the number
  * of incidents fixed; idempotent (a fixed incident is not fixed again).
  */
-export async function markIncidentsFixedBy(deps: { db: TDb; gitlab?: GitLabClient; logger: TLogger }, event: TPipelineFixedPayload): Promise<number> {
+export async function markIncidentsFixedBy(
+  deps: { db: TDb; gitlab?: GitLabClient; logger: TLogger },
+  event: TPipelineFixedPayload,
+): Promise<number> {
   const { db, gitlab } = deps;
   if (!gitlab || event.merge_request_iid || !event.ref || event.ref !== event.default_branch) return 0;
   if (!(await hasOpenDefaultBranchIncidents(db, event.project_id))) return 0;

@@ -23,7 +23,13 @@ function withProviderErrors(logger: TLogger, steps: TStateToSave, attempts: TPro
 export async function persistAnalysis(
   deps: Pick<TPipelineDeps, 'db' | 'logger'>,
   row: TAnalysisRow,
-  stored: { outcome: TAnalysisOutcome; steps: Record<string, TFetchStateEntry>; jobs: TAnalysisJob[]; clock: TStepClock; verdicts?: TDecidedVerdicts },
+  stored: {
+    outcome: TAnalysisOutcome;
+    steps: Record<string, TFetchStateEntry>;
+    jobs: TAnalysisJob[];
+    clock: TStepClock;
+    verdicts?: TDecidedVerdicts;
+  },
 ): Promise<void> {
   const { outcome, clock } = stored;
   const now = Date.now();
@@ -70,5 +76,7 @@ export async function persistForRetry(
   saved: { steps: Record<string, TFetchStateEntry>; jobs: TAnalysisJob[]; attempts?: TProviderAttempt[] },
 ): Promise<void> {
   const state = saved.attempts ? withProviderErrors(deps.logger, saved.steps, saved.attempts) : saved.steps;
-  await saveFetchedJobs(deps.db, row.id, state, saved.jobs).catch((e: unknown) => deps.logger.warn('could not save fetch steps', { err: (e as Error).message }));
+  await saveFetchedJobs(deps.db, row.id, state, saved.jobs).catch((e: unknown) =>
+    deps.logger.warn('could not save fetch steps', { err: (e as Error).message }),
+  );
 }

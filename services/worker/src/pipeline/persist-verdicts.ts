@@ -5,7 +5,10 @@ import type { TDecidedVerdicts } from './decide-verdicts';
 /** Each failed job of the result with its verdict; jobs without one are left as they are. */
 export function withVerdicts(result: TAnalysisResult, verdicts: Map<number, TJobVerdict>): TAnalysisResult {
   if (verdicts.size === 0) return result;
-  return { ...result, failed_jobs: result.failed_jobs.map((j) => (verdicts.has(j.job_id) ? { ...j, verdict: verdicts.get(j.job_id) } : j)) };
+  return {
+    ...result,
+    failed_jobs: result.failed_jobs.map((j) => (verdicts.has(j.job_id) ? { ...j, verdict: verdicts.get(j.job_id) } : j)),
+  };
 }
 
 /**
@@ -13,10 +16,17 @@ export function withVerdicts(result: TAnalysisResult, verdicts: Map<number, TJob
  * stored (its incident opened or updated) and the result returned with each job's verdict naming
  * its incident.
  */
-export async function recordVerdicts(tx: TDb, analysisId: number, decided: TDecidedVerdicts, result: TAnalysisResult): Promise<TAnalysisResult> {
+export async function recordVerdicts(
+  tx: TDb,
+  analysisId: number,
+  decided: TDecidedVerdicts,
+  result: TAnalysisResult,
+): Promise<TAnalysisResult> {
   const verdicts = new Map<number, TJobVerdict>();
   // Incidents are locked in one order (by fingerprint) by every analysis: two never wait on each other.
-  const byFingerprint = [...decided.records].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.jobId - b.jobId));
+  const byFingerprint = [...decided.records].sort((a, b) =>
+    a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.jobId - b.jobId,
+  );
   for (const occurrence of byFingerprint) {
     const { incidentId } = await recordOccurrence(tx, { ...occurrence, analysisId });
     verdicts.set(occurrence.jobId, { ...occurrence.verdict, incident_id: incidentId });

@@ -12,9 +12,15 @@ export type TAttempt = { number: number; of: number };
  * A failed attempt at an analysis: the error masked, logged, and on the last attempt stored as the
  * analysis's failure. Returns the error the job fails with.
  */
-export async function recordFailedAttempt(deps: Pick<TPipelineDeps, 'db' | 'logger' | 'config'>, row: TAnalysisRow, caught: unknown, attempt: TAttempt): Promise<unknown> {
+export async function recordFailedAttempt(
+  deps: Pick<TPipelineDeps, 'db' | 'logger' | 'config'>,
+  row: TAnalysisRow,
+  caught: unknown,
+  attempt: TAttempt,
+): Promise<unknown> {
   // Input that can never validate will not get better with retries.
-  const err = caught instanceof ZodError ? new UnrecoverableError(`invalid analysis input: ${caught.issues[0]?.message ?? 'unknown'}`) : caught;
+  const err =
+    caught instanceof ZodError ? new UnrecoverableError(`invalid analysis input: ${caught.issues[0]?.message ?? 'unknown'}`) : caught;
   const e = err as Error & { code?: unknown };
   // The egress masking point of errors: the message goes to the log, to analyses.error and, with
   // the stack, to BullMQ's failedReason (Bull Board); a GitLab, database or provider error may

@@ -22,7 +22,14 @@ beforeEach(() => {
 });
 
 const settings = (overrides: Record<string, string> = {}) =>
-  testConfig({ ...openai.env, DEFAULT_AI_PROVIDER: 'openai', AI_RULES_FIRST: 'false', AI_MAX_RETRIES: '0', AI_CACHE_TTL_HOURS: '24', ...overrides });
+  testConfig({
+    ...openai.env,
+    DEFAULT_AI_PROVIDER: 'openai',
+    AI_RULES_FIRST: 'false',
+    AI_MAX_RETRIES: '0',
+    AI_CACHE_TTL_HOURS: '24',
+    ...overrides,
+  });
 
 /** The same failure in another pipeline: other ids, other timestamps in the log. */
 function failureOfPipeline(pipelineId: number, jobId: number, log: string) {
@@ -32,16 +39,23 @@ function failureOfPipeline(pipelineId: number, jobId: number, log: string) {
 }
 
 test('the same failure again reuses the stored result: no provider call, zero tokens, and it says so', async () => {
-  const first = await analyzePipeline(failureOfPipeline(1, 11, SAMPLE_LOGS.npmDependency), { settings: settings(), cache, analysisId: undefined });
+  const first = await analyzePipeline(failureOfPipeline(1, 11, SAMPLE_LOGS.npmDependency), {
+    settings: settings(),
+    cache,
+    analysisId: undefined,
+  });
   expect(first.cacheHit).toBe(false);
   expect(openai.requests).toHaveLength(1);
   const [row] = await db.db.select().from(fingerprints).where(eq(fingerprints.fingerprint, first.fingerprint));
   expect(row?.result.summary).toBe(first.result.summary);
 
-  const again = await analyzePipeline(failureOfPipeline(2, 22, SAMPLE_LOGS.npmDependency.replace('2026-11-20T10_11_12_345Z', '2026-11-21T08_00_01_002Z')), {
-    settings: settings(),
-    cache,
-  });
+  const again = await analyzePipeline(
+    failureOfPipeline(2, 22, SAMPLE_LOGS.npmDependency.replace('2026-11-20T10_11_12_345Z', '2026-11-21T08_00_01_002Z')),
+    {
+      settings: settings(),
+      cache,
+    },
+  );
 
   expect(openai.requests).toHaveLength(1);
   expect(again.cacheHit).toBe(true);

@@ -34,9 +34,33 @@ beforeAll(async () => {
         id: 1,
         path_with_namespace: 'acme/huge',
         pipelines: [
-          { id: 50, status: 'failed', jobs: [{ id: 501, name: 'install', stage: 'build', status: 'failed', trace: { head: HEAD, repeat: LINE, bytes: 3 * GB, tail: HUGE_TAIL } }] },
+          {
+            id: 50,
+            status: 'failed',
+            jobs: [
+              {
+                id: 501,
+                name: 'install',
+                stage: 'build',
+                status: 'failed',
+                trace: { head: HEAD, repeat: LINE, bytes: 3 * GB, tail: HUGE_TAIL },
+              },
+            ],
+          },
           // A job still printing, slower than the byte budget could stop.
-          { id: 60, status: 'failed', jobs: [{ id: 601, name: 'wait-db', stage: 'test', status: 'failed', trace: { head: HEAD, repeat: LINE, bytes: Number.POSITIVE_INFINITY, chunkDelayMs: 50 } }] },
+          {
+            id: 60,
+            status: 'failed',
+            jobs: [
+              {
+                id: 601,
+                name: 'wait-db',
+                stage: 'test',
+                status: 'failed',
+                trace: { head: HEAD, repeat: LINE, bytes: Number.POSITIVE_INFINITY, chunkDelayMs: 50 },
+              },
+            ],
+          },
         ],
       },
     ],
@@ -91,7 +115,9 @@ test('a 3 GB log is read up to the byte budget, stored with its real size, and n
   expect(job).toMatchObject({ jobId: 501, logBytes: HUGE_BYTES, logTruncated: true });
   expect(job.logBytes).toBeGreaterThan(2 ** 31);
   expect(JSON.stringify(job.excerpt)).toContain('ERESOLVE unable to resolve dependency tree');
-  expect(stored.fetchState['trace:501']).toMatchObject({ record: { ok: true, bytes: HUGE_BYTES, truncated: true, read_stop: 'byte_budget' } });
+  expect(stored.fetchState['trace:501']).toMatchObject({
+    record: { ok: true, bytes: HUGE_BYTES, truncated: true, read_stop: 'byte_budget' },
+  });
   expect(gitlab.countRequests('/projects/1/jobs/501/trace')).toBe(1);
 });
 
@@ -99,7 +125,10 @@ test('a log that never ends is read for the time budget, the analysis completes,
   const { stored, job } = await failThenRetry(60, 601, 'wait-db');
   expect(stored.status).toBe('completed');
   expect(job).toMatchObject({ jobId: 601, logTruncated: true });
-  expect(stored.fetchState['trace:601']).toMatchObject({ record: { ok: true, truncated: true, read_stop: 'time_budget' }, data: { read_stop: 'time_budget', size_known: false } });
+  expect(stored.fetchState['trace:601']).toMatchObject({
+    record: { ok: true, truncated: true, read_stop: 'time_budget' },
+    data: { read_stop: 'time_budget', size_known: false },
+  });
   expect(JSON.stringify(job.excerpt)).toContain('ERESOLVE unable to resolve dependency tree');
   expect(gitlab.countRequests('/projects/1/jobs/601/trace')).toBe(1);
 });

@@ -57,9 +57,16 @@ export async function runAnalysis(deps: TPipelineDeps, row: TAnalysisRow): Promi
     clock.excerpted = Date.now();
     const ruleMatches = classifyJobs(excerpted.excerpts);
     // Verdicts ask GitLab and our history while the analyzer works; they never throw.
-    [outcome, verdicts] = await Promise.all([analyze(deps, row, fetched, excerpted, ruleMatches), decideVerdicts(deps, row, fetched.ctx, excerpted.excerpts, ruleMatches)]);
+    [outcome, verdicts] = await Promise.all([
+      analyze(deps, row, fetched, excerpted, ruleMatches),
+      decideVerdicts(deps, row, fetched.ctx, excerpted.excerpts, ruleMatches),
+    ]);
   } catch (err) {
-    await persistForRetry(deps, row, { steps: fetched.steps, jobs: excerpted?.jobs ?? [], attempts: err instanceof AnalysisFailedError ? err.attempts : undefined });
+    await persistForRetry(deps, row, {
+      steps: fetched.steps,
+      jobs: excerpted?.jobs ?? [],
+      attempts: err instanceof AnalysisFailedError ? err.attempts : undefined,
+    });
     throw err;
   }
   clock.analyzed = Date.now();
@@ -73,7 +80,13 @@ function classifyJobs(excerpts: Map<number, TExcerpt>): Map<number, TRuleMatch[]
 }
 
 /** The analyze step: the result cache, the rules or an AI provider (packages/ai). */
-function analyze(deps: TPipelineDeps, row: TAnalysisRow, fetched: TFetched, excerpted: TExcerpted, ruleMatches: Map<number, TRuleMatch[]>): Promise<TAnalysisOutcome> {
+function analyze(
+  deps: TPipelineDeps,
+  row: TAnalysisRow,
+  fetched: TFetched,
+  excerpted: TExcerpted,
+  ruleMatches: Map<number, TRuleMatch[]>,
+): Promise<TAnalysisOutcome> {
   return analyzePipeline(buildAnalysisInput(row, fetched.ctx, excerpted.excerpts, fetched.logSource), {
     settings: deps.config,
     cache: createFingerprintCache(deps.db),
