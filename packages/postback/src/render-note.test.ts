@@ -291,6 +291,16 @@ test('a hostile verdict headline (commit titles, author names) renders no links,
   expect(text).not.toMatch(/[#!~%&$@][\w"]/);
 });
 
+test('past six distinct verdicts, the rest is counted, not dropped silently', () => {
+  const failed = Array.from({ length: 8 }, (_, i) =>
+    finding(i, `job ${i}`, verdictOf('undetermined', `Cause ${i} unknown`, { fingerprint: `f${i}` })),
+  );
+  const lines = lead(noteOf(failed));
+  expect(lines).toHaveLength(7);
+  expect(lines[5]).toBe('- **Cause 5 unknown** — job 5');
+  expect(lines[6]).toBe('- … and 2 more jobs with other verdicts');
+});
+
 test('the verdict survives the minimal fallback of a huge analysis', () => {
   const long = 'y'.repeat(5000);
   const failed = Array.from({ length: 40 }, (_, i) =>
