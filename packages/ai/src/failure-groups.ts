@@ -1,5 +1,5 @@
-import { baseJobName, type TCategory } from '@cia/contracts';
-import { fingerprint } from '@cia/log-intel';
+import type { TCategory } from '@cia/contracts';
+import { groupSameFailures } from '@cia/log-intel';
 import type { TInputFailedJob } from './analysis-input';
 
 /**
@@ -13,37 +13,15 @@ export type TFailureGroup = {
 };
 
 /**
- * Groups failed jobs, keeping their order (a group sits where its first job was). Only copies of
- * one job can share a group — same base name (`rspec 2/4`, `rspec: [3.2]` → `rspec`), stage,
- * pipeline and failure reason — and only when their excerpts' fingerprints (the failure lines,
- * times, ids and numbers normalised away) and rule categories agree. Two different jobs with the
- * same error are kept apart: their logs may differ where it matters, and a model that sees both
- * can say so. Jobs without log lines are never grouped: nothing shows they failed alike.
+ * Groups failed jobs, keeping their order (see groupSameFailures): copies of one job whose excerpts
+ * have the same fingerprint and rule category share a group. A model that sees two different jobs
+ * with the same error can say where their logs differ, so those stay apart.
  */
 export function groupFailedJobs(jobs: TInputFailedJob[], categoryOf: (jobId: number) => TCategory | undefined): TFailureGroup[] {
-  // Fingerprints cost a pass over each excerpt: computed only where a job has a possible copy.
-  const copyKey = (job: TInputFailedJob) => `${baseJobName(job.name)}\n${job.stage}\n${job.pipeline_id ?? ''}\n${job.failure_reason ?? ''}`;
-  const copies = new Map<string, number>();
-  for (const job of jobs) if (job.excerpt.length > 0) copies.set(copyKey(job), (copies.get(copyKey(job)) ?? 0) + 1);
-
-  const groups: TFailureGroup[] = [];
-  const byKey = new Map<string, TFailureGroup>();
-  for (const job of jobs) {
-    const key = copyKey(job);
-    if (job.excerpt.length === 0 || (copies.get(key) ?? 0) < 2) {
-      groups.push({ lead: job, jobs: [job] });
-      continue;
-    }
-    const failureKey = `${key}\n${fingerprint({ jobName: baseJobName(job.name), category: categoryOf(job.id), lines: job.excerpt })}`;
-    const group = byKey.get(failureKey);
-    if (group) group.jobs.push(job);
-    else {
-      const created = { lead: job, jobs: [job] };
-      byKey.set(failureKey, created);
-      groups.push(created);
-    }
-  }
-  return groups;
+  return groupSameFailures(jobs, (job) => ({ job, lines: job.excerpt, category: categoryOf(job.id) })).map((group) => ({
+    lead: group.lead,
+    jobs: group.items,
+  }));
 }
 
 /** Every job alone: the groups of a prompt built without grouping. */

@@ -6,6 +6,7 @@ export { classify } from './classify';
 export { loadRules, ZRule, type TRule } from './knowledge-base';
 export { fingerprint } from './fingerprint';
 export { identifyFailure, type TFailureIdentity, type TFailureIdentityParts, type TIdentityBasis } from './fingerprint';
+export { groupSameFailures, type TFailureOf, type TJobCopy, type TSameFailureGroup } from './same-failure';
 export { identityLine } from './identity-line';
 export { scoreLine, type TLineScore } from './line-score';
 export { normalizeLine } from './normalize';

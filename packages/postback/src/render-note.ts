@@ -8,6 +8,8 @@ import {
   type TProjectRef,
 } from '@cia/contracts';
 import { code, codeBlock, escapeInline, link, truncate } from './markdown';
+import { jobEntries, jobListLabel, shownJobs, type TJobEntry } from './note-jobs';
+import { renderVerdictLead } from './note-verdict';
 
 /** GitLab refuses notes over 1,000,000 characters; a note people read should be far shorter. */
 export const NOTE_MAX_CHARS = 12_000;
@@ -16,6 +18,8 @@ const MAX_STEPS = 6;
 const MAX_COMMANDS = 8;
 const MAX_JOBS = 10;
 const MAX_EXCERPT_LINES = 12;
+/** Jobs named in one entry of identical failures (the count says how many there are). */
+const MAX_ENTRY_NAMES = 8;
 
 /** A failed job as a note names it; its link and reason when known. */
 export type TNoteJob = Pick<TFailedJob, 'id' | 'name' | 'stage'> & Partial<Pick<TFailedJob, 'web_url' | 'failure_reason'>>;
@@ -61,18 +65,20 @@ function sourceLabel(input: TNoteInput): string {
   return [input.provider, input.model].filter(Boolean).join(' / ') || 'ci-analyst';
 }
 
-function renderJobs(input: TNoteInput): string[] {
-  const byId = new Map(input.result.failed_jobs.map((j) => [j.job_id, j]));
-  const jobs: TNoteJob[] =
-    input.jobs.length > 0 ? input.jobs : input.result.failed_jobs.map((j) => ({ id: j.job_id, name: j.name, stage: j.stage }));
+/** One entry per distinct failure: `[test 1/4](…), [test 2/4](…) (2 jobs, stage `test`)`, its reason and first finding. */
+function renderJobs(input: TNoteInput, entries: TJobEntry[]): string[] {
   const lines = ['#### Failed jobs', ''];
-  for (const job of jobs.slice(0, MAX_JOBS)) {
-    const reason = job.failure_reason ? ` — ${escapeInline(job.failure_reason.replace(/_/g, ' '), 80)}` : '';
-    lines.push(`- ${linkTo(input, job.name, job.web_url)} (stage ${code(truncate(job.stage, 60))})${reason}`);
-    const finding = byId.get(job.id)?.findings[0];
+  for (const { lead, jobs } of entries.slice(0, MAX_JOBS)) {
+    const reason = lead.job.failure_reason ? ` — ${escapeInline(lead.job.failure_reason.replace(/_/g, ' '), 80)}` : '';
+    const names = jobs.slice(0, MAX_ENTRY_NAMES).map(({ job }) => linkTo(input, job.name, job.web_url));
+    const more = jobs.length > MAX_ENTRY_NAMES ? ', …' : '';
+    const count = jobs.length > 1 ? `${jobs.length} jobs, ` : '';
+    lines.push(`- ${names.join(', ')}${more} (${count}stage ${code(truncate(lead.job.stage, 60))})${reason}`);
+    const finding = lead.finding?.findings[0];
     if (finding) lines.push(`  - ${escapeInline(finding, 240)}`);
   }
-  if (jobs.length > MAX_JOBS) lines.push(`- … and ${jobs.length - MAX_JOBS} more`);
+  const hidden = entries.slice(MAX_JOBS).reduce((n, entry) => n + entry.jobs.length, 0);
+  if (hidden > 0) lines.push(`- … and ${hidden} more`);
   return lines;
 }
 
@@ -95,19 +101,18 @@ function renderSolutions(result: TAnalysisResult, withCommands: boolean): string
   return lines;
 }
 
-function renderExcerpts(result: TAnalysisResult): string[] {
+/** The last lines of up to 3 distinct failures: one excerpt for jobs that failed identically. */
+function renderExcerpts(entries: TJobEntry[]): string[] {
   const lines: string[] = [];
-  for (const job of result.failed_jobs.slice(0, 3)) {
-    const excerpt = job.excerpt.slice(-MAX_EXCERPT_LINES).map((l) => `${String(l.line).padStart(5)} | ${truncate(l.text, 200)}`);
-    if (excerpt.length === 0) continue;
-    lines.push(
-      `<details><summary>Log excerpt: ${escapeInline(job.name, 80)}</summary>`,
-      '',
-      codeBlock(excerpt.join('\n')),
-      '',
-      '</details>',
-      '',
+  for (const { lead, jobs } of entries.filter((entry) => (entry.lead.finding?.excerpt.length ?? 0) > 0).slice(0, 3)) {
+    const excerpt = (lead.finding?.excerpt ?? [])
+      .slice(-MAX_EXCERPT_LINES)
+      .map((l) => `${String(l.line).padStart(5)} | ${truncate(l.text, 200)}`);
+    const label = jobListLabel(
+      jobs.map(({ job }) => escapeInline(job.name, 80)),
+      MAX_ENTRY_NAMES,
     );
+    lines.push(`<details><summary>Log excerpt: ${label}</summary>`, '', codeBlock(excerpt.join('\n')), '', '</details>', '');
   }
   return lines;
 }
@@ -117,13 +122,20 @@ type TDetail = 'full' | 'compact' | 'minimal';
 /** The sections below the heading, shared by the failing and the fixed note. */
 export function renderAnalysisSections(input: TNoteInput, detail: TDetail = 'full', withSummary = true): string {
   const { result } = input;
-  const lines: string[] = [`**Root cause:** ${escapeInline(result.root_cause, detail === 'minimal' ? 400 : 1200)}`, ''];
+  const jobs = shownJobs(input);
+  const entries = jobEntries(jobs);
+  // Whose failure it is comes first: it decides whether the reader needs the rest at all.
+  const lines: string[] = [
+    ...renderVerdictLead(jobs, detail === 'minimal'),
+    `**Root cause:** ${escapeInline(result.root_cause, detail === 'minimal' ? 400 : 1200)}`,
+    '',
+  ];
   if (withSummary && detail !== 'minimal' && result.summary !== result.root_cause) lines.push(escapeInline(result.summary, 800), '');
   if (result.flaky_suspected.suspected)
     lines.push(`:game_die: **Possibly flaky:** ${escapeInline(result.flaky_suspected.reason, 300)}`, '');
   lines.push(...renderSolutions(result, detail !== 'minimal'), '');
-  lines.push(...renderJobs(input), '');
-  if (detail === 'full') lines.push(...renderExcerpts(result));
+  lines.push(...renderJobs(input, entries), '');
+  if (detail === 'full') lines.push(...renderExcerpts(entries));
   const facts = [
     `Confidence: **${Math.round(result.confidence * 100)}%**`,
     `category ${code(result.category)}`,

@@ -1,6 +1,8 @@
 import { isAllowedLink } from '@cia/contracts';
 import { postJson } from './http-post';
 import { maskBody } from './mask-outgoing';
+import { jobListLabel, shownJobs } from './note-jobs';
+import { verdictLines, verdictWords, type TVerdictWords } from './note-verdict';
 import type { TNoteInput } from './render-note';
 
 /** Slack mrkdwn: `&`, `<` and `>` are control characters (links, `<!channel>` mentions). */
@@ -14,6 +16,28 @@ function slackLink(input: Pick<TNoteInput, 'links'>, url: string | null | undefi
   return url && isAllowedLink(input.links, url)
     ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, 80)}>`
     : escapeSlack(text, 80);
+}
+
+/**
+ * The verdict lines, most pressing first (`*Infrastructure*: registry unreachable, retry the job — deploy`),
+ * and the first one without styling for the notification preview.
+ */
+function slackVerdicts(input: TNoteInput): { lines: string[]; preview?: string } {
+  const jobs = shownJobs(input);
+  const words = verdictWords(verdictLines(jobs), jobs.length).slice(0, 4);
+  const rest = (w: TVerdictWords) => (w.rest ? `: ${escapeSlack(w.rest, 200)}` : '');
+  const lines = words.map((w) => {
+    const names =
+      w.jobs.length > 0
+        ? ` — ${jobListLabel(
+            w.jobs.map((name) => escapeSlack(name, 80)),
+            5,
+          )}`
+        : '';
+    return `*${escapeSlack(w.lead, 200)}*${rest(w)}${names}`;
+  });
+  const first = words[0];
+  return { lines, preview: first ? `${escapeSlack(first.lead, 200)}${rest(first)}` : undefined };
 }
 
 /** An incoming-webhook message: a plain `text` fallback and a few Block Kit sections. */
@@ -32,14 +56,16 @@ export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
   ]
     .filter(Boolean)
     .join(' · ');
-  const lines = [`*${escapeSlack(headline, 200)}*`, `*Root cause:* ${escapeSlack(result.root_cause, 800)}`];
+  const verdicts = slackVerdicts(input);
+  // Whose failure it is leads, in the notification preview (`text`) too.
+  const lines = [...verdicts.lines, `*${escapeSlack(headline, 200)}*`, `*Root cause:* ${escapeSlack(result.root_cause, 800)}`];
   if (fix)
     lines.push(
       `*Fix:* ${escapeSlack(fix.title, 200)}${fix.commands?.[0] ? `\n\`${escapeSlack(fix.commands[0].replace(/`/g, "'"), 200)}\`` : ''}`,
     );
   if (jobs) lines.push(`*Failed jobs:* ${jobs}`);
   return {
-    text: headline,
+    text: [verdicts.preview, escapeSlack(headline, 200)].filter(Boolean).join(' · '),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: links || 'ci-analyst' }] },

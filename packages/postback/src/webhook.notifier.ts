@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT = 'analysis.completed';
 /** The documented body of the generic webhook; `sent_at` is signed too, so receivers can refuse replays. */
 export function buildWebhookPayload(input: TNoteInput, meta: { deliveryId: string; sentAt: Date }): Record<string, unknown> {
   const { result } = input;
+  const verdicts = new Map(result.failed_jobs.map((j) => [j.job_id, j.verdict]));
   return {
     event: WEBHOOK_EVENT,
     delivery_id: meta.deliveryId,
@@ -22,6 +23,8 @@ export function buildWebhookPayload(input: TNoteInput, meta: { deliveryId: strin
       stage: j.stage,
       web_url: j.web_url ?? null,
       failure_reason: j.failure_reason ?? null,
+      // Whose failure it is (ZJobVerdict, as GET /analysis returns it); null for analyses stored before verdicts.
+      verdict: verdicts.get(j.id) ?? null,
     })),
     result: {
       summary: result.summary,

@@ -1,4 +1,4 @@
-import type { TAnalysisResult } from '@cia/contracts';
+import type { TAnalysisResult, TJobVerdict, TVerdictKind } from '@cia/contracts';
 import {
   completeAnalysis,
   findAnalysisByRequestId,
@@ -44,6 +44,20 @@ export function sampleResult(overrides: Partial<TAnalysisResult> = {}): TAnalysi
     documentation_links: [],
     source: { kind: 'rules', detail: 'npm-eresolve' },
     ...overrides,
+  };
+}
+
+/** A stored verdict as the worker writes it (evidence left out: the renderers show the headline). */
+export function verdictOf(kind: TVerdictKind, headline: string, extra: Partial<TJobVerdict> = {}): TJobVerdict {
+  return {
+    kind,
+    headline,
+    evidence: [],
+    safe_to_merge: false,
+    retry_advised: false,
+    fingerprint: `fp-${kind}`,
+    incident_id: null,
+    ...extra,
   };
 }
 

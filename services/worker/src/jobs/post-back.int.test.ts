@@ -11,6 +11,7 @@ import {
   sampleResult,
   seedAnalysis,
   startFakeReceiver,
+  verdictOf,
   type TFakeReceiver,
 } from '@cia/postback/testing';
 import { QUEUE_NAMES, closeRedis, createJobProcessor, createRedisConnection, enqueue } from '@cia/queue';
@@ -240,4 +241,24 @@ test('Slack hears about a failure of a merge request once, and again only after 
   await post();
   await finished(4);
   expect(slack.requests.length - before).toBe(2);
+});
+
+test('the note, Slack and the webhook lead with the verdict of the failed job', async () => {
+  const settings = postbackSettings({ slackWebhookUrl: slack.url, notifyWebhookUrl: hook.url, secretKey: SECRET });
+  const { queue } = startRig(settings);
+  const [slackBefore, hookBefore] = [slack.requests.length, hook.requests.length];
+  // seedAnalysis names the failed job after the pipeline (id × 10); mrAnalysis takes the next pipeline id.
+  const verdict = verdictOf('infrastructure', 'Infrastructure: registry unreachable (registry.example.com)', { retry_advised: true });
+  const [job] = sampleResult().failed_jobs;
+  const row = await mrAnalysis(26, { result: sampleResult({ failed_jobs: [{ ...job!, job_id: nextPipeline * 10, verdict }] }) });
+  expect(await enqueuePostbackJobs({ postback: queue }, settings, row, FAST)).toEqual(['gitlab', 'slack', 'webhook']);
+  await waitFor(async () => (await counts(queue)).completed === 3, 'the three posts');
+
+  const lines = (notesOf(26)[0]?.body ?? '').split('\n');
+  expect(lines[1]).toMatch(/^### :x: \[pipeline #\d+\]/);
+  expect(lines[3]).toBe('**Infrastructure**: registry unreachable (registry.example.com), retry the job');
+  const message = JSON.parse(slack.requests[slackBefore]?.body ?? '{}') as { text: string };
+  expect(message.text).toMatch(/^Infrastructure: registry unreachable \(registry\.example\.com\), retry the job · /);
+  const payload = JSON.parse(hook.requests[hookBefore]?.body ?? '{}') as { failed_jobs: { verdict: unknown }[] };
+  expect(payload.failed_jobs[0]?.verdict).toMatchObject({ kind: 'infrastructure', retry_advised: true });
 });
