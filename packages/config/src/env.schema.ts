@@ -211,6 +211,15 @@ export const ZEnv = z.object({
   VERDICT_MAX_GITLAB_REQUESTS: int(12, 0, 100).describe(
     'Most GitLab requests one analysis makes for its verdicts (target branch pipeline and jobs, runs of the same commit, compare); answers cached in the worker process do not count; 0: verdicts from stored history only',
   ),
+  VERDICT_RETRY_FLAKY_PROJECTS: csv([]).describe(
+    'Project ids or paths (or *) whose "likely flaky" jobs the worker retries once to verify the suspicion (needs a GITLAB_API_TOKEN with api scope); empty: never retried',
+  ),
+  VERDICT_RETRY_POLL_SECONDS: int(60, 1, 3600).describe(
+    'First look at a retried job this long after the retry; each further look waits twice as long (at most 15 minutes)',
+  ),
+  VERDICT_RETRY_MAX_WAIT_MINUTES: int(120, 1, 1440).describe(
+    'How long a retried job is waited for; past it the retry stays pending and the verdict unchanged',
+  ),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
