@@ -188,7 +188,9 @@ test('opted in, the retry fails too: the suspicion is refuted, not safe to merge
 
   // GitLab's Pipeline Hook once the retried job failed: the pipeline failed again with the retried job.
   const { pipelineId } = pipelineOf(FAILS, 3);
-  const answer = await sendHook(flakyHook(FAILS, gitlab.baseUrl, { pipelineId, status: 'failed', builds: [{ id: retryJobId, status: 'failed' }] }));
+  const answer = await sendHook(
+    flakyHook(FAILS, gitlab.baseUrl, { pipelineId, status: 'failed', builds: [{ id: retryJobId, status: 'failed' }] }),
+  );
   expect(answer).toMatchObject({ status: 'duplicate', request_id: requestId });
   const stored = await database.db.select().from(analyses).where(eq(analyses.pipelineId, pipelineId));
   expect(stored).toHaveLength(1);
@@ -219,7 +221,9 @@ test('a project not opted in: likely flaky, never retried', async () => {
   addFlakyPipeline(gitlab, NOT_OPTED_IN, 1, false);
   const { verdict } = await playFlakyCommit(NOT_OPTED_IN, { status: 'success' });
   // The list names a path, so the job asks GitLab for this project's path, and stops there.
-  const request = await until('the retry request', () => finished(queues.verdicts, `retry-${NOT_OPTED_IN.id}-${pipelineOf(NOT_OPTED_IN, 3).jobId}`));
+  const request = await until('the retry request', () =>
+    finished(queues.verdicts, `retry-${NOT_OPTED_IN.id}-${pipelineOf(NOT_OPTED_IN, 3).jobId}`),
+  );
   expect(request.returnvalue).toEqual({ skipped: 'project not in VERDICT_RETRY_FLAKY_PROJECTS' });
   expect(retryPosts(NOT_OPTED_IN)).toBe(0);
   expect(verdict?.kind).toBe('likely_flaky');
@@ -231,7 +235,12 @@ test('a project not opted in: likely flaky, never retried', async () => {
 
 test('GitLab refusing the retry (403) is recorded on the occurrence and fails nothing', async () => {
   addFlakyPipeline(gitlab, REFUSED, 1, false);
-  gitlab.fail({ method: 'POST', path: new RegExp(`^/projects/${REFUSED.id}/jobs/\\d+/retry$`), status: 403, body: { message: '403 Forbidden' } });
+  gitlab.fail({
+    method: 'POST',
+    path: new RegExp(`^/projects/${REFUSED.id}/jobs/\\d+/retry$`),
+    status: 403,
+    body: { message: '403 Forbidden' },
+  });
   const { requestId } = await playFlakyCommit(REFUSED, { status: 'success' });
   const jobId = pipelineOf(REFUSED, 3).jobId;
   const request = await until('the retry request', () => finished(queues.verdicts, `retry-${REFUSED.id}-${jobId}`));

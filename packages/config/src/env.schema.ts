@@ -103,7 +103,7 @@ export const ZEnv = z.object({
   PUBLIC_URL: url().describe('External URL of ingest, used for links to the results page'),
 
   // GitLab
-  GITLAB_API_TOKEN: optionalString().describe('GitLab API token (read_api; api to post notes)'),
+  GITLAB_API_TOKEN: optionalString().describe('GitLab API token (read_api; api to post notes or retry flaky jobs)'),
   GITLAB_BASE_URL: z.url().default('https://gitlab.com').describe('GitLab instance URL (sub-paths allowed)'),
   GITLAB_WEBHOOK_SECRET: optionalString().describe(
     'Secret token GitLab sends in X-Gitlab-Token (required in production when webhooks are on)',

@@ -71,7 +71,11 @@ export const JOBS = {
     /** One per failed job, ever kept: a duplicate or redelivered request never retries the job twice. */
     jobId: (payload) => `retry-${payload.project_id}-${payload.job_id}`,
     // One attempt: a second POST would run the job's CI again. The database claim guards it too.
-    options: { attempts: 1, removeOnComplete: { age: 30 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } as const satisfies JobsOptions,
+    options: {
+      attempts: 1,
+      removeOnComplete: { age: 30 * 24 * 3600 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    } as const satisfies JobsOptions,
   }),
   /** Look at a retried job (delayed); still running: delayed again (moveToDelayed), else its outcome decides the verdict again. */
   'verdict.retry-check': defineJob({

@@ -95,7 +95,10 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     limiter: { max: config.POSTBACK_RATE_PER_MINUTE, duration: 60_000 },
   });
   // Flaky verification: a few GitLab calls per retried job, mostly waiting in the delayed set.
-  const verdictsWorker = startQueueWorker(QUEUE_NAMES.verdicts, handlers, queueShared, { errorLabel: 'verdicts worker error', concurrency: 2 });
+  const verdictsWorker = startQueueWorker(QUEUE_NAMES.verdicts, handlers, queueShared, {
+    errorLabel: 'verdicts worker error',
+    concurrency: 2,
+  });
   const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({
     state: worker.isRunning() ? 'running' : 'stopped',
     detail: { concurrency: config.WORKER_CONCURRENCY },

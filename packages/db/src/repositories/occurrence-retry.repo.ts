@@ -27,7 +27,11 @@ export async function claimOccurrenceRetry(db: TDb, occurrenceId: number): Promi
  * GitLab refused the retry (403 without api scope, 404, …): the claim is dropped (no retry counts
  * in the stats) and the refusal kept in the occurrence's facts (`retryRefused`), so it is not asked again.
  */
-export async function recordRetryRefused(db: TDb, occurrenceId: number, refusal: { status: number | null; message: string }): Promise<void> {
+export async function recordRetryRefused(
+  db: TDb,
+  occurrenceId: number,
+  refusal: { status: number | null; message: string },
+): Promise<void> {
   const refused = JSON.stringify({ ...refusal, at: new Date().toISOString() });
   await db
     .update(incidentOccurrences)
