@@ -217,7 +217,7 @@ export const ZEnv = z.object({
   VERDICT_RETRY_POLL_SECONDS: int(60, 1, 3600).describe(
     'First look at a retried job this long after the retry; each further look waits twice as long (at most 15 minutes)',
   ),
-  VERDICT_RETRY_MAX_WAIT_MINUTES: int(120, 1, 1440).describe(
+  VERDICT_RETRY_WAIT_MINUTES: int(120, 1, 1440).describe(
     'How long a retried job is waited for; past it the retry stays pending and the verdict unchanged',
   ),
 });

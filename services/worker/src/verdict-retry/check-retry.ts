@@ -22,7 +22,7 @@ function outcomeOf(status: string): TRetryOutcome | undefined {
 /**
  * `verdict.retry-check`: looks at the retried job (GET /projects/:id/jobs/:id). Still running: the
  * same job is delayed again (BullMQ's moveToDelayed + DelayedError), each wait twice the last, until
- * VERDICT_RETRY_MAX_WAIT_MINUTES. Finished: the verdict is decided again with the retry as a fact,
+ * VERDICT_RETRY_WAIT_MINUTES. Finished: the verdict is decided again with the retry as a fact,
  * stored on the occurrence and in the analysis's result, and the note posted again (edited in place).
  */
 export function checkFlakyRetry(deps: TRetryDeps): TJobHandler<'verdict.retry-check'> {
@@ -55,7 +55,7 @@ async function waitLonger(
   const checks = (payload.checks ?? 0) + 1;
   const delay = Math.min(deps.config.VERDICT_RETRY_POLL_SECONDS * 1000 * 2 ** checks, MAX_POLL_MS);
   const waited = Date.now() - job.timestamp;
-  if (waited + delay > deps.config.VERDICT_RETRY_MAX_WAIT_MINUTES * 60_000 || token === undefined)
+  if (waited + delay > deps.config.VERDICT_RETRY_WAIT_MINUTES * 60_000 || token === undefined)
     return { gave_up: `retried job ${payload.retry_job_id} still ${status} after ${Math.round(waited / 60_000)} min` };
   await job.updateData({ ...payload, checks });
   await job.moveToDelayed(Date.now() + delay, token);

@@ -9,7 +9,7 @@ import type { TQueuesFor } from '@cia/queue';
 export type TRetryDeps = {
   db: TDb;
   logger: TLogger;
-  config: Pick<TConfig, 'VERDICT_RETRY_FLAKY_PROJECTS' | 'VERDICT_RETRY_POLL_SECONDS' | 'VERDICT_RETRY_MAX_WAIT_MINUTES'>;
+  config: Pick<TConfig, 'VERDICT_RETRY_FLAKY_PROJECTS' | 'VERDICT_RETRY_POLL_SECONDS' | 'VERDICT_RETRY_WAIT_MINUTES'>;
   /** Absent without GITLAB_API_TOKEN: nothing is retried. */
   gitlab?: GitLabClient;
   /** The verdicts queue (retry, looks at it) and the post-back queue (the note posted again). */
