@@ -103,7 +103,7 @@ export const ZEnv = z.object({
   PUBLIC_URL: url().describe('External URL of ingest, used for links to the results page'),
 
   // GitLab
-  GITLAB_API_TOKEN: optionalString().describe('GitLab API token (read_api; api to post notes)'),
+  GITLAB_API_TOKEN: optionalString().describe('GitLab API token (read_api; api to post notes or retry flaky jobs)'),
   GITLAB_BASE_URL: z.url().default('https://gitlab.com').describe('GitLab instance URL (sub-paths allowed)'),
   GITLAB_WEBHOOK_SECRET: optionalString().describe(
     'Secret token GitLab sends in X-Gitlab-Token (required in production when webhooks are on)',
@@ -210,6 +210,15 @@ export const ZEnv = z.object({
   ),
   VERDICT_MAX_GITLAB_REQUESTS: int(12, 0, 100).describe(
     'Most GitLab requests one analysis makes for its verdicts (target branch pipeline and jobs, runs of the same commit, compare); answers cached in the worker process do not count; 0: verdicts from stored history only',
+  ),
+  VERDICT_RETRY_FLAKY_PROJECTS: csv([]).describe(
+    'Project ids or paths (or *) whose "likely flaky" jobs the worker retries once to verify the suspicion (needs a GITLAB_API_TOKEN with api scope); empty: never retried',
+  ),
+  VERDICT_RETRY_POLL_SECONDS: int(60, 1, 3600).describe(
+    'First look at a retried job this long after the retry; each further look waits twice as long (at most 15 minutes)',
+  ),
+  VERDICT_RETRY_WAIT_MINUTES: int(120, 1, 1440).describe(
+    'How long a retried job is waited for; past it the retry stays pending and the verdict unchanged',
   ),
 });
 

@@ -22,6 +22,8 @@ export type TPostbackChannel = (typeof POSTBACK_CHANNELS)[number];
 export const ZPostAnalysisPayload = z.object({
   request_id: z.string().min(1),
   channel: z.enum(POSTBACK_CHANNELS),
+  /** A later version of the same analysis (e.g. `retry-<job id>`: a verdict decided again): posted again, in place. */
+  revision: z.string().min(1).max(100).optional(),
 });
 export type TPostAnalysisPayload = z.infer<typeof ZPostAnalysisPayload>;
 
@@ -37,3 +39,22 @@ export const ZPipelineFixedPayload = z.object({
   default_branch: z.string().nullish(),
 });
 export type TPipelineFixedPayload = z.infer<typeof ZPipelineFixedPayload>;
+
+/** Payload of `verdict.retry`: retry one failed job judged likely flaky, once. Fields are only ever added, as optional. */
+export const ZVerdictRetryPayload = z.object({
+  project_id: z.number().int(),
+  /** The failed job (GitLab's id) whose occurrence is verified. */
+  job_id: z.number().int(),
+});
+export type TVerdictRetryPayload = z.infer<typeof ZVerdictRetryPayload>;
+
+/** Payload of `verdict.retry-check`: look at the retried job until it finished. Fields are only ever added, as optional. */
+export const ZVerdictRetryCheckPayload = z.object({
+  project_id: z.number().int(),
+  job_id: z.number().int(),
+  /** The new job GitLab's retry created. */
+  retry_job_id: z.number().int(),
+  /** Looks taken so far (each waits twice as long as the one before). */
+  checks: z.number().int().min(0).optional(),
+});
+export type TVerdictRetryCheckPayload = z.infer<typeof ZVerdictRetryCheckPayload>;

@@ -15,5 +15,6 @@ export * from './repositories/fingerprints.repo';
 export * from './repositories/incidents.repo';
 export * from './repositories/incident-history.repo';
 export * from './repositories/incident-views.repo';
+export * from './repositories/occurrence-retry.repo';
 export * from './repositories/incident-lists.repo';
 export { nextIncidentState, type TIncidentChange, type TSighting } from './repositories/incident-state';

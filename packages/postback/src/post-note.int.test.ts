@@ -66,6 +66,7 @@ beforeAll(async () => {
           { iid: 9, shas: [SHA_BRANCH] },
           { iid: 10 },
           { iid: 11 },
+          { iid: 12 },
         ],
       },
     ],
@@ -136,6 +137,18 @@ test('a passing pipeline turns the note into "fixed"; a success older than the f
     expect.objectContaining({ action: 'skipped', reason: 'note is fixed' }),
   ]);
   expect(notesOf(4)).toHaveLength(1);
+});
+
+test('a retried job turned the pipeline shown green: posting its analysis again (a verdict decided again) leaves "fixed"', async () => {
+  const row = await failed({ mr: 12 });
+  await postAnalysisNote(deps, row);
+  await markNoteFixed(deps, { project_id: 1, pipeline_id: row.pipelineId, merge_request_iid: 12 });
+  await expect(postAnalysisNote(deps, row)).resolves.toMatchObject({
+    action: 'skipped',
+    reason: `the note already says fixed by pipeline ${row.pipelineId}`,
+  });
+  expect(notesOf(12)[0]?.body).toContain(`Fixed: [pipeline #${row.pipelineId}]`);
+  expect(await findPostedNote(database.db, { projectId: 1, target: 'mr-12' })).toMatchObject({ state: 'fixed' });
 });
 
 test('an older pipeline failing after the fix does not reopen the note; a newer one does', async () => {

@@ -74,6 +74,10 @@ export async function postAnalysisNote(deps: TNoteDeps, row: TAnalysisRow): Prom
   if (posted && posted.analysisId !== row.id && shown !== undefined && shown > row.pipelineId) {
     return skipped(`the note already shows the newer pipeline ${shown}`, key.target);
   }
+  // A retried job turned this very pipeline green (its "fixed" came first): posting the failure again would undo it.
+  if (posted?.state === 'fixed' && shown !== undefined && shown >= row.pipelineId) {
+    return skipped(`the note already says fixed by pipeline ${shown}`, key.target);
+  }
   const input = await buildNoteInput(deps.db, deps.settings, row, permission.project);
   const body = withMarker(target, maskNote(renderFailureNote(input), deps.settings.maskValues));
   const save = (noteId: number) =>

@@ -1,4 +1,10 @@
-import { ZAnalyzePipelinePayload, ZPipelineFixedPayload, ZPostAnalysisPayload } from '@cia/contracts';
+import {
+  ZAnalyzePipelinePayload,
+  ZPipelineFixedPayload,
+  ZPostAnalysisPayload,
+  ZVerdictRetryCheckPayload,
+  ZVerdictRetryPayload,
+} from '@cia/contracts';
 import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import { QUEUE_NAMES, type TQueueName } from './queue-names';
@@ -47,8 +53,8 @@ export const JOBS = {
   'analysis.post': defineJob({
     queue: QUEUE_NAMES.postback,
     schema: ZPostAnalysisPayload,
-    /** One post per analysis and channel ("never spam"). */
-    jobId: (payload) => `post-${payload.channel}-${payload.request_id}`,
+    /** One post per analysis and channel ("never spam"), and one per later revision of it (edited in place). */
+    jobId: (payload) => `post-${payload.channel}-${payload.request_id}${payload.revision === undefined ? '' : `-${payload.revision}`}`,
     options: POSTBACK_OPTIONS,
   }),
   /** Turn the note of a merge request into "fixed" once one of its pipelines passes. */
@@ -57,6 +63,26 @@ export const JOBS = {
     schema: ZPipelineFixedPayload,
     jobId: (payload) => `fixed-${payload.project_id}-${payload.pipeline_id}`,
     options: POSTBACK_OPTIONS,
+  }),
+  /** Retry one failed job judged likely flaky (opted-in projects), then look at the retry later. */
+  'verdict.retry': defineJob({
+    queue: QUEUE_NAMES.verdicts,
+    schema: ZVerdictRetryPayload,
+    /** One per failed job, ever kept: a duplicate or redelivered request never retries the job twice. */
+    jobId: (payload) => `retry-${payload.project_id}-${payload.job_id}`,
+    // One attempt: a second POST would run the job's CI again. The database claim guards it too.
+    options: {
+      attempts: 1,
+      removeOnComplete: { age: 30 * 24 * 3600 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    } as const satisfies JobsOptions,
+  }),
+  /** Look at a retried job (delayed); still running: delayed again (moveToDelayed), else its outcome decides the verdict again. */
+  'verdict.retry-check': defineJob({
+    queue: QUEUE_NAMES.verdicts,
+    schema: ZVerdictRetryCheckPayload,
+    jobId: (payload) => `retry-check-${payload.project_id}-${payload.retry_job_id}`,
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, ...KEEP_FINISHED } as const satisfies JobsOptions,
   }),
 };
 

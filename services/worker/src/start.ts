@@ -44,7 +44,7 @@ function startQueueWorker(
   return worker;
 }
 
-/** Starts one worker process: a BullMQ worker on the analyze queue and one on the post-back queue. */
+/** Starts one worker process: a BullMQ worker on the analyze queue, one on the post-back queue, one on the verdicts queue. */
 export async function startWorker(config: TConfig, shared: { database?: TDatabase; logger?: TLogger } = {}): Promise<TWorkerHandle> {
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required to start the worker on its own (npm start provides one)');
   const logger = shared.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL, secretValues: secretValuesOf(config) });
@@ -61,6 +61,7 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
   const gitlab = config.GITLAB_API_TOKEN ? createGitLabClient(pickClientOptions(config)) : undefined;
   const settings = pickPostbackSettings(config);
   const postbackQueue = new Queue(QUEUE_NAMES.postback, { connection, prefix: config.QUEUE_PREFIX });
+  const verdictsQueue = new Queue(QUEUE_NAMES.verdicts, { connection, prefix: config.QUEUE_PREFIX });
   const handlers = createJobHandlers({
     pipeline: {
       db: database.db,
@@ -70,8 +71,10 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
       gitlabCache: createFetchCache(),
       providers: createProviderPool(config),
       postback: { queues: { postback: postbackQueue }, settings },
+      verdictRetry: { queues: { verdicts: verdictsQueue } },
     },
     postback: { db: database.db, logger, settings, gitlab, rateLimit: (ms) => postbackQueue.rateLimit(ms) },
+    retry: { db: database.db, logger, config, gitlab, queues: { verdicts: verdictsQueue, postback: postbackQueue }, postback: settings },
   });
   const paidProvider = resolveProviderChain(config)[0] !== 'offline';
   const queueShared = { connection, config, logger };
@@ -91,6 +94,11 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     // GitLab allows 60 note creations a minute per user; the limit is kept in Redis, so it holds across the pool.
     limiter: { max: config.POSTBACK_RATE_PER_MINUTE, duration: 60_000 },
   });
+  // Flaky verification: a few GitLab calls per retried job, mostly waiting in the delayed set.
+  const verdictsWorker = startQueueWorker(QUEUE_NAMES.verdicts, handlers, queueShared, {
+    errorLabel: 'verdicts worker error',
+    concurrency: 2,
+  });
   const heartbeat = startHeartbeat(connection, config.QUEUE_PREFIX, 'worker', () => ({
     state: worker.isRunning() ? 'running' : 'stopped',
     detail: { concurrency: config.WORKER_CONCURRENCY },
@@ -106,8 +114,8 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
       // Active jobs finish; nothing new is taken. Without Redis they could not report their end
       // and BullMQ would wait for Redis forever: their locks lapse and they run again once it is back.
       const force = connection.status !== 'ready';
-      await Promise.all([worker.close(force), postbackWorker.close(force)]);
-      await postbackQueue.close();
+      await Promise.all([worker.close(force), postbackWorker.close(force), verdictsWorker.close(force)]);
+      await Promise.all([postbackQueue.close(), verdictsQueue.close()]);
       await heartbeat.stop();
       await closeRedis(connection);
       if (!shared.database) await database.close();

@@ -108,6 +108,11 @@ export async function findAnalysisByRequestId(db: TDb, requestId: string): Promi
   return row;
 }
 
+export async function findAnalysisById(db: TDb, analysisId: number): Promise<TAnalysisRow | undefined> {
+  const [row] = await db.select().from(analyses).where(eq(analyses.id, analysisId)).limit(1);
+  return row;
+}
+
 /** Takes an analysis out of the outbox: its job is in Redis. */
 export async function markEnqueued(db: TDb, analysisId: number): Promise<void> {
   await db

@@ -23,7 +23,9 @@ export type TFakeJob = {
   /** Files inside the artifacts archive, by path; `redirectTo` answers 302 like object storage does. */
   artifactFiles?: Record<string, string | { redirectTo: string }>;
   /** What a retry of this job (`POST /jobs/:id/retry`) ends with; absent: it fails again. */
-  retryOutcome?: { status: string; failure_reason?: string | null; trace?: TFakeTrace };
+  retryOutcome?: { status: string; failure_reason?: string | null; trace?: TFakeTrace; runningLooks?: number };
+  /** `GET /jobs/:id` answers `running` this many more times before the job's status (a retry still on its way). */
+  runningLooks?: number;
 };
 
 export type TFakeBridge = {

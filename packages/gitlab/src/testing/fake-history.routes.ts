@@ -77,7 +77,7 @@ export function commitDiffRoute({ req, res, store }: TFakeCall, commit: TFakeCom
 
 /**
  * `POST /jobs/:id/retry`: a new job of the same name in the same pipeline, answered `pending` as
- * GitLab does; it then holds the outcome the test scripted (`retryOutcome`, else it fails again).
+ * GitLab does; it then holds the outcome the test scripted (`retryOutcome`, else it fails again), after `runningLooks` looks at it that say `running`.
  */
 export function retryRoute(
   { res, project, store }: TFakeCall,
@@ -93,6 +93,7 @@ export function retryRoute(
     trace: outcome.trace ?? job.trace,
     retried: false,
     retryOutcome: undefined,
+    runningLooks: outcome.runningLooks,
   };
   job.retried = true;
   pipeline.jobs = [...(pipeline.jobs ?? []), retried];

@@ -39,7 +39,14 @@ export async function jobsRoute(call: TFakeCall): Promise<void> {
   const found = store.findJob(project, Number(rest[1]));
   if (!found) return notFound(res);
   if (rest[2] === 'retry' && rest.length === 3 && req.method === 'POST') return retryRoute(call, found);
-  if (rest.length === 2) return json(res, 200, renderJob(store, project, found.pipeline, found.job));
+  if (rest.length === 2) {
+    const job = found.job;
+    if (job.runningLooks !== undefined && job.runningLooks > 0) {
+      job.runningLooks -= 1;
+      return json(res, 200, { ...renderJob(store, project, found.pipeline, job), status: 'running', failure_reason: null });
+    }
+    return json(res, 200, renderJob(store, project, found.pipeline, job));
+  }
   if (rest[2] === 'trace' && rest.length === 3) {
     const trace = found.job.trace;
     if (trace === undefined) {

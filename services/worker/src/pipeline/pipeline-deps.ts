@@ -19,4 +19,6 @@ export type TPipelineDeps = {
   providers?: Parameters<typeof analyzePipeline>[1]['providers'];
   /** Where the post back step queues its jobs; without it nothing is posted back (tests of the analysis alone). */
   postback?: { queues: TQueuesFor<'analysis.post'>; settings: TPostbackSettings };
+  /** Where flaky retries are queued (verdict-retry/); without it nothing is retried. */
+  verdictRetry?: { queues: TQueuesFor<'verdict.retry'> };
 };
