@@ -155,6 +155,11 @@ test('opted in, the retry passes: one retry, "Flaky (retry passed)", safe to mer
   expect(post.outcomes).toEqual([expect.objectContaining({ action: 'updated' })]);
   expect(noteUpdates(PASSES)).toBe(notesBefore + 1);
   expect(gitlab.notes.get(`${PASSES.id}:3`)).toHaveLength(1);
+  // The note now leads with the new verdict, before the root cause.
+  const body = gitlab.notes.get(`${PASSES.id}:3`)?.[0]?.body ?? '';
+  expect(body).toContain('**Flaky (retry passed)**');
+  expect(body.indexOf('**Flaky (retry passed)**')).toBeLessThan(body.indexOf('**Root cause:**'));
+  expect(body).not.toMatch(/Likely flaky/);
 
   const stats = (await (await fetch(`${ingest.url}/analysis/stats/summary?project_id=${PASSES.id}`)).json()) as {
     verdicts: { flaky: Record<string, unknown> };
