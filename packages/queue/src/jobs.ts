@@ -1,4 +1,11 @@
-import { ZAnalyzePipelinePayload, ZPipelineFixedPayload, ZPostAnalysisPayload } from '@cia/contracts';
+import {
+  ZAnalyzePipelinePayload,
+  ZIncidentDigestPayload,
+  ZPipelineFixedPayload,
+  ZPostAnalysisPayload,
+  ZPostIncidentDigestPayload,
+  ZPostNewIncidentPayload,
+} from '@cia/contracts';
 import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import { QUEUE_NAMES, type TQueueName } from './queue-names';
@@ -56,6 +63,32 @@ export const JOBS = {
     queue: QUEUE_NAMES.postback,
     schema: ZPipelineFixedPayload,
     jobId: (payload) => `fixed-${payload.project_id}-${payload.pipeline_id}`,
+    options: POSTBACK_OPTIONS,
+  }),
+  /**
+   * Gather one period of the incident digest and queue its post to each channel. The digest job
+   * scheduler (digest-scheduler.ts) produces it, with BullMQ's own ids; this id is for one asked
+   * for by hand, by the end of its period.
+   */
+  'incidents.digest': defineJob({
+    queue: QUEUE_NAMES.postback,
+    schema: ZIncidentDigestPayload,
+    jobId: (payload) => `digest-run-${payload.period_end ? Date.parse(payload.period_end) : 'now'}`,
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...KEEP_FINISHED } as const satisfies JobsOptions,
+  }),
+  /** Post one digest period to one channel: once per period and channel, whatever retries or how many workers. */
+  'incidents.digest.post': defineJob({
+    queue: QUEUE_NAMES.postback,
+    schema: ZPostIncidentDigestPayload,
+    jobId: (payload) => `digest-${payload.channel}-${Date.parse(payload.period_end)}`,
+    options: POSTBACK_OPTIONS,
+  }),
+  /** Announce an incident first seen on the default branch, once per incident and channel. */
+  'incident.new': defineJob({
+    queue: QUEUE_NAMES.postback,
+    schema: ZPostNewIncidentPayload,
+    // BullMQ refuses `:` in custom ids: `incident-new-<channel>-<id>`.
+    jobId: (payload) => `incident-new-${payload.channel}-${payload.incident_id}`,
     options: POSTBACK_OPTIONS,
   }),
 };

@@ -5,7 +5,7 @@ import { secretValuesOf, type TConfig } from '@cia/config';
 import { createFetchCache, createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
-import { pickPostbackSettings } from '@cia/postback';
+import { pickIncidentNoticeChannels, pickPostbackSettings } from '@cia/postback';
 import {
   QUEUE_NAMES,
   closeRedis,
@@ -14,6 +14,7 @@ import {
   isRedisConnectionError,
   reportRedisOutages,
   startHeartbeat,
+  syncDigestScheduler,
   type TJobHandlers,
   type TQueueName,
 } from '@cia/queue';
@@ -71,8 +72,17 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
       providers: createProviderPool(config),
       postback: { queues: { postback: postbackQueue }, settings },
     },
-    postback: { db: database.db, logger, settings, gitlab, rateLimit: (ms) => postbackQueue.rateLimit(ms) },
+    postback: {
+      db: database.db,
+      logger,
+      settings,
+      gitlab,
+      rateLimit: (ms) => postbackQueue.rateLimit(ms),
+      queues: { postback: postbackQueue },
+    },
   });
+  // Every process of the pool upserts the same scheduler: BullMQ keeps one, and one digest per period.
+  const digest = await syncDigestScheduler(postbackQueue, pickIncidentNoticeChannels(settings).length > 0 ? config.DIGEST_SCHEDULE : undefined);
   const paidProvider = resolveProviderChain(config)[0] !== 'offline';
   const queueShared = { connection, config, logger };
   const worker = startQueueWorker(QUEUE_NAMES.analyze, handlers, queueShared, {
@@ -100,6 +110,7 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     database: database.kind,
     gitlab: Boolean(gitlab),
     ai: resolveProviderChain(config),
+    digest,
   });
   return {
     close: async () => {
