@@ -74,18 +74,26 @@ export async function deliverIncidentDigest(
   const { settings } = deps;
   const off = channelOff(settings, payload.channel);
   if (off) return off;
-  const digest = buildDigestPayload(await gatherDigest(deps, { start: new Date(payload.period_start), end: new Date(payload.period_end) }), {
-    deliveryId,
-    sentAt: deps.now?.() ?? new Date(),
-  });
+  const digest = buildDigestPayload(
+    await gatherDigest(deps, { start: new Date(payload.period_start), end: new Date(payload.period_end) }),
+    {
+      deliveryId,
+      sentAt: deps.now?.() ?? new Date(),
+    },
+  );
   if (digest.totals.incidents === 0) return { action: 'skipped', reason: 'no open incident failed in the period', target: 'digest' };
-  if (payload.channel === 'slack') await sendSlackNotice(settings.slackWebhookUrl!, buildSlackDigest(linkPolicyOf(settings), digest), settings);
+  if (payload.channel === 'slack')
+    await sendSlackNotice(settings.slackWebhookUrl!, buildSlackDigest(linkPolicyOf(settings), digest), settings);
   else await sendWebhookNotice(settings.notifyWebhookUrl!, digest, { ...settings, secretKey: settings.secretKey! });
   return { action: 'created', target: `digest:${payload.channel}` };
 }
 
 /** `incident.new`: an incident first seen on the default branch, announced on one channel. */
-export async function deliverNewIncident(deps: TIncidentNoticeDeps, payload: TPostNewIncidentPayload, deliveryId: string): Promise<TNoteOutcome> {
+export async function deliverNewIncident(
+  deps: TIncidentNoticeDeps,
+  payload: TPostNewIncidentPayload,
+  deliveryId: string,
+): Promise<TNoteOutcome> {
   const { settings } = deps;
   const off = channelOff(settings, payload.channel) ?? (settings.digest?.newIncidents === false ? offNewIncidents : undefined);
   if (off) return off;

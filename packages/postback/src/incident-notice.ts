@@ -50,7 +50,8 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 /** One incident in a line of mrkdwn; every text from a log or GitLab escaped. */
 function slackIncidentLine(links: TLinkPolicy, incident: TIncidentNotice, rank?: number): string {
-  const title = slackLink(links, incident.url, incident.title.replace(/[`*_~]/g, "'"));
+  // Backticks and asterisks would end the bold title early; the rest of mrkdwn is escaped by slackLink.
+  const title = slackLink(links, incident.url, incident.title.replace(/[`*]/g, "'"), 200);
   const where = escapeSlack(`${incident.project_path ?? `project ${incident.project_id}`} · ${incident.job_name}`, 200);
   const red = incident.failing_since
     ? `:red_circle: red on the default branch since pipeline #${incident.failing_since.pipeline_id}`
@@ -59,9 +60,14 @@ function slackIncidentLine(links: TLinkPolicy, incident: TIncidentNotice, rank?:
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     .map(([kind, n]) => `${escapeSlack(kind, 40)} ${n}`)
     .join(', ');
+  // A new incident's period is its whole life so far.
+  const counts =
+    rank === undefined
+      ? plural(incident.occurrences_total, 'failed job')
+      : `${incident.occurrences_in_period} in the period, ${incident.occurrences_total} in total`;
   return [
     `${rank === undefined ? '' : `${rank}. `}*${title}*`,
-    `${where} · ${incident.occurrences_in_period} in the period, ${incident.occurrences_total} in total · ${incident.status} · ${red}`,
+    `${where} · ${counts} · ${incident.status} · ${red}`,
     verdicts ? `verdicts: ${verdicts}` : undefined,
   ]
     .filter(Boolean)
@@ -130,7 +136,11 @@ export async function sendWebhookNotice(
     'webhook',
     url,
     masked,
-    { [SIGNATURE_HEADER]: signBody(options.secretKey, masked), 'X-CI-Analyst-Event': body.event, 'X-CI-Analyst-Delivery': body.delivery_id },
+    {
+      [SIGNATURE_HEADER]: signBody(options.secretKey, masked),
+      'X-CI-Analyst-Event': body.event,
+      'X-CI-Analyst-Delivery': body.delivery_id,
+    },
     options.timeoutMs,
   );
 }

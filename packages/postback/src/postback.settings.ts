@@ -66,7 +66,10 @@ export function pickIncidentNoticeChannels(
 }
 
 /** The incident page of the results page, only where the link policy lets a post link (PUBLIC_URL set). */
-export function incidentPageUrl(settings: Pick<TPostbackSettings, 'gitlabBaseUrl' | 'linkHosts' | 'publicUrl'>, incidentId: number): string | null {
+export function incidentPageUrl(
+  settings: Pick<TPostbackSettings, 'gitlabBaseUrl' | 'linkHosts' | 'publicUrl'>,
+  incidentId: number,
+): string | null {
   if (!settings.publicUrl) return null;
   const url = `${settings.publicUrl.replace(/\/+$/, '')}/ui/incidents/${incidentId}`;
   return isAllowedLink(linkPolicyOf(settings), url) ? url : null;

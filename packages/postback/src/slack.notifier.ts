@@ -10,10 +10,10 @@ export function escapeSlack(text: string, maxChars = 500): string {
 }
 
 /** A link only where notes may link too (see link-policy.ts in @cia/contracts). */
-export function slackLink(policy: TLinkPolicy, url: string | null | undefined, text: string): string {
+export function slackLink(policy: TLinkPolicy, url: string | null | undefined, text: string, maxChars = 80): string {
   return url && isAllowedLink(policy, url)
-    ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, 80)}>`
-    : escapeSlack(text, 80);
+    ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, maxChars)}>`
+    : escapeSlack(text, maxChars);
 }
 
 /** An incoming-webhook message: a plain `text` fallback and a few Block Kit sections. */

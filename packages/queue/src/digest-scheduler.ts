@@ -31,7 +31,7 @@ export async function syncDigestScheduler(queue: Queue, schedule: string | undef
  */
 export function digestPeriod(schedule: string | undefined, end: Date): { start: Date; end: Date } {
   if (!schedule) return { start: new Date(end.getTime() - DEFAULT_PERIOD_MS), end };
-  // The due time itself matches the pattern: the previous one is found from just before it.
-  const previous = parseExpression(schedule, { currentDate: new Date(end.getTime() - 1000), tz: 'UTC' }).prev();
+  // prev() is strictly before `end`: at a due time, the one before it.
+  const previous = parseExpression(schedule, { currentDate: end, tz: 'UTC' }).prev();
   return { start: previous.toDate(), end };
 }
