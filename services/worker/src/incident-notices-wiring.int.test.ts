@@ -15,7 +15,7 @@ import { startWorker, type TWorkerHandle } from './start';
  * at once (an incident first seen in a merge request is not), and every worker process keeps the
  * one digest scheduler DIGEST_SCHEDULE asks for.
  */
-const logger = createLogger({ service: 'test', silent: process.env.DEBUG_NOTICES !== '1' });
+const logger = createLogger({ service: 'test', silent: true });
 const TOKEN = 'glpat-noticesTOKENabcdefghijk';
 const SECRET = 'notices-webhook-secret';
 const SHA_MAIN = 'e5'.repeat(20);
