@@ -82,7 +82,10 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     },
   });
   // Every process of the pool upserts the same scheduler: BullMQ keeps one, and one digest per period.
-  const digest = await syncDigestScheduler(postbackQueue, pickIncidentNoticeChannels(settings).length > 0 ? config.DIGEST_SCHEDULE : undefined);
+  const digest = await syncDigestScheduler(
+    postbackQueue,
+    pickIncidentNoticeChannels(settings).length > 0 ? config.DIGEST_SCHEDULE : undefined,
+  );
   const paidProvider = resolveProviderChain(config)[0] !== 'offline';
   const queueShared = { connection, config, logger };
   const worker = startQueueWorker(QUEUE_NAMES.analyze, handlers, queueShared, {

@@ -25,7 +25,8 @@ const o = incidentOccurrences;
 const count = (what: SQL) => sql<number>`${what}`.mapWith(Number);
 
 /** Occurrences recorded in the period: a job analysed again keeps its first time. */
-const inWindow = (window: TDigestWindow) => and(eq(o.incidentId, incidents.id), gte(o.createdAt, window.start), lt(o.createdAt, window.end));
+const inWindow = (window: TDigestWindow) =>
+  and(eq(o.incidentId, incidents.id), gte(o.createdAt, window.start), lt(o.createdAt, window.end));
 
 function openIncidentsOf(window: TDigestWindow): SQL | undefined {
   return and(eq(incidents.status, 'open'), window.projectIds ? inArray(incidents.projectId, [...window.projectIds]) : undefined);
@@ -99,7 +100,11 @@ export async function projectsWithIncidents(db: TDb, window: Pick<TDigestWindow,
 
 /** One incident as a notice shows it, every occurrence counted ("the period" is its whole life). */
 export async function readIncidentNotice(db: TDb, incidentId: number): Promise<TDigestIncident | undefined> {
-  const [found] = await db.select({ row: incidents, projectPath: PROJECT_PATH }).from(incidents).where(eq(incidents.id, incidentId)).limit(1);
+  const [found] = await db
+    .select({ row: incidents, projectPath: PROJECT_PATH })
+    .from(incidents)
+    .where(eq(incidents.id, incidentId))
+    .limit(1);
   if (!found) return undefined;
   const verdicts = await verdictsOf(db, undefined, [incidentId]);
   return { ...found, occurrencesInPeriod: found.row.occurrences, verdicts: verdicts.get(incidentId)! };
