@@ -132,7 +132,9 @@ const isNewIncidentMessage = (body: string) => body.includes('New failure on the
 const postbackJobs = () => queues[QUEUE_NAMES.postback].getJobs(['completed', 'failed', 'wait', 'delayed', 'active']);
 
 test('a new incident on the default branch is announced at once, one message per channel; a merge request-only incident is not', async () => {
-  workers.push(await startWorker(configWith(), { database, logger }));
+  const worker = await startWorker(configWith(), { database, logger });
+  workers.push(worker);
+  expect(await worker.digestScheduler).toBe('off');
 
   await analyse({ id: 9201, ref: 'feature', sha: SHA_MR, merge_request_iid: 40 }, { id: 92011, name: 'lint' });
   await analyse({ id: 9200, ref: 'main', sha: SHA_MAIN }, { id: 92001, name: 'unit' });
@@ -163,15 +165,21 @@ test('every worker process upserts the one digest scheduler; emptying DIGEST_SCH
   const postback = queues[QUEUE_NAMES.postback];
   expect(await postback.getJobSchedulersCount()).toBe(0);
 
-  workers.push(await startWorker(configWith({ DIGEST_SCHEDULE: '0 8 * * *' }), { database, logger }));
-  workers.push(await startWorker(configWith({ DIGEST_SCHEDULE: '0 8 * * *' }), { database, logger }));
+  const started = [
+    await startWorker(configWith({ DIGEST_SCHEDULE: '0 8 * * *' }), { database, logger }),
+    await startWorker(configWith({ DIGEST_SCHEDULE: '0 8 * * *' }), { database, logger }),
+  ];
+  workers.push(...started);
+  expect(await Promise.all(started.map((w) => w.digestScheduler))).toEqual(['scheduled', 'scheduled']);
   const schedulers = await postback.getJobSchedulers();
   expect(schedulers).toHaveLength(1);
   expect(schedulers[0]).toMatchObject({ key: DIGEST_SCHEDULER_ID, name: 'incidents.digest', pattern: '0 8 * * *', tz: 'UTC' });
   // One job waits for the next due time, whatever the number of processes.
   expect((await postback.getJobs(['delayed'])).filter((j) => j.name === 'incidents.digest')).toHaveLength(1);
 
-  workers.push(await startWorker(configWith({ DIGEST_SCHEDULE: '' }), { database, logger }));
+  const emptied = await startWorker(configWith({ DIGEST_SCHEDULE: '' }), { database, logger });
+  workers.push(emptied);
+  expect(await emptied.digestScheduler).toBe('removed');
   expect(await postback.getJobSchedulersCount()).toBe(0);
   expect((await postback.getJobs(['delayed'])).filter((j) => j.name === 'incidents.digest')).toHaveLength(0);
 });
