@@ -45,6 +45,15 @@ const url = () =>
     .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
     .pipe(z.url().optional());
 
+/** Five cron fields (or six, with leading seconds), as BullMQ's job scheduler reads them; empty: off. */
+const cronPattern = () =>
+  optionalString().pipe(
+    z
+      .string()
+      .regex(/^[\d*?,/LW#A-Za-z-]+(\s+[\d*?,/LW#A-Za-z-]+){4,5}$/, "expected a cron pattern such as '0 8 * * *'")
+      .optional(),
+  );
+
 /** Well-known documentation sites an analysis may point to; anything else is shown as text, never linked. */
 const DEFAULT_LINK_HOSTS = [
   'docs.gitlab.com',
@@ -198,6 +207,15 @@ export const ZEnv = z.object({
   ),
   POSTBACK_CONCURRENCY: int(2, 1, 100).describe('Posts in flight at once per worker process'),
   POSTBACK_TIMEOUT_MS: int(10000, 100).describe('Timeout of one Slack or webhook notification request'),
+
+  // Incident digest (Slack and the generic webhook)
+  DIGEST_SCHEDULE: cronPattern().describe(
+    "When the digest of the top incidents is sent: a cron pattern in UTC (e.g. '0 8 * * *', daily at 08:00); empty: no digest",
+  ),
+  DIGEST_TOP_INCIDENTS: int(10, 1, 50).describe('Incidents listed in one digest (the most occurrences since the previous digest first)'),
+  DIGEST_NEW_INCIDENTS: bool(true).describe(
+    'Announce at once an incident first seen on the default branch (on Slack and the webhook, when they are set)',
+  ),
 
   // Outgoing HTTP (GitLab API, AI providers); the lower-case names are read too
   HTTP_PROXY: optionalString().describe('Proxy URL for outgoing http:// requests to GitLab and AI providers'),

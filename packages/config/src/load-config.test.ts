@@ -72,6 +72,17 @@ test('host lists take host or host:port and refuse URLs', () => {
   expect(load({ POSTBACK_LINK_HOSTS: '' }).POSTBACK_LINK_HOSTS).toEqual([]);
 });
 
+test('the incident digest is off by default; its schedule is a cron pattern (5 or 6 fields)', () => {
+  expect(load({})).toMatchObject({ DIGEST_TOP_INCIDENTS: 10, DIGEST_NEW_INCIDENTS: true });
+  expect(load({}).DIGEST_SCHEDULE).toBeUndefined();
+  expect(load({ DIGEST_SCHEDULE: '  ' }).DIGEST_SCHEDULE).toBeUndefined();
+  expect(load({ DIGEST_SCHEDULE: '0 8 * * 1-5' }).DIGEST_SCHEDULE).toBe('0 8 * * 1-5');
+  expect(load({ DIGEST_SCHEDULE: '*/30 * * * * *' }).DIGEST_SCHEDULE).toBe('*/30 * * * * *');
+  expect(() => load({ DIGEST_SCHEDULE: 'daily' })).toThrow(/DIGEST_SCHEDULE: .*cron pattern/);
+  expect(() => load({ DIGEST_SCHEDULE: '0 8 * *' })).toThrow(/DIGEST_SCHEDULE/);
+  expect(() => load({ DIGEST_TOP_INCIDENTS: '0' })).toThrow(/DIGEST_TOP_INCIDENTS/);
+});
+
 test('secret values are never echoed in errors or in the masked view', () => {
   expect(() => load({ GITLAB_API_TOKEN: 'glpat-abc', PORT: '-1' })).not.toThrow(/glpat-abc/);
   const masked = maskConfig(load({ GITLAB_API_TOKEN: 'glpat-secret', OPENAI_API_KEY: 'sk-secret' }));

@@ -4,6 +4,7 @@ export * from './failed-job.schema';
 export * from './jobs.schema';
 export * from './api-error.schema';
 export * from './incident-api.schema';
+export * from './incident-digest.schema';
 export * from './gitlab-webhook.schema';
 export * from './gitlab-job-name';
 export * from './pipeline-ref';

@@ -58,3 +58,32 @@ export const ZVerdictRetryCheckPayload = z.object({
   checks: z.number().int().min(0).optional(),
 });
 export type TVerdictRetryCheckPayload = z.infer<typeof ZVerdictRetryCheckPayload>;
+
+/** Where the incident digest and new-incident notices go: the channels people or tools read, never GitLab notes. */
+export const INCIDENT_NOTICE_CHANNELS = ['slack', 'webhook'] as const;
+export type TIncidentNoticeChannel = (typeof INCIDENT_NOTICE_CHANNELS)[number];
+
+/**
+ * Payload of `incidents.digest`: the job the digest scheduler produces (payload `{}`; the period
+ * ends at the time it was due) or one asked for by hand with the end of its period. Fields are only
+ * ever added, as optional.
+ */
+export const ZIncidentDigestPayload = z.object({
+  period_end: z.iso.datetime().optional(),
+});
+export type TIncidentDigestPayload = z.infer<typeof ZIncidentDigestPayload>;
+
+/** Payload of `incidents.digest.post`: one digest period sent to one channel. Fields are only ever added, as optional. */
+export const ZPostIncidentDigestPayload = z.object({
+  channel: z.enum(INCIDENT_NOTICE_CHANNELS),
+  period_start: z.iso.datetime(),
+  period_end: z.iso.datetime(),
+});
+export type TPostIncidentDigestPayload = z.infer<typeof ZPostIncidentDigestPayload>;
+
+/** Payload of `incident.new`: an incident first seen on the default branch, announced at once on one channel. */
+export const ZPostNewIncidentPayload = z.object({
+  incident_id: z.number().int().positive(),
+  channel: z.enum(INCIDENT_NOTICE_CHANNELS),
+});
+export type TPostNewIncidentPayload = z.infer<typeof ZPostNewIncidentPayload>;

@@ -17,4 +17,5 @@ export * from './repositories/incident-history.repo';
 export * from './repositories/incident-views.repo';
 export * from './repositories/occurrence-retry.repo';
 export * from './repositories/incident-lists.repo';
+export * from './repositories/incident-digest.repo';
 export { nextIncidentState, type TIncidentChange, type TSighting } from './repositories/incident-state';

@@ -10,3 +10,13 @@ export { buildSlackMessage, sendSlackNotification } from './slack.notifier';
 export { buildWebhookPayload, sendWebhookNotification, WEBHOOK_EVENT } from './webhook.notifier';
 export { signBody, verifySignature, SIGNATURE_HEADER } from './signature';
 export { NotifyError } from './http-post';
+export { pickIncidentNoticeChannels, incidentPageUrl } from './postback.settings';
+export {
+  deliverIncidentDigest,
+  deliverNewIncident,
+  enqueueDigestPosts,
+  enqueueNewIncidentNotices,
+  gatherDigest,
+  type TIncidentNoticeDeps,
+} from './deliver-incident-notice';
+export { buildSlackDigest, buildSlackNewIncident } from './incident-notice';

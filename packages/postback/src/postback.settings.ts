@@ -1,5 +1,5 @@
 import { isPostbackProject, secretValuesOf, type TConfig } from '@cia/config';
-import type { TLinkPolicy, TPostbackChannel } from '@cia/contracts';
+import { isAllowedLink, type TIncidentNoticeChannel, type TLinkPolicy, type TPostbackChannel } from '@cia/contracts';
 
 export type TPostbackSettings = {
   /** GitLab notes (POSTBACK_ENABLED); Slack and the webhook are on when their URL is set. */
@@ -24,6 +24,8 @@ export type TPostbackSettings = {
   timeoutMs: number;
   /** Values masked in everything posted, whatever their shape: every secret of the configuration. */
   maskValues: readonly string[];
+  /** The incident digest (DIGEST_*): its cron pattern (UTC; absent: off), its length, new default-branch incidents at once. */
+  digest?: { schedule?: string; topIncidents: number; newIncidents: boolean };
 };
 
 export function pickPostbackSettings(config: TConfig): TPostbackSettings {
@@ -39,6 +41,7 @@ export function pickPostbackSettings(config: TConfig): TPostbackSettings {
     gitlabConfigured: Boolean(config.GITLAB_API_TOKEN),
     timeoutMs: config.POSTBACK_TIMEOUT_MS,
     maskValues: secretValuesOf(config),
+    digest: { schedule: config.DIGEST_SCHEDULE, topIncidents: config.DIGEST_TOP_INCIDENTS, newIncidents: config.DIGEST_NEW_INCIDENTS },
   };
 }
 
@@ -50,6 +53,26 @@ export function pickChannels(settings: TPostbackSettings, project: { id: number;
   if (settings.slackWebhookUrl) channels.push('slack');
   if (settings.notifyWebhookUrl && settings.secretKey) channels.push('webhook');
   return channels;
+}
+
+/** Where incident notices (the digest, new incidents) go: Slack and the signed webhook, when set; never GitLab notes. */
+export function pickIncidentNoticeChannels(
+  settings: Pick<TPostbackSettings, 'slackWebhookUrl' | 'notifyWebhookUrl' | 'secretKey'>,
+): TIncidentNoticeChannel[] {
+  const channels: TIncidentNoticeChannel[] = [];
+  if (settings.slackWebhookUrl) channels.push('slack');
+  if (settings.notifyWebhookUrl && settings.secretKey) channels.push('webhook');
+  return channels;
+}
+
+/** The incident page of the results page, only where the link policy lets a post link (PUBLIC_URL set). */
+export function incidentPageUrl(
+  settings: Pick<TPostbackSettings, 'gitlabBaseUrl' | 'linkHosts' | 'publicUrl'>,
+  incidentId: number,
+): string | null {
+  if (!settings.publicUrl) return null;
+  const url = `${settings.publicUrl.replace(/\/+$/, '')}/ui/incidents/${incidentId}`;
+  return isAllowedLink(linkPolicyOf(settings), url) ? url : null;
 }
 
 export function resultsPageUrl(settings: Pick<TPostbackSettings, 'publicUrl'>, requestId: string): string | undefined {

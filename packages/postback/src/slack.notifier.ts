@@ -1,4 +1,4 @@
-import { isAllowedLink } from '@cia/contracts';
+import { isAllowedLink, type TLinkPolicy } from '@cia/contracts';
 import { postJson } from './http-post';
 import { maskBody } from './mask-outgoing';
 import { jobListLabel, shownJobs } from './note-jobs';
@@ -6,16 +6,16 @@ import { verdictLines, verdictWords, type TVerdictWords } from './note-verdict';
 import type { TNoteInput } from './render-note';
 
 /** Slack mrkdwn: `&`, `<` and `>` are control characters (links, `<!channel>` mentions). */
-function escapeSlack(text: string, maxChars = 500): string {
+export function escapeSlack(text: string, maxChars = 500): string {
   const cut = text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
   return cut.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A link only where notes may link too (see link-policy.ts in @cia/contracts). */
-function slackLink(input: Pick<TNoteInput, 'links'>, url: string | null | undefined, text: string): string {
-  return url && isAllowedLink(input.links, url)
-    ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, 80)}>`
-    : escapeSlack(text, 80);
+export function slackLink(policy: TLinkPolicy, url: string | null | undefined, text: string, maxChars = 80): string {
+  return url && isAllowedLink(policy, url)
+    ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeSlack(text, maxChars)}>`
+    : escapeSlack(text, maxChars);
 }
 
 /**
@@ -48,11 +48,11 @@ export function buildSlackMessage(input: TNoteInput): Record<string, unknown> {
   const fix = result.solutions[0];
   const jobs = input.jobs
     .slice(0, 5)
-    .map((j) => slackLink(input, j.web_url, j.name))
+    .map((j) => slackLink(input.links, j.web_url, j.name))
     .join(', ');
   const links = [
-    input.resultsUrl ? slackLink(input, input.resultsUrl, 'Full analysis') : undefined,
-    slackLink(input, pipeline.url, `Pipeline #${pipeline.id}`),
+    input.resultsUrl ? slackLink(input.links, input.resultsUrl, 'Full analysis') : undefined,
+    slackLink(input.links, pipeline.url, `Pipeline #${pipeline.id}`),
   ]
     .filter(Boolean)
     .join(' · ');

@@ -6,3 +6,4 @@ export { enqueue, enqueueMany, type TEnqueueOptions, type TEnqueueRequest, type 
 export { createJobProcessor, type TJobHandler, type TJobHandlers } from './dispatch';
 export { createQueues, type TQueues } from './queues';
 export { startHeartbeat, readHeartbeats, type THeartbeat } from './heartbeat';
+export { syncDigestScheduler, digestPeriod, DIGEST_SCHEDULER_ID } from './digest-scheduler';

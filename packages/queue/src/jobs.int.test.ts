@@ -91,6 +91,9 @@ test('the worker hands each job to the handler of its name, payload validated; u
   const processor = createJobProcessor(QUEUE_NAMES.postback, {
     'analysis.post': async (payload: TPostAnalysisPayload) => seen.push(payload),
     'pipeline.fixed': async (payload: TPipelineFixedPayload) => seen.push(payload),
+    'incidents.digest': async (payload) => seen.push(payload),
+    'incidents.digest.post': async (payload) => seen.push(payload),
+    'incident.new': async (payload) => seen.push(payload),
   });
   const worker = new Worker(QUEUE_NAMES.postback, processor, { connection: workerConnection, prefix: `${redis.prefix}-dispatch` });
   try {

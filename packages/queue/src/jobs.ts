@@ -1,7 +1,10 @@
 import {
   ZAnalyzePipelinePayload,
+  ZIncidentDigestPayload,
   ZPipelineFixedPayload,
   ZPostAnalysisPayload,
+  ZPostIncidentDigestPayload,
+  ZPostNewIncidentPayload,
   ZVerdictRetryCheckPayload,
   ZVerdictRetryPayload,
 } from '@cia/contracts';
@@ -83,6 +86,32 @@ export const JOBS = {
     schema: ZVerdictRetryCheckPayload,
     jobId: (payload) => `retry-check-${payload.project_id}-${payload.retry_job_id}`,
     options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, ...KEEP_FINISHED } as const satisfies JobsOptions,
+  }),
+  /**
+   * Gather one period of the incident digest and queue its post to each channel. The digest job
+   * scheduler (digest-scheduler.ts) produces it, with BullMQ's own ids; this id is for one asked
+   * for by hand, by the end of its period.
+   */
+  'incidents.digest': defineJob({
+    queue: QUEUE_NAMES.postback,
+    schema: ZIncidentDigestPayload,
+    jobId: (payload) => `digest-run-${payload.period_end ? Date.parse(payload.period_end) : 'now'}`,
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...KEEP_FINISHED } as const satisfies JobsOptions,
+  }),
+  /** Post one digest period to one channel: once per period and channel, whatever retries or how many workers. */
+  'incidents.digest.post': defineJob({
+    queue: QUEUE_NAMES.postback,
+    schema: ZPostIncidentDigestPayload,
+    jobId: (payload) => `digest-${payload.channel}-${Date.parse(payload.period_end)}`,
+    options: POSTBACK_OPTIONS,
+  }),
+  /** Announce an incident first seen on the default branch, once per incident and channel. */
+  'incident.new': defineJob({
+    queue: QUEUE_NAMES.postback,
+    schema: ZPostNewIncidentPayload,
+    // BullMQ refuses `:` in custom ids: `incident-new-<channel>-<id>`.
+    jobId: (payload) => `incident-new-${payload.channel}-${payload.incident_id}`,
+    options: POSTBACK_OPTIONS,
   }),
 };
 

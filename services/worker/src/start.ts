@@ -5,7 +5,7 @@ import { secretValuesOf, type TConfig } from '@cia/config';
 import { createFetchCache, createGitLabClient, pickClientOptions } from '@cia/gitlab';
 import { applyMigrations, openDatabase, type TDatabase } from '@cia/db';
 import { createLogger, type TLogger } from '@cia/logger';
-import { pickPostbackSettings } from '@cia/postback';
+import { pickIncidentNoticeChannels, pickPostbackSettings, type TPostbackSettings } from '@cia/postback';
 import {
   QUEUE_NAMES,
   closeRedis,
@@ -14,12 +14,36 @@ import {
   isRedisConnectionError,
   reportRedisOutages,
   startHeartbeat,
+  syncDigestScheduler,
   type TJobHandlers,
   type TQueueName,
 } from '@cia/queue';
 import { createJobHandlers } from './jobs/job-handlers';
 
-export type TWorkerHandle = { close(): Promise<void> };
+export type TWorkerHandle = {
+  close(): Promise<void>;
+  /** Settles once the digest scheduler matches DIGEST_SCHEDULE (or could not be synced: logged). */
+  digestScheduler: Promise<'scheduled' | 'removed' | 'off' | 'failed'>;
+};
+
+/**
+ * Every process of the pool upserts the same digest scheduler: BullMQ keeps one, and one digest
+ * per period. Not awaited by the start: with Redis unreachable the worker still starts and stops,
+ * and the command runs once Redis answers.
+ */
+function syncDigest(queue: Queue, config: TConfig, settings: TPostbackSettings, logger: TLogger): TWorkerHandle['digestScheduler'] {
+  const schedule = pickIncidentNoticeChannels(settings).length > 0 ? config.DIGEST_SCHEDULE : undefined;
+  return syncDigestScheduler(queue, schedule).then(
+    (state) => {
+      logger.info('digest scheduler', { state, schedule });
+      return state;
+    },
+    (err: unknown) => {
+      if (!isRedisConnectionError(err)) logger.warn('digest scheduler not synced', { err: (err as Error).message });
+      return 'failed' as const;
+    },
+  );
+}
 
 type TQueueWorkerOptions = Omit<WorkerOptions, 'connection' | 'prefix' | 'autorun'> & { errorLabel: string };
 
@@ -73,9 +97,17 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
       postback: { queues: { postback: postbackQueue }, settings },
       verdictRetry: { queues: { verdicts: verdictsQueue } },
     },
-    postback: { db: database.db, logger, settings, gitlab, rateLimit: (ms) => postbackQueue.rateLimit(ms) },
+    postback: {
+      db: database.db,
+      logger,
+      settings,
+      gitlab,
+      rateLimit: (ms) => postbackQueue.rateLimit(ms),
+      queues: { postback: postbackQueue },
+    },
     retry: { db: database.db, logger, config, gitlab, queues: { verdicts: verdictsQueue, postback: postbackQueue }, postback: settings },
   });
+  const digestScheduler = syncDigest(postbackQueue, config, settings, logger);
   const paidProvider = resolveProviderChain(config)[0] !== 'offline';
   const queueShared = { connection, config, logger };
   const worker = startQueueWorker(QUEUE_NAMES.analyze, handlers, queueShared, {
@@ -110,6 +142,7 @@ export async function startWorker(config: TConfig, shared: { database?: TDatabas
     ai: resolveProviderChain(config),
   });
   return {
+    digestScheduler,
     close: async () => {
       // Active jobs finish; nothing new is taken. Without Redis they could not report their end
       // and BullMQ would wait for Redis forever: their locks lapse and they run again once it is back.

@@ -49,7 +49,7 @@ const CURSOR_TEXT = sql<string>`to_char(${incidents.lastSeenAt} at time zone 'UT
  * only). Spelled out: drizzle leaves columns unqualified in a one-table select, and `id` would
  * name the subquery's own rows.
  */
-const PROJECT_PATH = sql<string | null>`${sql.raw(`(
+export const PROJECT_PATH = sql<string | null>`${sql.raw(`(
   select a.project ->> 'path' from incident_occurrences io join analyses a on a.id = io.analysis_id
   where io.incident_id = incidents.id order by io.created_at desc, io.id desc limit 1)`)}`;
 

@@ -1,6 +1,7 @@
 import type { TJobHandlers } from '@cia/queue';
 import type { TPipelineDeps } from '../pipeline/pipeline-deps';
 import { analyzePipelineJob } from './analyze-pipeline';
+import { incidentDigestJob, newIncidentJob, postIncidentDigestJob } from './incident-notices';
 import { markPipelineFixedJob } from './mark-pipeline-fixed';
 import { postAnalysisJob } from './post-analysis';
 import type { TPostbackJobDeps } from './post-back-deps';
@@ -16,5 +17,8 @@ export function createJobHandlers(deps: { pipeline: TPipelineDeps; postback: TPo
     'pipeline.fixed': markPipelineFixedJob(deps.postback),
     'verdict.retry': retryFlakyJob(deps.retry),
     'verdict.retry-check': checkFlakyRetry(deps.retry),
+    'incidents.digest': incidentDigestJob(deps.postback),
+    'incidents.digest.post': postIncidentDigestJob(deps.postback),
+    'incident.new': newIncidentJob(deps.postback),
   };
 }

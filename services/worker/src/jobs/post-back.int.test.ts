@@ -16,6 +16,7 @@ import {
 } from '@cia/postback/testing';
 import { QUEUE_NAMES, closeRedis, createJobProcessor, createRedisConnection, enqueue } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
+import { incidentDigestJob, newIncidentJob, postIncidentDigestJob } from './incident-notices';
 import { markPipelineFixedJob } from './mark-pipeline-fixed';
 import { postAnalysisJob } from './post-analysis';
 
@@ -41,10 +42,13 @@ function startRig(settings: TPostbackSettings, options: { limiter?: { max: numbe
   const connection = createRedisConnection(redis.url, 'worker');
   const queue = new Queue(QUEUE_NAMES.postback, { connection, prefix: redis.prefix });
   const gitlab = createGitLabClient({ baseUrl: fake.baseUrl, retries: 1, baseDelayMs: 1, maxServerWaitMs: 10 });
-  const deps = { db: database.db, logger, settings, gitlab, rateLimit: (ms: number) => queue.rateLimit(ms) };
+  const deps = { db: database.db, logger, settings, gitlab, rateLimit: (ms: number) => queue.rateLimit(ms), queues: { postback: queue } };
   const processor = createJobProcessor(QUEUE_NAMES.postback, {
     'analysis.post': postAnalysisJob(deps),
     'pipeline.fixed': markPipelineFixedJob(deps),
+    'incidents.digest': incidentDigestJob(deps),
+    'incidents.digest.post': postIncidentDigestJob(deps),
+    'incident.new': newIncidentJob(deps),
   });
   const worker = new Worker(QUEUE_NAMES.postback, processor, {
     connection,

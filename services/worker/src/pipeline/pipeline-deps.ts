@@ -18,7 +18,7 @@ export type TPipelineDeps = {
   /** SDK clients built once per worker process and reused. */
   providers?: Parameters<typeof analyzePipeline>[1]['providers'];
   /** Where the post back step queues its jobs; without it nothing is posted back (tests of the analysis alone). */
-  postback?: { queues: TQueuesFor<'analysis.post'>; settings: TPostbackSettings };
+  postback?: { queues: TQueuesFor<'analysis.post' | 'incident.new'>; settings: TPostbackSettings };
   /** Where flaky retries are queued (verdict-retry/); without it nothing is retried. */
   verdictRetry?: { queues: TQueuesFor<'verdict.retry'> };
 };

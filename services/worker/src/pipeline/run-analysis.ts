@@ -3,7 +3,7 @@ import { AnalysisFailedError, analyzePipeline, type TAnalysisOutcome, type TProv
 import { secretValuesOf } from '@cia/config';
 import { claimAnalysis, createFingerprintCache, type TAnalysisRow } from '@cia/db';
 import { classify, type TExcerpt, type TRuleMatch } from '@cia/log-intel';
-import { enqueuePostbackJobs } from '@cia/postback';
+import { enqueueNewIncidentNotices, enqueuePostbackJobs } from '@cia/postback';
 import { requestFlakyRetries } from '../verdict-retry/request-retries';
 import { buildAnalysisInput } from './build-analysis-input';
 import { decideVerdicts, type TDecidedVerdicts } from './decide-verdicts';
@@ -99,10 +99,14 @@ function analyze(
 }
 
 /**
- * The post back step: one `analysis.post` job per enabled channel, and the retries of jobs judged
- * likely flaky in opted-in projects; idempotent (job ids), as a retried job runs it again.
+ * The post back step: one `analysis.post` job per enabled channel, an `incident.new` per channel
+ * for each incident it opened on the default branch, and the retries of jobs judged likely flaky
+ * in opted-in projects; idempotent (job ids), as a retried job runs it again.
  */
 async function postBack(deps: TPipelineDeps, row: TAnalysisRow): Promise<void> {
-  if (deps.postback) await enqueuePostbackJobs(deps.postback.queues, deps.postback.settings, row);
+  if (deps.postback) {
+    await enqueuePostbackJobs(deps.postback.queues, deps.postback.settings, row);
+    await enqueueNewIncidentNotices(deps.postback.queues, deps.postback.settings, deps.db, row.id);
+  }
   if (deps.verdictRetry) await requestFlakyRetries({ ...deps, queues: deps.verdictRetry.queues }, row);
 }
