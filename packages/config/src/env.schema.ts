@@ -1,3 +1,4 @@
+import { parseExpression } from 'cron-parser';
 import { z } from 'zod';
 
 /**
@@ -46,13 +47,24 @@ const url = () =>
     .pipe(z.url().optional());
 
 /** Five cron fields (or six, with leading seconds), as BullMQ's job scheduler reads them; empty: off. */
+/** A cron pattern as BullMQ's scheduler reads it (cron-parser): a pattern it would refuse stops the start, not the digest. */
 const cronPattern = () =>
   optionalString().pipe(
     z
       .string()
       .regex(/^[\d*?,/LW#A-Za-z-]+(\s+[\d*?,/LW#A-Za-z-]+){4,5}$/, "expected a cron pattern such as '0 8 * * *'")
+      .refine(isCronPattern, "not a valid cron pattern (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7), e.g. '0 8 * * *'")
       .optional(),
   );
+
+function isCronPattern(pattern: string): boolean {
+  try {
+    parseExpression(pattern, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Well-known documentation sites an analysis may point to; anything else is shown as text, never linked. */
 const DEFAULT_LINK_HOSTS = [

@@ -80,6 +80,9 @@ test('the incident digest is off by default; its schedule is a cron pattern (5 o
   expect(load({ DIGEST_SCHEDULE: '*/30 * * * * *' }).DIGEST_SCHEDULE).toBe('*/30 * * * * *');
   expect(() => load({ DIGEST_SCHEDULE: 'daily' })).toThrow(/DIGEST_SCHEDULE: .*cron pattern/);
   expect(() => load({ DIGEST_SCHEDULE: '0 8 * *' })).toThrow(/DIGEST_SCHEDULE/);
+  // The right shape, values no scheduler accepts: refused at start, not logged later by the worker.
+  expect(() => load({ DIGEST_SCHEDULE: '99 * * * *' })).toThrow(/DIGEST_SCHEDULE: .*not a valid cron pattern/);
+  expect(() => load({ DIGEST_SCHEDULE: '0 8 * 13 *' })).toThrow(/DIGEST_SCHEDULE/);
   expect(() => load({ DIGEST_TOP_INCIDENTS: '0' })).toThrow(/DIGEST_TOP_INCIDENTS/);
 });
 
