@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { TJobVerdict } from '@cia/contracts';
 import type { TDb } from '../client';
 import { incidentOccurrences, incidents } from '../schema';
-import { nextIncidentState, type TIncidentRow, type TSighting } from './incident-state';
+import { nextIncidentState, type TIncidentChange, type TIncidentRow, type TSighting } from './incident-state';
 
 export type { TIncidentRow } from './incident-state';
 export type TOccurrenceRow = typeof incidentOccurrences.$inferSelect;
@@ -81,25 +81,49 @@ export async function recordOccurrence(
   if (!row) throw new Error('occurrence upsert returned no row');
   if (incident !== undefined) {
     const sighting: TSighting = { pipelineId: input.pipelineId, sha: input.sha, onDefaultBranch: input.onDefaultBranch, at };
-    await db
-      .update(incidents)
-      .set({ ...nextIncidentState(incident, sighting), occurrences: incident.occurrences + (row.inserted ? 1 : 0) })
-      .where(eq(incidents.id, incident.id));
+    const changed = changedColumns(incident, nextIncidentState(incident, sighting));
+    if (row.inserted) changed.occurrences = incident.occurrences + 1;
+    if (Object.keys(changed).length > 0) await db.update(incidents).set(changed).where(eq(incidents.id, incident.id));
   }
   return { occurrenceId: row.id, incidentId: incident?.id ?? null };
 }
 
-/** The incident of a fingerprint, created when new, locked for this transaction's update. */
+/**
+ * Only the columns a sighting changed: the update neither rewrites the incident's identity nor
+ * costs the building and sending of columns that stay as they are.
+ */
+function changedColumns(before: TIncidentRow, after: TIncidentChange): Partial<TIncidentRow> {
+  const changed: Partial<Record<keyof TIncidentChange, unknown>> = {};
+  for (const key of Object.keys(after) as Array<keyof TIncidentChange>) {
+    const [was, now] = [before[key], after[key]];
+    const same = was instanceof Date && now instanceof Date ? was.getTime() === now.getTime() : was === now;
+    if (!same) changed[key] = now;
+  }
+  return changed as Partial<TIncidentRow>;
+}
+
+/**
+ * The incident of a fingerprint, created when new, locked for this transaction's update. Most
+ * failures are seen again: the lock is tried first, one statement for a known incident.
+ */
 async function lockIncident(db: TDb, identity: TIncidentIdentity, at: Date): Promise<TIncidentRow> {
+  const existing = await selectForUpdate(db, identity.fingerprint);
+  if (existing) return existing;
   const [created] = await db
     .insert(incidents)
     .values({ ...identity, firstSeenAt: at, lastSeenAt: at })
     .onConflictDoNothing({ target: incidents.fingerprint })
     .returning();
   if (created) return created;
-  const [existing] = await db.select().from(incidents).where(eq(incidents.fingerprint, identity.fingerprint)).for('update');
-  if (!existing) throw new Error(`incident ${identity.fingerprint} vanished`);
-  return existing;
+  // Another analysis created it since our select: it is committed now (the insert waited for it).
+  const raced = await selectForUpdate(db, identity.fingerprint);
+  if (!raced) throw new Error(`incident ${identity.fingerprint} vanished`);
+  return raced;
+}
+
+async function selectForUpdate(db: TDb, fingerprint: string): Promise<TIncidentRow | undefined> {
+  const [row] = await db.select().from(incidents).where(eq(incidents.fingerprint, fingerprint)).for('update');
+  return row;
 }
 
 export async function findIncident(db: TDb, incidentId: number): Promise<TIncidentRow | undefined> {
