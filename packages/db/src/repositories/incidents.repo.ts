@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { TJobVerdict } from '@cia/contracts';
 import type { TDb } from '../client';
 import { incidentOccurrences, incidents } from '../schema';
@@ -75,7 +75,10 @@ export async function recordOccurrence(
   const [row] = await db
     .insert(incidentOccurrences)
     .values(values)
-    .onConflictDoUpdate({ target: [incidentOccurrences.projectId, incidentOccurrences.jobId], set: { ...update, updatedAt: at } })
+    .onConflictDoUpdate({
+      target: [incidentOccurrences.projectId, incidentOccurrences.jobId],
+      set: { ...replacedWithProposed(Object.keys(update) as TOccurrenceColumn[]), updatedAt: at },
+    })
     // xmax is 0 only for a row this statement inserted: an update of an existing one is no new occurrence.
     .returning({ id: incidentOccurrences.id, inserted: sql<boolean>`(xmax = 0)` });
   if (!row) throw new Error('occurrence upsert returned no row');
@@ -86,6 +89,23 @@ export async function recordOccurrence(
     if (Object.keys(changed).length > 0) await db.update(incidents).set(changed).where(eq(incidents.id, incident.id));
   }
   return { occurrenceId: row.id, incidentId: incident?.id ?? null };
+}
+
+type TOccurrenceColumn = keyof typeof incidentOccurrences.$inferInsert;
+const fromExcluded = new Map<TOccurrenceColumn, SQL>();
+
+/**
+ * A job analysed again: these columns take the new values, read from the row the insert
+ * proposed (excluded) rather than sent a second time as parameters.
+ */
+function replacedWithProposed(columns: TOccurrenceColumn[]): Partial<Record<TOccurrenceColumn, SQL>> {
+  const set: Partial<Record<TOccurrenceColumn, SQL>> = {};
+  for (const key of columns) {
+    let value = fromExcluded.get(key);
+    if (value === undefined) fromExcluded.set(key, (value = sql`excluded.${sql.identifier(incidentOccurrences[key].name)}`));
+    set[key] = value;
+  }
+  return set;
 }
 
 /**
