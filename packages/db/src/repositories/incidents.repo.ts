@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { TJobVerdict } from '@cia/contracts';
 import type { TDb } from '../client';
+import { preparedFor } from '../prepared';
 import { incidentOccurrences, incidents } from '../schema';
 import { nextIncidentState, type TIncidentChange, type TIncidentRow, type TSighting } from './incident-state';
 
@@ -151,8 +152,17 @@ export async function findIncident(db: TDb, incidentId: number): Promise<TIncide
   return row;
 }
 
+const incidentByFingerprint = preparedFor((db) =>
+  db
+    .select()
+    .from(incidents)
+    .where(eq(incidents.fingerprint, sql.placeholder('fingerprint')))
+    .limit(1)
+    .prepare('incident_by_fingerprint'),
+);
+
 export async function findIncidentByFingerprint(db: TDb, fingerprint: string): Promise<TIncidentRow | undefined> {
-  const [row] = await db.select().from(incidents).where(eq(incidents.fingerprint, fingerprint)).limit(1);
+  const [row] = await incidentByFingerprint(db).execute({ fingerprint });
   return row;
 }
 
