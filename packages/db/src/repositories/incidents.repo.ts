@@ -109,11 +109,27 @@ function replacedWithProposed(columns: TOccurrenceColumn[]): Partial<Record<TOcc
   return set;
 }
 
+/** What recording a sighting reads of its incident: the id, the count and the state it may change, not the identity. */
+const LOCKED_COLUMNS = {
+  id: incidents.id,
+  occurrences: incidents.occurrences,
+  status: incidents.status,
+  lastSeenAt: incidents.lastSeenAt,
+  failingSincePipelineId: incidents.failingSincePipelineId,
+  failingSinceSha: incidents.failingSinceSha,
+  failingSinceAt: incidents.failingSinceAt,
+  lastDefaultPipelineId: incidents.lastDefaultPipelineId,
+  fixedPipelineId: incidents.fixedPipelineId,
+  fixedSha: incidents.fixedSha,
+  fixedAt: incidents.fixedAt,
+} satisfies Record<keyof TLockedIncident, unknown>;
+type TLockedIncident = Pick<TIncidentRow, 'id' | 'occurrences'> & TIncidentChange;
+
 /**
  * Only the columns a sighting changed: the update neither rewrites the incident's identity nor
  * costs the building and sending of columns that stay as they are.
  */
-function changedColumns(before: TIncidentRow, after: TIncidentChange): Partial<TIncidentRow> {
+function changedColumns(before: TLockedIncident, after: TIncidentChange): Partial<TIncidentRow> {
   const changed: Partial<Record<keyof TIncidentChange, unknown>> = {};
   for (const key of Object.keys(after) as Array<keyof TIncidentChange>) {
     const [was, now] = [before[key], after[key]];
@@ -127,14 +143,14 @@ function changedColumns(before: TIncidentRow, after: TIncidentChange): Partial<T
  * The incident of a fingerprint, created when new, locked for this transaction's update. Most
  * failures are seen again: the lock is tried first, one statement for a known incident.
  */
-async function lockIncident(db: TDb, identity: TIncidentIdentity, at: Date): Promise<TIncidentRow> {
+async function lockIncident(db: TDb, identity: TIncidentIdentity, at: Date): Promise<TLockedIncident> {
   const existing = await selectForUpdate(db, identity.fingerprint);
   if (existing) return existing;
   const [created] = await db
     .insert(incidents)
     .values({ ...identity, firstSeenAt: at, lastSeenAt: at })
     .onConflictDoNothing({ target: incidents.fingerprint })
-    .returning();
+    .returning(LOCKED_COLUMNS);
   if (created) return created;
   // Another analysis created it since our select: it is committed now (the insert waited for it).
   const raced = await selectForUpdate(db, identity.fingerprint);
@@ -142,8 +158,8 @@ async function lockIncident(db: TDb, identity: TIncidentIdentity, at: Date): Pro
   return raced;
 }
 
-async function selectForUpdate(db: TDb, fingerprint: string): Promise<TIncidentRow | undefined> {
-  const [row] = await db.select().from(incidents).where(eq(incidents.fingerprint, fingerprint)).for('update');
+async function selectForUpdate(db: TDb, fingerprint: string): Promise<TLockedIncident | undefined> {
+  const [row] = await db.select(LOCKED_COLUMNS).from(incidents).where(eq(incidents.fingerprint, fingerprint)).for('update');
   return row;
 }
 
