@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { TFailedJobRef, TMaskedText, TMergeRequestRef, TPipelineRef, TProjectRef, TTrigger } from '@cia/contracts';
 import type { TDb } from '../client';
+import { preparedFor } from '../prepared';
 import { analyses } from '../schema';
 import { mergedFetchState, upsertAnalysisJobs, type TAnalysisJob } from './analysis-jobs.repo';
 import { decideDedup, dedupKey, generationOf, mergeFailedJobs, mergePipeline, mergeProject } from './dedup-rule';
@@ -158,17 +159,22 @@ export async function markRunning(db: TDb, analysisId: number): Promise<void> {
   await db.update(analyses).set(RUNNING).where(eq(analyses.id, analysisId));
 }
 
+const claimStatement = preparedFor((db) =>
+  db
+    .update(analyses)
+    .set(RUNNING)
+    .where(and(eq(analyses.requestId, sql.placeholder('requestId')), inArray(analyses.status, ['queued', 'running'])))
+    .returning()
+    .prepare('claim_analysis'),
+);
+
 /**
  * The worker's first write for a job: marks the analysis running (one more attempt) unless it is
  * already finished. `claimed` is false for a finished analysis (returned as stored); undefined
  * means there is no such analysis.
  */
 export async function claimAnalysis(db: TDb, requestId: string): Promise<{ row: TAnalysisRow; claimed: boolean } | undefined> {
-  const [row] = await db
-    .update(analyses)
-    .set(RUNNING)
-    .where(and(eq(analyses.requestId, requestId), inArray(analyses.status, ['queued', 'running'])))
-    .returning();
+  const [row] = await claimStatement(db).execute({ requestId });
   if (row) return { row, claimed: true };
   const finished = await findAnalysisByRequestId(db, requestId);
   return finished && { row: finished, claimed: false };

@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { TDb } from '../client';
+import { preparedFor } from '../prepared';
 import { incidentOccurrences } from '../schema';
 
 /**
@@ -17,23 +18,58 @@ export async function fingerprintsOfJobs(db: TDb, projectId: number, jobIds: num
   return new Map(rows.map((r) => [r.jobId, r.fingerprint]));
 }
 
-/** Other failed jobs with this fingerprint on this very commit (re-runs, other pipelines of the commit). */
-export async function countSameCommitFailures(db: TDb, q: { fingerprint: string; sha: string; exceptJobId: number }): Promise<number> {
-  const [row] = await db
+const sameCommitFailures = preparedFor((db) =>
+  db
     .select({ n: sql<number>`count(*)::int` })
     .from(incidentOccurrences)
     .where(
       and(
-        eq(incidentOccurrences.fingerprint, q.fingerprint),
-        eq(incidentOccurrences.sha, q.sha),
-        ne(incidentOccurrences.jobId, q.exceptJobId),
+        eq(incidentOccurrences.fingerprint, sql.placeholder('fingerprint')),
+        eq(incidentOccurrences.sha, sql.placeholder('sha')),
+        ne(incidentOccurrences.jobId, sql.placeholder('exceptJobId')),
       ),
-    );
+    )
+    .prepare('count_same_commit_failures'),
+);
+
+/** Other failed jobs with this fingerprint on this very commit (re-runs, other pipelines of the commit). */
+export async function countSameCommitFailures(db: TDb, q: { fingerprint: string; sha: string; exceptJobId: number }): Promise<number> {
+  const [row] = await sameCommitFailures(db).execute(q);
   return Number(row?.n ?? 0);
 }
 
 /** Verdicts that say the target branch explained the failure: such a change is no evidence of flakiness. */
 const EXPLAINED_BY_TARGET = ['already_failing', 'fixed_on_target'];
+
+/** One prepared statement per shape: the change's merge request and its branch, each known or not. */
+function intermittentChangesQuery(shape: { byMergeRequest: boolean; byRef: boolean }) {
+  const o = incidentOccurrences;
+  const name = `count_intermittent_changes${shape.byMergeRequest ? '_mr' : ''}${shape.byRef ? '_ref' : ''}`;
+  return preparedFor((db) =>
+    db
+      .select({ n: sql<number>`count(distinct coalesce('mr:' || ${o.mergeRequestIid}::text, 'ref:' || ${o.ref}))::int` })
+      .from(o)
+      .where(
+        and(
+          eq(o.fingerprint, sql.placeholder('fingerprint')),
+          eq(o.onDefaultBranch, false),
+          notInArray(o.verdictKind, EXPLAINED_BY_TARGET),
+          gte(o.createdAt, sql.placeholder('since')),
+          // Neither this merge request nor its source branch (whose branch pipelines are the same change).
+          shape.byMergeRequest ? or(isNull(o.mergeRequestIid), ne(o.mergeRequestIid, sql.placeholder('mergeRequestIid'))) : undefined,
+          shape.byRef ? or(isNull(o.ref), ne(o.ref, sql.placeholder('ref'))) : undefined,
+        ),
+      )
+      .prepare(name),
+  );
+}
+
+const intermittentChanges = {
+  none: intermittentChangesQuery({ byMergeRequest: false, byRef: false }),
+  mr: intermittentChangesQuery({ byMergeRequest: true, byRef: false }),
+  ref: intermittentChangesQuery({ byMergeRequest: false, byRef: true }),
+  both: intermittentChangesQuery({ byMergeRequest: true, byRef: true }),
+};
 
 /**
  * Other changes (merge requests, else branches) off the default branch where this fingerprint
@@ -44,23 +80,21 @@ export async function countIntermittentChanges(
   db: TDb,
   q: { fingerprint: string; ref: string | null; mergeRequestIid: number | null; since: Date },
 ): Promise<number> {
-  const o = incidentOccurrences;
-  // Neither this merge request nor its source branch (whose branch pipelines are the same change).
-  const otherChange = and(
-    q.mergeRequestIid === null ? undefined : or(isNull(o.mergeRequestIid), ne(o.mergeRequestIid, q.mergeRequestIid)),
-    q.ref === null ? undefined : or(isNull(o.ref), ne(o.ref, q.ref)),
-  );
-  const [row] = await db
-    .select({ n: sql<number>`count(distinct coalesce('mr:' || ${o.mergeRequestIid}::text, 'ref:' || ${o.ref}))::int` })
-    .from(o)
-    .where(
-      and(
-        eq(o.fingerprint, q.fingerprint),
-        eq(o.onDefaultBranch, false),
-        notInArray(o.verdictKind, EXPLAINED_BY_TARGET),
-        gte(o.createdAt, q.since),
-        otherChange,
-      ),
-    );
+  const byMergeRequest = q.mergeRequestIid !== null;
+  const byRef = q.ref !== null;
+  const query = byMergeRequest
+    ? byRef
+      ? intermittentChanges.both
+      : intermittentChanges.mr
+    : byRef
+      ? intermittentChanges.ref
+      : intermittentChanges.none;
+  // A placeholder's value reaches the driver as it is: the time as text, as the column's own mapping would send it.
+  const [row] = await query(db).execute({
+    fingerprint: q.fingerprint,
+    since: q.since.toISOString(),
+    ...(byMergeRequest ? { mergeRequestIid: q.mergeRequestIid } : {}),
+    ...(byRef ? { ref: q.ref } : {}),
+  });
   return Number(row?.n ?? 0);
 }

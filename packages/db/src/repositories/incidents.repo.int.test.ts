@@ -110,6 +110,19 @@ test('failures with one fingerprint form one incident: counted once per job, wit
   expect((await listAnalysisOccurrences(database.db, first.input.analysisId)).map((o) => o.verdictKind)).toEqual(['already_failing']);
 });
 
+test('analyses seeing a new fingerprint at once open one incident between them, each job counted', async () => {
+  const inputs = await Promise.all([200, 201, 202].map((pipelineId) => inputFor('fp-race', { pipelineId: 1000 + pipelineId })));
+  // Each transaction takes the row lock after the others may have created the incident: none of them fails.
+  const recorded = await Promise.all(inputs.map((input) => database.db.transaction((tx) => recordOccurrence(tx, input))));
+  const ids = new Set(recorded.map((r) => r.incidentId));
+  expect(ids.size).toBe(1);
+  expect(await findIncident(database.db, recorded[0]!.incidentId!)).toMatchObject({
+    occurrences: 3,
+    fingerprint: 'fp-race',
+    title: 'AssertionError',
+  });
+});
+
 test('a green default-branch pipeline fixes the incidents of the jobs it passed, never with an older pipeline', async () => {
   const { incidentId } = await record('fp-fix', { pipelineId: 200, projectId: 8 });
   await record('fp-fix', { pipelineId: 202, projectId: 8 });

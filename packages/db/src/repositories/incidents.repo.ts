@@ -1,8 +1,9 @@
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { TJobVerdict } from '@cia/contracts';
 import type { TDb } from '../client';
+import { preparedFor } from '../prepared';
 import { incidentOccurrences, incidents } from '../schema';
-import { nextIncidentState, type TIncidentRow, type TSighting } from './incident-state';
+import { nextIncidentState, type TIncidentChange, type TIncidentRow, type TSighting } from './incident-state';
 
 export type { TIncidentRow } from './incident-state';
 export type TOccurrenceRow = typeof incidentOccurrences.$inferSelect;
@@ -75,31 +76,91 @@ export async function recordOccurrence(
   const [row] = await db
     .insert(incidentOccurrences)
     .values(values)
-    .onConflictDoUpdate({ target: [incidentOccurrences.projectId, incidentOccurrences.jobId], set: { ...update, updatedAt: at } })
+    .onConflictDoUpdate({
+      target: [incidentOccurrences.projectId, incidentOccurrences.jobId],
+      set: { ...replacedWithProposed(Object.keys(update) as TOccurrenceColumn[]), updatedAt: at },
+    })
     // xmax is 0 only for a row this statement inserted: an update of an existing one is no new occurrence.
     .returning({ id: incidentOccurrences.id, inserted: sql<boolean>`(xmax = 0)` });
   if (!row) throw new Error('occurrence upsert returned no row');
   if (incident !== undefined) {
     const sighting: TSighting = { pipelineId: input.pipelineId, sha: input.sha, onDefaultBranch: input.onDefaultBranch, at };
-    await db
-      .update(incidents)
-      .set({ ...nextIncidentState(incident, sighting), occurrences: incident.occurrences + (row.inserted ? 1 : 0) })
-      .where(eq(incidents.id, incident.id));
+    const changed = changedColumns(incident, nextIncidentState(incident, sighting));
+    if (row.inserted) changed.occurrences = incident.occurrences + 1;
+    if (Object.keys(changed).length > 0) await db.update(incidents).set(changed).where(eq(incidents.id, incident.id));
   }
   return { occurrenceId: row.id, incidentId: incident?.id ?? null };
 }
 
-/** The incident of a fingerprint, created when new, locked for this transaction's update. */
-async function lockIncident(db: TDb, identity: TIncidentIdentity, at: Date): Promise<TIncidentRow> {
+type TOccurrenceColumn = keyof typeof incidentOccurrences.$inferInsert;
+const fromExcluded = new Map<TOccurrenceColumn, SQL>();
+
+/**
+ * A job analysed again: these columns take the new values, read from the row the insert
+ * proposed (excluded) rather than sent a second time as parameters.
+ */
+function replacedWithProposed(columns: TOccurrenceColumn[]): Partial<Record<TOccurrenceColumn, SQL>> {
+  const set: Partial<Record<TOccurrenceColumn, SQL>> = {};
+  for (const key of columns) {
+    let value = fromExcluded.get(key);
+    if (value === undefined) fromExcluded.set(key, (value = sql`excluded.${sql.identifier(incidentOccurrences[key].name)}`));
+    set[key] = value;
+  }
+  return set;
+}
+
+/** What recording a sighting reads of its incident: the id, the count and the state it may change, not the identity. */
+const LOCKED_COLUMNS = {
+  id: incidents.id,
+  occurrences: incidents.occurrences,
+  status: incidents.status,
+  lastSeenAt: incidents.lastSeenAt,
+  failingSincePipelineId: incidents.failingSincePipelineId,
+  failingSinceSha: incidents.failingSinceSha,
+  failingSinceAt: incidents.failingSinceAt,
+  lastDefaultPipelineId: incidents.lastDefaultPipelineId,
+  fixedPipelineId: incidents.fixedPipelineId,
+  fixedSha: incidents.fixedSha,
+  fixedAt: incidents.fixedAt,
+} satisfies Record<keyof TLockedIncident, unknown>;
+type TLockedIncident = Pick<TIncidentRow, 'id' | 'occurrences'> & TIncidentChange;
+
+/**
+ * Only the columns a sighting changed: the update neither rewrites the incident's identity nor
+ * costs the building and sending of columns that stay as they are.
+ */
+function changedColumns(before: TLockedIncident, after: TIncidentChange): Partial<TIncidentRow> {
+  const changed: Partial<Record<keyof TIncidentChange, unknown>> = {};
+  for (const key of Object.keys(after) as Array<keyof TIncidentChange>) {
+    const [was, now] = [before[key], after[key]];
+    const same = was instanceof Date && now instanceof Date ? was.getTime() === now.getTime() : was === now;
+    if (!same) changed[key] = now;
+  }
+  return changed as Partial<TIncidentRow>;
+}
+
+/**
+ * The incident of a fingerprint, created when new, locked for this transaction's update. Most
+ * failures are seen again: the lock is tried first, one statement for a known incident.
+ */
+async function lockIncident(db: TDb, identity: TIncidentIdentity, at: Date): Promise<TLockedIncident> {
+  const existing = await selectForUpdate(db, identity.fingerprint);
+  if (existing) return existing;
   const [created] = await db
     .insert(incidents)
     .values({ ...identity, firstSeenAt: at, lastSeenAt: at })
     .onConflictDoNothing({ target: incidents.fingerprint })
-    .returning();
+    .returning(LOCKED_COLUMNS);
   if (created) return created;
-  const [existing] = await db.select().from(incidents).where(eq(incidents.fingerprint, identity.fingerprint)).for('update');
-  if (!existing) throw new Error(`incident ${identity.fingerprint} vanished`);
-  return existing;
+  // Another analysis created it since our select: it is committed now (the insert waited for it).
+  const raced = await selectForUpdate(db, identity.fingerprint);
+  if (!raced) throw new Error(`incident ${identity.fingerprint} vanished`);
+  return raced;
+}
+
+async function selectForUpdate(db: TDb, fingerprint: string): Promise<TLockedIncident | undefined> {
+  const [row] = await db.select(LOCKED_COLUMNS).from(incidents).where(eq(incidents.fingerprint, fingerprint)).for('update');
+  return row;
 }
 
 export async function findIncident(db: TDb, incidentId: number): Promise<TIncidentRow | undefined> {
@@ -107,8 +168,17 @@ export async function findIncident(db: TDb, incidentId: number): Promise<TIncide
   return row;
 }
 
+const incidentByFingerprint = preparedFor((db) =>
+  db
+    .select()
+    .from(incidents)
+    .where(eq(incidents.fingerprint, sql.placeholder('fingerprint')))
+    .limit(1)
+    .prepare('incident_by_fingerprint'),
+);
+
 export async function findIncidentByFingerprint(db: TDb, fingerprint: string): Promise<TIncidentRow | undefined> {
-  const [row] = await db.select().from(incidents).where(eq(incidents.fingerprint, fingerprint)).limit(1);
+  const [row] = await incidentByFingerprint(db).execute({ fingerprint });
   return row;
 }
 
