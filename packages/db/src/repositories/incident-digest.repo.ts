@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from '
 import type { TDb } from '../client';
 import { incidentOccurrences, incidents } from '../schema';
 import type { TIncidentRow } from './incident-state';
-import { PROJECT_PATH } from './incident-lists.repo';
+import { findIncidentWithPath, PROJECT_PATH } from './incident-lists.repo';
 
 /**
  * What the incident digest and the new-incident notice read: the open incidents with the most
@@ -100,11 +100,7 @@ export async function projectsWithIncidents(db: TDb, window: Pick<TDigestWindow,
 
 /** One incident as a notice shows it, every occurrence counted ("the period" is its whole life). */
 export async function readIncidentNotice(db: TDb, incidentId: number): Promise<TDigestIncident | undefined> {
-  const [found] = await db
-    .select({ row: incidents, projectPath: PROJECT_PATH })
-    .from(incidents)
-    .where(eq(incidents.id, incidentId))
-    .limit(1);
+  const found = await findIncidentWithPath(db, incidentId);
   if (!found) return undefined;
   const verdicts = await verdictsOf(db, undefined, [incidentId]);
   return { ...found, occurrencesInPeriod: found.row.occurrences, verdicts: verdicts.get(incidentId)! };

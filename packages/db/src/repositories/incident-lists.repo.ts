@@ -120,13 +120,19 @@ async function recentOccurrences(db: TDb, incidentId: number): Promise<TIncident
   return rows.map((r) => ({ ...toOccurrenceView(r.row), request_id: r.requestId, project_path: r.projectPath }));
 }
 
-/** One incident as GET /incidents/:id answers it; undefined when there is none with this id. */
-export async function readIncidentDetail(db: TDb, incidentId: number): Promise<TIncidentDetail | undefined> {
+/** One incident's row with its project's path (from its newest analysis); undefined when there is none with this id. */
+export async function findIncidentWithPath(db: TDb, incidentId: number) {
   const [found] = await db
     .select({ row: incidents, projectPath: PROJECT_PATH })
     .from(incidents)
     .where(eq(incidents.id, incidentId))
     .limit(1);
+  return found;
+}
+
+/** One incident as GET /incidents/:id answers it; undefined when there is none with this id. */
+export async function readIncidentDetail(db: TDb, incidentId: number): Promise<TIncidentDetail | undefined> {
+  const found = await findIncidentWithPath(db, incidentId);
   if (!found) return undefined;
   const [seen, occurrences, sameSignature] = await Promise.all([
     whereSeen(db, incidentId),
