@@ -23,6 +23,8 @@ async function startNpm(): Promise<{ run: TServeRun; tree: number[] }> {
 }
 
 const lines = (r: TServeRun) => r.output().trimEnd().split('\n');
+/** The last line, with the lines before it: when a stop goes wrong, the failure shows what was printed. */
+const ending = (r: TServeRun) => ({ lastLine: r.lastLine(), before: lines(r).slice(-40) });
 const indexOfLine = (r: TServeRun, pattern: RegExp) => lines(r).findIndex((l) => pattern.test(l));
 
 test('kill <npm pid> stops npm, the server and its redis-server, and the last line says stopped', async () => {
@@ -30,7 +32,7 @@ test('kill <npm pid> stops npm, the server and its redis-server, and the last li
   process.kill(r.pid, 'SIGTERM');
   expect(await r.exited).toBe(0);
   await allGone(tree);
-  expect(r.lastLine()).toBe('ci-analyst: stopped');
+  expect(ending(r)).toMatchObject({ lastLine: 'ci-analyst: stopped' });
   expect(r.output()).not.toMatch(/second SIG|exiting now/);
 });
 
@@ -44,7 +46,7 @@ test.each<[NodeJS.Signals, string]>([
   await r.exited;
   await allGone(tree);
   expect(r.output()).not.toMatch(/second SIG|exiting now/);
-  expect(r.lastLine()).toBe('ci-analyst: stopped');
+  expect(ending(r)).toMatchObject({ lastLine: 'ci-analyst: stopped' });
   const order = [/worker stopped/, /database closed/, /private redis-server stopped/, /^ci-analyst: stopped$/].map((p) =>
     indexOfLine(r, p),
   );
