@@ -1,44 +1,11 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ZAnalysisView, ZApiError, ZJobHook, ZPipelineHook } from '@cia/contracts';
+import { ZAnalysisView, ZJobHook, ZPipelineHook } from '@cia/contracts';
 import { ZAnalysisFilterQuery, ZAnalysisListQuery, ZAnalysisPage, ZAnalysisSummary } from '../api/analysis-api.schema';
 import { ZCustomWebhook } from '../routes/dev.routes';
 import { registerIncidentPaths } from './incident-paths';
+import { html, json, registerShared, type TShared } from './openapi-shared';
 import { ZHealth, ZHealthDetailed, ZWebhookAccepted, ZWebhookInfo, ZWebhookSeen, ZWebhookTestAnswer } from '../api/service-api.schema';
-
-const json = (schema: z.ZodType, description: string): ResponseConfig => ({ description, content: { 'application/json': { schema } } });
-const html = (description: string): ResponseConfig => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
-
-/** The security schemes and the error answers every group of paths uses. */
-function registerShared(r: OpenAPIRegistry) {
-  const bearer = r.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'API_TOKEN; required on the analysis API, results page, Bull Board and metrics when API_TOKEN is set',
-  });
-  const basic = r.registerComponent('securitySchemes', 'basicAuth', {
-    type: 'http',
-    scheme: 'basic',
-    description: 'Any user name, API_TOKEN as password (browsers: results page and Bull Board)',
-  });
-  const gitlabToken = r.registerComponent('securitySchemes', 'gitlabToken', {
-    type: 'apiKey',
-    in: 'header',
-    name: 'X-Gitlab-Token',
-    description: 'GITLAB_WEBHOOK_SECRET, checked when set',
-  });
-  const apiAuth = [{ [bearer.name]: [] }];
-  const browserAuth = [{ [bearer.name]: [] }, { [basic.name]: [] }];
-  const error = ZApiError.meta({ id: 'Error' });
-  const errors = {
-    400: json(error, 'A parameter or the body is invalid; `error.field` names it'),
-    401: json(error, 'Missing or wrong API token'),
-  };
-  const requestId = z.object({ request_id: z.string().describe('the request_id answered when the failure was accepted') });
-  return { apiAuth, browserAuth, gitlabToken, error, errors, requestId };
-}
-
-type TShared = ReturnType<typeof registerShared>;
 
 function registerAnalysisPaths(r: OpenAPIRegistry, { apiAuth, error, errors, requestId }: TShared): void {
   const view = ZAnalysisView.meta({ id: 'Analysis' });
