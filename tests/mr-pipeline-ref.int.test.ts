@@ -8,6 +8,7 @@ import { startMailWatcher, type TMailWatcherHandle } from '@cia/mail-watcher';
 import { buildGitLabPipelineEmail, isDovecotAvailable, startDovecot, type TDovecot } from '@cia/mail-watcher/testing';
 import { createTestPrefix } from '@cia/queue/testing';
 import { jobHook, pipelineHook } from './fixtures/gitlab-payloads';
+import { eventually } from '@cia/logger/testing';
 
 /**
  * A merge request pipeline as each trigger names it: the failure email's X-GitLab-Pipeline-Ref and
@@ -29,14 +30,7 @@ let redis: ReturnType<typeof createTestPrefix>;
 let ingest: TIngestHandle;
 let mail: TMailWatcherHandle;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = eventually;
 
 async function post(body: unknown, event: 'Pipeline Hook' | 'Job Hook'): Promise<{ status: number; json: { request_id?: string } }> {
   const res = await fetch(`${ingest.url}/webhooks/gitlab`, {

@@ -13,6 +13,7 @@ import { createTestPrefix } from '@cia/queue/testing';
 import { startWorker, type TWorkerHandle } from '@cia/worker';
 import { addPipeline, fakeProjects, pipelineHookOf, shaOf, verdictRequests, type TPlayedPipeline } from './verdicts/history-harness';
 import { HISTORY, PROJECTS } from './verdicts/history-script';
+import { eventually } from '@cia/logger/testing';
 
 /**
  * The verdicts on a scripted GitLab history (tests/verdicts/history-script.ts): every pipeline
@@ -77,14 +78,7 @@ afterAll(async () => {
   await redis?.cleanup();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = eventually;
 
 async function sendHook(played: TPlayedPipeline): Promise<{ status: string; request_id?: string }> {
   const res = await fetch(`${ingest.url}/webhooks/gitlab`, {

@@ -11,6 +11,7 @@ import { closeRedis, createQueues, createRedisConnection, enqueue, type TQueues 
 import { createTestPrefix } from '@cia/queue/testing';
 import { startWorker, type TWorkerHandle } from '@cia/worker';
 import { addFlakyPipeline, flakyHook, flakyProject, pipelineOf, type TFlakyProject } from './verdicts/retry-harness';
+import { eventually } from '@cia/logger/testing';
 
 /**
  * Flaky verification end to end: real ingest (Pipeline Hooks), worker, PostgreSQL and Redis, the
@@ -64,14 +65,7 @@ afterAll(async () => {
   await redis?.cleanup();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 800; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = eventually;
 
 async function sendHook(hook: ReturnType<typeof flakyHook>): Promise<{ status: string; request_id?: string }> {
   const res = await fetch(`${ingest.url}/webhooks/gitlab`, {

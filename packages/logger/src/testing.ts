@@ -17,3 +17,22 @@ export function captureLogger(level = 'debug', secretValues?: string[]) {
   logger.transports[0]!.silent = true;
   return { logger, lines, settled: () => new Promise((r) => setImmediate(r)) };
 }
+
+/**
+ * Asks `probe` every 25 ms until it answers something (not undefined, false or null) and returns
+ * that answer; fails naming `what` after `timeoutMs`. For tests waiting on work other processes
+ * or queues do.
+ */
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | false | null | Promise<T | undefined | false | null>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false && value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

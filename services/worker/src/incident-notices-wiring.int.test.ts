@@ -9,6 +9,7 @@ import { startFakeReceiver, type TFakeReceiver } from '@cia/postback/testing';
 import { DIGEST_SCHEDULER_ID, QUEUE_NAMES, closeRedis, createQueues, createRedisConnection, enqueue, type TQueues } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
 import { startWorker, type TWorkerHandle } from './start';
+import { eventually } from '@cia/logger/testing';
 
 /**
  * The worker as deployed, for incident notices: a new incident on the default branch is announced
@@ -42,13 +43,7 @@ const MR_TRACE = [
   'ERROR: Job failed: exit code 1',
 ].join('\n');
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = (check: () => boolean | Promise<boolean>, what: string) => eventually(what, check);
 
 function configWith(overrides: Record<string, string> = {}) {
   return testConfig({

@@ -6,6 +6,7 @@ import { createLogger } from '@cia/logger';
 import { closeRedis, createQueues, createRedisConnection, enqueue, type TQueues } from '@cia/queue';
 import { createTestPrefix } from '@cia/queue/testing';
 import { startWorker, type TWorkerHandle } from './start';
+import { eventually } from '@cia/logger/testing';
 
 /** The worker as deployed: analysis completes → post-back job → note; a later green pipeline → "fixed". */
 const logger = createLogger({ service: 'test', silent: true });
@@ -26,13 +27,7 @@ const TRACE = [
   'ERROR: Job failed: exit code 1',
 ].join('\n');
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = (check: () => boolean | Promise<boolean>, what: string) => eventually(what, check);
 
 beforeAll(async () => {
   fake = await createFakeGitLab({

@@ -11,6 +11,7 @@ import { createTestPrefix } from '@cia/queue/testing';
 import { incidentDigestJob, newIncidentJob, postIncidentDigestJob } from './incident-notices';
 import { markPipelineFixedJob } from './mark-pipeline-fixed';
 import { postAnalysisJob } from './post-analysis';
+import { eventually } from '@cia/logger/testing';
 
 /** The incident digest through the post-back queue: what it lists, in which order, masked, signed, once per period. */
 const logger = createLogger({ service: 'test', silent: true });
@@ -48,13 +49,7 @@ function startRig(settings: TPostbackSettings, prefix = createTestPrefix('digest
   return { queue, prefix };
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = (check: () => boolean | Promise<boolean>, what: string) => eventually(what, check);
 
 const verdict = (kind: TVerdictKind): TJobVerdict => ({ kind, headline: kind, evidence: [], safe_to_merge: false, retry_advised: false });
 

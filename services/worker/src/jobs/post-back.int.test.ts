@@ -19,6 +19,7 @@ import { createTestPrefix } from '@cia/queue/testing';
 import { incidentDigestJob, newIncidentJob, postIncidentDigestJob } from './incident-notices';
 import { markPipelineFixedJob } from './mark-pipeline-fixed';
 import { postAnalysisJob } from './post-analysis';
+import { eventually } from '@cia/logger/testing';
 
 const logger = createLogger({ service: 'test', silent: true });
 const SECRET = 'webhook-secret-for-tests';
@@ -64,13 +65,7 @@ function startRig(settings: TPostbackSettings, options: { limiter?: { max: numbe
   return { queue, worker };
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = (check: () => boolean | Promise<boolean>, what: string) => eventually(what, check);
 
 /** A merge request pipeline GitLab knows (its ref names the merge request) and its completed analysis. */
 function mrAnalysis(iid: number, options: Parameters<typeof seedAnalysis>[2] = {}) {
