@@ -3,7 +3,7 @@ import { CORE_SCORE, rankLines, selectLines, type TBlock, type TScannedLog, type
 import { FailureBlocks } from './excerpt-blocks';
 import { NOISE_RE, TOOL_ADVICE_RE } from './failure-patterns';
 import { HotScanner } from './hot-scanner';
-import { forEachBufferOfLines, MAX_LINE_BYTES } from './line-reader';
+import { forEachBufferOfLines, keptText, MAX_LINE_BYTES } from './line-reader';
 import { lineBody, scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
 import { normalizeLine } from './normalize';
 import type { TExcerpt, TExcerptOptions, TLogInput } from './types';
@@ -15,8 +15,6 @@ export const DEFAULT_CONTEXT_LINES = 50;
 
 /** Bounds that keep memory flat whatever the log size. */
 const MAX_REPEAT_KEYS = 100_000;
-/** A line kept in the excerpt is cut to this length: one line must not eat the whole budget. */
-const MAX_EXCERPT_LINE_CHARS = 2_000;
 const STEP_TAIL_LINES = 20;
 /** The runner's line naming the step that exited non-zero: short, and always worth its place. */
 const STEP_EXIT_SCORE = 10;
@@ -176,7 +174,7 @@ export class ExcerptBuilder {
   }
 
   private dated(full: string, lineNo: number): TStored {
-    const text = copyString(full.length > MAX_EXCERPT_LINE_CHARS ? full.slice(0, MAX_EXCERPT_LINE_CHARS) : full);
+    const text = keptText(full);
     let mark = this.marks[0] as { step: number; section: number };
     for (let i = this.marks.length - 1; i >= 0; i--) {
       const m = this.marks[i] as { line: number; step: number; section: number };
@@ -205,7 +203,7 @@ export class ExcerptBuilder {
     if (norm.sectionStart !== undefined) this.sectionStack.push(this.sectionId(norm.sectionStart));
     const section = this.sectionStack.at(-1) ?? -1;
     if (norm.sectionEnd !== undefined) this.sectionStack.pop();
-    let text = copyString(norm.text.length > MAX_EXCERPT_LINE_CHARS ? norm.text.slice(0, MAX_EXCERPT_LINE_CHARS) : norm.text);
+    let text = keptText(norm.text);
     // A private key is masked whole here, because later steps only ever see single lines.
     if (this.inPrivateKey || /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text)) {
       this.inPrivateKey = !/-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text);
@@ -289,13 +287,4 @@ export class ExcerptBuilder {
     }
     this.blocks.start({ lines: [], lastCore: 0, holdUntil: 0, best: 0, step: this.step, open: false }, tail);
   }
-}
-
-/**
- * A copy that does not share memory with the string it was cut from: V8 keeps the whole parent
- * alive for every retained slice, so thousands of stored lines would pin their (up to 8 KB) raw
- * lines instead of only the text kept.
- */
-function copyString(s: string): string {
-  return s.length < 13 ? s : ` ${s}`.slice(1);
 }

@@ -74,3 +74,16 @@ export async function forEachLine(input: TLogInput, onLine: (raw: string) => voi
   });
   return count;
 }
+
+/** A line kept in the excerpt is cut to this length: one line must not eat the whole budget. */
+const MAX_EXCERPT_LINE_CHARS = 2_000;
+
+/**
+ * The text an excerpt keeps of a line: cut to MAX_EXCERPT_LINE_CHARS, and copied so it does not
+ * share memory with the string it was cut from (V8 keeps the whole parent alive for every retained
+ * slice, so thousands of stored lines would pin their, up to 8 KB, raw lines).
+ */
+export function keptText(line: string): string {
+  const cut = line.length > MAX_EXCERPT_LINE_CHARS ? line.slice(0, MAX_EXCERPT_LINE_CHARS) : line;
+  return cut.length < 13 ? cut : ` ${cut}`.slice(1);
+}
