@@ -286,6 +286,10 @@ export const incidentOccurrences = pgTable(
     // A job analysed again (a later generation of the same pipeline) keeps one row.
     uniqueIndex('incident_occurrences_job_uq').on(t.projectId, t.jobId),
     index('incident_occurrences_commit_idx').on(t.fingerprint, t.sha),
+    // The recent failures of a fingerprint off the default branch, read newest first by a backward scan (countIntermittentChanges).
+    index('incident_occurrences_off_default_idx')
+      .on(t.fingerprint, t.createdAt)
+      .where(sql`${t.onDefaultBranch} = false`),
     index('incident_occurrences_incident_idx').on(t.incidentId, t.createdAt),
     index('incident_occurrences_analysis_idx').on(t.analysisId),
     index('incident_occurrences_retry_idx')

@@ -204,8 +204,10 @@ export async function completeAnalysis(db: TDb, analysisId: number, done: TAnaly
 
 /**
  * The worker's last write, in one transaction: the result, the fetch steps (merged into
- * fetch_state), the failed jobs with their excerpts and what `also` writes (the jobs' incidents);
- * what `also` returns replaces those fields of `done` (the result naming the incidents).
+ * fetch_state), the failed jobs with their excerpts and what `also` writes (the jobs'
+ * occurrences); what `also` returns replaces those fields of `done` (the result naming the
+ * incidents). `afterCommit` runs once the transaction has committed: the incidents' counts, which
+ * every analysis of a widespread failure updates on the same row (see applySightings).
  */
 export async function completeAnalysisWithJobs(
   db: TDb,
@@ -214,6 +216,7 @@ export async function completeAnalysisWithJobs(
   steps: Record<string, unknown>,
   jobs: readonly TAnalysisJob[],
   also?: (tx: TDb) => Promise<Partial<TAnalysisCompletion> | void>,
+  afterCommit?: () => Promise<void>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await upsertAnalysisJobs(tx, analysisId, jobs);
@@ -223,6 +226,7 @@ export async function completeAnalysisWithJobs(
       .set({ ...completedValues({ ...done, ...patch }), fetchState: mergedFetchState(steps) })
       .where(eq(analyses.id, analysisId));
   });
+  await afterCommit?.();
 }
 
 export async function failAnalysis(db: TDb, analysisId: number, error: { code: string; message: string }): Promise<void> {

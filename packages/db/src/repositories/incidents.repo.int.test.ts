@@ -14,8 +14,11 @@ import {
   findIncident,
   findIncidentByFingerprint,
   hasOpenDefaultBranchIncidents,
+  applySightings,
+  insertOccurrence,
   markIncidentsFixed,
   recordOccurrence,
+  type TIncidentSighting,
   type TOccurrenceInput,
 } from './incidents.repo';
 
@@ -221,4 +224,58 @@ test('a retry is recorded on the occurrence and a verdict decided again replaces
   const stored = await database.db.query.analyses.findFirst({ where: (a, { eq }) => eq(a.id, analysisId) });
   expect(stored?.result?.failed_jobs.map((j) => j.verdict?.kind ?? null)).toEqual(['flaky_confirmed', null]);
   expect((await findAnalysisByRequestId(database.db, stored!.requestId))?.result?.summary).toBe('s');
+});
+
+/** The worker's persist step for one job: its occurrence in the analysis's transaction (which waits for `hold`), the incident after the commit. */
+async function persistOccurrence(input: TOccurrenceInput, hold: Promise<void> = Promise.resolve()): Promise<void> {
+  const completion = {
+    result: null,
+    provider: 'offline',
+    model: null,
+    promptVersion: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    cacheHit: false,
+    timings: {},
+  };
+  let sightings: TIncidentSighting[] = [];
+  await completeAnalysisWithJobs(
+    database.db,
+    input.analysisId,
+    completion as never,
+    {},
+    [],
+    async (tx) => {
+      const { sighting } = await insertOccurrence(tx, input);
+      sightings = sighting ? [sighting] : [];
+      await hold;
+    },
+    () => applySightings(database.db, sightings),
+  );
+}
+
+test('an analysis still writing does not hold up another one of the same incident; each is counted once it commits', async () => {
+  const off = { onDefaultBranch: false, ref: 'feature', mergeRequestIid: 9 };
+  const [first, slow, quick] = await Promise.all([700, 701, 702].map((pipelineId) => inputFor('fp-concurrent', { pipelineId, ...off })));
+  await persistOccurrence(first!);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const slowDone = persistOccurrence(slow!, held);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Before: the slow analysis held the incident's row lock to its commit, and the quick one waited for it.
+  const quickOutcome = await Promise.race([
+    persistOccurrence(quick!).then(() => 'done'),
+    new Promise((resolve) => setTimeout(() => resolve('blocked'), 5_000)),
+  ]);
+  const whileHeld = (await findIncidentByFingerprint(database.db, 'fp-concurrent'))?.occurrences;
+  release();
+  await slowDone;
+  expect(quickOutcome).toBe('done');
+  expect(whileHeld).toBe(2);
+  expect(await findIncidentByFingerprint(database.db, 'fp-concurrent')).toMatchObject({
+    occurrences: 3,
+    status: 'open',
+    failingSincePipelineId: null,
+  });
 });

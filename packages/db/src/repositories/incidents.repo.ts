@@ -41,20 +41,37 @@ export type TOccurrenceInput = {
   incident?: TIncidentIdentity;
 };
 
+/** One job's sighting of its incident, applied to the incident when the transaction ends (applySightings). */
+export type TIncidentSighting = { incidentId: number; fingerprint: string; newOccurrence: boolean; seen: TSighting };
+
 /**
- * Records one failed job: its incident opened or updated (last seen, count, the default branch's
- * red streak, reopened after a fix; see nextIncidentState) and its occurrence stored, the verdict
- * naming the incident, or, for a job analysed again, replaced without counting it twice. Run it
- * inside the analysis's transaction.
+ * Records one failed job: its occurrence stored and its incident opened or updated (last seen,
+ * count, the default branch's red streak, reopened after a fix; see nextIncidentState), or, for a
+ * job analysed again, replaced without counting it twice. The worker's persist step does the same
+ * in two parts: insertOccurrence for each job in the analysis's transaction, applySightings after it.
  */
 export async function recordOccurrence(
   db: TDb,
   input: TOccurrenceInput,
   at: Date = new Date(),
 ): Promise<{ occurrenceId: number; incidentId: number | null }> {
-  const incident = input.incident === undefined ? undefined : await lockIncident(db, input.incident, at);
+  const { occurrenceId, incidentId, sighting } = await insertOccurrence(db, input, at);
+  if (sighting) await applySightings(db, [sighting]);
+  return { occurrenceId, incidentId };
+}
+
+/**
+ * The occurrence of one failed job, with its incident's id (the incident created when new), and
+ * the sighting that applySightings later counts. Takes no lock on the incident.
+ */
+export async function insertOccurrence(
+  db: TDb,
+  input: TOccurrenceInput,
+  at: Date = new Date(),
+): Promise<{ occurrenceId: number; incidentId: number | null; sighting?: TIncidentSighting }> {
+  const incidentId = input.incident === undefined ? null : await incidentIdFor(db, input.incident, at);
   const values = {
-    incidentId: incident?.id ?? null,
+    incidentId,
     analysisId: input.analysisId,
     projectId: input.projectId,
     pipelineId: input.pipelineId,
@@ -67,7 +84,7 @@ export async function recordOccurrence(
     targetBranch: input.targetBranch,
     fingerprint: input.fingerprint,
     verdictKind: input.verdict.kind,
-    verdict: { ...input.verdict, incident_id: incident?.id ?? null },
+    verdict: { ...input.verdict, incident_id: incidentId },
     safeToMerge: input.verdict.safe_to_merge,
     facts: input.facts,
     comparedPipelineId: input.comparedPipelineId,
@@ -83,13 +100,51 @@ export async function recordOccurrence(
     // xmax is 0 only for a row this statement inserted: an update of an existing one is no new occurrence.
     .returning({ id: incidentOccurrences.id, inserted: sql<boolean>`(xmax = 0)` });
   if (!row) throw new Error('occurrence upsert returned no row');
-  if (incident !== undefined) {
-    const sighting: TSighting = { pipelineId: input.pipelineId, sha: input.sha, onDefaultBranch: input.onDefaultBranch, at };
-    const changed = changedColumns(incident, nextIncidentState(incident, sighting));
-    if (row.inserted) changed.occurrences = incident.occurrences + 1;
-    if (Object.keys(changed).length > 0) await db.update(incidents).set(changed).where(eq(incidents.id, incident.id));
+  if (incidentId === null) return { occurrenceId: row.id, incidentId };
+  const seen: TSighting = { pipelineId: input.pipelineId, sha: input.sha, onDefaultBranch: input.onDefaultBranch, at };
+  return { occurrenceId: row.id, incidentId, sighting: { incidentId, fingerprint: input.fingerprint, newOccurrence: row.inserted, seen } };
+}
+
+/**
+ * The incidents after an analysis's sightings, run once its transaction has committed: a
+ * widespread failure has every analysis update the same incident row, and a row lock held to the
+ * end of each analysis's transaction made those analyses wait on each other (two worker processes
+ * did no more than one). Off the default branch a sighting moves only the count and the last-seen
+ * time: one statement that adds to the row as it is. On the default branch the red streak and a
+ * reopening are decided from the row locked in a transaction of their own (nextIncidentState).
+ * Incidents go in fingerprint order, so two analyses never wait on each other. A worker killed
+ * between the commit and this leaves the count one short; the occurrence itself is stored.
+ */
+export async function applySightings(db: TDb, sightings: readonly TIncidentSighting[]): Promise<void> {
+  const byIncident = new Map<number, TIncidentSighting[]>();
+  for (const s of sightings) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
+  const groups = [...byIncident.values()].sort((a, b) => ((a[0]?.fingerprint ?? '') < (b[0]?.fingerprint ?? '') ? -1 : 1));
+  for (const group of groups) {
+    const incidentId = (group[0] as TIncidentSighting).incidentId;
+    const added = group.filter((s) => s.newOccurrence).length;
+    if (group.some((s) => s.seen.onDefaultBranch)) {
+      await db.transaction((tx) => applyDefaultBranchSightings(tx, incidentId, group, added));
+      continue;
+    }
+    const lastSeen = group.reduce((max, s) => (s.seen.at > max ? s.seen.at : max), (group[0] as TIncidentSighting).seen.at);
+    await db
+      .update(incidents)
+      .set({
+        occurrences: sql`${incidents.occurrences} + ${added}`,
+        lastSeenAt: sql`greatest(${incidents.lastSeenAt}, ${lastSeen.toISOString()}::timestamptz)`,
+      })
+      .where(eq(incidents.id, incidentId));
   }
-  return { occurrenceId: row.id, incidentId: incident?.id ?? null };
+}
+
+async function applyDefaultBranchSightings(db: TDb, incidentId: number, group: TIncidentSighting[], added: number): Promise<void> {
+  // NO KEY UPDATE, as an UPDATE itself locks: it does not wait for transactions still inserting occurrences of the incident (their foreign key's KEY SHARE).
+  const [locked] = await db.select(LOCKED_COLUMNS).from(incidents).where(eq(incidents.id, incidentId)).for('no key update');
+  if (!locked) throw new Error(`incident ${incidentId} vanished`);
+  const after = group.reduce((state, s) => nextIncidentState(state, s.seen), locked as TIncidentChange);
+  const changed = changedColumns(locked, after);
+  if (added > 0) changed.occurrences = locked.occurrences + added;
+  if (Object.keys(changed).length > 0) await db.update(incidents).set(changed).where(eq(incidents.id, incidentId));
 }
 
 type TOccurrenceColumn = keyof typeof incidentOccurrences.$inferInsert;
@@ -109,7 +164,7 @@ function replacedWithProposed(columns: TOccurrenceColumn[]): Partial<Record<TOcc
   return set;
 }
 
-/** What recording a sighting reads of its incident: the id, the count and the state it may change, not the identity. */
+/** What a default-branch sighting reads of its incident: the id, the count and the state it may change, not the identity. */
 const LOCKED_COLUMNS = {
   id: incidents.id,
   occurrences: incidents.occurrences,
@@ -140,27 +195,24 @@ function changedColumns(before: TLockedIncident, after: TIncidentChange): Partia
 }
 
 /**
- * The incident of a fingerprint, created when new, locked for this transaction's update. Most
- * failures are seen again: the lock is tried first, one statement for a known incident.
+ * The id of a fingerprint's incident, created when new (its counts come with the sightings).
+ * Most failures are seen again: the lookup is tried first, one statement for a known incident.
  */
-async function lockIncident(db: TDb, identity: TIncidentIdentity, at: Date): Promise<TLockedIncident> {
-  const existing = await selectForUpdate(db, identity.fingerprint);
-  if (existing) return existing;
+async function incidentIdFor(db: TDb, identity: TIncidentIdentity, at: Date): Promise<number> {
+  // A plain query: it runs in the analysis's transaction, where a statement prepared on the pool cannot.
+  const lookup = () => db.select({ id: incidents.id }).from(incidents).where(eq(incidents.fingerprint, identity.fingerprint));
+  const [existing] = await lookup();
+  if (existing) return existing.id;
   const [created] = await db
     .insert(incidents)
     .values({ ...identity, firstSeenAt: at, lastSeenAt: at })
     .onConflictDoNothing({ target: incidents.fingerprint })
-    .returning(LOCKED_COLUMNS);
-  if (created) return created;
+    .returning({ id: incidents.id });
+  if (created) return created.id;
   // Another analysis created it since our select: it is committed now (the insert waited for it).
-  const raced = await selectForUpdate(db, identity.fingerprint);
+  const [raced] = await lookup();
   if (!raced) throw new Error(`incident ${identity.fingerprint} vanished`);
-  return raced;
-}
-
-async function selectForUpdate(db: TDb, fingerprint: string): Promise<TLockedIncident | undefined> {
-  const [row] = await db.select(LOCKED_COLUMNS).from(incidents).where(eq(incidents.fingerprint, fingerprint)).for('update');
-  return row;
+  return raced.id;
 }
 
 export async function findIncident(db: TDb, incidentId: number): Promise<TIncidentRow | undefined> {

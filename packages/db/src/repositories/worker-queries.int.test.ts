@@ -46,6 +46,10 @@ describe.each(ENGINES)("the worker's prepared statements on %s", (_name, answer)
     expect(a.intermittent).toEqual([2, 2, 2, 3, 0]);
   });
 
+  test('the history counts are bounded: same-commit failures stop at the cap, intermittency reads the newest failures only', () => {
+    expect(a.bounded).toEqual({ capped: true, hidden: 0, newest: 1 });
+  });
+
   test('the incident of a fingerprint is found with its counts and times; an unknown one is not', () => {
     expect(a.incident).toEqual([{ occurrences: 4, title: 'AssertionError', lastSeenIsDate: true }, null]);
   });

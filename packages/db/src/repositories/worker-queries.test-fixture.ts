@@ -1,7 +1,8 @@
 import type { TJobVerdict } from '@cia/contracts';
 import type { TDatabase } from '../client';
 import { claimAnalysis, failAnalysis, registerFailure } from './analyses.repo';
-import { countIntermittentChanges, countSameCommitFailures } from './incident-history.repo';
+import { incidentOccurrences } from '../schema';
+import { countIntermittentChanges, countSameCommitFailures, HISTORY_COUNT_CAP, RECENT_OFF_DEFAULT_FAILURES } from './incident-history.repo';
 import { findIncidentByFingerprint, recordOccurrence, type TOccurrenceInput } from './incidents.repo';
 
 /**
@@ -54,6 +55,49 @@ async function occurrence(database: TDatabase, jobId: number, change: { ref: str
   await database.db.transaction((tx) => recordOccurrence(tx, input));
 }
 
+/** Failures of fingerprint `flood` written at once (job ids from `firstJobId`), `at` plus one millisecond each. */
+async function flood(
+  database: TDatabase,
+  analysisId: number,
+  firstJobId: number,
+  n: number,
+  change: { mr: number; sha: string; at: Date },
+) {
+  const rows = Array.from({ length: n }, (_, i) => ({
+    analysisId,
+    projectId: 3,
+    pipelineId: firstJobId + i,
+    jobId: firstJobId + i,
+    jobName: 'test',
+    ref: `mr-${change.mr}`,
+    sha: change.sha,
+    mergeRequestIid: change.mr,
+    onDefaultBranch: false,
+    fingerprint: 'flood',
+    verdictKind: 'caused_by_change',
+    verdict,
+    createdAt: new Date(change.at.getTime() + i),
+  }));
+  await database.db.insert(incidentOccurrences).values(rows);
+}
+
+/**
+ * The bounds: a change failing more often than the history reads (its newest failures hide two
+ * older other changes), then one more other change, newest of all.
+ */
+async function boundedCounts(database: TDatabase, analysisId: number) {
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  const q = { fingerprint: 'flood', ref: 'mr-5', mergeRequestIid: 5, since: new Date(hourAgo.getTime() - 3_600_000) };
+  await flood(database, analysisId, 1000, 1, { mr: 7, sha: 'c7', at: new Date(hourAgo.getTime() - 60_000) });
+  await flood(database, analysisId, 1001, 1, { mr: 8, sha: 'c8', at: new Date(hourAgo.getTime() - 60_000) });
+  await flood(database, analysisId, 2000, RECENT_OFF_DEFAULT_FAILURES + 5, { mr: 5, sha: 'c9', at: hourAgo });
+  const capped = await countSameCommitFailures(database.db, { fingerprint: 'flood', sha: 'c9', exceptJobId: 0 });
+  const hidden = await countIntermittentChanges(database.db, q);
+  await flood(database, analysisId, 3000, 1, { mr: 9, sha: 'c10', at: new Date() });
+  const newest = await countIntermittentChanges(database.db, q);
+  return { capped: capped === HISTORY_COUNT_CAP, hidden, newest };
+}
+
 export async function answerWorkerQueries(database: TDatabase) {
   const analysis = await analysisOf(database, 1);
   const claims = [await claimAnalysis(database.db, analysis.requestId), await claimAnalysis(database.db, analysis.requestId)];
@@ -82,6 +126,7 @@ export async function answerWorkerQueries(database: TDatabase) {
       await countIntermittentChanges(database.db, { fingerprint: 'fp', ref: null, mergeRequestIid: null, since }),
       await countIntermittentChanges(database.db, { fingerprint: 'fp', ref: null, mergeRequestIid: null, since: later }),
     ],
+    bounded: await boundedCounts(database, analysis.id),
     incident: [await findIncidentByFingerprint(database.db, 'fp'), await findIncidentByFingerprint(database.db, 'none')].map((i) =>
       i === undefined ? null : { occurrences: i.occurrences, title: i.title, lastSeenIsDate: i.lastSeenAt instanceof Date },
     ),

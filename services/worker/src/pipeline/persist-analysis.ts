@@ -1,5 +1,12 @@
 import type { TAnalysisOutcome, TProviderAttempt } from '@cia/ai';
-import { completeAnalysisWithJobs, saveFetchedJobs, type TAnalysisJob, type TAnalysisRow } from '@cia/db';
+import {
+  applySightings,
+  completeAnalysisWithJobs,
+  saveFetchedJobs,
+  type TAnalysisJob,
+  type TAnalysisRow,
+  type TIncidentSighting,
+} from '@cia/db';
 import type { TFetchStateEntry, THistoryBudget } from '@cia/gitlab';
 import type { TLogger } from '@cia/logger';
 import type { TDecidedVerdicts } from './decide-verdicts';
@@ -33,6 +40,7 @@ export async function persistAnalysis(
 ): Promise<void> {
   const { outcome, clock } = stored;
   const now = Date.now();
+  let sightings: TIncidentSighting[] = [];
   await completeAnalysisWithJobs(
     deps.db,
     row.id,
@@ -56,7 +64,17 @@ export async function persistAnalysis(
     },
     withVerdictRequests(withProviderErrors(deps.logger, stored.steps, outcome.attempts), stored.verdicts),
     stored.jobs,
-    async (tx) => (stored.verdicts ? { result: await recordVerdicts(tx, row.id, stored.verdicts, outcome.result) } : undefined),
+    async (tx) => {
+      if (!stored.verdicts) return undefined;
+      const recorded = await recordVerdicts(tx, row.id, stored.verdicts, outcome.result);
+      sightings = recorded.sightings;
+      return { result: recorded.result };
+    },
+    () =>
+      applySightings(deps.db, sightings).catch((err: unknown) => {
+        // The analysis and its occurrences are stored; only the incidents' counts lag.
+        deps.logger.warn('could not update the incidents of an analysis', { analysis_id: row.id, err: (err as Error).message });
+      }),
   );
 }
 

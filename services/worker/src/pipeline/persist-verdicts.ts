@@ -1,5 +1,5 @@
 import type { TAnalysisResult, TJobVerdict } from '@cia/contracts';
-import { recordOccurrence, type TDb } from '@cia/db';
+import { insertOccurrence, type TDb, type TIncidentSighting } from '@cia/db';
 import type { TDecidedVerdicts } from './decide-verdicts';
 
 /** Each failed job of the result with its verdict; jobs without one are left as they are. */
@@ -13,23 +13,26 @@ export function withVerdicts(result: TAnalysisResult, verdicts: Map<number, TJob
 
 /**
  * The persist step's part for verdicts, inside the analysis's transaction: each job's occurrence
- * stored (its incident opened or updated) and the result returned with each job's verdict naming
- * its incident.
+ * stored (its incident created when new) and the result returned with each job's verdict naming
+ * its incident, with the sightings that update the incidents at the transaction's end
+ * (applySightings).
  */
 export async function recordVerdicts(
   tx: TDb,
   analysisId: number,
   decided: TDecidedVerdicts,
   result: TAnalysisResult,
-): Promise<TAnalysisResult> {
+): Promise<{ result: TAnalysisResult; sightings: TIncidentSighting[] }> {
   const verdicts = new Map<number, TJobVerdict>();
-  // Incidents are locked in one order (by fingerprint) by every analysis: two never wait on each other.
+  const sightings: TIncidentSighting[] = [];
+  // New incidents are created in one order (by fingerprint) by every analysis: two never wait on each other.
   const byFingerprint = [...decided.records].sort((a, b) =>
     a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.jobId - b.jobId,
   );
   for (const occurrence of byFingerprint) {
-    const { incidentId } = await recordOccurrence(tx, { ...occurrence, analysisId });
+    const { incidentId, sighting } = await insertOccurrence(tx, { ...occurrence, analysisId });
     verdicts.set(occurrence.jobId, { ...occurrence.verdict, incident_id: incidentId });
+    if (sighting) sightings.push(sighting);
   }
-  return withVerdicts(result, verdicts);
+  return { result: withVerdicts(result, verdicts), sightings };
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "incident_occurrences_off_default_idx" ON "incident_occurrences" USING btree ("fingerprint","created_at") WHERE "incident_occurrences"."on_default_branch" = false;
