@@ -4,7 +4,10 @@
  * cases.jsonl with `log`, `pass_log`, `failure_category`, `expected`). It runs the real CLI,
  * `analyze --jsonl --pairs MANIFEST`, once with each job's passing run as its baseline and once
  * without, and prints accuracy, the share of `unknown`, and a confusion table by study category.
- * `--misses` also lists every wrong answer with the rule that produced it.
+ * `--misses` also lists every wrong answer with the rule that produced it, and audits the misses
+ * labelled Test: whether their log reports any failing test at all (FAILING_TEST_RE, the summary
+ * lines of JUnit/Surefire, Gradle, pytest, unittest/nose, RSpec and TAP). A log that reports none
+ * cannot support "test" from what it says, whatever rule reads it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +21,25 @@ const CLI = join(ROOT, 'services/cli/src/main.ts');
 type TCase = { id: string; repo: string; log: string; pass_log?: string; failure_category: string; expected: string[] };
 type TAnswer = { category: string; summary: string; root_cause: string; source?: { detail?: string } };
 type TScored = { case: TCase; answer: TAnswer; right: boolean };
+
+/** A test framework's report of at least one failing test. */
+const FAILING_TEST_RE = new RegExp(
+  [
+    String.raw`Tests run: \d+, Failures: (?:[1-9]|\d+, Errors: [1-9])`,
+    String.raw`There (?:are|were) test failures`,
+    String.raw`\d+ tests? completed, \d+ failed`,
+    String.raw`^(?:FAIL|ERROR): test`,
+    String.raw`FAILED \((?:failures|errors)=`,
+    String.raw`=+ (?:\d+ \w+, )*\d+ failed`,
+    String.raw`\d+ examples?, [1-9]\d* failures?`,
+    String.raw`^not ok \d+`,
+  ].join('|'),
+  'm',
+);
+
+function reportsFailingTest(dataset: string, logPath: string): boolean {
+  return FAILING_TEST_RE.test(readFileSync(resolve(dataset, logPath), 'latin1'));
+}
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -52,7 +74,7 @@ async function analyzeAll(dataset: string, cases: TCase[], withBaseline: boolean
 
 const pct = (n: number, of: number) => (of === 0 ? '   -  ' : `${((100 * n) / of).toFixed(1).padStart(5)}%`);
 
-function report(title: string, scored: TScored[], showMisses: boolean): void {
+function report(dataset: string, title: string, scored: TScored[], showMisses: boolean): void {
   const right = scored.filter((s) => s.right).length;
   const unknown = scored.filter((s) => s.answer.category === 'unknown').length;
   const out = [
@@ -72,9 +94,18 @@ function report(title: string, scored: TScored[], showMisses: boolean): void {
   }
   if (showMisses) {
     out.push('', 'misses (id, study → ours, how):');
-    for (const s of scored.filter((x) => !x.right)) {
-      out.push(`  ${s.case.id}  ${s.case.failure_category} → ${s.answer.category}  (${s.answer.source?.detail ?? ''})`);
+    const misses = scored.filter((x) => !x.right);
+    const testMisses = misses.filter((s) => s.case.failure_category === 'Test');
+    const unsupported = new Set(testMisses.filter((s) => !reportsFailingTest(dataset, s.case.log)));
+    for (const s of misses) {
+      const audit = unsupported.has(s) ? '  [the log reports no failing test]' : '';
+      out.push(`  ${s.case.id}  ${s.case.failure_category} → ${s.answer.category}  (${s.answer.source?.detail ?? ''})${audit}`);
     }
+    out.push(
+      '',
+      `label audit: ${unsupported.size} of the ${testMisses.length} misses labelled Test come from logs that report no failing test;`,
+      `answers the logs can support at best: ${right + misses.length - unsupported.size} of ${scored.length} (${pct(right + misses.length - unsupported.size, scored.length).trim()})`,
+    );
   }
   process.stdout.write(`${out.join('\n')}\n\n`);
 }
@@ -94,6 +125,7 @@ async function main(): Promise<void> {
       return answer ? [{ case: c, answer, right: c.expected.includes(answer.category) }] : [];
     });
     report(
+      dataset,
       `${dataset}: ${withBaseline ? 'with the passing run as baseline' : 'without baseline'}`,
       scored,
       process.argv.includes('--misses'),
