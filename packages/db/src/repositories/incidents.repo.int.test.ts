@@ -38,6 +38,19 @@ const verdict = (kind: TJobVerdict['kind']): TJobVerdict => ({
 });
 let nextJob = 1;
 
+/** A finished analysis with this result, as the offline analyzer completes one. */
+const offlineCompletion = (result: TAnalysisResult) => ({
+  result,
+  provider: 'offline',
+  model: null,
+  promptVersion: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  cacheHit: false,
+  timings: {},
+});
+
 /** An analysis of pipeline `pipelineId` (its own row, as the worker has one per pipeline). */
 async function analysisOf(pipelineId: number, projectId = 7): Promise<number> {
   const { analysisId } = await registerFailure(database.db, {
@@ -200,18 +213,7 @@ test('a retry is recorded on the occurrence and a verdict decided again replaces
     ],
   } as unknown as TAnalysisResult;
   const input = await inputFor('fp-retry', { pipelineId: 500, analysisId, jobId: 51 }, 'likely_flaky');
-  const completion = {
-    result,
-    provider: 'offline',
-    model: null,
-    promptVersion: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    cacheHit: false,
-    timings: {},
-  };
-  await completeAnalysisWithJobs(database.db, analysisId, completion, {}, [], async (tx) => {
+  await completeAnalysisWithJobs(database.db, analysisId, offlineCompletion(result), {}, [], async (tx) => {
     await recordOccurrence(tx, input);
   });
   const occurrence = (await findOccurrenceByJob(database.db, 7, 51))!;
@@ -228,22 +230,11 @@ test('a retry is recorded on the occurrence and a verdict decided again replaces
 
 /** The worker's persist step for one job: its occurrence in the analysis's transaction (which waits for `hold`), the incident after the commit. */
 async function persistOccurrence(input: TOccurrenceInput, hold: Promise<void> = Promise.resolve()): Promise<void> {
-  const completion = {
-    result: null,
-    provider: 'offline',
-    model: null,
-    promptVersion: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    cacheHit: false,
-    timings: {},
-  };
   let sightings: TIncidentSighting[] = [];
   await completeAnalysisWithJobs(
     database.db,
     input.analysisId,
-    completion as never,
+    offlineCompletion(null as unknown as TAnalysisResult),
     {},
     [],
     async (tx) => {
