@@ -1,5 +1,5 @@
 import type { TAnalysisResult, TJobVerdict } from '@cia/contracts';
-import { createTestDatabase, type TTestDatabase } from '../testing';
+import { createTestDatabase, offlineCompletion, type TTestDatabase } from '../testing';
 import { completeAnalysisWithJobs, findAnalysisByRequestId, registerFailure } from './analyses.repo';
 import { countIntermittentChanges, countSameCommitFailures, fingerprintsOfJobs } from './incident-history.repo';
 import {
@@ -37,19 +37,6 @@ const verdict = (kind: TJobVerdict['kind']): TJobVerdict => ({
   retry_advised: false,
 });
 let nextJob = 1;
-
-/** A finished analysis with this result, as the offline analyzer completes one. */
-const offlineCompletion = (result: TAnalysisResult) => ({
-  result,
-  provider: 'offline',
-  model: null,
-  promptVersion: null,
-  inputTokens: 0,
-  outputTokens: 0,
-  costUsd: 0,
-  cacheHit: false,
-  timings: {},
-});
 
 /** An analysis of pipeline `pipelineId` (its own row, as the worker has one per pipeline). */
 async function analysisOf(pipelineId: number, projectId = 7): Promise<number> {
@@ -234,7 +221,7 @@ async function persistOccurrence(input: TOccurrenceInput, hold: Promise<void> = 
   await completeAnalysisWithJobs(
     database.db,
     input.analysisId,
-    offlineCompletion(null as unknown as TAnalysisResult),
+    offlineCompletion(null),
     {},
     [],
     async (tx) => {

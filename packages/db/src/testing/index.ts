@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Client } from 'pg';
 import { openDatabase, type TDatabase } from '../client';
 import { applyMigrations } from '../migrate';
+import type { TAnalysisCompletion } from '../repositories/analyses.repo';
 
 export const TEST_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -51,5 +52,20 @@ export async function createTestDatabase(label = 'test'): Promise<TTestDatabase>
         await c.end();
       }
     },
+  };
+}
+
+/** A finished analysis with this result, as the offline analyzer completes one (no model, no tokens, no cost). */
+export function offlineCompletion(result: TAnalysisCompletion['result']): TAnalysisCompletion {
+  return {
+    result,
+    provider: 'offline',
+    model: null,
+    promptVersion: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    cacheHit: false,
+    timings: {},
   };
 }

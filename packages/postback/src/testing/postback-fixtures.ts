@@ -8,6 +8,7 @@ import {
   type TDb,
   type TRegisterFailureInput,
 } from '@cia/db';
+import { offlineCompletion } from '@cia/db/testing';
 import type { TPostbackSettings } from '../postback.settings';
 
 /** Fixtures shared by the post-back tests: a completed analysis as the worker stores it. */
@@ -92,17 +93,7 @@ export async function seedAnalysis(
     registered.analysisId,
     failedJobs.map((job) => ({ ...job, allow_failure: false, excerpt: [], log_bytes: null, log_truncated: false })),
   );
-  await completeAnalysis(db, registered.analysisId, {
-    result,
-    provider: 'offline',
-    model: null,
-    promptVersion: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    cacheHit: false,
-    timings: {},
-  });
+  await completeAnalysis(db, registered.analysisId, offlineCompletion(result));
   const row = await findAnalysisByRequestId(db, registered.requestId);
   if (!row) throw new Error('seeded analysis vanished');
   return row;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { completeAnalysis, findAnalysisByRequestId } from '@cia/db';
+import { offlineCompletion } from '@cia/db/testing';
 import { sampleResult, seedAnalysis } from '../testing/analysis-fixtures';
 import { createTestApp, type TTestApp } from '../testing/test-app';
 
@@ -136,17 +137,11 @@ test('a queued analysis page reloads by itself and shows the result once it is t
   await page.goto(`${base}/ui/analyses/${ids.queued}`);
   await page.locator('.notice', { hasText: 'waiting for a worker' }).waitFor();
   const row = await findAnalysisByRequestId(t.database.db, ids.queued ?? '');
-  await completeAnalysis(t.database.db, row?.id ?? 0, {
-    result: sampleResult({ root_cause: 'The docs build needs mkdocs-material 9, the image has 8.', category: 'build' }),
-    provider: 'offline',
-    model: null,
-    promptVersion: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    cacheHit: false,
-    timings: {},
-  });
+  await completeAnalysis(
+    t.database.db,
+    row?.id ?? 0,
+    offlineCompletion(sampleResult({ root_cause: 'The docs build needs mkdocs-material 9, the image has 8.', category: 'build' })),
+  );
   await page.locator('.rootcause .cause', { hasText: 'mkdocs-material 9' }).waitFor({ timeout: 15_000 });
   expect(await page.locator('.notice').count()).toBe(0);
   await page.close();

@@ -10,6 +10,7 @@ import {
   setOccurrenceRetry,
   type TDb,
 } from '@cia/db';
+import { offlineCompletion } from '@cia/db/testing';
 import { sampleResult } from './analysis-fixtures';
 
 /** One failed job of its own pipeline, with the verdict it got and the incident it joins. */
@@ -81,17 +82,7 @@ export async function seedFailedJob(db: TDb, s: TSeedFailedJob): Promise<TSeeded
   const base = sampleResult({ fingerprint: s.fingerprint });
   const job = { job_id: s.jobId, name: jobName, stage: 'test', excerpt: [{ line: 12, text: s.title ?? 'AssertionError' }], findings: [] };
   let recorded = { occurrenceId: 0, incidentId: 0 as number | null };
-  const completion = {
-    result: { ...base, failed_jobs: [job] },
-    provider: 'offline',
-    model: null,
-    promptVersion: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    cacheHit: false,
-    timings: {},
-  };
+  const completion = offlineCompletion({ ...base, failed_jobs: [job] });
   await completeAnalysisWithJobs(db, analysisId, completion, {}, [], async (tx) => {
     recorded = await recordOccurrence(
       tx,
@@ -124,7 +115,7 @@ export async function seedFailedJob(db: TDb, s: TSeedFailedJob): Promise<TSeeded
       },
       s.at,
     );
-    return { result: { ...completion.result, failed_jobs: [{ ...job, verdict: { ...verdict, incident_id: recorded.incidentId } }] } };
+    return { result: { ...base, failed_jobs: [{ ...job, verdict: { ...verdict, incident_id: recorded.incidentId } }] } };
   });
   if (recorded.incidentId === null) throw new Error('a failure with a log joins an incident');
   return { requestId, analysisId, incidentId: recorded.incidentId, occurrenceId: recorded.occurrenceId };
