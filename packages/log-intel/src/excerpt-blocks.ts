@@ -1,12 +1,23 @@
 import { CORE_SCORE, type TBlock, type TStored } from './excerpt-rank';
 import { REPORT_START_RE } from './failure-patterns';
+import { EXPECTED_FAILURE_KIND } from './line-priority';
 import { lineBody } from './line-score';
 
 /** Bounds that keep memory flat whatever the log size. */
 const MAX_STORED_LINES = 10_000;
+
 export const MAX_BLOCK_LINES = 2_000;
 /** How far a block stays open after the start of a failure report, whatever the lines look like. */
 const REPORT_HOLD_LINES = 120;
+/** How far back an expected failure's verdict takes back the output before it. */
+const MAX_RETRACTED_LINES = 200;
+
+/**
+ * A test verdict at the start of a line (PHP's run-tests, TAP, Go, pytest's summary), or a titled
+ * ruler (`==== short test summary info ====`, `____ test_x ____`): where the output of the test
+ * before an expected failure's verdict begins, at the latest.
+ */
+const OUTPUT_BOUNDARY_RE = /^(?:PASS|FAIL|XFAIL|XPASS|SKIP|BORK|WARN|LEAK|FAILED|PASSED|ok|not ok)\b|^\s*[=_-]{3,} \S.* [=_-]{3,}\s*$|^--- (?:FAIL|PASS|SKIP)/;
 
 /**
  * The failure blocks of one log as it is read: the lines kept around failures (with context),
@@ -43,6 +54,22 @@ export class FailureBlocks {
     }
     if (stored.score > 0 && REPORT_START_RE.test(lineBody(stored.text).body))
       block.holdUntil = Math.max(block.holdUntil, stored.line + REPORT_HOLD_LINES);
+  }
+
+  /**
+   * A test reported as an expected failure (XFAIL) prints its diff or error like a real one, before
+   * its verdict: that output is no evidence of why this run failed. Its lines in `block`, back to
+   * the previous verdict, a titled ruler or a blank line, lose their failure score.
+   */
+  retractExpectedFailure(block: TBlock): void {
+    for (let i = block.lines.length - 1, n = 0; i >= 0 && n < MAX_RETRACTED_LINES; i--, n++) {
+      const l = block.lines[i] as TStored;
+      const body = lineBody(l.text).body;
+      if (body.trim().length === 0 || OUTPUT_BOUNDARY_RE.test(body)) break;
+      l.score = 0;
+      l.kind = EXPECTED_FAILURE_KIND;
+    }
+    block.best = block.lines.reduce((best, l) => Math.max(best, l.score), 0);
   }
 
   /** Closes the open block when line `lineNo` is past what it takes, or it is full. */

@@ -6,6 +6,7 @@ import { HotScanner } from './hot-scanner';
 import { forEachBufferOfLines, keptText, MAX_LINE_BYTES } from './line-reader';
 import { lineBody, scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
 import { normalizeLine } from './normalize';
+import { StepCommands } from './step-commands';
 import type { TExcerpt, TExcerptOptions, TLogInput } from './types';
 import { comparisonKey } from './volatile';
 
@@ -21,6 +22,8 @@ const STEP_EXIT_SCORE = 10;
 const FALLBACK_TAIL_LINES = 40;
 /** Step/section changes remembered for dating context lines (only recent ones are ever asked). */
 const MAX_MARKS = 256;
+/** A test's verdict of expected failure: PHP run-tests and pytest's summary put it first, pytest -v last. */
+const EXPECTED_FAILURE_RE = /^XFAIL\s|\sXFAIL\s*$/;
 
 /**
  * Streams a job log once and keeps the lines that explain the failure: failure blocks (compiler
@@ -59,6 +62,7 @@ export class ExcerptBuilder {
   private readonly blocks: FailureBlocks;
   private step = 0;
   private stepStartLine = 0;
+  private readonly stepCommands = new StepCommands();
   private readonly repeats = new Map<number, number>();
   private readonly sections: string[] = [];
   private readonly sectionIds = new Map<string, number>();
@@ -120,6 +124,7 @@ export class ExcerptBuilder {
     const stored = isHot || this.inPrivateKey ? this.storeLine(raw, lineNo) : this.toStored(raw, lineNo);
     this.remember(stored);
     const open = this.blocks.openBlock;
+    if (open && EXPECTED_FAILURE_RE.test(stored.text)) this.blocks.retractExpectedFailure(open);
     if (open) {
       this.blocks.add(open, stored);
     } else if (stored.score >= CORE_SCORE) {
@@ -213,6 +218,7 @@ export class ExcerptBuilder {
     if (STEP_START_RE.test(body)) {
       this.step++;
       this.stepStartLine = lineNo;
+      this.stepCommands.started(this.step, body);
     }
     const { score, kind } = scoreLine(text);
     let occurrence = 1;
@@ -228,7 +234,7 @@ export class ExcerptBuilder {
       this.marks.push({ line: lineNo + 1, step: this.step, section: after });
       if (this.marks.length > MAX_MARKS) this.marks.splice(0, this.marks.length - MAX_MARKS);
     }
-    if (STEP_FAILED_RE.test(body)) this.markStepFailed(stored);
+    if (STEP_FAILED_RE.test(body)) this.markStepFailed(stored, body);
     return stored;
   }
 
@@ -256,8 +262,8 @@ export class ExcerptBuilder {
   }
 
   /** The last lines of a step that exited non-zero explain it even when no line looks like an error. */
-  private markStepFailed(exitLine: TStored): void {
-    this.blocks.failedSteps.add(this.step);
+  private markStepFailed(exitLine: TStored, body: string): void {
+    for (const step of this.stepCommands.stepsOfFailure(body, this.step)) this.blocks.failedSteps.add(step);
     exitLine.score = Math.max(exitLine.score, STEP_EXIT_SCORE);
     exitLine.kind = exitLine.kind || 'job';
     const tail = this.contextBefore(exitLine.line, Math.min(this.ringSize, exitLine.line - this.stepStartLine))

@@ -13,6 +13,9 @@ export type TStored = {
   section: number;
 };
 
+/** The kind of lines taken back by an expected failure's verdict (XFAIL): context that weighs little. */
+export const EXPECTED_FAILURE_KIND = 'expected-failure';
+
 /** A line that scores at least this opens a failure block. */
 export const CORE_SCORE = 5;
 /** A failure line in a step that exited non-zero weighs this much more. */
@@ -119,7 +122,7 @@ export function spreadPriorities(lines: TStored[], base: number[]): number[] {
 /** How much a line's spread priority counts: bookkeeping, passing tests, chatter and long lines less. */
 export function lineWeight(l: TStored): number {
   const body = bodyOf(l);
-  let weight = l.score > 0 ? 1 : NOISE_RE.test(body) ? NOISE_FACTOR : SUCCESS_RE.test(body) ? SUCCESS_FACTOR : 1;
+  let weight = l.score > 0 ? 1 : NOISE_RE.test(body) ? NOISE_FACTOR : SUCCESS_RE.test(body) || l.kind === EXPECTED_FAILURE_KIND ? SUCCESS_FACTOR : 1;
   if (l.score === 0 && RUNTIME_FRAME_RE.test(body)) weight *= RUNTIME_FRAME_FACTOR;
   if (l.score < CORE_SCORE && CHATTER_RE.test(l.text)) weight *= CHATTER_FACTOR;
   if (l.text.length > LONG_LINE_CHARS) weight *= Math.sqrt(LONG_LINE_CHARS / l.text.length);

@@ -1,0 +1,73 @@
+import { excerptLog } from './excerpt';
+
+const texts = (e: { lines: { text: string }[] }) => e.lines.map((l) => l.text);
+const filler = (n: number, what: string) => Array.from({ length: n }, (_, i) => `  ${what} ${i} done`);
+
+describe('the step that failed, when the runner names its command', () => {
+  // Travis: `$ ./ci/test.sh` runs yarn, which echoes its own `$ tsc ...`, `$ lite-server ...`.
+  const log = [
+    '$ ./ci/setup.sh',
+    ...filler(80, 'setup task'),
+    'The command "./ci/setup.sh" exited with 0.',
+    '$ ./ci/test.sh',
+    '$ tsc -p src/',
+    "src/cart.ts(3,5): error TS2304: Cannot find name 'expect'.",
+    "src/cart.ts(9,5): error TS2304: Cannot find name 'expect'.",
+    ...filler(80, 'page served'),
+    '$ lite-server -c=bs-config.json',
+    'info "fsevents@1.2.7" is an optional dependency and failed compatibility check. Excluding it from installation.',
+    ...filler(30, 'request served'),
+    'The command "./ci/test.sh" exited with 1.',
+  ].join('\n');
+
+  test('failure lines of an inner command count as the failed step, not only the last inner echo', async () => {
+    const excerpt = await excerptLog(log, { maxLines: 3 });
+    expect(texts(excerpt)).toEqual(expect.arrayContaining([expect.stringContaining("src/cart.ts(3,5): error TS2304")]));
+    expect(texts(excerpt).join('\n')).not.toContain('fsevents');
+  });
+});
+
+describe('expected failures (XFAIL)', () => {
+  test("PHP run-tests: an XFAIL test's diff is not the evidence; the FAIL test's diff is", async () => {
+    const log = [
+      '$ make test',
+      ...filler(60, 'TEST passed'),
+      '========DIFF========',
+      '001+ Fatal error: Uncaught Exception: parser gave up in /src/tests/known.php:3',
+      '002+ Stack trace:',
+      '003+ #0 {main}',
+      '001- done',
+      '========DONE========',
+      'XFAIL Known bug in the parser [tests/known.phpt]   XFAIL REASON: see bug 1',
+      ...filler(60, 'TEST passed'),
+      '========DIFF========',
+      '005+ Error: stat1 do not match with stat2 at key value: atime',
+      '005- bool(true)',
+      '========DONE========',
+      'FAIL stat variations [tests/stat.phpt]',
+      'The command "make test" exited with 1.',
+    ].join('\n');
+    const excerpt = texts(await excerptLog(log, { maxLines: 4 }));
+    expect(excerpt).toEqual(expect.arrayContaining(['005+ Error: stat1 do not match with stat2 at key value: atime', 'FAIL stat variations [tests/stat.phpt]']));
+    expect(excerpt.join('\n')).not.toContain('parser gave up');
+  });
+
+  test("pytest's summary: an XFAIL line takes back nothing of the real failure above it", async () => {
+    const log = [
+      '$ pytest -rx',
+      ...filler(40, 'collected'),
+      '=================================== FAILURES ===================================',
+      '__________________________________ test_total __________________________________',
+      '    def test_total():',
+      '>       assert total([1, 2]) == 4',
+      'E       assert 3 == 4',
+      'tests/test_cart.py:7: AssertionError',
+      '=========================== short test summary info ============================',
+      'XFAIL tests/test_cart.py::test_refund - refunds are not done',
+      'FAILED tests/test_cart.py::test_total - assert 3 == 4',
+      'ERROR: Job failed: exit code 1',
+    ].join('\n');
+    const excerpt = texts(await excerptLog(log, { maxLines: 6 }));
+    expect(excerpt).toEqual(expect.arrayContaining(['E       assert 3 == 4', 'tests/test_cart.py:7: AssertionError']));
+  });
+});
