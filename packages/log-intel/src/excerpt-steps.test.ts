@@ -71,3 +71,25 @@ describe('expected failures (XFAIL)', () => {
     expect(excerpt).toEqual(expect.arrayContaining(['E       assert 3 == 4', 'tests/test_cart.py:7: AssertionError']));
   });
 });
+
+describe("the runner's description of its machine", () => {
+  const travisLog = [
+    'travis_fold:start:system_info\r\x1b[0K\x1b[33;1mBuild system information\x1b[0m',
+    'Allow some information gathering to give useful error messages',
+    '\tthe USA under License Exception TSU of the U.S. Export',
+    ...filler(30, 'installed package'),
+    'travis_fold:end:system_info\r\x1b[0K',
+    '$ npm test',
+    ...filler(40, 'test passed'),
+    'info "fsevents@1.2.7" is an optional dependency and failed compatibility check. Excluding it from installation.',
+    ...filler(70, 'test passed'),
+    'Error: Cannot find module \'left-pad\'',
+    'The command "npm test" exited with 1.',
+  ].join('\n');
+
+  test('words like "error" in Travis\' system_info, or a skipped optional package, are no evidence', async () => {
+    const excerpt = texts(await excerptLog(travisLog)).join('\n');
+    expect(excerpt).toContain("Error: Cannot find module 'left-pad'");
+    expect(excerpt).not.toMatch(/useful error messages|License Exception|fsevents/);
+  });
+});

@@ -22,6 +22,12 @@ const STEP_EXIT_SCORE = 10;
 const FALLBACK_TAIL_LINES = 40;
 /** Step/section changes remembered for dating context lines (only recent ones are ever asked). */
 const MAX_MARKS = 256;
+/**
+ * Sections where the runner describes its machine (Travis' `worker_info` and `system_info`:
+ * `sudo -V`, `zip -v`, installed versions...) before the job runs: words like "error" and
+ * "Exception" there ("give useful error messages", "License Exception TSU") are never evidence.
+ */
+const RUNNER_INFO_SECTION_RE = /^(?:worker_info|system_info)$/;
 /** A test's verdict of expected failure: PHP run-tests and pytest's summary put it first, pytest -v last. */
 const EXPECTED_FAILURE_RE = /^XFAIL\s|\sXFAIL\s*$/;
 
@@ -220,7 +226,7 @@ export class ExcerptBuilder {
       this.stepStartLine = lineNo;
       this.stepCommands.started(this.step, body);
     }
-    const { score, kind } = scoreLine(text);
+    const { score, kind } = this.inRunnerInfo(section) ? { score: 0, kind: '' } : scoreLine(text);
     let occurrence = 1;
     if (score >= CORE_SCORE) {
       const key = comparisonKey(text);
@@ -249,6 +255,10 @@ export class ExcerptBuilder {
       sections: this.sections,
     };
     return selectLines(log, rankLines(log, options.baseline), options);
+  }
+
+  private inRunnerInfo(section: number): boolean {
+    return section >= 0 && RUNNER_INFO_SECTION_RE.test(this.sections[section] ?? '');
   }
 
   private sectionId(name: string): number {
