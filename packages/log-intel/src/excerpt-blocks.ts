@@ -17,7 +17,8 @@ const MAX_RETRACTED_LINES = 200;
  * ruler (`==== short test summary info ====`, `____ test_x ____`): where the output of the test
  * before an expected failure's verdict begins, at the latest.
  */
-const OUTPUT_BOUNDARY_RE = /^(?:PASS|FAIL|XFAIL|XPASS|SKIP|BORK|WARN|LEAK|FAILED|PASSED|ok|not ok)\b|^\s*[=_-]{3,} \S.* [=_-]{3,}\s*$|^--- (?:FAIL|PASS|SKIP)/;
+const OUTPUT_BOUNDARY_RE =
+  /^(?:PASS|FAIL|XFAIL|XPASS|SKIP|BORK|WARN|LEAK|FAILED|PASSED|ok|not ok)\b|^\s*[=_-]{3,} \S.* [=_-]{3,}\s*$|^--- (?:FAIL|PASS|SKIP)/;
 
 /**
  * The failure blocks of one log as it is read: the lines kept around failures (with context),

@@ -22,7 +22,7 @@ describe('the step that failed, when the runner names its command', () => {
 
   test('failure lines of an inner command count as the failed step, not only the last inner echo', async () => {
     const excerpt = await excerptLog(log, { maxLines: 3 });
-    expect(texts(excerpt)).toEqual(expect.arrayContaining([expect.stringContaining("src/cart.ts(3,5): error TS2304")]));
+    expect(texts(excerpt)).toEqual(expect.arrayContaining([expect.stringContaining('src/cart.ts(3,5): error TS2304')]));
     expect(texts(excerpt).join('\n')).not.toContain('fsevents');
   });
 });
@@ -48,7 +48,9 @@ describe('expected failures (XFAIL)', () => {
       'The command "make test" exited with 1.',
     ].join('\n');
     const excerpt = texts(await excerptLog(log, { maxLines: 4 }));
-    expect(excerpt).toEqual(expect.arrayContaining(['005+ Error: stat1 do not match with stat2 at key value: atime', 'FAIL stat variations [tests/stat.phpt]']));
+    expect(excerpt).toEqual(
+      expect.arrayContaining(['005+ Error: stat1 do not match with stat2 at key value: atime', 'FAIL stat variations [tests/stat.phpt]']),
+    );
     expect(excerpt.join('\n')).not.toContain('parser gave up');
   });
 
@@ -83,7 +85,7 @@ describe("the runner's description of its machine", () => {
     ...filler(40, 'test passed'),
     'info "fsevents@1.2.7" is an optional dependency and failed compatibility check. Excluding it from installation.',
     ...filler(70, 'test passed'),
-    'Error: Cannot find module \'left-pad\'',
+    "Error: Cannot find module 'left-pad'",
     'The command "npm test" exited with 1.',
   ].join('\n');
 

@@ -122,7 +122,8 @@ export function spreadPriorities(lines: TStored[], base: number[]): number[] {
 /** How much a line's spread priority counts: bookkeeping, passing tests, chatter and long lines less. */
 export function lineWeight(l: TStored): number {
   const body = bodyOf(l);
-  let weight = l.score > 0 ? 1 : NOISE_RE.test(body) ? NOISE_FACTOR : SUCCESS_RE.test(body) || l.kind === EXPECTED_FAILURE_KIND ? SUCCESS_FACTOR : 1;
+  let weight =
+    l.score > 0 ? 1 : NOISE_RE.test(body) ? NOISE_FACTOR : SUCCESS_RE.test(body) || l.kind === EXPECTED_FAILURE_KIND ? SUCCESS_FACTOR : 1;
   if (l.score === 0 && RUNTIME_FRAME_RE.test(body)) weight *= RUNTIME_FRAME_FACTOR;
   if (l.score < CORE_SCORE && CHATTER_RE.test(l.text)) weight *= CHATTER_FACTOR;
   if (l.text.length > LONG_LINE_CHARS) weight *= Math.sqrt(LONG_LINE_CHARS / l.text.length);
