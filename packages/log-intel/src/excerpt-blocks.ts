@@ -13,12 +13,13 @@ const REPORT_HOLD_LINES = 120;
 const MAX_RETRACTED_LINES = 200;
 
 /**
- * A test verdict at the start of a line (PHP's run-tests, TAP, Go, pytest's summary), or a titled
+ * A test verdict at the start of a line (PHP's run-tests, TAP, Go, pytest's summary) or at its end
+ * (pytest -v: `tests/test_a.py::test_x FAILED [ 10%]`), or a titled
  * ruler (`==== short test summary info ====`, `____ test_x ____`): where the output of the test
  * before an expected failure's verdict begins, at the latest.
  */
 const OUTPUT_BOUNDARY_RE =
-  /^(?:PASS|FAIL|XFAIL|XPASS|SKIP|BORK|WARN|LEAK|FAILED|PASSED|ok|not ok)\b|^\s*[=_-]{3,} \S.* [=_-]{3,}\s*$|^--- (?:FAIL|PASS|SKIP)/;
+  /^(?:PASS|FAIL|XFAIL|XPASS|SKIP|BORK|WARN|LEAK|FAILED|PASSED|ok|not ok)\b|\s(?:PASSED|FAILED|ERROR|XFAIL|XPASS|SKIPPED)(?:\s+\[\s*\d+%\])?\s*$|^\s*[=_-]{3,} \S.* [=_-]{3,}\s*$|^--- (?:FAIL|PASS|SKIP)/;
 
 /**
  * The failure blocks of one log as it is read: the lines kept around failures (with context),

@@ -74,6 +74,19 @@ describe('expected failures (XFAIL)', () => {
   });
 });
 
+test('pytest -v: an XFAIL verdict takes back nothing of the FAILED verdict line before it', async () => {
+  const log = [
+    '$ pytest -v',
+    '============================= test session starts ==============================',
+    'tests/test_cart.py::test_total FAILED                                    [ 33%]',
+    'tests/test_cart.py::test_refund XFAIL                                    [ 66%]',
+    ...filler(80, 'unrelated output'),
+    'ERROR: Job failed: exit code 1',
+  ].join('\n');
+  const excerpt = texts(await excerptLog(log, { maxLines: 3 }));
+  expect(excerpt).toEqual(expect.arrayContaining([expect.stringContaining('tests/test_cart.py::test_total FAILED')]));
+});
+
 describe("the runner's description of its machine", () => {
   const travisLog = [
     'travis_fold:start:system_info\r\x1b[0K\x1b[33;1mBuild system information\x1b[0m',

@@ -28,8 +28,8 @@ const MAX_MARKS = 256;
  * "Exception" there ("give useful error messages", "License Exception TSU") are never evidence.
  */
 const RUNNER_INFO_SECTION_RE = /^(?:worker_info|system_info)$/;
-/** A test's verdict of expected failure: PHP run-tests and pytest's summary put it first, pytest -v last. */
-const EXPECTED_FAILURE_RE = /^XFAIL\s|\sXFAIL\s*$/;
+/** A test's verdict of expected failure: PHP run-tests and pytest's summary put it first, pytest -v last (then its progress). */
+const EXPECTED_FAILURE_RE = /^XFAIL\s|\sXFAIL(?:\s+\[\s*\d+%\])?\s*$/;
 
 /**
  * Streams a job log once and keeps the lines that explain the failure: failure blocks (compiler
