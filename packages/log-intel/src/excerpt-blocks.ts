@@ -33,6 +33,8 @@ export class FailureBlocks {
   /** The block still taking lines, if any (always the last one). */
   openBlock: TBlock | undefined;
   private storedLines = 0;
+  /** Open blocks whose lines an expected failure took back since they opened. */
+  private readonly retracted = new WeakSet<TBlock>();
 
   constructor(private readonly contextLines: number) {}
 
@@ -67,11 +69,13 @@ export class FailureBlocks {
     for (let i = block.lines.length - 1, n = 0; i >= 0 && n < MAX_RETRACTED_LINES; i--, n++) {
       const l = block.lines[i] as TStored;
       const body = lineBody(l.text).body;
-      if (body.trim().length === 0 || OUTPUT_BOUNDARY_RE.test(body)) break;
+      // A line taken back already ends the walk too: each line is walked at most once.
+      if (l.kind === EXPECTED_FAILURE_KIND || body.trim().length === 0 || OUTPUT_BOUNDARY_RE.test(body)) break;
       l.score = 0;
       l.kind = EXPECTED_FAILURE_KIND;
     }
-    block.best = block.lines.reduce((best, l) => Math.max(best, l.score), 0);
+    // Its best score is worked out again once, when it closes: here it would cost the whole block per verdict.
+    this.retracted.add(block);
   }
 
   /** Closes the open block when line `lineNo` is past what it takes, or it is full. */
@@ -83,6 +87,8 @@ export class FailureBlocks {
   close(block: TBlock): void {
     block.open = false;
     this.openBlock = undefined;
+    if (this.retracted.delete(block))
+      block.best = block.lines.reduce((best, l) => (l.score >= CORE_SCORE ? Math.max(best, l.score) : best), 0);
     // Trailing context past the last failure line is kept only up to the context width.
     while (block.lines.length > 0 && (block.lines.at(-1)?.line ?? 0) > this.keepOpenUntil(block)) {
       block.lines.pop();
