@@ -1,5 +1,9 @@
-/** Commands remembered by their text: enough for a job's own script lines, bounded whatever the log. */
-const MAX_COMMANDS = 512;
+/**
+ * Commands remembered by their text, and the longest remembered: enough for a script line and
+ * the thousands of echoes of the tools it runs, a few megabytes at most whatever the log.
+ */
+const MAX_COMMANDS = 4_096;
+const MAX_COMMAND_CHARS = 1_000;
 /** A failed command named with the whole range it ran over: more would be a log of one endless step. */
 const MAX_STEPS_PER_COMMAND = 10_000;
 
@@ -15,22 +19,32 @@ const NAMED_EXIT_RE = /(?:^|\s)The command "(.*)" (?:failed and )?exited with [1
  */
 export class StepCommands {
   private readonly firstStep = new Map<string, number>();
+  /** The range of steps returned last. */
+  private given = { from: 0, to: -1 };
 
   /** A step started with `$ cmd` (the body of its line). */
   started(step: number, body: string): void {
     if (!body.startsWith('$ ')) return;
     const command = body.slice(2).trim();
+    if (command.length > MAX_COMMAND_CHARS) return;
     // Latest echo wins: a script line repeated later is a new run of it.
     this.firstStep.delete(command);
     this.firstStep.set(command, step);
     if (this.firstStep.size > MAX_COMMANDS) this.firstStep.delete(this.firstStep.keys().next().value as string);
   }
 
-  /** The steps the command named by an exit line ran over, ending at `current`; just `current` when it names none known. */
+  /**
+   * The steps the command named by an exit line ran over, ending at `current` (just `current` when
+   * it names none known), less those an earlier exit line already gave: a log repeating its exit
+   * lines costs no more than one.
+   */
   stepsOfFailure(exitBody: string, current: number): number[] {
     const named = NAMED_EXIT_RE.exec(exitBody)?.[1];
     const from = named === undefined ? undefined : this.firstStep.get(named.trim());
     const first = from === undefined ? current : Math.max(from, current - MAX_STEPS_PER_COMMAND);
-    return Array.from({ length: current - first + 1 }, (_, i) => first + i);
+    const given = this.given;
+    const start = first >= given.from && first <= given.to + 1 ? given.to + 1 : first;
+    this.given = start === first ? { from: first, to: current } : { from: given.from, to: Math.max(given.to, current) };
+    return Array.from({ length: Math.max(0, current - start + 1) }, (_, i) => start + i);
   }
 }
