@@ -5,7 +5,6 @@ import { lineBody } from './line-score';
 
 /** Bounds that keep memory flat whatever the log size. */
 const MAX_STORED_LINES = 10_000;
-
 export const MAX_BLOCK_LINES = 2_000;
 /** How far a block stays open after the start of a failure report, whatever the lines look like. */
 const REPORT_HOLD_LINES = 120;
@@ -13,10 +12,10 @@ const REPORT_HOLD_LINES = 120;
 const MAX_RETRACTED_LINES = 200;
 
 /**
- * A test verdict at the start of a line (PHP's run-tests, TAP, Go, pytest's summary) or at its end
- * (pytest -v: `tests/test_a.py::test_x FAILED [ 10%]`), or a titled
- * ruler (`==== short test summary info ====`, `____ test_x ____`): where the output of the test
- * before an expected failure's verdict begins, at the latest.
+ * Where the output of the test before an expected failure's verdict begins, at the latest: a test
+ * verdict at the start of a line (PHP's run-tests, TAP, Go, pytest's summary) or at its end
+ * (pytest -v: `tests/test_a.py::test_x FAILED [ 10%]`), or a titled ruler
+ * (`==== short test summary info ====`, `____ test_x ____`).
  */
 const OUTPUT_BOUNDARY_RE =
   /^(?:PASS|FAIL|XFAIL|XPASS|SKIP|BORK|WARN|LEAK|FAILED|PASSED|ok|not ok)\b|\s(?:PASSED|FAILED|ERROR|XFAIL|XPASS|SKIPPED)(?:\s+\[\s*\d+%\])?\s*$|^\s*[=_-]{3,} \S.* [=_-]{3,}\s*$|^--- (?:FAIL|PASS|SKIP)/;

@@ -165,8 +165,9 @@ export function isHotLine(text: string): boolean {
 }
 
 /**
- * Lines whose words look like failures but that report success or describe settings (or an optional
- * package skipped on this platform, as yarn says of fsevents on Linux). A count of zero is benign only when no other count on the line is not zero (`Failures: 1, Errors: 0`).
+ * Lines whose words look like failures but that report success, describe settings or skip an
+ * optional package on this platform (yarn on fsevents under Linux). A count of zero is benign
+ * only when no other count on the line is not zero (`Failures: 1, Errors: 0`).
  */
 export const BENIGN_RE =
   /^(?!.*\b[1-9]\d* (?:errors?|failures?|failed|failing)\b|.*\b(?:Failures|Errors|Failed):\s*[1-9])(?=.*\b0 (?:errors?|failures?|failed|failing)\b|.*\b(?:Failures|Errors|Failed): 0(?:,|\s|$))|(?<![[,] ?)-W(?:no-)?error|--fail-fast|\berror[-_](?:prone|handling|reporting|page|log)|\bwarnings? (?:as|=) errors?|^\s*\$ |^travis_|ignore[-_]?errors|allow[-_]failures|expected_failures?|xfail|\bskipp?ed\b.*\bfailed\b: 0|✓|✔|\bPASS(?:ED)?\b|\bok\b\s*$|^(?:SKIP|XFAIL|XPASS)\s|optional dependency and failed compatibility check/i;
