@@ -108,3 +108,38 @@ describe("the runner's description of its machine", () => {
     expect(excerpt).not.toMatch(/useful error messages|License Exception|fsevents/);
   });
 });
+
+describe("GitLab's after_script", () => {
+  // after_script runs after the script failed: its commands are not the step that failed.
+  const log = [
+    'section_start:1700000000:step_script\r\x1b[0KExecuting "step_script" stage of the job script',
+    '$ npm ci',
+    ...filler(60, 'package added'),
+    'npm WARN deprecated request@2.88.2: request has been deprecated',
+    ...filler(60, 'package added'),
+    '$ npm test',
+    ...filler(60, 'test passed'),
+    'FAIL src/cart.test.js',
+    '  ● cart › sums prices',
+    '    expect(received).toBe(expected) // Object.is equality',
+    '    Expected: 4',
+    '    Received: 3',
+    ...filler(30, 'test passed'),
+    'section_end:1700000001:step_script\r\x1b[0K',
+    'section_start:1700000001:after_script\r\x1b[0KRunning after_script',
+    'Running after script...',
+    '$ ./ci/collect-logs.sh',
+    ...filler(25, 'copied log file'),
+    'warning: could not copy core dumps: no such file or directory',
+    'section_end:1700000002:after_script\r\x1b[0K',
+    'section_start:1700000002:cleanup_file_variables\r\x1b[0KCleaning up project directory and file based variables',
+    'section_end:1700000003:cleanup_file_variables\r\x1b[0K',
+    'ERROR: Job failed: exit code 1',
+  ].join('\n');
+
+  test('the failed step is the last step of the script, not the after_script command', async () => {
+    const excerpt = texts(await excerptLog(log, { maxLines: 6 }));
+    expect(excerpt).toEqual(expect.arrayContaining(['    Expected: 4', '    Received: 3']));
+    expect(excerpt.join('\n')).not.toContain('copied log file');
+  });
+});

@@ -1,12 +1,12 @@
 import { readBaseline } from './baseline';
 import { CORE_SCORE, rankLines, selectLines, type TBlock, type TScannedLog, type TSelectOptions, type TStored } from './excerpt-rank';
 import { FailureBlocks } from './excerpt-blocks';
+import { AFTER_SCRIPT_SECTION, StepTracker } from './failed-step';
 import { NOISE_RE, TOOL_ADVICE_RE } from './failure-patterns';
 import { HotScanner } from './hot-scanner';
 import { forEachBufferOfLines, keptText, MAX_LINE_BYTES } from './line-reader';
 import { lineBody, scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
 import { normalizeLine } from './normalize';
-import { StepCommands } from './step-commands';
 import type { TExcerpt, TExcerptOptions, TLogInput } from './types';
 import { comparisonKey } from './volatile';
 
@@ -66,9 +66,7 @@ export class ExcerptBuilder {
   /** Where the step or section changed (only hot lines change them), to date context lines. */
   private readonly marks: { line: number; step: number; section: number }[] = [{ line: 0, step: 0, section: -1 }];
   private readonly blocks: FailureBlocks;
-  private step = 0;
-  private stepStartLine = 0;
-  private readonly stepCommands = new StepCommands();
+  private readonly steps = new StepTracker();
   private readonly repeats = new Map<number, number>();
   private readonly sections: string[] = [];
   private readonly sectionIds = new Map<string, number>();
@@ -212,6 +210,7 @@ export class ExcerptBuilder {
   private storeLine(raw: string, lineNo: number): TStored {
     const norm = normalizeLine(raw);
     if (norm.sectionStart !== undefined) this.sectionStack.push(this.sectionId(norm.sectionStart));
+    if (norm.sectionStart === AFTER_SCRIPT_SECTION) this.steps.afterScriptStarted(lineNo);
     const section = this.sectionStack.at(-1) ?? -1;
     if (norm.sectionEnd !== undefined) this.sectionStack.pop();
     let text = keptText(norm.text);
@@ -221,11 +220,7 @@ export class ExcerptBuilder {
       text = '[MASKED:private_key]';
     }
     const body = lineBody(text).body;
-    if (STEP_START_RE.test(body)) {
-      this.step++;
-      this.stepStartLine = lineNo;
-      this.stepCommands.started(this.step, body);
-    }
+    if (STEP_START_RE.test(body)) this.steps.started(lineNo, body, this.sections[section] === AFTER_SCRIPT_SECTION);
     const { score, kind } = this.inRunnerInfo(section) ? { score: 0, kind: '' } : scoreLine(text);
     let occurrence = 1;
     if (score >= CORE_SCORE) {
@@ -233,11 +228,12 @@ export class ExcerptBuilder {
       occurrence = (this.repeats.get(key) ?? 0) + 1;
       if (occurrence > 1 || this.repeats.size < MAX_REPEAT_KEYS) this.repeats.set(key, occurrence);
     }
-    const stored: TStored = { line: lineNo, text, score, kind, occurrence, step: this.step, section };
+    const step = this.steps.step;
+    const stored: TStored = { line: lineNo, text, score, kind, occurrence, step, section };
     const after = this.sectionStack.at(-1) ?? -1;
     const last = this.marks.at(-1) as { step: number; section: number };
-    if (last.step !== this.step || last.section !== after) {
-      this.marks.push({ line: lineNo + 1, step: this.step, section: after });
+    if (last.step !== step || last.section !== after) {
+      this.marks.push({ line: lineNo + 1, step, section: after });
       if (this.marks.length > MAX_MARKS) this.marks.splice(0, this.marks.length - MAX_MARKS);
     }
     if (STEP_FAILED_RE.test(body)) this.markStepFailed(stored, body);
@@ -273,10 +269,13 @@ export class ExcerptBuilder {
 
   /** The last lines of a step that exited non-zero explain it even when no line looks like an error. */
   private markStepFailed(exitLine: TStored, body: string): void {
-    for (const step of this.stepCommands.stepsOfFailure(body, this.step)) this.blocks.failedSteps.add(step);
+    const failed = this.steps.failed(body, exitLine.line);
+    for (const step of failed.steps) this.blocks.failedSteps.add(step);
     exitLine.score = Math.max(exitLine.score, STEP_EXIT_SCORE);
     exitLine.kind = exitLine.kind || 'job';
-    const tail = this.contextBefore(exitLine.line, Math.min(this.ringSize, exitLine.line - this.stepStartLine))
+    // The failed step's own last lines: after_script's come after them and are left out.
+    const tail = this.contextBefore(exitLine.line, Math.min(this.ringSize, exitLine.line - failed.startLine))
+      .filter((r) => r.line < failed.endLine)
       .filter((r) => r.text.trim().length > 0 && !NOISE_RE.test(r.text) && !TOOL_ADVICE_RE.test(r.text))
       .slice(-STEP_TAIL_LINES);
     for (const r of tail) {
@@ -288,7 +287,7 @@ export class ExcerptBuilder {
     const first = tail[0];
     if (first === undefined || first.line <= this.blocks.lastStoredLine()) return;
     if (this.blocks.openBlock) return;
-    this.blocks.start({ lines: [], lastCore: first.line, holdUntil: 0, best: 0, step: this.step, open: true }, tail);
+    this.blocks.start({ lines: [], lastCore: first.line, holdUntil: 0, best: 0, step: failed.step, open: true }, tail);
   }
 
   private addFallbackTail(): void {
@@ -301,6 +300,6 @@ export class ExcerptBuilder {
       r.score = Math.max(r.score, 1);
       r.kind = r.kind || 'tail';
     }
-    this.blocks.start({ lines: [], lastCore: 0, holdUntil: 0, best: 0, step: this.step, open: false }, tail);
+    this.blocks.start({ lines: [], lastCore: 0, holdUntil: 0, best: 0, step: this.steps.step, open: false }, tail);
   }
 }

@@ -1,0 +1,82 @@
+/**
+ * Commands remembered by their text, and the longest remembered: enough for a script line and
+ * the thousands of echoes of the tools it runs, a few megabytes at most whatever the log.
+ */
+const MAX_COMMANDS = 4_096;
+const MAX_COMMAND_CHARS = 1_000;
+/** A failed command named with the whole range it ran over: more would be a log of one endless step. */
+const MAX_STEPS_PER_COMMAND = 10_000;
+
+/** Travis names the command that failed; GitLab's `ERROR: Job failed` and most others do not. */
+const NAMED_EXIT_RE = /(?:^|\s)The command "(.*)" (?:failed and )?exited with [1-9]/;
+
+/** GitLab's section of the commands it runs once the script has failed (or passed): never the failed step. */
+export const AFTER_SCRIPT_SECTION = 'after_script';
+
+/** The failed step an exit line points to, and where its own lines end (before any after_script). */
+export type TFailedStep = { step: number; steps: number[]; startLine: number; endLine: number };
+
+/**
+ * The steps of a job log (a step starts where the runner echoes a command: `$ make test`) and
+ * which of them failed. Two things make that more than "the last step":
+ * - tools run inside a step echo their own `$ cmd` lines (yarn, npm scripts): when the runner
+ *   names the command that failed (Travis), every step from that command's own echo to its exit
+ *   line is part of it, not only the last inner echo;
+ * - GitLab runs `after_script` after a failed script and only then says `ERROR: Job failed`:
+ *   the failed step is the script's last, not an after_script command.
+ */
+export class StepTracker {
+  /** The current step (0 before the first echoed command) and the line it started on. */
+  step = 0;
+  startLine = 0;
+  private scriptStep = 0;
+  private scriptStartLine = 0;
+  private afterScriptLine = 0;
+  private readonly firstStep = new Map<string, number>();
+  /** The range of steps given last. */
+  private given = { from: 0, to: -1 };
+
+  /** A step started on `lineNo` with `body` (`$ cmd`, `##[group]Run ...`), in an after_script section or not. */
+  started(lineNo: number, body: string, inAfterScript: boolean): void {
+    this.step++;
+    this.startLine = lineNo;
+    if (!inAfterScript) {
+      this.scriptStep = this.step;
+      this.scriptStartLine = lineNo;
+    }
+    if (body.startsWith('$ ')) this.remember(body.slice(2).trim());
+  }
+
+  afterScriptStarted(lineNo: number): void {
+    this.afterScriptLine = lineNo;
+  }
+
+  /**
+   * The step an exit line on `lineNo` says failed, with the steps it spans less those an earlier
+   * exit line already gave (a log repeating its exit lines costs no more than one).
+   */
+  failed(exitBody: string, lineNo: number): TFailedStep {
+    const afterScript = this.afterScriptLine > this.scriptStartLine;
+    const current = afterScript ? this.scriptStep : this.step;
+    const named = NAMED_EXIT_RE.exec(exitBody)?.[1];
+    const from = named === undefined ? undefined : this.firstStep.get(named.trim());
+    const first = from === undefined ? current : Math.max(from, current - MAX_STEPS_PER_COMMAND);
+    const given = this.given;
+    const start = first >= given.from && first <= given.to + 1 ? given.to + 1 : first;
+    this.given = start === first ? { from: first, to: current } : { from: given.from, to: Math.max(given.to, current) };
+    return {
+      step: current,
+      steps: Array.from({ length: Math.max(0, current - start + 1) }, (_, i) => start + i),
+      startLine: afterScript ? this.scriptStartLine : this.startLine,
+      endLine: afterScript ? this.afterScriptLine : lineNo,
+    };
+  }
+
+  private remember(command: string): void {
+    if (command.length > MAX_COMMAND_CHARS) return;
+    // Latest echo wins: a script line repeated later is a new run of it.
+    this.firstStep.delete(command);
+    this.firstStep.set(command, this.step);
+    if (this.firstStep.size > MAX_COMMANDS) this.firstStep.delete(this.firstStep.keys().next().value as string);
+  }
+}
