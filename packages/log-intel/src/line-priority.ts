@@ -18,8 +18,11 @@ export const EXPECTED_FAILURE_KIND = 'expected-failure';
 
 /** A line that scores at least this opens a failure block. */
 export const CORE_SCORE = 5;
-/** A failure line in a step that exited non-zero weighs this much more. */
-const FAILED_STEP_FACTOR = 2;
+/**
+ * A failure line in a step that exited non-zero weighs this much more: lines shaped like errors in
+ * steps that passed (a retried download, a probe that fell back) cost tokens and explain nothing.
+ */
+const FAILED_STEP_FACTOR = 3;
 /** The first failure lines of a block weigh up to this much more: the head of a report explains it best. */
 const HEAD_BONUS = 0.3;
 const HEAD_HALF_LIFE = 10;
