@@ -143,3 +143,33 @@ describe("GitLab's after_script", () => {
     expect(excerpt.join('\n')).not.toContain('copied log file');
   });
 });
+
+test("Jenkins: a declarative pipeline's post actions are not the step that failed", async () => {
+  const log = [
+    '[Pipeline] stage',
+    '[Pipeline] { (Test)',
+    '[Pipeline] sh',
+    '+ mvn -B test',
+    ...filler(60, '[INFO] compiled'),
+    '[ERROR] Tests run: 12, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.5 s <<< FAILURE! - in com.acme.CartTest',
+    '[ERROR] sumsPrices(com.acme.CartTest)  Time elapsed: 0.01 s  <<< FAILURE!',
+    'java.lang.AssertionError: expected:<4> but was:<3>',
+    ...filler(30, '[INFO] reported'),
+    '[Pipeline] }',
+    '[Pipeline] // stage',
+    '[Pipeline] stage',
+    '[Pipeline] { (Declarative: Post Actions)',
+    '[Pipeline] sh',
+    '+ ./ci/collect-logs.sh',
+    ...filler(25, 'copied log file'),
+    'warning: could not copy core dumps: no such file or directory',
+    '[Pipeline] }',
+    '[Pipeline] // stage',
+    '[Pipeline] End of Pipeline',
+    'ERROR: script returned exit code 1',
+    'Finished: FAILURE',
+  ].join('\n');
+  const excerpt = texts(await excerptLog(log, { maxLines: 6 }));
+  expect(excerpt).toEqual(expect.arrayContaining(['java.lang.AssertionError: expected:<4> but was:<3>']));
+  expect(excerpt.join('\n')).not.toContain('copied log file');
+});

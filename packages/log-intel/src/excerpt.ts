@@ -1,7 +1,7 @@
 import { readBaseline } from './baseline';
 import { CORE_SCORE, rankLines, selectLines, type TBlock, type TScannedLog, type TSelectOptions, type TStored } from './excerpt-rank';
 import { FailureBlocks } from './excerpt-blocks';
-import { AFTER_SCRIPT_SECTION, StepTracker } from './failed-step';
+import { StepTracker } from './failed-step';
 import { NOISE_RE, TOOL_ADVICE_RE } from './failure-patterns';
 import { HotScanner } from './hot-scanner';
 import { forEachBufferOfLines, keptText, MAX_LINE_BYTES } from './line-reader';
@@ -210,7 +210,6 @@ export class ExcerptBuilder {
   private storeLine(raw: string, lineNo: number): TStored {
     const norm = normalizeLine(raw);
     if (norm.sectionStart !== undefined) this.sectionStack.push(this.sectionId(norm.sectionStart));
-    if (norm.sectionStart === AFTER_SCRIPT_SECTION) this.steps.afterScriptStarted(lineNo);
     const section = this.sectionStack.at(-1) ?? -1;
     if (norm.sectionEnd !== undefined) this.sectionStack.pop();
     let text = keptText(norm.text);
@@ -220,7 +219,8 @@ export class ExcerptBuilder {
       text = '[MASKED:private_key]';
     }
     const body = lineBody(text).body;
-    if (STEP_START_RE.test(body)) this.steps.started(lineNo, body, this.sections[section] === AFTER_SCRIPT_SECTION);
+    this.steps.phase(lineNo, body, norm.sectionStart);
+    if (STEP_START_RE.test(body)) this.steps.started(lineNo, body);
     const { score, kind } = this.inRunnerInfo(section) ? { score: 0, kind: '' } : scoreLine(text);
     let occurrence = 1;
     if (score >= CORE_SCORE) {

@@ -10,10 +10,17 @@ const MAX_STEPS_PER_COMMAND = 10_000;
 /** Travis names the command that failed; GitLab's `ERROR: Job failed` and most others do not. */
 const NAMED_EXIT_RE = /(?:^|\s)The command "(.*)" (?:failed and )?exited with [1-9]/;
 
-/** GitLab's section of the commands it runs once the script has failed (or passed): never the failed step. */
-export const AFTER_SCRIPT_SECTION = 'after_script';
+/**
+ * Where a runner starts the commands it runs once the job's own have failed (or passed): GitLab's
+ * `after_script` section, a Jenkins declarative pipeline's post actions. A step there is never
+ * the one that failed, though the runner's exit line comes after it.
+ */
+const AFTER_PHASE_SECTION = 'after_script';
+const JENKINS_POST_ACTIONS_RE = /^\[Pipeline\] \{ \(Declarative: Post Actions\)/;
+/** A Jenkins stage starting: after post actions, the job's own steps again. */
+const JENKINS_STAGE_RE = /^\[Pipeline\] \{ \(/;
 
-/** The failed step an exit line points to, and where its own lines end (before any after_script). */
+/** The failed step an exit line points to, and where its own lines end (before any after phase). */
 export type TFailedStep = { step: number; steps: number[]; startLine: number; endLine: number };
 
 /**
@@ -22,8 +29,9 @@ export type TFailedStep = { step: number; steps: number[]; startLine: number; en
  * - tools run inside a step echo their own `$ cmd` lines (yarn, npm scripts): when the runner
  *   names the command that failed (Travis), every step from that command's own echo to its exit
  *   line is part of it, not only the last inner echo;
- * - GitLab runs `after_script` after a failed script and only then says `ERROR: Job failed`:
- *   the failed step is the script's last, not an after_script command.
+ * - GitLab runs `after_script` after a failed script and only then says `ERROR: Job failed`
+ *   (Jenkins its post actions before `ERROR: script returned exit code 1`): the failed step is the
+ *   script's last, not a command of that after phase.
  */
 export class StepTracker {
   /** The current step (0 before the first echoed command) and the line it started on. */
@@ -31,24 +39,30 @@ export class StepTracker {
   startLine = 0;
   private scriptStep = 0;
   private scriptStartLine = 0;
-  private afterScriptLine = 0;
+  /** Where the latest after phase began (0: none yet), and whether it still runs. */
+  private afterLine = 0;
+  private inAfter = false;
   private readonly firstStep = new Map<string, number>();
   /** The range of steps given last. */
   private given = { from: 0, to: -1 };
 
-  /** A step started on `lineNo` with `body` (`$ cmd`, `##[group]Run ...`), in an after_script section or not. */
-  started(lineNo: number, body: string, inAfterScript: boolean): void {
+  /** A step started on `lineNo` with `body` (`$ cmd`, `##[group]Run ...`, `[Pipeline] sh`). */
+  started(lineNo: number, body: string): void {
     this.step++;
     this.startLine = lineNo;
-    if (!inAfterScript) {
+    if (!this.inAfter) {
       this.scriptStep = this.step;
       this.scriptStartLine = lineNo;
     }
     if (body.startsWith('$ ')) this.remember(body.slice(2).trim());
   }
 
-  afterScriptStarted(lineNo: number): void {
-    this.afterScriptLine = lineNo;
+  /** Follows the after phase: a line's body, and the section it opens if any. */
+  phase(lineNo: number, body: string, sectionStart: string | undefined): void {
+    if (sectionStart === AFTER_PHASE_SECTION || JENKINS_POST_ACTIONS_RE.test(body)) {
+      this.afterLine = lineNo;
+      this.inAfter = true;
+    } else if (this.inAfter && JENKINS_STAGE_RE.test(body)) this.inAfter = false;
   }
 
   /**
@@ -56,7 +70,7 @@ export class StepTracker {
    * exit line already gave (a log repeating its exit lines costs no more than one).
    */
   failed(exitBody: string, lineNo: number): TFailedStep {
-    const afterScript = this.afterScriptLine > this.scriptStartLine;
+    const afterScript = this.afterLine > this.scriptStartLine;
     const current = afterScript ? this.scriptStep : this.step;
     const named = NAMED_EXIT_RE.exec(exitBody)?.[1];
     const from = named === undefined ? undefined : this.firstStep.get(named.trim());
@@ -68,7 +82,7 @@ export class StepTracker {
       step: current,
       steps: Array.from({ length: Math.max(0, current - start + 1) }, (_, i) => start + i),
       startLine: afterScript ? this.scriptStartLine : this.startLine,
-      endLine: afterScript ? this.afterScriptLine : lineNo,
+      endLine: afterScript ? this.afterLine : lineNo,
     };
   }
 
