@@ -2,7 +2,7 @@ import { readBaseline } from './baseline';
 import { CORE_SCORE, rankLines, selectLines, type TBlock, type TScannedLog, type TSelectOptions, type TStored } from './excerpt-rank';
 import { FailureBlocks } from './excerpt-blocks';
 import { StepTracker } from './failed-step';
-import { NOISE_RE, TOOL_ADVICE_RE } from './failure-patterns';
+import { EXPECTED_FAILURE_RE, NOISE_RE, RUNNER_INFO_SECTION_RE, TOOL_ADVICE_RE } from './failure-patterns';
 import { HotScanner } from './hot-scanner';
 import { forEachBufferOfLines, keptText, MAX_LINE_BYTES } from './line-reader';
 import { lineBody, scoreLine, STEP_FAILED_RE, STEP_START_RE } from './line-score';
@@ -22,14 +22,6 @@ const STEP_EXIT_SCORE = 10;
 const FALLBACK_TAIL_LINES = 40;
 /** Step/section changes remembered for dating context lines (only recent ones are ever asked). */
 const MAX_MARKS = 256;
-/**
- * Sections where the runner describes its machine (Travis' `worker_info` and `system_info`:
- * `sudo -V`, `zip -v`, installed versions...) before the job runs: words like "error" and
- * "Exception" there ("give useful error messages", "License Exception TSU") are never evidence.
- */
-const RUNNER_INFO_SECTION_RE = /^(?:worker_info|system_info)$/;
-/** A test's verdict of expected failure: PHP run-tests and pytest's summary put it first, pytest -v last (then its progress). */
-const EXPECTED_FAILURE_RE = /^XFAIL\s|\sXFAIL(?:\s+\[\s*\d+%\])?\s*$/;
 
 /**
  * Streams a job log once and keeps the lines that explain the failure: failure blocks (compiler

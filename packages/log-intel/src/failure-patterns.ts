@@ -257,3 +257,12 @@ export const RUNTIME_FRAME_RE = new RegExp(
     String.raw`/usr/local/go/src/|/vendor/phpunit/`,
   ].join('|'),
 );
+
+/**
+ * Sections where the runner describes its machine (Travis' `worker_info` and `system_info`:
+ * `sudo -V`, `zip -v`, installed versions...) before the job runs: words like "error" and
+ * "Exception" there ("give useful error messages", "License Exception TSU") are never evidence.
+ */
+export const RUNNER_INFO_SECTION_RE = /^(?:worker_info|system_info)$/;
+/** A test's verdict of expected failure: PHP run-tests and pytest's summary put it first, pytest -v last (then its progress). */
+export const EXPECTED_FAILURE_RE = /^XFAIL\s|\sXFAIL(?:\s+\[\s*\d+%\])?\s*$/;
