@@ -133,6 +133,8 @@ test('opted in, the retry passes: one retry, "Flaky (retry passed)", safe to mer
   addFlakyPipeline(gitlab, PASSES, 1, false);
   // The retried job is still running at the first look: the check is delayed again.
   const { requestId } = await playFlakyCommit(PASSES, { status: 'success', trace: 'ok\n41 passed', runningLooks: 1 });
+  // The analysis's own note goes out through the post-back queue: counted once it went, not while it goes.
+  await until('the analysis note', () => finished(queues.postback, `post-gitlab-${requestId}`));
   const notesBefore = noteUpdates(PASSES);
   const { retryJobId, check, post } = await settled(PASSES, requestId);
   expect(check).toEqual({ retry: 'passed', verdict: 'flaky_confirmed' });
