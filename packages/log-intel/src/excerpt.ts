@@ -265,10 +265,9 @@ export class ExcerptBuilder {
     for (const step of failed.steps) this.blocks.failedSteps.add(step);
     exitLine.score = Math.max(exitLine.score, STEP_EXIT_SCORE);
     exitLine.kind = exitLine.kind || 'job';
-    // The failed step's own last lines: after_script's come after them and are left out.
+    // The failed step's own last lines: an after phase's (after_script, post actions) are left out.
     const tail = this.contextBefore(exitLine.line, Math.min(this.ringSize, exitLine.line - failed.startLine))
-      .filter((r) => r.line < failed.endLine)
-      .filter((r) => r.text.trim().length > 0 && !NOISE_RE.test(r.text) && !TOOL_ADVICE_RE.test(r.text))
+      .filter((r) => r.line < failed.endLine && r.text.trim().length > 0 && !NOISE_RE.test(r.text) && !TOOL_ADVICE_RE.test(r.text))
       .slice(-STEP_TAIL_LINES);
     for (const r of tail) {
       if (r.score < CORE_SCORE) {

@@ -34,9 +34,9 @@ export type TFailedStep = { step: number; steps: number[]; startLine: number; en
  *   script's last, not a command of that after phase.
  */
 export class StepTracker {
-  /** The current step (0 before the first echoed command) and the line it started on. */
-  step = 0;
-  startLine = 0;
+  /** The current step (0 before the first echoed command), and the line it started on. */
+  private current = 0;
+  private startLine = 0;
   private scriptStep = 0;
   private scriptStartLine = 0;
   /** Where the latest after phase began (0: none yet), and whether it still runs. */
@@ -46,12 +46,16 @@ export class StepTracker {
   /** The range of steps given last. */
   private given = { from: 0, to: -1 };
 
+  get step(): number {
+    return this.current;
+  }
+
   /** A step started on `lineNo` with `body` (`$ cmd`, `##[group]Run ...`, `[Pipeline] sh`). */
   started(lineNo: number, body: string): void {
-    this.step++;
+    this.current++;
     this.startLine = lineNo;
     if (!this.inAfter) {
-      this.scriptStep = this.step;
+      this.scriptStep = this.current;
       this.scriptStartLine = lineNo;
     }
     if (body.startsWith('$ ')) this.remember(body.slice(2).trim());
@@ -71,7 +75,7 @@ export class StepTracker {
    */
   failed(exitBody: string, lineNo: number): TFailedStep {
     const afterScript = this.afterLine > this.scriptStartLine;
-    const current = afterScript ? this.scriptStep : this.step;
+    const current = afterScript ? this.scriptStep : this.current;
     const named = NAMED_EXIT_RE.exec(exitBody)?.[1];
     const from = named === undefined ? undefined : this.firstStep.get(named.trim());
     const first = from === undefined ? current : Math.max(from, current - MAX_STEPS_PER_COMMAND);
@@ -90,7 +94,7 @@ export class StepTracker {
     if (command.length > MAX_COMMAND_CHARS) return;
     // Latest echo wins: a script line repeated later is a new run of it.
     this.firstStep.delete(command);
-    this.firstStep.set(command, this.step);
+    this.firstStep.set(command, this.current);
     if (this.firstStep.size > MAX_COMMANDS) this.firstStep.delete(this.firstStep.keys().next().value as string);
   }
 }
