@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import { between, inArray, sql } from 'drizzle-orm';
 import { analyses } from '@cia/db';
 import type { TTestDatabase } from '@cia/db/testing';
 import { percentile, type TAnalysisRowLite } from '../drills/support/pipelines';
-import { readCpuSeconds, readMachineCpu, type TServiceProcess } from '../drills/support/service-process';
+import { cpuOfCommand, readCpuSeconds, readMachineCpu, type TServiceProcess } from '../drills/support/service-process';
 import { sendHooksLean } from './send-hooks';
 
 export type TScenario = { latencyMs: number; processes: number; pipelines: number };
@@ -20,22 +19,6 @@ export type TScenarioResult = TScenario & {
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * CPU seconds used so far by every process with this command name (PostgreSQL's backends, Redis),
- * the exited children of each included (a backend whose connection closed): the database's share.
- */
-function cpuOfCommand(name: string): number {
-  let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += readCpuSeconds(Number(pid), { withExitedChildren: true });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
 
 /** What the bench needs to send a burst of failed pipelines and wait for their analyses. */
 export type TBurstDeps = {

@@ -92,6 +92,22 @@ export function readCpuSeconds(pid: number, options: { withExitedChildren?: bool
   }
 }
 
+/**
+ * CPU seconds used so far by every process with this command name (PostgreSQL's backends, Redis),
+ * the exited children of each included (a backend whose connection closed): the database's share.
+ */
+export function cpuOfCommand(name: string): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += readCpuSeconds(Number(pid), { withExitedChildren: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 /** Busy and total jiffies of the whole machine, from /proc/stat. */
 export function readMachineCpu(): { busy: number; total: number } {
   try {
