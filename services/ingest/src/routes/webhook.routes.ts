@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { maskConfig, type TConfig } from '@cia/config';
 import { AppError } from '../http/app-error';
-import { requireApiToken, safeEqual } from '../http/auth';
+import { requireApiToken, secretMatcher } from '../http/auth';
 import { decodeRequestBody, readDeliveryBody } from '../webhooks/delivery-body';
 import { createOffThreadDecoder } from '../webhooks/decode-off-thread';
 import { handleDelivery, type TDeliveryDeps } from '../webhooks/handle-delivery';
@@ -21,8 +21,9 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
  * unauthenticated sender costs neither the upload nor the parse.
  */
 function requireWebhookToken(secret: string | undefined): RequestHandler {
+  const matches = secret ? secretMatcher(secret) : undefined;
   return (req, _res, next) => {
-    if (!secret || safeEqual(req.get('x-gitlab-token') ?? '', secret)) return next();
+    if (!matches || matches(req.get('x-gitlab-token') ?? '')) return next();
     next(new AppError('unauthorized', 'invalid X-Gitlab-Token'));
   };
 }
