@@ -2,8 +2,10 @@
  * Ingest benchmark, services as deployed: ingest runs in its own process from its entry point
  * (services/ingest/src/main.ts, ENVIRONMENT=production, LOG_LEVEL=info, outbox relay and
  * heartbeats on, real PostgreSQL + Redis), against a bare Express handler in its own process
- * that parses the same body and answers 202. The two are loaded one at a time, alternated in
- * the same run; absolute numbers on shared machines are noise, the ratios hold.
+ * that parses the same body and answers 202, and against the "durable floor" (durable-floor.ts:
+ * that handler plus the same PostgreSQL insert and Redis enqueue, nothing else). They are loaded
+ * one at a time, alternated in the same run; absolute numbers on shared machines are noise, the
+ * ratios hold.
  *
  *   npm run bench -- ingest [--seconds 10] [--rate 500] [--rounds 2] [--profile]
  *
@@ -89,9 +91,12 @@ function run(url: string, server: TServiceProcess, fixedRate: boolean): Promise<
   });
 }
 
-function table(totals: Record<'ingestFixed' | 'bareFixed' | 'ingestMax' | 'bareMax', TRun[]>): string[] {
+type TTotals = Record<'ingestFixed' | 'bareFixed' | 'ingestMax' | 'bareMax' | 'floorMax', TRun[]>;
+
+function table(totals: TTotals): string[] {
   const mean = (xs: TRun[], k: Exclude<keyof TRun, 'cpu'>) => xs.reduce((s, x) => s + x[k], 0) / xs.length;
   const fmt = (n: number, d = 1) => n.toFixed(d);
+  const ratio = (a: number, b: number) => (b > 0.001 ? fmt(a / b, 2) : '-');
   const cpuPerRequest = (xs: TRun[], k: keyof TCpuMs) =>
     xs.reduce((s, x) => s + x.cpu[k], 0) /
     Math.max(
@@ -101,21 +106,30 @@ function table(totals: Record<'ingestFixed' | 'bareFixed' | 'ingestMax' | 'bareM
   // At full load, where the CPU per request decides the throughput (a 10 s run at 500 req/s is
   // dominated by the load generator's start-up and the idle time between requests).
   const cpuRow = (label: string, k: keyof TCpuMs) => {
-    const [b, i] = [cpuPerRequest(totals.bareMax, k), cpuPerRequest(totals.ingestMax, k)];
-    return `| ${label} CPU per request at max throughput (ms) | ${fmt(b, 3)} | ${fmt(i, 3)} | ${b > 0.001 ? fmt(i / b, 2) : '-'} | - |`;
+    const [b, f, i] = [totals.bareMax, totals.floorMax, totals.ingestMax].map((xs) => cpuPerRequest(xs, k)) as [number, number, number];
+    return `| ${label} CPU per request at max throughput (ms) | ${fmt(b, 3)} | ${fmt(f, 3)} | ${fmt(i, 3)} | ${ratio(i, b)} | - |`;
   };
+  const latencyRow = (k: 'p50' | 'p99', target: string) => {
+    const [b, i] = [mean(totals.bareFixed, k), mean(totals.ingestFixed, k)];
+    return `| ${k} latency at ${RATE} req/s (ms) | ${fmt(b)} | | ${fmt(i)} | ${fmt(i / Math.max(b, 0.1), 2)} | ${target} |`;
+  };
+  const [bareRps, floorRps, ingestRps] = [totals.bareMax, totals.floorMax, totals.ingestMax].map((xs) => mean(xs, 'rps')) as [
+    number,
+    number,
+    number,
+  ];
   const bad = [...totals.ingestFixed, ...totals.ingestMax].reduce((s, r) => s + r.non2xx + r.errors, 0);
   return [
-    `| measure | bare Express | ingest | ratio (ingest/bare) | target |`,
-    `|---|---|---|---|---|`,
-    `| p50 latency at ${RATE} req/s (ms) | ${fmt(mean(totals.bareFixed, 'p50'))} | ${fmt(mean(totals.ingestFixed, 'p50'))} | ${fmt(mean(totals.ingestFixed, 'p50') / Math.max(mean(totals.bareFixed, 'p50'), 0.1), 2)} | - |`,
-    `| p99 latency at ${RATE} req/s (ms) | ${fmt(mean(totals.bareFixed, 'p99'))} | ${fmt(mean(totals.ingestFixed, 'p99'))} | ${fmt(mean(totals.ingestFixed, 'p99') / Math.max(mean(totals.bareFixed, 'p99'), 0.1), 2)} | <= 2 |`,
-    `| max throughput (req/s) | ${fmt(mean(totals.bareMax, 'rps'), 0)} | ${fmt(mean(totals.ingestMax, 'rps'), 0)} | ${fmt(mean(totals.ingestMax, 'rps') / mean(totals.bareMax, 'rps'), 2)} | >= 0.5 |`,
+    `| measure | bare Express | durable floor | ingest | ratio (ingest/bare) | target |`,
+    `|---|---|---|---|---|---|`,
+    latencyRow('p50', '-'),
+    latencyRow('p99', '<= 2'),
+    `| max throughput (req/s) | ${fmt(bareRps, 0)} | ${fmt(floorRps, 0)} (${ratio(floorRps, bareRps)}x bare) | ${fmt(ingestRps, 0)} | ${ratio(ingestRps, bareRps)} | >= 0.5 |`,
     cpuRow('server', 'server'),
     cpuRow('PostgreSQL', 'postgres'),
     cpuRow('Redis', 'redis'),
     cpuRow('load generator', 'load'),
-    `| non-2xx or errors (ingest) | | ${bad} | | 0 |`,
+    `| non-2xx or errors (ingest) | | | ${bad} | | 0 |`,
   ];
 }
 
@@ -123,7 +137,7 @@ async function main(): Promise<void> {
   const database = await createTestDatabase('bench_ingest');
   const redisTest = createTestPrefix('bench-ingest');
   if (!database.url) throw new Error('the ingest benchmark needs PostgreSQL (TEST_DATABASE_URL or 127.0.0.1:5432)');
-  const [ingestPort, barePort] = [await freePort(), await freePort()];
+  const [ingestPort, barePort, floorPort] = [await freePort(), await freePort(), await freePort()];
   // Production settings: the secrets production requires, default log level, relay and heartbeats on.
   const ingest = spawnIngest(
     'ingest',
@@ -141,15 +155,25 @@ async function main(): Promise<void> {
     PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   );
   const bare = spawnService('bare-express', 'bench/ingest/bare-express.ts', { PORT: String(barePort) });
-  const ingestUrl = `http://127.0.0.1:${ingestPort}`;
-  const bareUrl = `http://127.0.0.1:${barePort}`;
+  const floor = spawnService('durable-floor', 'bench/ingest/durable-floor.ts', {
+    PORT: String(floorPort),
+    DATABASE_URL: database.url,
+    REDIS_URL: redisTest.url,
+    QUEUE_PREFIX: redisTest.prefix,
+  });
+  const [ingestUrl, bareUrl, floorUrl] = [ingestPort, barePort, floorPort].map((port) => `http://127.0.0.1:${port}`) as [
+    string,
+    string,
+    string,
+  ];
   try {
-    await Promise.all([waitHealthy(ingestUrl, ingest), waitHealthy(bareUrl, bare)]);
-    const totals = { ingestFixed: [] as TRun[], bareFixed: [] as TRun[], ingestMax: [] as TRun[], bareMax: [] as TRun[] };
+    await Promise.all([waitHealthy(ingestUrl, ingest), waitHealthy(bareUrl, bare), waitHealthy(floorUrl, floor)]);
+    const totals: TTotals = { ingestFixed: [], bareFixed: [], ingestMax: [], bareMax: [], floorMax: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       totals.bareFixed.push(await run(bareUrl, bare, true));
       totals.ingestFixed.push(await run(ingestUrl, ingest, true));
       totals.bareMax.push(await run(bareUrl, bare, false));
+      totals.floorMax.push(await run(floorUrl, floor, false));
       totals.ingestMax.push(await run(ingestUrl, ingest, false));
       process.stderr.write(`round ${round}/${ROUNDS} done\n`);
     }
@@ -157,7 +181,7 @@ async function main(): Promise<void> {
       `\nIngest benchmark (own processes, ENVIRONMENT=production): ${ROUNDS} round(s) of ${SECONDS}s, PostgreSQL, Redis ${redisTest.url}\n\n${table(totals).join('\n')}\n`,
     );
   } finally {
-    await Promise.all([ingest.stop(), bare.stop()]);
+    await Promise.all([ingest.stop(), bare.stop(), floor.stop()]);
     if (PROFILE_DIR) process.stdout.write(`\n${summarizeCpuProfiles(PROFILE_DIR, 'ingest').join('\n')}\n`);
     await database.drop();
     await redisTest.cleanup();
