@@ -10,6 +10,7 @@ export * from './repositories/deliveries.repo';
 export * from './repositories/analysis-queries.repo';
 export * from './repositories/emails.repo';
 export * from './repositories/analysis-jobs.repo';
+export * from './repositories/complete-analysis.repo';
 export * from './repositories/posted-notes.repo';
 export * from './repositories/fingerprints.repo';
 export * from './repositories/incidents.repo';

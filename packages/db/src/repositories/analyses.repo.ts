@@ -185,7 +185,8 @@ export type TAnalysisCompletion = Pick<
   'result' | 'provider' | 'model' | 'promptVersion' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'cacheHit' | 'timings'
 >;
 
-function completedValues(done: TAnalysisCompletion) {
+/** The columns a completed analysis sets (its result and what it cost). */
+export function completedValues(done: TAnalysisCompletion) {
   return {
     ...done,
     status: 'completed',
@@ -206,8 +207,7 @@ export async function completeAnalysis(db: TDb, analysisId: number, done: TAnaly
  * The worker's last write, in one transaction: the result, the fetch steps (merged into
  * fetch_state), the failed jobs with their excerpts and what `also` writes (the jobs'
  * occurrences); what `also` returns replaces those fields of `done` (the result naming the
- * incidents). `afterCommit` runs once the transaction has committed: the incidents' counts, which
- * every analysis of a widespread failure updates on the same row (see applySightings).
+ * incidents). The worker takes it when an incident is new; otherwise completeAnalysisAtOnce.
  */
 export async function completeAnalysisWithJobs(
   db: TDb,
@@ -216,7 +216,6 @@ export async function completeAnalysisWithJobs(
   steps: Record<string, unknown>,
   jobs: readonly TAnalysisJob[],
   also?: (tx: TDb) => Promise<Partial<TAnalysisCompletion> | void>,
-  afterCommit?: () => Promise<void>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await upsertAnalysisJobs(tx, analysisId, jobs);
@@ -226,7 +225,6 @@ export async function completeAnalysisWithJobs(
       .set({ ...completedValues({ ...done, ...patch }), fetchState: mergedFetchState(steps) })
       .where(eq(analyses.id, analysisId));
   });
-  await afterCommit?.();
 }
 
 export async function failAnalysis(db: TDb, analysisId: number, error: { code: string; message: string }): Promise<void> {

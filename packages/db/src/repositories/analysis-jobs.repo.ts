@@ -51,7 +51,12 @@ function fromRow(row: TAnalysisJobRow): TStoredJob {
 /** Stores (or replaces on retry) the failed jobs of an analysis with their masked excerpts. */
 export async function upsertAnalysisJobs(db: TDb, analysisId: number, jobs: readonly TAnalysisJob[]): Promise<void> {
   if (jobs.length === 0) return;
-  await db
+  await analysisJobsUpsert(db, analysisId, jobs);
+}
+
+/** The statement upsertAnalysisJobs runs, not yet run (at least one job): the one-statement completion embeds it. */
+export function analysisJobsUpsert(db: TDb, analysisId: number, jobs: readonly TAnalysisJob[]) {
+  return db
     .insert(analysisJobs)
     .values(jobs.map((job) => toRow(analysisId, job)))
     .onConflictDoUpdate({

@@ -218,19 +218,12 @@ test('a retry is recorded on the occurrence and a verdict decided again replaces
 /** The worker's persist step for one job: its occurrence in the analysis's transaction (which waits for `hold`), the incident after the commit. */
 async function persistOccurrence(input: TOccurrenceInput, hold: Promise<void> = Promise.resolve()): Promise<void> {
   let sightings: TIncidentSighting[] = [];
-  await completeAnalysisWithJobs(
-    database.db,
-    input.analysisId,
-    offlineCompletion(null),
-    {},
-    [],
-    async (tx) => {
-      const { sighting } = await insertOccurrence(tx, input);
-      sightings = sighting ? [sighting] : [];
-      await hold;
-    },
-    () => applySightings(database.db, sightings),
-  );
+  await completeAnalysisWithJobs(database.db, input.analysisId, offlineCompletion(null), {}, [], async (tx) => {
+    const { sighting } = await insertOccurrence(tx, input);
+    sightings = sighting ? [sighting] : [];
+    await hold;
+  });
+  await applySightings(database.db, sightings);
 }
 
 test('an analysis still writing does not hold up another one of the same incident; each is counted once it commits', async () => {

@@ -1,9 +1,9 @@
-import { and, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { TJobVerdict } from '@cia/contracts';
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { TDb } from '../client';
 import { preparedFor } from '../prepared';
 import { incidentOccurrences, incidents } from '../schema';
-import { nextIncidentState, type TIncidentChange, type TIncidentRow, type TSighting } from './incident-state';
+import { nextIncidentState, type TIncidentChange, type TIncidentRow } from './incident-state';
+import { INSERTED, occurrenceRow, occurrenceUpsert, sightingOf, type TIncidentSighting, type TOccurrenceInput } from './occurrence-upsert';
 
 export type { TIncidentRow } from './incident-state';
 export type TOccurrenceRow = typeof incidentOccurrences.$inferSelect;
@@ -22,27 +22,7 @@ export type TIncidentIdentity = {
   defaultBranch: string | null;
 };
 
-/** One failed job of an analysis with its verdict; `incident` absent for a failure without a log. */
-export type TOccurrenceInput = {
-  analysisId: number;
-  projectId: number;
-  pipelineId: number;
-  jobId: number;
-  jobName: string;
-  ref: string | null;
-  sha: string | null;
-  mergeRequestIid: number | null;
-  onDefaultBranch: boolean;
-  targetBranch: string | null;
-  fingerprint: string;
-  verdict: TJobVerdict;
-  facts: Record<string, unknown> | null;
-  comparedPipelineId: number | null;
-  incident?: TIncidentIdentity;
-};
-
-/** One job's sighting of its incident, applied to the incident when the transaction ends (applySightings). */
-export type TIncidentSighting = { incidentId: number; fingerprint: string; newOccurrence: boolean; seen: TSighting };
+export type { TIncidentSighting, TOccurrenceInput } from './occurrence-upsert';
 
 /**
  * Records one failed job: its occurrence stored and its incident opened or updated (last seen,
@@ -70,39 +50,12 @@ export async function insertOccurrence(
   at: Date = new Date(),
 ): Promise<{ occurrenceId: number; incidentId: number | null; sighting?: TIncidentSighting }> {
   const incidentId = input.incident === undefined ? null : await incidentIdFor(db, input.incident, at);
-  const values = {
-    incidentId,
-    analysisId: input.analysisId,
-    projectId: input.projectId,
-    pipelineId: input.pipelineId,
-    jobId: input.jobId,
-    jobName: input.jobName,
-    ref: input.ref,
-    sha: input.sha,
-    mergeRequestIid: input.mergeRequestIid,
-    onDefaultBranch: input.onDefaultBranch,
-    targetBranch: input.targetBranch,
-    fingerprint: input.fingerprint,
-    verdictKind: input.verdict.kind,
-    verdict: { ...input.verdict, incident_id: incidentId },
-    safeToMerge: input.verdict.safe_to_merge,
-    facts: input.facts,
-    comparedPipelineId: input.comparedPipelineId,
-  };
-  const { projectId: _p, jobId: _j, ...update } = values;
-  const [row] = await db
-    .insert(incidentOccurrences)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [incidentOccurrences.projectId, incidentOccurrences.jobId],
-      set: { ...replacedWithProposed(Object.keys(update) as TOccurrenceColumn[]), updatedAt: at },
-    })
-    // xmax is 0 only for a row this statement inserted: an update of an existing one is no new occurrence.
-    .returning({ id: incidentOccurrences.id, inserted: sql<boolean>`(xmax = 0)` });
+  const [row] = await occurrenceUpsert(db, [occurrenceRow(input, incidentId)], at).returning({
+    id: incidentOccurrences.id,
+    inserted: INSERTED,
+  });
   if (!row) throw new Error('occurrence upsert returned no row');
-  if (incidentId === null) return { occurrenceId: row.id, incidentId };
-  const seen: TSighting = { pipelineId: input.pipelineId, sha: input.sha, onDefaultBranch: input.onDefaultBranch, at };
-  return { occurrenceId: row.id, incidentId, sighting: { incidentId, fingerprint: input.fingerprint, newOccurrence: row.inserted, seen } };
+  return { occurrenceId: row.id, incidentId, ...sightingOf(input, incidentId, row.inserted, at) };
 }
 
 /**
@@ -145,23 +98,6 @@ async function applyDefaultBranchSightings(db: TDb, incidentId: number, group: T
   const changed = changedColumns(locked, after);
   if (added > 0) changed.occurrences = locked.occurrences + added;
   if (Object.keys(changed).length > 0) await db.update(incidents).set(changed).where(eq(incidents.id, incidentId));
-}
-
-type TOccurrenceColumn = keyof typeof incidentOccurrences.$inferInsert;
-const fromExcluded = new Map<TOccurrenceColumn, SQL>();
-
-/**
- * A job analysed again: these columns take the new values, read from the row the insert
- * proposed (excluded) rather than sent a second time as parameters.
- */
-function replacedWithProposed(columns: TOccurrenceColumn[]): Partial<Record<TOccurrenceColumn, SQL>> {
-  const set: Partial<Record<TOccurrenceColumn, SQL>> = {};
-  for (const key of columns) {
-    let value = fromExcluded.get(key);
-    if (value === undefined) fromExcluded.set(key, (value = sql`excluded.${sql.identifier(incidentOccurrences[key].name)}`));
-    set[key] = value;
-  }
-  return set;
 }
 
 /** What a default-branch sighting reads of its incident: the id, the count and the state it may change, not the identity. */
@@ -232,6 +168,21 @@ const incidentByFingerprint = preparedFor((db) =>
 export async function findIncidentByFingerprint(db: TDb, fingerprint: string): Promise<TIncidentRow | undefined> {
   const [row] = await incidentByFingerprint(db).execute({ fingerprint });
   return row;
+}
+
+const incidentIdsByFingerprint = preparedFor((db) =>
+  db
+    .select({ id: incidents.id, fingerprint: incidents.fingerprint })
+    .from(incidents)
+    .where(sql`${incidents.fingerprint} = any(${sql.placeholder('fingerprints')})`)
+    .prepare('incident_ids_by_fingerprint'),
+);
+
+/** The ids of the incidents these fingerprints already have (a fingerprint without one is absent). */
+export async function findIncidentIds(db: TDb, fingerprints: readonly string[]): Promise<Map<string, number>> {
+  if (fingerprints.length === 0) return new Map();
+  const rows = await incidentIdsByFingerprint(db).execute({ fingerprints: [...new Set(fingerprints)] });
+  return new Map(rows.map((r) => [r.fingerprint, r.id]));
 }
 
 /** The webhook path's cheap check (a partial index): does the default branch of this project fail with an open incident? */
