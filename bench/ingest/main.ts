@@ -3,7 +3,7 @@
  * (services/ingest/src/main.ts, ENVIRONMENT=production, LOG_LEVEL=info, outbox relay and
  * heartbeats on, real PostgreSQL + Redis), against a bare Express handler in its own process
  * that parses the same body and answers 202, and against the "durable floor" (durable-floor.ts:
- * that handler plus the same PostgreSQL insert and Redis enqueue, nothing else). They are loaded
+ * that handler plus ingest's validation and the same PostgreSQL insert and Redis enqueue). They are loaded
  * one at a time, alternated in the same run; absolute numbers on shared machines are noise, the
  * ratios hold.
  *
