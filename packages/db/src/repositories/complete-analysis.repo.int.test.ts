@@ -8,7 +8,7 @@ import { listAnalysisJobs } from './analysis-jobs.repo';
 import { completeAnalysisAtOnce, type TKnownOccurrence } from './complete-analysis.repo';
 import { findIncidentIds } from './incidents.repo';
 
-/** The worker's last write when every incident it names exists: one statement, all or nothing. */
+// The worker's last write when every incident it names exists: one statement, all or nothing.
 let database: TTestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase('complete_at_once');
@@ -73,7 +73,9 @@ async function knownIncident(): Promise<number> {
     .insert(incidents)
     .values({ fingerprint: 'fp-at-once', signature: 's', projectId: 3, jobName: 'unit', title: 'AssertionError', identityLines: [] })
     .onConflictDoNothing();
-  return (await findIncidentIds(database.db, ['fp-at-once', 'fp-unknown'])).get('fp-at-once')!;
+  const ids = await findIncidentIds(database.db, ['fp-at-once', 'fp-unknown', 'fp-at-once']);
+  expect([...ids.keys()]).toEqual(['fp-at-once']);
+  return ids.get('fp-at-once')!;
 }
 
 test('stores the result, fetch steps, jobs and occurrences together; a retry replaces them and is no new occurrence', async () => {
