@@ -1,7 +1,12 @@
+import { eq } from 'drizzle-orm';
+import type { TJobVerdict } from '@cia/contracts';
 import { maskSecrets } from '@cia/log-intel';
-import { createTestDatabase, type TTestDatabase } from '../testing';
-import { claimAnalysis, completeAnalysisWithJobs, findAnalysisByRequestId, registerFailure } from './analyses.repo';
+import { incidentOccurrences, incidents } from '../schema';
+import { createTestDatabase, offlineCompletion, type TTestDatabase } from '../testing';
+import { claimAnalysis, completeAnalysisWithJobs, findAnalysisById, findAnalysisByRequestId, registerFailure } from './analyses.repo';
 import { listAnalysisJobs, saveFetchedJobs } from './analysis-jobs.repo';
+import { completeAnalysisAtOnce, type TKnownOccurrence } from './complete-analysis.repo';
+import { findIncidentIds } from './incidents.repo';
 
 /** The worker's writes: claim, then either "fetched but not done" (for the retry) or completion. */
 type TRow = NonNullable<Awaited<ReturnType<typeof findAnalysisByRequestId>>>;
@@ -211,5 +216,108 @@ describe('worker writes', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
     expect(await findAnalysisByRequestId(database.db, regs[2]!.requestId)).toMatchObject({ status: 'running' });
     expect(await findAnalysisByRequestId(database.db, regs[1]!.requestId)).toMatchObject({ inputTokens: 5 });
+  });
+
+  // The last write when every incident it names exists: one statement, all or nothing (completeAnalysisAtOnce).
+  async function runningAnalysis(pipelineId: number): Promise<number> {
+    const { requestId } = await register(pipelineId);
+    return (await claimAnalysis(database.db, requestId))!.row.id;
+  }
+  const verdict: TJobVerdict = {
+    kind: 'caused_by_change',
+    headline: 'new failure',
+    evidence: [],
+    safe_to_merge: false,
+    retry_advised: false,
+  };
+
+  function occurrenceOf(analysisId: number, jobId: number, incidentId: number | null, pipelineId: number): TKnownOccurrence {
+    return {
+      incidentId,
+      input: {
+        analysisId,
+        projectId: 3,
+        pipelineId,
+        jobId,
+        jobName: 'unit',
+        ref: 'feature',
+        sha: 'abc',
+        mergeRequestIid: 4,
+        onDefaultBranch: false,
+        targetBranch: 'main',
+        fingerprint: 'fp-at-once',
+        verdict,
+        facts: null,
+        comparedPipelineId: null,
+      },
+    };
+  }
+
+  async function knownIncident(): Promise<number> {
+    await database.db
+      .insert(incidents)
+      .values({ fingerprint: 'fp-at-once', signature: 's', projectId: 3, jobName: 'unit', title: 'AssertionError', identityLines: [] })
+      .onConflictDoNothing();
+    const ids = await findIncidentIds(database.db, ['fp-at-once', 'fp-unknown', 'fp-at-once']);
+    expect([...ids.keys()]).toEqual(['fp-at-once']);
+    return ids.get('fp-at-once')!;
+  }
+
+  test('stores the result, fetch steps, jobs and occurrences together; a retry replaces them and is no new occurrence', async () => {
+    const incidentId = await knownIncident();
+    const analysisId = await runningAnalysis(901);
+    const write = (text: string) => ({
+      done: offlineCompletion(null),
+      steps: { [`trace:${text}`]: { ok: true } },
+      jobs: [job(9010, text)],
+      occurrences: [occurrenceOf(analysisId, 9010, incidentId, 901)],
+    });
+
+    const first = await completeAnalysisAtOnce(database.db, analysisId, write('first'));
+    expect(first).toEqual([expect.objectContaining({ incidentId, fingerprint: 'fp-at-once', newOccurrence: true })]);
+    const again = await completeAnalysisAtOnce(database.db, analysisId, write('again'));
+    expect(again).toEqual([expect.objectContaining({ incidentId, newOccurrence: false })]);
+
+    const row = await findAnalysisById(database.db, analysisId);
+    expect(row).toMatchObject({ status: 'completed', provider: 'offline' });
+    expect(Object.keys(row!.fetchState).sort()).toEqual(['trace:again', 'trace:first']);
+    expect((await listAnalysisJobs(database.db, analysisId)).map((j) => j.excerpt[0]?.text)).toEqual(['again']);
+    const occurrences = await database.db.select().from(incidentOccurrences).where(eq(incidentOccurrences.analysisId, analysisId));
+    expect(occurrences).toHaveLength(1);
+    expect(occurrences[0]).toMatchObject({
+      incidentId,
+      jobId: 9010,
+      verdictKind: 'caused_by_change',
+      verdict: { incident_id: incidentId },
+    });
+  });
+
+  test('all or nothing: when one part cannot be stored, neither the result nor the jobs are', async () => {
+    const analysisId = await runningAnalysis(902);
+    const missingIncident = 987_654_321;
+    await expect(
+      completeAnalysisAtOnce(database.db, analysisId, {
+        done: offlineCompletion(null),
+        steps: { 'trace:9020': { ok: true } },
+        jobs: [job(9020, 'never stored')],
+        occurrences: [occurrenceOf(analysisId, 9020, missingIncident, 902)],
+      }),
+    ).rejects.toThrow();
+    const row = await findAnalysisById(database.db, analysisId);
+    expect(row).toMatchObject({ status: 'running', fetchState: {} });
+    expect(await listAnalysisJobs(database.db, analysisId)).toEqual([]);
+  });
+
+  test('an analysis without verdicts completes with its jobs in the same one statement', async () => {
+    const analysisId = await runningAnalysis(903);
+    const sightings = await completeAnalysisAtOnce(database.db, analysisId, {
+      done: offlineCompletion(null),
+      steps: {},
+      jobs: [job(9030, 'no verdicts')],
+      occurrences: [],
+    });
+    expect(sightings).toEqual([]);
+    expect(await findAnalysisById(database.db, analysisId)).toMatchObject({ status: 'completed' });
+    expect((await listAnalysisJobs(database.db, analysisId)).map((j) => j.id)).toEqual([9030]);
   });
 });
